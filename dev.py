@@ -1,0 +1,81 @@
+#!/usr/bin/env python3
+"""Set up and run alicloud-storage with nothing but Python 3 installed.
+
+    python3 dev.py demo   # create .venv, install the project, run the main job
+    python3 dev.py test   # create the test environments, run the whole test suite
+
+The test suite runs twice: once with the oldest protobuf we support and the
+official SDKs installed (they need protobuf<6), and once with the newest
+protobuf (tests marked `official` are left out there, as those SDKs cannot
+be installed beside it). Environments are reused while pyproject.toml and
+this file are unchanged.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+OLDEST_PROTOBUF = "protobuf==5.26.1"
+NEWEST_PROTOBUF = "protobuf>=7,<8"
+
+
+def _bin(env: Path, name: str) -> Path:
+    sub = "Scripts" if os.name == "nt" else "bin"
+    return env / sub / (name + (".exe" if os.name == "nt" else ""))
+
+
+def _run(*cmd: object) -> None:
+    print("+", " ".join(str(c) for c in cmd), flush=True)
+    subprocess.run([str(c) for c in cmd], check=True, cwd=ROOT)
+
+
+def ensure_env(name: str, extras: str, pins: list[str]) -> Path:
+    """Create (or reuse) a virtual environment with the project installed."""
+    env = ROOT / name
+    stamp_src = (ROOT / "pyproject.toml").read_bytes() + Path(__file__).read_bytes()
+    stamp_src += repr((extras, pins)).encode()
+    stamp = hashlib.sha256(stamp_src).hexdigest()
+    stamp_file = env / ".installed"
+    if stamp_file.exists() and stamp_file.read_text() == stamp:
+        return env
+    if not _bin(env, "python").exists():
+        venv.EnvBuilder(with_pip=True, clear=True).create(env)
+    py = _bin(env, "python")
+    _run(py, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--upgrade", "pip")
+    target = f".{extras}" if extras else "."
+    _run(py, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-e", target, *pins)
+    stamp_file.write_text(stamp)
+    return env
+
+
+def demo(args: list[str]) -> int:
+    env = ensure_env(".venv", "", [])
+    return subprocess.call([str(_bin(env, "alicloud-storage")), "demo", *args], cwd=ROOT)
+
+
+def test(args: list[str]) -> int:
+    oldest = ensure_env(".venv-test", "[test,official]", [OLDEST_PROTOBUF])
+    code = subprocess.call([str(_bin(oldest, "python")), "-m", "pytest", *args], cwd=ROOT)
+    if code != 0:
+        return code
+    newest = ensure_env(".venv-test-newest", "[test]", [NEWEST_PROTOBUF])
+    return subprocess.call(
+        [str(_bin(newest, "python")), "-m", "pytest", "-m", "not official", *args], cwd=ROOT
+    )
+
+
+def main() -> int:
+    commands = {"demo": demo, "test": test}
+    if len(sys.argv) < 2 or sys.argv[1] not in commands:
+        print(__doc__.strip(), file=sys.stderr)
+        return 2
+    return commands[sys.argv[1]](sys.argv[2:])
+
+
+if __name__ == "__main__":
+    sys.exit(main())

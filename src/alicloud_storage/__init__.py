@@ -1,0 +1,4 @@
+"""alicloud-storage: a Python SDK for Alibaba Cloud Tablestore with one credentials
+layer, and a local emulator of Tablestore, STS and RAM for development and tests."""
+
+__version__ = "0.1.0"
