@@ -1,0 +1,1 @@
+"""Subcommands of the `alicloud-storage` CLI, one module each."""
