@@ -1,0 +1,11 @@
+"""Public Tablestore model classes, with the official SDK's names and constructors."""
+from alicloud_storage.tablestore.models.batch import *  # noqa: F401,F403
+from alicloud_storage.tablestore.models.batch import __all__ as _batch
+from alicloud_storage.tablestore.models.condition import *  # noqa: F401,F403
+from alicloud_storage.tablestore.models.condition import __all__ as _condition
+from alicloud_storage.tablestore.models.row import *  # noqa: F401,F403
+from alicloud_storage.tablestore.models.row import __all__ as _row
+from alicloud_storage.tablestore.models.table import *  # noqa: F401,F403
+from alicloud_storage.tablestore.models.table import __all__ as _table
+
+__all__ = [*_table, *_row, *_condition, *_batch]

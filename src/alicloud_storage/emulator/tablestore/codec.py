@@ -1,0 +1,259 @@
+"""Protobuf / PlainBuffer messages <-> the engine's plain values (both directions)."""
+from __future__ import annotations
+
+import struct
+from typing import Any, List, Optional, Sequence
+
+from alicloud_storage.emulator.tablestore import errors as E
+from alicloud_storage.emulator.tablestore.engine import ReadOptions, ResultRow
+from alicloud_storage.emulator.tablestore.filters import (
+    CompositeFilter,
+    Filter,
+    PaginationFilter,
+    RowCondition,
+    SingleFilter,
+)
+from alicloud_storage.emulator.tablestore.model import CapacityUnits, PkColumn, TableInfo, TableOptions
+from alicloud_storage.tablestore.errors import OTSDecodeError
+from alicloud_storage.tablestore.wire import pb, plainbuffer
+from alicloud_storage.tablestore.wire.plainbuffer import PlainRow
+
+__all__ = [
+    "parse",
+    "table_info",
+    "table_options",
+    "options_update",
+    "fill_table_status",
+    "read_options",
+    "condition",
+    "column_filter",
+    "primary_key",
+    "row",
+    "consumed",
+    "encode_row",
+    "encode_rows",
+    "table_meta",
+]
+
+_PK_TYPE_NAMES = {1: "INTEGER", 2: "STRING", 3: "BINARY", 5: "BOOLEAN"}
+_PK_TYPE_NUMBERS = {"INTEGER": 1, "STRING": 2, "BINARY": 3}
+_DEFINED_TYPE_NAMES = {1: "INTEGER", 2: "DOUBLE", 3: "BOOLEAN", 4: "STRING", 7: "BINARY"}
+_DEFINED_TYPE_NUMBERS = {v: k for k, v in _DEFINED_TYPE_NAMES.items()}
+_I64 = struct.Struct("<q")
+_F64 = struct.Struct("<d")
+_U32 = struct.Struct("<I")
+_FT_SINGLE, _FT_COMPOSITE, _FT_PAGINATION = 1, 2, 3
+
+
+def parse(message_class: Any, data: bytes) -> Any:
+    """A protobuf message from bytes; malformed input is the service's parameter error."""
+    message = message_class()
+    try:
+        message.ParseFromString(data)
+    except Exception:  # protobuf raises DecodeError, or RuntimeWarning-derived errors
+        raise E.BAD_PROTOBUF.error() from None
+    return message
+
+
+def _broken(exc: OTSDecodeError) -> Exception:
+    return E.BROKEN_ROW.error(detail=exc.message)
+
+
+def primary_key(data: bytes) -> List[Any]:
+    """The primary key of a PlainBuffer key buffer (GetRow, BatchGet, range bounds)."""
+    return row(data).primary_key
+
+
+def row(data: bytes) -> PlainRow:
+    """The single row of a PlainBuffer buffer."""
+    try:
+        decoded = plainbuffer.decode_row(data)
+    except OTSDecodeError as exc:
+        raise _broken(exc) from None
+    if decoded is None or not decoded.primary_key:
+        raise E.EMPTY_PK.error()
+    return decoded
+
+
+# --- tables ------------------------------------------------------------------------
+def table_options(message: Any) -> TableOptions:
+    """CreateTable options; absent fields take the service's defaults."""
+    defaults = TableOptions()
+    if message is None:
+        return defaults
+    return TableOptions(
+        time_to_live=message.time_to_live if message.HasField("time_to_live") else defaults.time_to_live,
+        max_versions=message.max_versions if message.HasField("max_versions") else defaults.max_versions,
+        deviation=(
+            message.deviation_cell_version_in_sec
+            if message.HasField("deviation_cell_version_in_sec")
+            else defaults.deviation
+        ),
+        allow_update=message.allow_update if message.HasField("allow_update") else True,
+    )
+
+
+def options_update(message: Any) -> dict:
+    """The options an UpdateTable request sets (only the fields present)."""
+    out = {}
+    for field, key in (
+        ("time_to_live", "time_to_live"),
+        ("max_versions", "max_versions"),
+        ("deviation_cell_version_in_sec", "deviation"),
+        ("allow_update", "allow_update"),
+    ):
+        if message.HasField(field):
+            out[key] = getattr(message, field)
+    return out
+
+
+def table_info(request: Any) -> TableInfo:
+    """The TableInfo a CreateTableRequest asks for."""
+    meta = request.table_meta
+    columns = []
+    for column in meta.primary_key:
+        type_name = _PK_TYPE_NAMES.get(column.type, str(column.type))
+        columns.append(PkColumn(column.name, type_name, column.HasField("option") and column.option == 1))
+    defined = tuple(
+        (c.name, _DEFINED_TYPE_NAMES.get(c.type, str(c.type))) for c in meta.defined_column
+    )
+    cu = request.reserved_throughput.capacity_unit
+    return TableInfo(
+        name=meta.table_name,
+        primary_key=tuple(columns),
+        defined_columns=defined,
+        options=table_options(request.table_options if request.HasField("table_options") else None),
+        read_cu=cu.read if cu.HasField("read") else 0,
+        write_cu=cu.write if cu.HasField("write") else 0,
+    )
+
+
+def table_meta(info: TableInfo) -> Any:
+    """pb.TableMeta of a table."""
+    meta = pb.TableMeta(table_name=info.name)
+    for column in info.primary_key:
+        schema = meta.primary_key.add(name=column.name, type=_PK_TYPE_NUMBERS[column.type])
+        if column.auto_increment:
+            schema.option = 1
+    for name, type_name in info.defined_columns:
+        meta.defined_column.add(name=name, type=_DEFINED_TYPE_NUMBERS[type_name])
+    return meta
+
+
+def fill_table_status(response: Any, info: TableInfo) -> None:
+    """Set reserved_throughput_details and table_options of a Describe/UpdateTable response."""
+    details = response.reserved_throughput_details
+    details.capacity_unit.read = info.read_cu
+    details.capacity_unit.write = info.write_cu
+    details.last_increase_time = info.last_increase_time
+    if info.last_decrease_time is not None:
+        details.last_decrease_time = info.last_decrease_time
+    options = response.table_options
+    options.time_to_live = info.options.time_to_live
+    options.max_versions = info.options.max_versions
+    options.deviation_cell_version_in_sec = info.options.deviation
+    options.allow_update = info.options.allow_update
+
+
+# --- reads -------------------------------------------------------------------------
+def read_options(request: Any) -> ReadOptions:
+    """The ReadOptions of a GetRow / TableInBatchGetRow / GetRange request."""
+    time_range = None
+    if request.HasField("time_range"):
+        tr = request.time_range
+        if tr.HasField("specific_time"):
+            time_range = (tr.specific_time, tr.specific_time + 1)
+        elif tr.HasField("start_time") and tr.HasField("end_time"):
+            time_range = (tr.start_time, tr.end_time)
+        else:
+            raise E.INVALID_TIME_RANGE.error(detail="start_time and end_time must both be set")
+    return ReadOptions(
+        columns_to_get=tuple(request.columns_to_get),
+        max_versions=request.max_versions if request.HasField("max_versions") else None,
+        time_range=time_range,
+        filter=column_filter(request.filter) if request.HasField("filter") else None,
+        start_column=request.start_column if request.HasField("start_column") else None,
+        end_column=request.end_column if request.HasField("end_column") else None,
+    )
+
+
+def _filter_value(data: bytes) -> Any:
+    """A filter's column value: VariantType byte then payload, no length prefix."""
+    try:
+        vtype = data[0]
+        if vtype == 0:
+            return _I64.unpack_from(data, 1)[0]
+        if vtype == 1:
+            return _F64.unpack_from(data, 1)[0]
+        if vtype == 2:
+            return data[1] != 0
+        if vtype in (3, 7):
+            size = _U32.unpack_from(data, 1)[0]
+            raw = data[5:5 + size]
+            if len(raw) != size:
+                raise ValueError("truncated value")
+            return raw.decode("utf-8") if vtype == 3 else bytearray(raw)
+    except (IndexError, struct.error, ValueError, UnicodeDecodeError):
+        pass
+    raise E.INVALID_FILTER.error(detail="bad column value")
+
+
+def column_filter(data: bytes) -> Filter:
+    """The filter tree serialized in a pb.Filter."""
+    message = parse(pb.Filter, data)
+    if message.type == _FT_SINGLE:
+        single = parse(pb.SingleColumnValueFilter, message.filter)
+        needs_value = single.comparator not in (7, 8)
+        return SingleFilter(
+            comparator=single.comparator,
+            column=single.column_name,
+            value=_filter_value(single.column_value) if needs_value else None,
+            pass_if_missing=not single.filter_if_missing,
+            latest_version_only=single.latest_version_only,
+        )
+    if message.type == _FT_COMPOSITE:
+        composite = parse(pb.CompositeColumnValueFilter, message.filter)
+        children = tuple(column_filter(child.SerializeToString()) for child in composite.sub_filters)
+        wanted_not = composite.combinator == 1
+        if (wanted_not and len(children) != 1) or (not wanted_not and len(children) < 2):
+            raise E.INVALID_FILTER.error(
+                detail="NOT takes exactly one sub filter, AND and OR at least two"
+            )
+        return CompositeFilter(composite.combinator, children)
+    if message.type == _FT_PAGINATION:
+        page = parse(pb.ColumnPaginationFilter, message.filter)
+        if page.offset < 0 or page.limit <= 0:
+            raise E.INVALID_FILTER.error(detail="offset must be >= 0 and limit > 0")
+        return PaginationFilter(page.offset, page.limit)
+    raise E.INVALID_FILTER.error(detail=f"unknown filter type {message.type}")
+
+
+def condition(message: Any) -> RowCondition:
+    """The RowCondition of a pb.Condition."""
+    return RowCondition(
+        existence=message.row_existence,
+        column_filter=(
+            column_filter(message.column_condition) if message.HasField("column_condition") else None
+        ),
+    )
+
+
+# --- responses ---------------------------------------------------------------------
+def consumed(target: Any, units: CapacityUnits) -> None:
+    """Fill a pb.ConsumedCapacity."""
+    target.capacity_unit.read = units.read
+    target.capacity_unit.write = units.write
+
+
+def _plain(result: ResultRow) -> PlainRow:
+    return PlainRow(result.primary_key, [(n, v, ts, None) for n, v, ts in result.cells], False)
+
+
+def encode_row(result: Optional[ResultRow]) -> bytes:
+    """One row as PlainBuffer; absent -> b''."""
+    return b"" if result is None else plainbuffer.encode_rows([_plain(result)])
+
+
+def encode_rows(results: Sequence[ResultRow]) -> bytes:
+    """Rows concatenated under one header; none -> b''."""
+    return plainbuffer.encode_rows([_plain(r) for r in results])

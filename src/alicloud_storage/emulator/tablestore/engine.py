@@ -1,0 +1,588 @@
+"""The wide-table engine: tables, rows, versions, conditions, filters and capacity units.
+
+Pure Python on wire-level values (primary keys as ``[(name, value)]``, cells as PlainBuffer
+cell tuples); knows nothing of HTTP or protobuf. Every write request is one storage
+transaction, and all calls come from one thread (the emulator's event loop), so conditional
+writes and increments are atomic.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
+
+from alicloud_storage.emulator.tablestore import errors as E
+from alicloud_storage.emulator.tablestore import limits, validate
+from alicloud_storage.emulator.tablestore.errors import TablestoreError
+from alicloud_storage.emulator.tablestore.filters import (
+    PaginationFilter,
+    RowCondition,
+    matches,
+)
+from alicloud_storage.emulator.tablestore.keys import decode_key, encode_key
+from alicloud_storage.emulator.tablestore.model import (
+    PK_TYPES,
+    CapacityUnits,
+    Cells,
+    TableInfo,
+    TableOptions,
+)
+from alicloud_storage.emulator.tablestore.storage import Storage, decode_cells
+from alicloud_storage.tablestore.wire.plainbuffer import AUTO_INCREMENT, INF_MAX, INF_MIN, CellOp
+
+__all__ = [
+    "Engine",
+    "ReadOptions",
+    "RowWrite",
+    "ResultRow",
+    "ReadResult",
+    "WriteResult",
+    "RangeResult",
+    "PUT",
+    "UPDATE",
+    "DELETE",
+    "RT_NONE",
+    "RT_PK",
+    "RT_AFTER_MODIFY",
+]
+
+PrimaryKey = List[Tuple[str, Any]]
+Cell = Tuple[str, Any, Optional[int], Optional[int]]
+
+PUT, UPDATE, DELETE = "PUT", "UPDATE", "DELETE"
+RT_NONE, RT_PK, RT_AFTER_MODIFY = 0, 1, 2
+IGNORE, EXPECT_EXIST, EXPECT_NOT_EXIST = 0, 1, 2
+FORWARD, BACKWARD = 0, 1
+
+_VT_OF_PK_TYPE = {"INTEGER": "VT_INTEGER", "STRING": "VT_STRING", "BINARY": "VT_BLOB"}
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """What a read returns: columns, versions, time range [start, end) ms, filter, column window."""
+
+    columns_to_get: Tuple[str, ...] = ()
+    max_versions: Optional[int] = None
+    time_range: Optional[Tuple[int, int]] = None
+    filter: Any = None
+    start_column: Optional[str] = None
+    end_column: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class RowWrite:
+    """One PutRow / UpdateRow / DeleteRow, alone or inside BatchWriteRow."""
+
+    kind: str
+    primary_key: PrimaryKey
+    cells: Sequence[Cell] = ()
+    condition: RowCondition = RowCondition()
+    return_type: int = RT_NONE
+    return_columns: Tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    """A row to send back: primary key and (name, value, timestamp) cells."""
+
+    primary_key: PrimaryKey
+    cells: List[Tuple[str, Any, int]]
+
+
+@dataclass(frozen=True)
+class ReadResult:
+    """GetRow / one BatchGetRow row."""
+
+    consumed: CapacityUnits
+    row: Optional[ResultRow]
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    """PutRow / UpdateRow / DeleteRow / one BatchWriteRow row."""
+
+    consumed: CapacityUnits
+    row: Optional[ResultRow]
+
+
+@dataclass(frozen=True)
+class RangeResult:
+    """GetRange: rows, the first key not returned (if any) and the capacity consumed."""
+
+    consumed: CapacityUnits
+    rows: List[ResultRow]
+    next_start: Optional[PrimaryKey]
+
+
+def _cu(size: int) -> int:
+    return max(1, math.ceil(size / limits.CU_BYTES))
+
+
+def _pk_size(pk: PrimaryKey) -> int:
+    return sum(len(n.encode("utf-8")) + validate.value_size(v) for n, v in pk)
+
+
+def _row_size(row: ResultRow) -> int:
+    return _pk_size(row.primary_key) + sum(
+        len(n.encode("utf-8")) + validate.value_size(v) for n, v, _ in row.cells
+    )
+
+
+def _write_size(pk: PrimaryKey, cells: Sequence[Cell]) -> int:
+    size = _pk_size(pk)
+    for name, value, ts, _ in cells:
+        size += len(name.encode("utf-8")) + validate.value_size(value) + (8 if ts is not None else 0)
+    return size
+
+
+class Engine:
+    """All tables of all instances of one emulator, over one ``Storage``."""
+
+    def __init__(self, storage: Storage, clock: Callable[[], float]) -> None:
+        self._storage = storage
+        self._clock = clock
+        self._last_ts = 0
+
+    # --- time ----------------------------------------------------------------------
+    def _now_ms(self) -> int:
+        return int(self._clock() * 1000)
+
+    def _server_timestamp(self) -> int:
+        """Now in ms, strictly greater than any earlier server timestamp."""
+        self._last_ts = max(self._now_ms(), self._last_ts + 1)
+        return self._last_ts
+
+    # --- tables --------------------------------------------------------------------
+    def create_table(self, instance: str, info: TableInfo) -> None:
+        """CreateTable: validate the schema and options, then store the table."""
+        validate.table_name(info.name)
+        if not limits.PK_COLUMNS_MIN <= len(info.primary_key) <= limits.PK_COLUMNS_MAX:
+            raise E.PK_COUNT.error()
+        seen = set()
+        for position, column in enumerate(info.primary_key):
+            validate.column_name(column.name)
+            if column.type not in PK_TYPES:
+                raise E.INVALID_PK_TYPE.error(type=column.type)
+            if column.name in seen:
+                raise E.DUPLICATED_PK_NAME.error(name=column.name)
+            seen.add(column.name)
+            if column.auto_increment and (position == 0 or column.type != "INTEGER"):
+                raise E.INVALID_AUTO_INCREMENT.error()
+        if sum(c.auto_increment for c in info.primary_key) > 1:
+            raise E.AUTO_INCREMENT_COUNT.error()
+        if len(info.defined_columns) > limits.DEFINED_COLUMNS:
+            raise E.DEFINED_COLUMN_COUNT.error()
+        for name, _ in info.defined_columns:
+            validate.column_name(name)
+            if name in seen:
+                raise E.DUPLICATED_DEFINED_COLUMN.error(name=name)
+            seen.add(name)
+        self._check_options(info.options)
+        self._check_throughput(info.read_cu, info.write_cu)
+        now = self._clock()
+        with self._storage.write():
+            if self._storage.get_table(instance, info.name) is not None:
+                raise E.TABLE_ALREADY_EXIST.error()
+            if self._storage.count_tables(instance) >= limits.TABLES_PER_INSTANCE:
+                raise E.TABLE_QUOTA.error(quota=limits.TABLES_PER_INSTANCE)
+            self._storage.insert_table(
+                instance,
+                replace(info, creation_time_us=int(now * 1_000_000), last_increase_time=int(now)),
+            )
+
+    @staticmethod
+    def _check_options(options: TableOptions) -> None:
+        ttl = options.time_to_live
+        if ttl != -1 and ttl < limits.TTL_MIN_S:
+            raise E.INVALID_TTL.error()
+        if options.max_versions <= 0:
+            raise E.INVALID_MAX_VERSIONS.error()
+        if not 0 <= options.deviation <= limits.DEVIATION_MAX_S:
+            raise E.INVALID_DEVIATION.error()
+
+    @staticmethod
+    def _check_throughput(read: Optional[int], write: Optional[int]) -> None:
+        for value in (read, write):
+            if value is not None and not 0 <= value <= limits.RESERVED_CU_MAX:
+                raise E.INVALID_RESERVED_THROUGHPUT.error()
+
+    def list_tables(self, instance: str) -> List[str]:
+        """ListTable: names, sorted."""
+        return self._storage.list_tables(instance)
+
+    def describe_table(self, instance: str, name: str) -> TableInfo:
+        """DescribeTable."""
+        validate.table_name(name)
+        return self._table(instance, name)
+
+    def update_table(
+        self,
+        instance: str,
+        name: str,
+        read_cu: Optional[int] = None,
+        write_cu: Optional[int] = None,
+        options: Optional[Dict[str, Any]] = None,
+    ) -> TableInfo:
+        """UpdateTable: reserved throughput and/or the options given in ``options``."""
+        validate.table_name(name)
+        self._check_throughput(read_cu, write_cu)
+        with self._storage.write():
+            info = self._table(instance, name)
+            new_options = replace(info.options, **(options or {}))
+            self._check_options(new_options)
+            now = int(self._clock())
+            read = info.read_cu if read_cu is None else read_cu
+            write = info.write_cu if write_cu is None else write_cu
+            increased = read > info.read_cu or write > info.write_cu
+            decreased = read < info.read_cu or write < info.write_cu
+            info = replace(
+                info,
+                options=new_options,
+                read_cu=read,
+                write_cu=write,
+                last_increase_time=now if increased else info.last_increase_time,
+                last_decrease_time=now if decreased else info.last_decrease_time,
+            )
+            self._storage.update_table(instance, info)
+        return info
+
+    def delete_table(self, instance: str, name: str) -> None:
+        """DeleteTable: the table and all its rows."""
+        validate.table_name(name)
+        with self._storage.write():
+            self._storage.delete_table(instance, self._table(instance, name))
+
+    def _table(self, instance: str, name: str) -> TableInfo:
+        info = self._storage.get_table(instance, name)
+        if info is None:
+            raise E.TABLE_NOT_EXIST.error()
+        return info
+
+    # --- keys ----------------------------------------------------------------------
+    @staticmethod
+    def _check_pk_schema(info: TableInfo, pk: PrimaryKey, *, write: bool, allow_inf: bool = False) -> None:
+        schema = info.primary_key
+        if len(pk) != len(schema):
+            raise E.PK_SIZE_MISMATCH.error(input=len(pk), meta=len(schema))
+        for (name, value), column in zip(pk, schema):
+            if name != column.name:
+                raise E.PK_NAME_MISMATCH.error(input=name, meta=column.name)
+            if value is AUTO_INCREMENT:
+                if not write:
+                    raise E.AUTO_INCREMENT_READ.error()
+                if not column.auto_increment:
+                    raise E.AUTO_INCREMENT_MISPLACED.error(name=name)
+                continue
+            if allow_inf and (value is INF_MIN or value is INF_MAX):
+                continue
+            if validate.wire_type(value) != _VT_OF_PK_TYPE[column.type]:
+                raise E.PK_TYPE_MISMATCH.error(
+                    input=validate.wire_type(value), meta=_VT_OF_PK_TYPE[column.type]
+                )
+
+    def _fill_auto_increment(self, info: TableInfo, pk: PrimaryKey) -> PrimaryKey:
+        if not any(v is AUTO_INCREMENT for _, v in pk):
+            return pk
+        value = self._storage.next_auto_increment(info.tid, int(self._clock() * 1_000_000))
+        return [(n, value if v is AUTO_INCREMENT else v) for n, v in pk]
+
+    # --- versions ------------------------------------------------------------------
+    def _visible(self, info: TableInfo, cells: Cells, now_ms: int) -> Cells:
+        """Cells without expired (TTL) versions and versions beyond max_versions."""
+        ttl = info.options.time_to_live
+        floor = now_ms - ttl * 1000 if ttl != -1 else None
+        keep = info.options.max_versions
+        out: Cells = {}
+        for name, versions in cells.items():
+            if floor is not None:
+                versions = [v for v in versions if v[0] >= floor]
+            versions = versions[:keep]
+            if versions:
+                out[name] = versions
+        return out
+
+    def _select(self, cells: Cells, read: ReadOptions) -> Cells:
+        """Versions a read asked for: time range, then the newest ``max_versions``."""
+        out: Cells = {}
+        for name, versions in cells.items():
+            if read.time_range is not None:
+                start, end = read.time_range
+                versions = [v for v in versions if start <= v[0] < end]
+            if read.max_versions is not None:
+                versions = versions[: read.max_versions]
+            if versions:
+                out[name] = versions
+        return out
+
+    def _check_timestamps(self, info: TableInfo, cells: Sequence[Cell], now_ms: int) -> None:
+        deviation = info.options.deviation * 1000
+        ttl = info.options.time_to_live
+        low = now_ms - deviation
+        if ttl != -1:
+            low = max(low, now_ms - ttl * 1000)
+        for name, _, ts, op in cells:
+            if ts is None or op in (CellOp.DELETE_ONE_VERSION,):
+                continue
+            if not low <= ts < now_ms + deviation:
+                raise E.INVALID_TIMESTAMP.error(name=name)
+
+    # --- reads ---------------------------------------------------------------------
+    @staticmethod
+    def _check_read(read: ReadOptions, *, batch: bool = False) -> None:
+        if read.max_versions is None and read.time_range is None:
+            raise (E.NO_VERSION_CONDITION_BATCH if batch else E.NO_VERSION_CONDITION).error()
+        if read.max_versions is not None and read.max_versions <= 0:
+            raise E.INVALID_MAX_VERSIONS_READ.error()
+        if read.time_range is not None and read.time_range[0] >= read.time_range[1]:
+            raise E.INVALID_TIME_RANGE.error(detail="start time must be less than end time")
+        validate.columns_to_get(read.columns_to_get)
+        validate.filter_tree(read.filter)
+
+    def _project(
+        self, info: TableInfo, pk: PrimaryKey, stored: Cells, read: ReadOptions, now_ms: int
+    ) -> Optional[ResultRow]:
+        """The row as a read returns it, or None when the read leaves nothing of it."""
+        selected = self._select(self._visible(info, stored, now_ms), read)
+        if stored and not selected and not self._wants_pk(info, read):
+            return None
+        if not matches(read.filter, selected):
+            return None
+        names = sorted(selected)
+        if read.columns_to_get:
+            wanted = set(read.columns_to_get)
+            names = [n for n in names if n in wanted]
+        if read.start_column is not None:
+            names = [n for n in names if n >= read.start_column]
+        if read.end_column is not None:
+            names = [n for n in names if n < read.end_column]
+        if isinstance(read.filter, PaginationFilter):
+            names = names[read.filter.offset: read.filter.offset + read.filter.limit]
+        if not names and read.columns_to_get and not self._wants_pk(info, read):
+            return None
+        cells = [(n, value, ts) for n in names for ts, value in selected[n]]
+        return ResultRow(pk, cells)
+
+    @staticmethod
+    def _wants_pk(info: TableInfo, read: ReadOptions) -> bool:
+        if not read.columns_to_get:
+            return False
+        pk_names = {c.name for c in info.primary_key}
+        return any(name in pk_names for name in read.columns_to_get)
+
+    def get_row(self, instance: str, table: str, pk: PrimaryKey, read: ReadOptions) -> ReadResult:
+        """GetRow."""
+        validate.table_name(table)
+        validate.primary_key(pk)
+        self._check_read(read)
+        info = self._table(instance, table)
+        self._check_pk_schema(info, pk, write=False)
+        return self._read_one(info, pk, read)
+
+    def _read_one(self, info: TableInfo, pk: PrimaryKey, read: ReadOptions) -> ReadResult:
+        stored = self._storage.get_row(info.tid, encode_key([v for _, v in pk]))
+        row = None
+        if stored is not None:
+            row = self._project(info, pk, stored, read, self._now_ms())
+        size = _row_size(row) if row is not None else 0
+        return ReadResult(CapacityUnits(_cu(size), 0), row)
+
+    def batch_get_row(
+        self, instance: str, requests: Sequence[Tuple[str, Sequence[PrimaryKey], ReadOptions]]
+    ) -> List[List[Union[ReadResult, TablestoreError]]]:
+        """BatchGetRow: per table, one result or error per key, in request order."""
+        if not requests:
+            raise E.BATCH_GET_EMPTY.error()
+        total = sum(len(keys) for _, keys, _ in requests)
+        if total > limits.BATCH_GET_ROWS:
+            raise E.TOO_MANY_ROWS.error(limit=limits.BATCH_GET_ROWS)
+        for table, keys, read in requests:
+            validate.table_name(table)
+            self._check_read(read, batch=True)
+            for pk in keys:
+                validate.primary_key(pk)
+        results: List[List[Union[ReadResult, TablestoreError]]] = []
+        for table, keys, read in requests:
+            info = self._storage.get_table(instance, table)
+            table_results: List[Union[ReadResult, TablestoreError]] = []
+            for pk in keys:
+                try:
+                    if info is None:
+                        raise E.TABLE_NOT_EXIST.error()
+                    self._check_pk_schema(info, pk, write=False)
+                    table_results.append(self._read_one(info, pk, read))
+                except TablestoreError as exc:
+                    table_results.append(exc)
+            results.append(table_results)
+        return results
+
+    def get_range(
+        self,
+        instance: str,
+        table: str,
+        direction: int,
+        start: PrimaryKey,
+        end: PrimaryKey,
+        read: ReadOptions,
+        limit: Optional[int] = None,
+    ) -> RangeResult:
+        """GetRange: [start, end) in ``direction``, cut at ``limit``, 5000 rows or 4 MB."""
+        validate.table_name(table)
+        validate.primary_key(start, allow_inf=True)
+        validate.primary_key(end, allow_inf=True)
+        self._check_read(read)
+        if limit is not None and limit <= 0:
+            raise E.INVALID_LIMIT.error()
+        info = self._table(instance, table)
+        self._check_pk_schema(info, start, write=False, allow_inf=True)
+        self._check_pk_schema(info, end, write=False, allow_inf=True)
+        start_key = encode_key([v for _, v in start])
+        end_key = encode_key([v for _, v in end])
+        if direction == FORWARD and not start_key < end_key:
+            raise E.FORWARD_RANGE.error()
+        if direction == BACKWARD and not start_key > end_key:
+            raise E.BACKWARD_RANGE.error()
+        max_rows = min(limit or limits.RANGE_ROWS, limits.RANGE_ROWS)
+        names = [c.name for c in info.primary_key]
+        now_ms = self._now_ms()
+        rows: List[ResultRow] = []
+        size = scanned = 0
+        next_start: Optional[PrimaryKey] = None
+        for key, data in self._storage.scan(info.tid, start_key, end_key, direction == BACKWARD):
+            pk = list(zip(names, decode_key(key)))
+            if len(rows) >= max_rows or size >= limits.RANGE_BYTES or scanned >= limits.RANGE_ROWS:
+                next_start = pk
+                break
+            scanned += 1
+            row = self._project(info, pk, decode_cells(data), read, now_ms)
+            if row is not None:
+                rows.append(row)
+                size += _row_size(row)
+        return RangeResult(CapacityUnits(_cu(size), 0), rows, next_start)
+
+    # --- writes --------------------------------------------------------------------
+    def write_row(self, instance: str, table: str, op: RowWrite, api: str) -> WriteResult:
+        """PutRow / UpdateRow / DeleteRow, in one transaction."""
+        self._check_write(table, op, api, batch=False)
+        with self._storage.write():
+            return self._apply(self._table(instance, table), op, self._now_ms())
+
+    def batch_write_row(
+        self, instance: str, requests: Sequence[Tuple[str, Sequence[RowWrite]]]
+    ) -> List[List[Union[WriteResult, TablestoreError]]]:
+        """BatchWriteRow: syntax errors fail the request, the rest fail only their row."""
+        if not requests:
+            raise E.BATCH_WRITE_EMPTY.error()
+        for table, ops in requests:
+            if not ops:
+                raise E.BATCH_WRITE_TABLE_EMPTY.error(table=table)
+        if sum(len(ops) for _, ops in requests) > limits.BATCH_WRITE_ROWS:
+            raise E.TOO_MANY_ROWS.error(limit=limits.BATCH_WRITE_ROWS)
+        size = 0
+        for table, ops in requests:
+            for op in ops:
+                size += self._check_write(table, op, "BatchWriteRow", batch=True)
+        if size > limits.WRITE_REQUEST_BYTES:
+            raise E.ROW_TOO_LARGE.error(api="BatchWriteRow", limit=limits.WRITE_REQUEST_BYTES, size=size)
+        now_ms = self._now_ms()
+        results: List[List[Union[WriteResult, TablestoreError]]] = []
+        with self._storage.write():
+            for table, ops in requests:
+                info = self._storage.get_table(instance, table)
+                table_results: List[Union[WriteResult, TablestoreError]] = []
+                for op in ops:
+                    try:
+                        if info is None:
+                            raise E.TABLE_NOT_EXIST.error()
+                        table_results.append(self._apply(info, op, now_ms))
+                    except TablestoreError as exc:
+                        table_results.append(exc)
+                results.append(table_results)
+        return results
+
+    @staticmethod
+    def _check_write(table: str, op: RowWrite, api: str, *, batch: bool) -> int:
+        """Syntax of one write; returns its data size."""
+        validate.table_name(table)
+        validate.primary_key(op.primary_key)
+        validate.write_cells(op.cells, update=op.kind == UPDATE)
+        if op.kind == UPDATE and not op.cells:
+            raise (E.BATCH_UPDATE_NO_CELLS if batch else E.NO_ATTRIBUTE).error()
+        validate.filter_tree(op.condition.column_filter)
+        if op.return_columns and op.return_type != RT_AFTER_MODIFY:
+            raise E.RETURN_COLUMNS_INVALID.error()
+        size = _write_size(op.primary_key, op.cells)
+        if not batch and size > limits.WRITE_REQUEST_BYTES:
+            raise E.ROW_TOO_LARGE.error(api=api, limit=limits.WRITE_REQUEST_BYTES, size=size)
+        return size
+
+    def _apply(self, info: TableInfo, op: RowWrite, now_ms: int) -> WriteResult:
+        """Check the schema and condition of one write against the stored row, then write."""
+        self._check_pk_schema(info, op.primary_key, write=op.kind != DELETE)
+        self._check_timestamps(info, op.cells, now_ms)
+        pk = self._fill_auto_increment(info, op.primary_key)
+        key = encode_key([v for _, v in pk])
+        stored = self._storage.get_row(info.tid, key)
+        current = self._visible(info, stored, now_ms) if stored is not None else {}
+        exists = stored is not None and (not stored or bool(current))
+        condition = op.condition
+        if (condition.existence == EXPECT_EXIST and not exists) or (
+            condition.existence == EXPECT_NOT_EXIST and exists
+        ):
+            raise E.CONDITION_CHECK_FAIL.error()
+        if condition.column_filter is not None and not matches(condition.column_filter, current):
+            raise E.CONDITION_CHECK_FAIL.error()
+        modified: List[Tuple[str, Any, int]] = []
+        if op.kind == DELETE:
+            if stored is not None:
+                self._storage.delete_row(info.tid, key)
+        else:
+            cells = {} if op.kind == PUT else dict(current)
+            modified = self._apply_cells(info, cells, op.cells)
+            if op.kind == PUT or exists or cells:
+                self._storage.put_row(info.tid, key, cells)
+        checks_row = condition.existence != IGNORE or condition.column_filter is not None
+        consumed = CapacityUnits(
+            _cu(_pk_size(pk)) if checks_row else 0, _cu(_write_size(pk, op.cells))
+        )
+        return WriteResult(consumed, self._return_row(op, pk, modified))
+
+    def _apply_cells(self, info: TableInfo, cells: Cells, changes: Sequence[Cell]) -> List[Tuple[str, Any, int]]:
+        """Apply PlainBuffer cell changes to ``cells`` in place; returns incremented cells."""
+        keep = info.options.max_versions
+        server_ts: Optional[int] = None
+        incremented: List[Tuple[str, Any, int]] = []
+        for name, value, ts, op in changes:
+            if op == CellOp.DELETE_ALL_VERSIONS:
+                cells.pop(name, None)
+                continue
+            versions = cells.get(name, [])
+            if op == CellOp.DELETE_ONE_VERSION:
+                versions = [v for v in versions if v[0] != ts]
+            else:
+                if ts is None:
+                    server_ts = server_ts or self._server_timestamp()
+                    ts = server_ts
+                if op == CellOp.INCREMENT:
+                    base = versions[0][1] if versions else 0
+                    if isinstance(base, bool) or not isinstance(base, int):
+                        raise E.INCREMENT_ON_NON_INTEGER.error(name=name)
+                    value = base + value
+                    incremented.append((name, value, ts))
+                versions = [v for v in versions if v[0] != ts]
+                versions.append((ts, value))
+                versions.sort(key=lambda v: v[0], reverse=True)
+                versions = versions[:keep]
+            if versions:
+                cells[name] = versions
+            else:
+                cells.pop(name, None)
+        return incremented
+
+    @staticmethod
+    def _return_row(op: RowWrite, pk: PrimaryKey, incremented: List[Tuple[str, Any, int]]) -> Optional[ResultRow]:
+        if op.return_type == RT_PK:
+            return ResultRow(pk, [])
+        if op.return_type == RT_AFTER_MODIFY:
+            wanted = set(op.return_columns)
+            return ResultRow(pk, [c for c in incremented if c[0] in wanted])
+        return None

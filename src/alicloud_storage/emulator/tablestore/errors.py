@@ -1,0 +1,159 @@
+"""The emulator's Tablestore error table: (HTTP status, code, message template) per failure.
+
+The front answers with these and the tests assert against them, so a message text lives
+in exactly one place. Texts follow reference/tablestore-facts.md §1.4 and §4.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["ErrorSpec", "TablestoreError"]
+
+_INVALID = "OTSParameterInvalid"
+
+
+@dataclass(frozen=True)
+class ErrorSpec:
+    """One kind of service failure; ``template`` is a ``str.format`` pattern."""
+
+    http_status: int
+    code: str
+    template: str
+
+    def format(self, **params: Any) -> str:
+        """The message text for ``params``."""
+        return self.template.format(**params)
+
+    def error(self, **params: Any) -> "TablestoreError":
+        """An exception carrying this failure, ready to raise."""
+        return TablestoreError(self.http_status, self.code, self.format(**params))
+
+
+class TablestoreError(Exception):
+    """A failure the emulator reports as the service would (never holds a secret)."""
+
+    def __init__(self, http_status: int, code: str, message: str) -> None:
+        super().__init__(f"{code}: {message}")
+        self.http_status = http_status
+        self.code = code
+        self.message = message
+
+
+# --- transport, authentication, authorisation (§1.4) --------------------------------
+METHOD_NOT_ALLOWED = ErrorSpec(405, "OTSMethodNotAllowed", "Only POST method for requests is supported.")
+UNSUPPORTED_OPERATION = ErrorSpec(400, _INVALID, "Unsupported operation: '{operation}'.")
+ACCESS_KEY_NOT_EXIST = ErrorSpec(403, "OTSAuthFailed", "The AccessKeyID does not exist.")
+SECURITY_TOKEN_INVALID = ErrorSpec(403, "OTSAuthFailed", "The SecurityToken is invalid.")
+SECURITY_TOKEN_EXPIRED = ErrorSpec(403, "OTSAuthFailed", "The SecurityToken has expired.")
+INSTANCE_NOT_FOUND = ErrorSpec(403, "OTSAuthFailed", "The instance is not found.")
+SIGNATURE_MISMATCH = ErrorSpec(403, "OTSAuthFailed", "Signature mismatch.")
+DATE_SKEW = ErrorSpec(403, "OTSAuthFailed", "Mismatch between system time and x-ots-date: {date}.")
+MD5_MISMATCH = ErrorSpec(
+    403, "OTSAuthFailed", "Mismatch between MD5 value of request body and x-ots-contentmd5 in header."
+)
+NO_PERMISSION = ErrorSpec(
+    403,
+    "OTSNoPermissionAccess",
+    "You have no permission to access the requested resource, please contact the resource owner",
+)
+MISSING_HEADER = ErrorSpec(400, _INVALID, "Missing header: '{header}'.")
+INVALID_DATE = ErrorSpec(400, _INVALID, "Invalid date format: {date}.")
+BAD_PROTOBUF = ErrorSpec(400, _INVALID, "Failed to parse the ProtoBuf message.")
+BODY_TOO_LARGE = ErrorSpec(413, "OTSRequestBodyTooLarge", "The size of POST data is too large.")
+
+# --- tables (§4.1) ------------------------------------------------------------------
+TABLE_NOT_EXIST = ErrorSpec(404, "OTSObjectNotExist", "Requested table does not exist.")
+TABLE_ALREADY_EXIST = ErrorSpec(409, "OTSObjectAlreadyExist", "Requested table already exists.")
+DUPLICATED_PK_NAME = ErrorSpec(400, _INVALID, "Duplicated primary key name: '{name}'.")
+INVALID_PK_TYPE = ErrorSpec(400, _INVALID, "{type} is an invalid type for the primary key.")
+INVALID_TABLE_NAME = ErrorSpec(400, _INVALID, "Invalid table name: '{name}'.")
+PK_COUNT = ErrorSpec(400, _INVALID, "The number of primary key columns must be in range: [1, 4].")
+TABLE_QUOTA = ErrorSpec(403, "OTSQuotaExhausted", "Number of tables exceeds the quota:{quota}.")
+INVALID_TTL = ErrorSpec(400, _INVALID, "TimeToLive cannot be 0 or less than -1.")
+INVALID_MAX_VERSIONS = ErrorSpec(400, _INVALID, "The maximum versions cannot be less than or equal to 0.")
+INVALID_DEVIATION = ErrorSpec(400, _INVALID, "The maximum deviation must be in range [0, INT64_MAX/1000000].")
+DEFINED_COLUMN_COUNT = ErrorSpec(400, _INVALID, "The number of defined columns must be in range: [0, 32].")
+DUPLICATED_DEFINED_COLUMN = ErrorSpec(400, _INVALID, "Duplicated defined column name: '{name}'.")
+INVALID_AUTO_INCREMENT = ErrorSpec(
+    400, _INVALID, "Auto increment primary key must be an INTEGER column other than the first one."
+)
+AUTO_INCREMENT_COUNT = ErrorSpec(400, _INVALID, "Only one auto increment primary key is allowed.")
+INVALID_RESERVED_THROUGHPUT = ErrorSpec(
+    400, _INVALID, "The reserved capacity unit must be in range: [0, 100000]."
+)
+UPDATE_TABLE_NOTHING = ErrorSpec(
+    400, _INVALID, "Neither reserved throughput nor table options is specified."
+)
+
+# --- schema mismatch (§4.2) ---------------------------------------------------------
+PK_SIZE_MISMATCH = ErrorSpec(400, "OTSInvalidPK", "Validate PK size fail. Input: {input}, Meta: {meta}.")
+PK_NAME_MISMATCH = ErrorSpec(400, "OTSInvalidPK", "Validate PK name fail. Input: {input}, Meta: {meta}.")
+PK_TYPE_MISMATCH = ErrorSpec(400, "OTSInvalidPK", "Validate PK type fail. Input: {input}, Meta: {meta}.")
+
+# --- request validation (§4.3) ------------------------------------------------------
+INVALID_COLUMN_NAME = ErrorSpec(400, _INVALID, "Invalid column name: '{name}'.")
+PK_VALUE_TOO_LONG = ErrorSpec(
+    400,
+    _INVALID,
+    "The length of primary key column: '{name}' exceeds the MaxLength:{limit} with CurrentLength:{length}.",
+)
+ATTR_VALUE_TOO_LONG = ErrorSpec(
+    400,
+    _INVALID,
+    "The length of attribute column: '{name}' exceeds the MaxLength:{limit} with CurrentLength:{length}.",
+)
+TOO_MANY_ATTRIBUTES = ErrorSpec(
+    400, _INVALID, "The number of attribute columns exceeds the limit, limit count: {limit}, column count: {count}."
+)
+TOO_MANY_COLUMNS_TO_GET = ErrorSpec(
+    400,
+    _INVALID,
+    "The number of columns from the request exceeds the limit, limit count: {limit}, column count: {count}.",
+)
+TIMESTAMP_RANGE = ErrorSpec(400, _INVALID, "Timestamp must be in range [0, INT64_MAX/1000).")
+INVALID_TIMESTAMP = ErrorSpec(400, _INVALID, "Invalid timestamp. Cell:{name}.")
+ROW_TOO_LARGE = ErrorSpec(
+    400, _INVALID, "The total data size of {api} request exceeds the limit, limit size: {limit}, data size: {size}."
+)
+TOO_MANY_ROWS = ErrorSpec(400, _INVALID, "Rows count exceeds the upper limit: {limit}.")
+INF_IN_PRIMARY_KEY = ErrorSpec(400, _INVALID, "{type} is an invalid type for the primary key.")
+INVALID_ATTRIBUTE_TYPE = ErrorSpec(400, _INVALID, "{type} is an invalid type for the attribute column.")
+INFINITE_DOUBLE = ErrorSpec(400, _INVALID, "Infinity can't be set to double value.")
+EMPTY_PK = ErrorSpec(400, _INVALID, "Cell data broken, empty PK.")
+BROKEN_ROW = ErrorSpec(400, _INVALID, "Cell data broken, {detail}.")
+NO_ATTRIBUTE = ErrorSpec(400, _INVALID, "Attribute column is missing.")
+BATCH_UPDATE_NO_CELLS = ErrorSpec(400, _INVALID, "Invalid update row request: missing cells in request.")
+BATCH_WRITE_EMPTY = ErrorSpec(400, _INVALID, "No row is specified in BatchWriteRow.")
+BATCH_WRITE_TABLE_EMPTY = ErrorSpec(400, _INVALID, "No operation is specified for table: '{table}'.")
+BATCH_GET_EMPTY = ErrorSpec(400, _INVALID, "No row specified in the request of BatchGetRow.")
+NO_VERSION_CONDITION = ErrorSpec(400, _INVALID, "No version condition is specified.")
+NO_VERSION_CONDITION_BATCH = ErrorSpec(400, _INVALID, "No version condition is specified while querying row.")
+FORWARD_RANGE = ErrorSpec(400, _INVALID, "Begin key must less than end key in FORWARD")
+BACKWARD_RANGE = ErrorSpec(400, _INVALID, "Begin key must more than end key in BACKWARD")
+INVALID_LIMIT = ErrorSpec(400, _INVALID, "The limit must be greater than 0.")
+FILTER_COUNT = ErrorSpec(400, _INVALID, "The count of filter exceeds the max: {limit}.")
+INVALID_FILTER = ErrorSpec(400, _INVALID, "Invalid filter: {detail}.")
+INVALID_MAX_VERSIONS_READ = ErrorSpec(400, _INVALID, "The maximum versions must be greater than 0.")
+INVALID_TIME_RANGE = ErrorSpec(400, _INVALID, "Invalid time range: {detail}.")
+DELETE_ONE_NEEDS_TS = ErrorSpec(400, _INVALID, "Timestamp must be given when type is DELETE_ONE_VERSION.")
+DELETE_ALL_NO_TS = ErrorSpec(400, _INVALID, "Timestamp cannot be given when type is DELETE_ALL_VERSION.")
+INCREMENT_NOT_INTEGER = ErrorSpec(400, _INVALID, "The type of increment column: '{name}' must be INTEGER.")
+INCREMENT_WITH_TS = ErrorSpec(400, _INVALID, "Timestamp cannot be given when type is INCREMENT.")
+INCREMENT_ON_NON_INTEGER = ErrorSpec(
+    400, _INVALID, "Column '{name}' does not hold an INTEGER and cannot be incremented."
+)
+AUTO_INCREMENT_READ = ErrorSpec(400, _INVALID, "PKAutoIncr can't be used for read operations.")
+AUTO_INCREMENT_MISPLACED = ErrorSpec(
+    400, _INVALID, "Auto increment value can only be set on the auto increment primary key: '{name}'."
+)
+RETURN_COLUMNS_INVALID = ErrorSpec(
+    400, _INVALID, "Return column names are only allowed with RT_AFTER_MODIFY on increment columns."
+)
+DUPLICATED_COLUMN = ErrorSpec(400, _INVALID, "Duplicated attribute column name: '{name}' while updating row.")
+TRANSACTION_UNSUPPORTED = ErrorSpec(400, _INVALID, "TransactionID is invalid.")
+
+# --- conditions, conflicts, server (§4.4) -------------------------------------------
+CONDITION_CHECK_FAIL = ErrorSpec(403, "OTSConditionCheckFail", "Condition check failed.")
+SERVER_BUSY = ErrorSpec(503, "OTSServerBusy", "Server is busy.")
+INTERNAL_ERROR = ErrorSpec(500, "OTSInternalServerError", "Internal server error.")

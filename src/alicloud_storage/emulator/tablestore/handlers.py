@@ -1,0 +1,237 @@
+"""Wide-table API handlers: API name -> (request class, tables touched, run).
+
+The front looks an API up in a dispatch table built from ``OPERATIONS`` (other modules,
+such as the time series APIs, contribute their own ``OPERATIONS`` the same way), parses
+the body with the request class, authorises every table ``tables`` names, then calls
+``run(context, request)`` for the response message.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Dict, List
+
+from alicloud_storage.emulator.tablestore import codec
+from alicloud_storage.emulator.tablestore import errors as E
+from alicloud_storage.emulator.tablestore.engine import (
+    DELETE,
+    PUT,
+    RT_NONE,
+    UPDATE,
+    Engine,
+    RowWrite,
+)
+from alicloud_storage.emulator.tablestore.errors import TablestoreError
+from alicloud_storage.emulator.tablestore.storage import Storage
+from alicloud_storage.tablestore.wire import pb, plainbuffer
+
+__all__ = ["Context", "Operation", "OPERATIONS"]
+
+_WRITE_KINDS = {1: PUT, 2: UPDATE, 3: DELETE}
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a handler may use: the instance asked for, the engine and the raw storage."""
+
+    instance: str
+    engine: Engine
+    storage: Storage
+    clock: Callable[[], float]
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One API: its request class, the tables a request touches ([] = instance level), its run."""
+
+    request: Any
+    tables: Callable[[Any], List[str]]
+    run: Callable[[Context, Any], Any]
+
+
+def _no_transaction(request: Any) -> None:
+    if request.HasField("transaction_id"):
+        raise E.TRANSACTION_UNSUPPORTED.error()
+
+
+def _return(request: Any) -> "tuple[int, tuple]":
+    if not request.HasField("return_content"):
+        return RT_NONE, ()
+    content = request.return_content
+    return content.return_type, tuple(content.return_column_names)
+
+
+def _error(target: Any, exc: TablestoreError) -> None:
+    target.is_ok = False
+    target.error.code = exc.code
+    target.error.message = exc.message
+
+
+# --- tables ------------------------------------------------------------------------
+def _create_table(ctx: Context, request: Any) -> Any:
+    ctx.engine.create_table(ctx.instance, codec.table_info(request))
+    return pb.CreateTableResponse()
+
+
+def _list_table(ctx: Context, request: Any) -> Any:
+    return pb.ListTableResponse(table_names=ctx.engine.list_tables(ctx.instance))
+
+
+def _describe_table(ctx: Context, request: Any) -> Any:
+    info = ctx.engine.describe_table(ctx.instance, request.table_name)
+    response = pb.DescribeTableResponse(table_meta=codec.table_meta(info))
+    codec.fill_table_status(response, info)
+    return response
+
+
+def _update_table(ctx: Context, request: Any) -> Any:
+    read = write = None
+    if request.HasField("reserved_throughput"):
+        cu = request.reserved_throughput.capacity_unit
+        read = cu.read if cu.HasField("read") else None
+        write = cu.write if cu.HasField("write") else None
+    options = codec.options_update(request.table_options) if request.HasField("table_options") else {}
+    info = ctx.engine.update_table(ctx.instance, request.table_name, read, write, options)
+    response = pb.UpdateTableResponse()
+    codec.fill_table_status(response, info)
+    return response
+
+
+def _delete_table(ctx: Context, request: Any) -> Any:
+    ctx.engine.delete_table(ctx.instance, request.table_name)
+    return pb.DeleteTableResponse()
+
+
+# --- single rows -------------------------------------------------------------------
+def _get_row(ctx: Context, request: Any) -> Any:
+    _no_transaction(request)
+    result = ctx.engine.get_row(
+        ctx.instance, request.table_name, codec.primary_key(request.primary_key), codec.read_options(request)
+    )
+    response = pb.GetRowResponse(row=codec.encode_row(result.row))
+    codec.consumed(response.consumed, result.consumed)
+    return response
+
+
+def _write(kind: str, row_field: str, response_class: Any) -> Callable[[Context, Any], Any]:
+    api = {PUT: "PutRow", UPDATE: "UpdateRow", DELETE: "DeleteRow"}[kind]
+
+    def run(ctx: Context, request: Any) -> Any:
+        _no_transaction(request)
+        decoded = codec.row(getattr(request, row_field))
+        return_type, return_columns = _return(request)
+        op = RowWrite(
+            kind, decoded.primary_key, decoded.cells, codec.condition(request.condition),
+            return_type, return_columns,
+        )
+        result = ctx.engine.write_row(ctx.instance, request.table_name, op, api)
+        response = response_class()
+        codec.consumed(response.consumed, result.consumed)
+        if result.row is not None:
+            response.row = codec.encode_row(result.row)
+        return response
+
+    return run
+
+
+# --- multiple rows -----------------------------------------------------------------
+def _batch_get_row(ctx: Context, request: Any) -> Any:
+    requests = [
+        (t.table_name, [codec.primary_key(k) for k in t.primary_key], codec.read_options(t))
+        for t in request.tables
+    ]
+    results = ctx.engine.batch_get_row(ctx.instance, requests)
+    response = pb.BatchGetRowResponse()
+    for table, table_results in zip(request.tables, results):
+        out = response.tables.add(table_name=table.table_name)
+        for result in table_results:
+            row = out.rows.add()
+            if isinstance(result, TablestoreError):
+                _error(row, result)
+                continue
+            row.is_ok = True
+            codec.consumed(row.consumed, result.consumed)
+            row.row = codec.encode_row(result.row)
+    return response
+
+
+def _batch_write_row(ctx: Context, request: Any) -> Any:
+    _no_transaction(request)
+    requests = []
+    for table in request.tables:
+        ops = []
+        for item in table.rows:
+            decoded = codec.row(item.row_change)
+            return_type, return_columns = _return(item)
+            ops.append(RowWrite(
+                _WRITE_KINDS.get(item.type, PUT), decoded.primary_key, decoded.cells,
+                codec.condition(item.condition), return_type, return_columns,
+            ))
+        requests.append((table.table_name, ops))
+    results = ctx.engine.batch_write_row(ctx.instance, requests)
+    response = pb.BatchWriteRowResponse()
+    for table, table_results in zip(request.tables, results):
+        out = response.tables.add(table_name=table.table_name)
+        for result in table_results:
+            row = out.rows.add()
+            if isinstance(result, TablestoreError):
+                _error(row, result)
+                continue
+            row.is_ok = True
+            codec.consumed(row.consumed, result.consumed)
+            if result.row is not None:
+                row.row = codec.encode_row(result.row)
+    return response
+
+
+def _get_range(ctx: Context, request: Any) -> Any:
+    _no_transaction(request)
+    result = ctx.engine.get_range(
+        ctx.instance,
+        request.table_name,
+        request.direction,
+        codec.primary_key(request.inclusive_start_primary_key),
+        codec.primary_key(request.exclusive_end_primary_key),
+        codec.read_options(request),
+        request.limit if request.HasField("limit") else None,
+    )
+    response = pb.GetRangeResponse(rows=codec.encode_rows(result.rows))
+    codec.consumed(response.consumed, result.consumed)
+    if result.next_start is not None:
+        response.next_start_primary_key = plainbuffer.encode_primary_key(result.next_start)
+    return response
+
+
+def _table_name(request: Any) -> List[str]:
+    return [request.table_name]
+
+
+def _batch_tables(request: Any) -> List[str]:
+    return sorted({t.table_name for t in request.tables})
+
+
+def _instance_level(request: Any) -> List[str]:
+    return []
+
+
+def _create_table_name(request: Any) -> List[str]:
+    return [request.table_meta.table_name]
+
+
+OPERATIONS: Dict[str, Operation] = {
+    "CreateTable": Operation(pb.CreateTableRequest, _create_table_name, _create_table),
+    "ListTable": Operation(pb.ListTableRequest, _instance_level, _list_table),
+    "DescribeTable": Operation(pb.DescribeTableRequest, _table_name, _describe_table),
+    "UpdateTable": Operation(pb.UpdateTableRequest, _table_name, _update_table),
+    "DeleteTable": Operation(pb.DeleteTableRequest, _table_name, _delete_table),
+    "GetRow": Operation(pb.GetRowRequest, _table_name, _get_row),
+    "PutRow": Operation(pb.PutRowRequest, _table_name, _write(PUT, "row", pb.PutRowResponse)),
+    "UpdateRow": Operation(
+        pb.UpdateRowRequest, _table_name, _write(UPDATE, "row_change", pb.UpdateRowResponse)
+    ),
+    "DeleteRow": Operation(
+        pb.DeleteRowRequest, _table_name, _write(DELETE, "primary_key", pb.DeleteRowResponse)
+    ),
+    "BatchGetRow": Operation(pb.BatchGetRowRequest, _batch_tables, _batch_get_row),
+    "BatchWriteRow": Operation(pb.BatchWriteRowRequest, _batch_tables, _batch_write_row),
+    "GetRange": Operation(pb.GetRangeRequest, _table_name, _get_range),
+}

@@ -1,0 +1,219 @@
+"""SQLite storage of the emulated tables: one write transaction per request, WAL.
+
+Rows live in one WITHOUT ROWID table keyed by (table id, order-preserving key bytes), so
+GetRange is an index range scan. Attribute cells of a row are one blob (see
+``encode_cells``). With WAL and ``synchronous=NORMAL`` a committed transaction is in the
+WAL file before the call returns: acknowledged writes survive a killed process.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+import struct
+from contextlib import contextmanager
+from typing import Any, Iterator, List, Optional, Tuple
+
+from alicloud_storage.emulator.tablestore.model import Cells, TableInfo
+
+__all__ = ["Storage", "encode_cells", "decode_cells"]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS ots_tables (
+    instance TEXT NOT NULL,
+    name TEXT NOT NULL,
+    tid INTEGER NOT NULL UNIQUE,
+    meta TEXT NOT NULL,
+    auto_increment INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (instance, name)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS ots_rows (
+    tid INTEGER NOT NULL,
+    pk BLOB NOT NULL,
+    data BLOB NOT NULL,
+    PRIMARY KEY (tid, pk)
+) WITHOUT ROWID;
+"""
+
+_VT_INTEGER, _VT_DOUBLE, _VT_BOOLEAN, _VT_STRING, _VT_BLOB = 0, 1, 2, 3, 7
+_HEAD = struct.Struct("<HH")  # name length, version count
+_VERSION = struct.Struct("<qB")  # timestamp, value type
+_I64 = struct.Struct("<q")
+_F64 = struct.Struct("<d")
+_U32 = struct.Struct("<I")
+
+
+def encode_cells(cells: Cells) -> bytes:
+    """The storage blob of a row's attribute cells."""
+    out = bytearray()
+    for name, versions in cells.items():
+        raw = name.encode("utf-8")
+        out += _HEAD.pack(len(raw), len(versions))
+        out += raw
+        for ts, value in versions:
+            if value is True or value is False:
+                out += _VERSION.pack(ts, _VT_BOOLEAN)
+                out.append(1 if value else 0)
+            elif isinstance(value, int):
+                out += _VERSION.pack(ts, _VT_INTEGER)
+                out += _I64.pack(value)
+            elif isinstance(value, float):
+                out += _VERSION.pack(ts, _VT_DOUBLE)
+                out += _F64.pack(value)
+            elif isinstance(value, str):
+                data = value.encode("utf-8")
+                out += _VERSION.pack(ts, _VT_STRING)
+                out += _U32.pack(len(data))
+                out += data
+            else:
+                out += _VERSION.pack(ts, _VT_BLOB)
+                out += _U32.pack(len(value))
+                out += value
+    return bytes(out)
+
+
+def decode_cells(data: bytes) -> Cells:
+    """The inverse of ``encode_cells``."""
+    cells: Cells = {}
+    pos = 0
+    end = len(data)
+    while pos < end:
+        name_len, count = _HEAD.unpack_from(data, pos)
+        pos += 4
+        name = data[pos:pos + name_len].decode("utf-8")
+        pos += name_len
+        versions = []
+        for _ in range(count):
+            ts, vtype = _VERSION.unpack_from(data, pos)
+            pos += 9
+            value: Any
+            if vtype == _VT_INTEGER:
+                value = _I64.unpack_from(data, pos)[0]
+                pos += 8
+            elif vtype == _VT_DOUBLE:
+                value = _F64.unpack_from(data, pos)[0]
+                pos += 8
+            elif vtype == _VT_BOOLEAN:
+                value = data[pos] == 1
+                pos += 1
+            else:
+                size = _U32.unpack_from(data, pos)[0]
+                pos += 4
+                raw = data[pos:pos + size]
+                pos += size
+                value = raw.decode("utf-8") if vtype == _VT_STRING else bytearray(raw)
+            versions.append((ts, value))
+        cells[name] = versions
+    return cells
+
+
+class Storage:
+    """Tables and rows of every emulated instance in one SQLite database."""
+
+    def __init__(self, path: Optional[str]) -> None:
+        """Open ``path`` (created if missing), or an in-memory database for None."""
+        self._db = sqlite3.connect(
+            path or ":memory:", isolation_level=None, check_same_thread=False
+        )
+        if path:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        """Checkpoint and close the database."""
+        self._db.close()
+
+    @contextmanager
+    def write(self) -> Iterator[None]:
+        """One write transaction: committed on success, rolled back on any error."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    # --- tables --------------------------------------------------------------------
+    def list_tables(self, instance: str) -> List[str]:
+        """Table names of ``instance``, sorted."""
+        rows = self._db.execute(
+            "SELECT name FROM ots_tables WHERE instance=? ORDER BY name", (instance,)
+        )
+        return [r[0] for r in rows]
+
+    def count_tables(self, instance: str) -> int:
+        """How many tables ``instance`` holds."""
+        return int(
+            self._db.execute("SELECT COUNT(*) FROM ots_tables WHERE instance=?", (instance,)).fetchone()[0]
+        )
+
+    def get_table(self, instance: str, name: str) -> Optional[TableInfo]:
+        """The table's info, or None."""
+        row = self._db.execute(
+            "SELECT meta, tid FROM ots_tables WHERE instance=? AND name=?", (instance, name)
+        ).fetchone()
+        return None if row is None else TableInfo.from_json(json.loads(row[0]), row[1])
+
+    def insert_table(self, instance: str, info: TableInfo) -> TableInfo:
+        """Store a new table; returns it with its storage id."""
+        tid = self._db.execute("SELECT COALESCE(MAX(tid), 0) + 1 FROM ots_tables").fetchone()[0]
+        self._db.execute(
+            "INSERT INTO ots_tables (instance, name, tid, meta) VALUES (?, ?, ?, ?)",
+            (instance, info.name, tid, json.dumps(info.to_json())),
+        )
+        return TableInfo.from_json(info.to_json(), tid)
+
+    def update_table(self, instance: str, info: TableInfo) -> None:
+        """Replace a table's stored info."""
+        self._db.execute(
+            "UPDATE ots_tables SET meta=? WHERE instance=? AND name=?",
+            (json.dumps(info.to_json()), instance, info.name),
+        )
+
+    def delete_table(self, instance: str, info: TableInfo) -> None:
+        """Drop a table and its rows."""
+        self._db.execute("DELETE FROM ots_rows WHERE tid=?", (info.tid,))
+        self._db.execute("DELETE FROM ots_tables WHERE tid=?", (info.tid,))
+
+    def next_auto_increment(self, tid: int, floor: int) -> int:
+        """A value greater than every earlier one of this table and at least ``floor``."""
+        last = self._db.execute(
+            "SELECT auto_increment FROM ots_tables WHERE tid=?", (tid,)
+        ).fetchone()[0]
+        value = max(last + 1, floor)
+        self._db.execute("UPDATE ots_tables SET auto_increment=? WHERE tid=?", (value, tid))
+        return int(value)
+
+    def clear(self) -> None:
+        """Drop every table of every instance."""
+        with self.write():
+            self._db.execute("DELETE FROM ots_rows")
+            self._db.execute("DELETE FROM ots_tables")
+
+    # --- rows ----------------------------------------------------------------------
+    def get_row(self, tid: int, key: bytes) -> Optional[Cells]:
+        """The row's cells, or None when absent."""
+        row = self._db.execute(
+            "SELECT data FROM ots_rows WHERE tid=? AND pk=?", (tid, key)
+        ).fetchone()
+        return None if row is None else decode_cells(row[0])
+
+    def put_row(self, tid: int, key: bytes, cells: Cells) -> None:
+        """Create or replace a row."""
+        self._db.execute(
+            "INSERT OR REPLACE INTO ots_rows (tid, pk, data) VALUES (?, ?, ?)",
+            (tid, key, encode_cells(cells)),
+        )
+
+    def delete_row(self, tid: int, key: bytes) -> None:
+        """Remove a row if present."""
+        self._db.execute("DELETE FROM ots_rows WHERE tid=? AND pk=?", (tid, key))
+
+    def scan(self, tid: int, start: bytes, end: bytes, backward: bool) -> Iterator[Tuple[bytes, bytes]]:
+        """(key, raw cells) from ``start`` (inclusive) towards ``end`` (exclusive), in order."""
+        if backward:
+            sql = "SELECT pk, data FROM ots_rows WHERE tid=? AND pk<=? AND pk>? ORDER BY pk DESC"
+        else:
+            sql = "SELECT pk, data FROM ots_rows WHERE tid=? AND pk>=? AND pk<? ORDER BY pk ASC"
+        return iter(self._db.execute(sql, (tid, start, end)))

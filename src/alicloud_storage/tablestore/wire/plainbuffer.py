@@ -1,0 +1,706 @@
+"""PlainBuffer: Tablestore's row encoding inside protobuf ``bytes`` fields.
+
+Pure functions on bytes, used by the client (requests) and the emulator (responses).
+
+Layout (all integers little-endian)::
+
+    buffer = u32 0x75  row+
+    row    = 0x01 cell*  [0x02 cell*]  [0x08]  0x09 row_crc
+    cell   = 0x03  0x04 u32 name  [0x05 u32 total type payload]  [0x06 op]
+             [0x07 i64 timestamp]  0x0a cell_crc
+
+``cell_crc`` is the CRC-8 of the name, the value (type byte + payload), the timestamp
+and the op, in that order; ``row_crc`` is the CRC-8 of every cell_crc followed by one
+byte: 1 if the delete marker is present, else 0.
+
+Values: ``int`` (INTEGER, int64), ``float`` (DOUBLE), ``bool`` (BOOLEAN), ``str``
+(STRING, UTF-8), ``bytes``/``bytearray`` (BINARY, decoded as ``bytearray``) and, in
+primary keys only, the sentinels ``INF_MIN``, ``INF_MAX`` and ``AUTO_INCREMENT``.
+"""
+from __future__ import annotations
+
+import struct
+from enum import IntEnum
+from typing import Iterable, List, NamedTuple, Optional, Sequence, Tuple, Union
+
+from alicloud_storage.tablestore.errors import OTSClientError, OTSDecodeError
+from alicloud_storage.tablestore.wire.crc8 import CRC8_TABLE, crc8
+
+__all__ = [
+    "INF_MIN",
+    "INF_MAX",
+    "AUTO_INCREMENT",
+    "CellOp",
+    "PlainRow",
+    "Value",
+    "PrimaryKey",
+    "Cell",
+    "encode_primary_key",
+    "encode_put_row",
+    "encode_update_row",
+    "encode_delete_row",
+    "encode_rows",
+    "decode_rows",
+    "decode_row",
+]
+
+
+class _Sentinel:
+    """A primary-key placeholder value; one instance per kind, kept by pickle/copy."""
+
+    __slots__ = ("_name",)
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __repr__(self) -> str:
+        return self._name
+
+    def __reduce__(self) -> str:
+        return self._name
+
+
+INF_MIN = _Sentinel("INF_MIN")
+INF_MAX = _Sentinel("INF_MAX")
+AUTO_INCREMENT = _Sentinel("AUTO_INCREMENT")
+
+
+class CellOp(IntEnum):
+    """The cell type byte of an UpdateRow cell (absent = put)."""
+
+    DELETE_ALL_VERSIONS = 1
+    DELETE_ONE_VERSION = 3
+    INCREMENT = 4
+
+
+Value = Union[int, float, bool, str, bytes, bytearray, _Sentinel]
+PrimaryKey = List[Tuple[str, Value]]
+Cell = Tuple[str, Optional[Value], Optional[int], Optional[CellOp]]
+
+
+class PlainRow(NamedTuple):
+    """One decoded row: primary key, cells, and whether it carried the delete marker."""
+
+    primary_key: PrimaryKey
+    cells: List[Cell]
+    deleted: bool = False
+
+
+# ---------------------------------------------------------------------------- constants
+
+_HEADER = b"\x75\x00\x00\x00"
+_TAG_ROW_PK = 0x01
+_TAG_ROW_DATA = 0x02
+_TAG_CELL = 0x03
+_TAG_CELL_NAME = 0x04
+_TAG_CELL_VALUE = 0x05
+_TAG_CELL_TYPE = 0x06
+_TAG_CELL_TIMESTAMP = 0x07
+_TAG_DELETE_ROW_MARKER = 0x08
+_TAG_ROW_CHECKSUM = 0x09
+_TAG_CELL_CHECKSUM = 0x0A
+
+_TAG_NAMES = {
+    _TAG_ROW_PK: "TAG_ROW_PK",
+    _TAG_ROW_DATA: "TAG_ROW_DATA",
+    _TAG_CELL: "TAG_CELL",
+    _TAG_CELL_NAME: "TAG_CELL_NAME",
+    _TAG_CELL_VALUE: "TAG_CELL_VALUE",
+    _TAG_CELL_TYPE: "TAG_CELL_TYPE",
+    _TAG_CELL_TIMESTAMP: "TAG_CELL_TIMESTAMP",
+    _TAG_DELETE_ROW_MARKER: "TAG_DELETE_ROW_MARKER",
+    _TAG_ROW_CHECKSUM: "TAG_ROW_CHECKSUM",
+    _TAG_CELL_CHECKSUM: "TAG_CELL_CHECKSUM",
+}
+
+_VT_INTEGER = 0x0
+_VT_DOUBLE = 0x1
+_VT_BOOLEAN = 0x2
+_VT_STRING = 0x3
+_VT_BLOB = 0x7
+_VT_INF_MIN = 0x9
+_VT_INF_MAX = 0xA
+_VT_AUTO_INCREMENT = 0xB
+
+_INT64_MIN = -(1 << 63)
+_INT64_MAX = (1 << 63) - 1
+_MAX_LENGTH = 0x7FFFFFFF  # lengths are written as int32 by the other implementations
+_INLINE_CRC = 256  # values shorter than this are hashed inline (see crc8._FOLD_FROM)
+_CACHE_LIMIT = 4096
+
+_T = CRC8_TABLE
+_OPS = {int(op): op for op in CellOp}
+_SENTINEL_TYPES = {_VT_INF_MIN: INF_MIN, _VT_INF_MAX: INF_MAX, _VT_AUTO_INCREMENT: AUTO_INCREMENT}
+
+_U32 = struct.Struct("<I")
+_I64 = struct.Struct("<q")
+_F64 = struct.Struct("<d")
+_TYPED_I64 = struct.Struct("<Bq")
+_TYPED_F64 = struct.Struct("<Bd")
+_TYPED_LEN = struct.Struct("<BI")
+_VALUE_HEAD = struct.Struct("<BI")  # TAG_CELL_VALUE, total
+_NAME_HEAD = struct.Struct("<BBI")  # TAG_CELL, TAG_CELL_NAME, length
+_CELL_HEAD = _NAME_HEAD
+
+_CELL_CHECKSUM = tuple(bytes((_TAG_CELL_CHECKSUM, crc)) for crc in range(256))
+_ROW_CHECKSUM = tuple(bytes((_TAG_ROW_CHECKSUM, crc)) for crc in range(256))
+_CELL_TYPE = {op: bytes((_TAG_CELL_TYPE, op)) for op in CellOp}
+_NUMBER_HEAD = b"\x05\x09\x00\x00\x00"
+# crc8(8 zero bytes, state): with crc8(raw) it gives crc8(raw, state) (the CRC is linear)
+_ZERO8 = tuple(crc8(bytes(8), state) for state in range(256))
+
+
+def _fixed_value(payload: bytes) -> Tuple[bytes, Tuple[int, ...]]:
+    """Wire bytes of a constant value and its CRC continuation from every state."""
+    wire = _VALUE_HEAD.pack(_TAG_CELL_VALUE, len(payload)) + payload
+    return wire, tuple(crc8(payload, state) for state in range(256))
+
+
+_FIXED_VALUES = {
+    True: _fixed_value(bytes((_VT_BOOLEAN, 1))),
+    False: _fixed_value(bytes((_VT_BOOLEAN, 0))),
+    INF_MIN: _fixed_value(bytes((_VT_INF_MIN,))),
+    INF_MAX: _fixed_value(bytes((_VT_INF_MAX,))),
+    AUTO_INCREMENT: _fixed_value(bytes((_VT_AUTO_INCREMENT,))),
+}
+
+# name (str) -> (TAG_CELL + TAG_CELL_NAME + u32 + utf-8, crc8(utf-8)), shared by all rows
+_NAME_ENCODE_CACHE: dict = {}
+# utf-8 name bytes -> (str, crc8(bytes))
+_NAME_DECODE_CACHE: dict = {}
+
+
+# ----------------------------------------------------------------------------- encoding
+
+
+def _name_entry(name: object) -> Tuple[bytes, int]:
+    """Encode a column name (cached): the cell prefix up to the name, and its CRC."""
+    if type(name) is not str and not isinstance(name, str):
+        raise OTSClientError(f"column name must be str, got {type(name).__name__}: {name!r}")
+    raw = name.encode("utf-8")
+    if len(raw) > _MAX_LENGTH:
+        raise OTSClientError(f"column name is too long ({len(raw)} bytes)")
+    entry = (_NAME_HEAD.pack(_TAG_CELL, _TAG_CELL_NAME, len(raw)) + raw, crc8(raw))
+    if len(_NAME_ENCODE_CACHE) >= _CACHE_LIMIT:
+        _NAME_ENCODE_CACHE.clear()
+    _NAME_ENCODE_CACHE[name] = entry
+    return entry
+
+
+def _value_wire(value: object, crc: int, name: str, in_pk: bool) -> Tuple[bytes, int]:
+    """Encode one value as ``TAG_CELL_VALUE total type payload``; feed it to ``crc``."""
+    kind = type(value)
+    if kind is str:
+        raw = value.encode("utf-8")  # type: ignore[union-attr]
+        payload = _TYPED_LEN.pack(_VT_STRING, len(raw)) + raw
+    elif kind is int:
+        if not _INT64_MIN <= value <= _INT64_MAX:  # type: ignore[operator]
+            raise OTSClientError(f"column {name!r}: integer {value} is out of the int64 range")
+        payload = _TYPED_I64.pack(_VT_INTEGER, value)
+        for byte in payload:
+            crc = _T[crc ^ byte]
+        return _NUMBER_HEAD + payload, crc
+    elif kind is float:
+        if in_pk:
+            raise OTSClientError(f"primary key column {name!r}: float is not a primary key type")
+        payload = _TYPED_F64.pack(_VT_DOUBLE, value)
+        for byte in payload:
+            crc = _T[crc ^ byte]
+        return _NUMBER_HEAD + payload, crc
+    elif kind is bool or (in_pk and kind is _Sentinel):
+        wire, crcs = _FIXED_VALUES[value]  # type: ignore[index]
+        return wire, crcs[crc]
+    elif kind is bytes or kind is bytearray:
+        payload = _TYPED_LEN.pack(_VT_BLOB, len(value)) + value  # type: ignore[arg-type]
+    else:
+        return _value_wire(_plain_value(value, name, in_pk), crc, name, in_pk)
+    size = len(payload)
+    if size > _MAX_LENGTH:
+        raise OTSClientError(f"column {name!r}: value is too long ({size - 5} bytes)")
+    if size < _INLINE_CRC:
+        for byte in payload:
+            crc = _T[crc ^ byte]
+    else:
+        crc = crc8(payload, crc)
+    return _VALUE_HEAD.pack(_TAG_CELL_VALUE, size) + payload, crc
+
+
+def _plain_value(value: object, name: str, in_pk: bool) -> Value:
+    """Map a subclass of a supported type (e.g. an IntEnum) to its base type, or raise."""
+    where = f"primary key column {name!r}" if in_pk else f"column {name!r}"
+    if isinstance(value, bool):
+        return bool(value)
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return float(value)
+    if isinstance(value, str):
+        return str(value)
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return bytes(value)
+    if isinstance(value, _Sentinel):
+        raise OTSClientError(f"{where}: {value!r} is only allowed in a primary key")
+    if value is None:
+        raise OTSClientError(f"{where}: value is None")
+    raise OTSClientError(f"{where}: unsupported value type {type(value).__name__}")
+
+
+def _timestamp_wire(timestamp: object, name: str) -> bytes:
+    """Encode a cell timestamp (int64 milliseconds) without its tag."""
+    if type(timestamp) is not int:
+        if isinstance(timestamp, bool) or not isinstance(timestamp, int):
+            raise OTSClientError(
+                f"column {name!r}: timestamp must be int, got {type(timestamp).__name__}"
+            )
+        timestamp = int(timestamp)
+    if not _INT64_MIN <= timestamp <= _INT64_MAX:
+        raise OTSClientError(f"column {name!r}: timestamp {timestamp} is out of the int64 range")
+    return _I64.pack(timestamp)
+
+
+def _encode_pk(primary_key: Sequence[Tuple[str, Value]], parts: list) -> int:
+    """Append ``TAG_ROW_PK`` and the key's cells to ``parts``; return the row CRC."""
+    if not isinstance(primary_key, (list, tuple)):
+        raise OTSClientError(f"primary key must be a list, got {type(primary_key).__name__}")
+    names = _NAME_ENCODE_CACHE
+    append = parts.append
+    append(b"\x01")
+    row_crc = 0
+    for column in primary_key:
+        try:
+            name, value = column
+        except (TypeError, ValueError):
+            raise OTSClientError(
+                f"primary key column must be a (name, value) pair, got {column!r}"
+            ) from None
+        entry = names.get(name) if type(name) is str else None
+        prefix, crc = entry if entry is not None else _name_entry(name)
+        wire, crc = _value_wire(value, crc, name, True)
+        append(prefix)
+        append(wire)
+        append(_CELL_CHECKSUM[crc])
+        row_crc = _T[row_crc ^ crc]
+    return row_crc
+
+
+def _encode_cells(cells: Iterable[Cell], parts: list, row_crc: int) -> int:
+    """Append ``TAG_ROW_DATA`` and (name, value, ts, op) cells; return the row CRC."""
+    names = _NAME_ENCODE_CACHE
+    append = parts.append
+    append(b"\x02")
+    for cell in cells:
+        try:
+            name, value, timestamp, op = cell
+        except (TypeError, ValueError):
+            raise OTSClientError(
+                f"cell must be a (name, value, timestamp, op) tuple, got {cell!r}"
+            ) from None
+        entry = names.get(name) if type(name) is str else None
+        prefix, crc = entry if entry is not None else _name_entry(name)
+        append(prefix)
+        if op is not None:
+            op = _check_op(name, value, timestamp, op)
+        elif value is None:
+            raise OTSClientError(f"column {name!r}: value is None (a put needs a value)")
+        if value is not None:
+            wire, crc = _value_wire(value, crc, name, False)
+            append(wire)
+        if op is not None:
+            append(_CELL_TYPE[op])
+        if timestamp is not None:
+            raw = _timestamp_wire(timestamp, name)
+            append(b"\x07")
+            append(raw)
+            for byte in raw:
+                crc = _T[crc ^ byte]
+        if op is not None:
+            crc = _T[crc ^ op]
+        append(_CELL_CHECKSUM[crc])
+        row_crc = _T[row_crc ^ crc]
+    return row_crc
+
+
+def _check_op(name: str, value: object, timestamp: object, op: object) -> CellOp:
+    """Validate an update cell's op against its value and timestamp."""
+    found = _OPS.get(op) if isinstance(op, int) and not isinstance(op, bool) else None
+    if found is None:
+        raise OTSClientError(f"column {name!r}: unknown cell op {op!r}")
+    if found is CellOp.INCREMENT:
+        if type(value) is not int and (isinstance(value, bool) or not isinstance(value, int)):
+            raise OTSClientError(f"column {name!r}: INCREMENT needs an int value, got {value!r}")
+    elif value is not None:
+        raise OTSClientError(f"column {name!r}: {found.name} takes no value")
+    elif found is CellOp.DELETE_ONE_VERSION and timestamp is None:
+        raise OTSClientError(f"column {name!r}: DELETE_ONE_VERSION needs a timestamp")
+    elif found is CellOp.DELETE_ALL_VERSIONS and timestamp is not None:
+        raise OTSClientError(f"column {name!r}: DELETE_ALL_VERSIONS takes no timestamp")
+    return found
+
+
+def encode_primary_key(primary_key: Sequence[Tuple[str, Value]]) -> bytes:
+    """Encode a primary key alone (GetRow, GetRange bounds, BatchGetRow keys)."""
+    parts = [_HEADER]
+    row_crc = _encode_pk(primary_key, parts)
+    parts.append(_ROW_CHECKSUM[_T[row_crc]])
+    return b"".join(parts)
+
+
+def encode_put_row(primary_key: Sequence[Tuple[str, Value]], columns: Sequence[tuple]) -> bytes:
+    """Encode a PutRow row; ``columns`` holds ``(name, value)`` or ``(name, value, ts)``."""
+    parts = [_HEADER]
+    row_crc = _encode_pk(primary_key, parts)
+    if columns:
+        names = _NAME_ENCODE_CACHE
+        append = parts.append
+        append(b"\x02")
+        for column in columns:
+            size = len(column) if isinstance(column, (tuple, list)) else 0
+            if size == 2:
+                name, value = column
+                timestamp = None
+            elif size == 3:
+                name, value, timestamp = column
+            else:
+                raise OTSClientError(
+                    f"column must be (name, value) or (name, value, timestamp), got {column!r}"
+                )
+            entry = names.get(name) if type(name) is str else None
+            prefix, crc = entry if entry is not None else _name_entry(name)
+            if value is None:
+                raise OTSClientError(f"column {name!r}: value is None")
+            wire, crc = _value_wire(value, crc, name, False)
+            append(prefix)
+            append(wire)
+            if timestamp is not None:
+                raw = _timestamp_wire(timestamp, name)
+                append(b"\x07")
+                append(raw)
+                for byte in raw:
+                    crc = _T[crc ^ byte]
+            append(_CELL_CHECKSUM[crc])
+            row_crc = _T[row_crc ^ crc]
+    parts.append(_ROW_CHECKSUM[_T[row_crc]])
+    return b"".join(parts)
+
+
+def encode_update_row(primary_key: Sequence[Tuple[str, Value]], cells: Sequence[Cell]) -> bytes:
+    """Encode an UpdateRow row change from (name, value, timestamp, op) cells."""
+    parts = [_HEADER]
+    row_crc = _encode_pk(primary_key, parts)
+    if cells:
+        row_crc = _encode_cells(cells, parts, row_crc)
+    parts.append(_ROW_CHECKSUM[_T[row_crc]])
+    return b"".join(parts)
+
+
+def encode_delete_row(primary_key: Sequence[Tuple[str, Value]]) -> bytes:
+    """Encode a DeleteRow key: the primary key followed by the delete marker."""
+    parts = [_HEADER]
+    row_crc = _encode_pk(primary_key, parts)
+    parts.append(b"\x08")
+    parts.append(_ROW_CHECKSUM[_T[row_crc ^ 1]])
+    return b"".join(parts)
+
+
+def encode_rows(rows: Iterable[PlainRow]) -> bytes:
+    """Encode rows as a server returns them (GetRange, BatchGetRow); no rows -> b''."""
+    parts = [_HEADER]
+    for row in rows:
+        primary_key, cells, deleted = row
+        row_crc = _encode_pk(primary_key, parts)
+        if cells:
+            row_crc = _encode_cells(cells, parts, row_crc)
+        if deleted:
+            parts.append(b"\x08")
+            row_crc ^= 1
+        parts.append(_ROW_CHECKSUM[_T[row_crc]])
+    return b"".join(parts) if len(parts) > 1 else b""
+
+
+# ----------------------------------------------------------------------------- decoding
+
+
+def _tag_name(tag: int) -> str:
+    return f"{_TAG_NAMES.get(tag, 'unknown tag')} (0x{tag:02x})"
+
+
+def _expected(what: str, buf: bytes, pos: int) -> OTSDecodeError:
+    """Error for an unexpected tag (or end of data) where ``what`` was expected."""
+    found = _tag_name(buf[pos]) if pos < len(buf) else "end of data"
+    return OTSDecodeError(f"PlainBuffer: expected {what}, found {found}", pos)
+
+
+def _as_bytes(data: Union[bytes, bytearray, memoryview]) -> bytes:
+    if type(data) is bytes:
+        return data
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        return bytes(data)
+    raise OTSClientError(f"PlainBuffer data must be bytes, got {type(data).__name__}")
+
+
+def _check_header(buf: bytes) -> None:
+    if buf[:4] != _HEADER:
+        raise OTSDecodeError(f"PlainBuffer: bad header {buf[:4].hex()!r}, expected '75000000'", 0)
+
+
+def decode_rows(data: Union[bytes, bytearray, memoryview]) -> List[PlainRow]:
+    """Decode a buffer of rows (GetRange, BatchWrite results); b'' -> []."""
+    buf = _as_bytes(data)
+    if not buf:
+        return []
+    _check_header(buf)
+    return _decode(buf, False)
+
+
+def decode_row(data: Union[bytes, bytearray, memoryview]) -> Optional[PlainRow]:
+    """Decode a buffer holding exactly one row; b'' (no row, e.g. GetRow miss) -> None."""
+    buf = _as_bytes(data)
+    if not buf:
+        return None
+    _check_header(buf)
+    if len(buf) == 4:
+        raise _expected("TAG_ROW_PK", buf, 4)
+    return _decode(buf, True)[0]
+
+
+def _decode(buf: bytes, single: bool) -> List[PlainRow]:
+    """Decode the rows after the header; with ``single`` exactly one row is allowed."""
+    T = _T
+    zero8 = _ZERO8
+    names = _NAME_DECODE_CACHE
+    u32 = _U32.unpack_from
+    i64 = _I64.unpack_from
+    cell_head = _CELL_HEAD.unpack_from
+    end = len(buf)
+    pos = 4
+    rows = []
+    ts_raw = ts_crc = timestamp = None  # the last timestamp seen: rows repeat it per cell
+    try:
+        while pos < end:
+            if buf[pos] != _TAG_ROW_PK:
+                raise _expected("TAG_ROW_PK", buf, pos)
+            primary_key, pos, row_crc = _read_primary_key(buf, pos + 1)
+            cells = []
+            if buf[pos] == _TAG_ROW_DATA:
+                pos += 1
+                append = cells.append
+                while buf[pos] == _TAG_CELL:
+                    cell_start = pos
+                    _, tag, size = cell_head(buf, pos)
+                    if tag != _TAG_CELL_NAME:
+                        raise _expected("TAG_CELL_NAME", buf, pos + 1)
+                    pos += 6
+                    stop = pos + size
+                    if stop > end:
+                        raise _past_end("cell name", size, pos - 4)
+                    entry = names.get(buf[pos:stop]) or _name_decode(buf[pos:stop], pos)
+                    name, crc = entry
+                    pos = stop
+                    tag = buf[pos]
+                    value = None
+                    if tag == _TAG_CELL_VALUE:
+                        total = u32(buf, pos + 1)[0]
+                        start = pos + 5
+                        stop = start + total
+                        if stop > end or total == 0:
+                            raise _past_end(f"value of column {name!r}", total, pos + 1)
+                        kind = buf[start]
+                        if kind == _VT_STRING and total >= 5 and u32(buf, start + 1)[0] == total - 5:
+                            try:
+                                value = buf[start + 5 : stop].decode("utf-8")
+                            except UnicodeDecodeError as exc:
+                                raise _bad_utf8(name, start + 5 + exc.start) from None
+                        elif kind == _VT_INTEGER and total == 9:
+                            value = i64(buf, start + 1)[0]
+                        elif kind == _VT_DOUBLE and total == 9:
+                            value = _F64.unpack_from(buf, start + 1)[0]
+                        elif kind == _VT_BOOLEAN and total == 2 and buf[start + 1] <= 1:
+                            value = buf[start + 1] == 1
+                        elif kind == _VT_BLOB and total >= 5 and u32(buf, start + 1)[0] == total - 5:
+                            value = bytearray(buf[start + 5 : stop])
+                        else:
+                            raise _bad_value(buf, start, total, name, False)
+                        if total < _INLINE_CRC:
+                            for byte in buf[start:stop]:
+                                crc = T[crc ^ byte]
+                        else:
+                            crc = crc8(buf[start:stop], crc)
+                        pos = stop
+                        tag = buf[pos]
+                    op = None
+                    if tag == _TAG_CELL_TYPE:
+                        op = _OPS.get(buf[pos + 1])
+                        if op is None:
+                            raise _bad_op(buf, pos + 1, name)
+                        pos += 2
+                        tag = buf[pos]
+                    if tag == _TAG_CELL_TIMESTAMP:
+                        raw = buf[pos + 1 : pos + 9]
+                        if raw != ts_raw:
+                            timestamp = i64(raw)[0]
+                            ts_raw = raw
+                            ts_crc = 0
+                            for byte in raw:
+                                ts_crc = T[ts_crc ^ byte]
+                        crc = zero8[crc] ^ ts_crc
+                        pos += 9
+                        tag = buf[pos]
+                        cell = (name, value, timestamp, op)
+                    else:
+                        cell = (name, value, None, op)
+                    if op is not None:
+                        crc = T[crc ^ op]
+                    if tag != _TAG_CELL_CHECKSUM:
+                        raise _expected(f"TAG_CELL_CHECKSUM for column {name!r}", buf, pos)
+                    if buf[pos + 1] != crc:
+                        raise _crc_mismatch(buf, pos + 1, name, crc)
+                    if op is not None or value is None:
+                        _check_decoded_op(cell, cell_start)
+                    append(cell)
+                    row_crc = T[row_crc ^ crc]
+                    pos += 2
+            deleted = buf[pos] == _TAG_DELETE_ROW_MARKER
+            if deleted:
+                pos += 1
+                row_crc = T[row_crc ^ 1]
+            else:
+                row_crc = T[row_crc]
+            if buf[pos] != _TAG_ROW_CHECKSUM:
+                raise _expected("TAG_ROW_CHECKSUM", buf, pos)
+            if buf[pos + 1] != row_crc:
+                raise OTSDecodeError(
+                    f"PlainBuffer: row checksum mismatch (stored 0x{buf[pos + 1]:02x}, "
+                    f"computed 0x{row_crc:02x})",
+                    pos + 1,
+                )
+            pos += 2
+            rows.append(PlainRow(primary_key, cells, deleted))
+            if single and pos != end:
+                raise OTSDecodeError("PlainBuffer: unexpected data after the row", pos)
+    except (IndexError, struct.error):
+        raise OTSDecodeError("PlainBuffer: unexpected end of data", end) from None
+    return rows
+
+
+def _read_primary_key(buf: bytes, pos: int) -> Tuple[PrimaryKey, int, int]:
+    """Read the primary-key cells at ``pos``; return them, the next offset, the row CRC."""
+    T = _T
+    u32 = _U32.unpack_from
+    end = len(buf)
+    row_crc = 0
+    primary_key = []
+    while buf[pos] == _TAG_CELL:
+        _, tag, size = _CELL_HEAD.unpack_from(buf, pos)
+        if tag != _TAG_CELL_NAME:
+            raise _expected("TAG_CELL_NAME", buf, pos + 1)
+        pos += 6
+        stop = pos + size
+        if stop > end:
+            raise _past_end("primary key column name", size, pos - 4)
+        name, crc = _NAME_DECODE_CACHE.get(buf[pos:stop]) or _name_decode(buf[pos:stop], pos)
+        pos = stop
+        if buf[pos] != _TAG_CELL_VALUE:
+            raise _expected(f"TAG_CELL_VALUE for primary key column {name!r}", buf, pos)
+        total = u32(buf, pos + 1)[0]
+        start = pos + 5
+        stop = start + total
+        if stop > end or total == 0:
+            raise _past_end(f"value of primary key column {name!r}", total, pos + 1)
+        kind = buf[start]
+        if kind == _VT_STRING and total >= 5 and u32(buf, start + 1)[0] == total - 5:
+            try:
+                value = buf[start + 5 : stop].decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise _bad_utf8(name, start + 5 + exc.start) from None
+        elif kind == _VT_INTEGER and total == 9:
+            value = _I64.unpack_from(buf, start + 1)[0]
+        elif kind == _VT_BLOB and total >= 5 and u32(buf, start + 1)[0] == total - 5:
+            value = bytearray(buf[start + 5 : stop])
+        elif kind in _SENTINEL_TYPES and total == 1:
+            value = _SENTINEL_TYPES[kind]
+        elif kind == _VT_BOOLEAN and total == 2 and buf[start + 1] <= 1:
+            value = buf[start + 1] == 1
+        else:
+            raise _bad_value(buf, start, total, name, True)
+        crc = crc8(buf[start:stop], crc)
+        pos = stop
+        if buf[pos] != _TAG_CELL_CHECKSUM:
+            raise _expected(f"TAG_CELL_CHECKSUM for primary key column {name!r}", buf, pos)
+        if buf[pos + 1] != crc:
+            raise _crc_mismatch(buf, pos + 1, name, crc)
+        primary_key.append((name, value))
+        row_crc = T[row_crc ^ crc]
+        pos += 2
+    return primary_key, pos, row_crc
+
+
+def _past_end(what: str, size: int, pos: int) -> OTSDecodeError:
+    return OTSDecodeError(f"PlainBuffer: {what}: length {size} is zero or runs past the end", pos)
+
+
+def _bad_utf8(name: str, pos: int) -> OTSDecodeError:
+    return OTSDecodeError(f"PlainBuffer: column {name!r} holds invalid UTF-8", pos)
+
+
+def _bad_op(buf: bytes, pos: int, name: str) -> OTSDecodeError:
+    return OTSDecodeError(f"PlainBuffer: unknown cell op 0x{buf[pos]:02x} for column {name!r}", pos)
+
+
+def _name_decode(raw: bytes, pos: int) -> Tuple[str, int]:
+    """Decode (and cache) a column name's UTF-8 bytes with their CRC."""
+    try:
+        name = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise OTSDecodeError("PlainBuffer: column name is not valid UTF-8", pos + exc.start) from None
+    entry = (name, crc8(raw))
+    if len(_NAME_DECODE_CACHE) >= _CACHE_LIMIT:
+        _NAME_DECODE_CACHE.clear()
+    _NAME_DECODE_CACHE[raw] = entry
+    return entry
+
+
+def _bad_value(buf: bytes, start: int, total: int, name: str, in_pk: bool) -> OTSDecodeError:
+    """Describe why the value at ``start`` (type byte) of ``total`` bytes is invalid."""
+    kind = buf[start]
+    if kind in _SENTINEL_TYPES and not in_pk:
+        return OTSDecodeError(
+            f"PlainBuffer: value type 0x{kind:02x} is only valid in a primary key "
+            f"(column {name!r})",
+            start,
+        )
+    if kind == _VT_BOOLEAN and total == 2:
+        return OTSDecodeError(
+            f"PlainBuffer: bad boolean byte 0x{buf[start + 1]:02x} for column {name!r}", start + 1
+        )
+    if kind in (_VT_INTEGER, _VT_DOUBLE, _VT_BOOLEAN, _VT_STRING, _VT_BLOB) or (
+        kind in _SENTINEL_TYPES
+    ):
+        if kind == _VT_DOUBLE and in_pk:
+            return OTSDecodeError(
+                f"PlainBuffer: DOUBLE is not a primary key type (column {name!r})", start
+            )
+        return OTSDecodeError(
+            f"PlainBuffer: value length {total} does not fit type 0x{kind:02x} "
+            f"(column {name!r})",
+            start - 4,
+        )
+    return OTSDecodeError(f"PlainBuffer: unknown value type 0x{kind:02x} for column {name!r}", start)
+
+
+def _crc_mismatch(buf: bytes, pos: int, name: str, computed: int) -> OTSDecodeError:
+    return OTSDecodeError(
+        f"PlainBuffer: cell checksum mismatch for column {name!r} "
+        f"(stored 0x{buf[pos]:02x}, computed 0x{computed:02x})",
+        pos,
+    )
+
+
+def _check_decoded_op(cell: Cell, pos: int) -> None:
+    """Apply the encoder's op/value/timestamp rules to a decoded cell."""
+    name, value, timestamp, op = cell
+    try:
+        if op is None:
+            raise OTSClientError(f"column {name!r}: a cell without op needs a value")
+        _check_op(name, value, timestamp, op)
+    except OTSClientError as exc:
+        raise OTSDecodeError(f"PlainBuffer: {exc.message}", pos) from None
