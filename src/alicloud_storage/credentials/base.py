@@ -3,9 +3,18 @@ from __future__ import annotations
 
 import abc
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from typing import Optional
 
-__all__ = ["Credentials", "CredentialsProvider", "StaticCredentialsProvider", "CredentialsError"]
+__all__ = [
+    "Credentials",
+    "CredentialsProvider",
+    "StaticCredentialsProvider",
+    "CredentialsError",
+    "parse_expiration",
+]
+
+EXPIRATION_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 
 class CredentialsError(Exception):
@@ -40,6 +49,13 @@ class Credentials:
 
     def get_security_token(self) -> Optional[str]:
         return self.security_token
+
+
+def parse_expiration(text: object) -> float:
+    """Epoch seconds of an ``Expiration`` as STS and the metadata service write it
+    (``YYYY-MM-DDThh:mm:ssZ``, UTC); raises ValueError otherwise."""
+    moment = datetime.strptime(str(text), EXPIRATION_FORMAT)
+    return moment.replace(tzinfo=timezone.utc).timestamp()
 
 
 class CredentialsProvider(abc.ABC):

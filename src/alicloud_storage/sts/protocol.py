@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from typing import Any, Mapping, Optional
 from urllib.parse import urlencode
 
-from alicloud_storage.credentials.base import Credentials
+from alicloud_storage.credentials.base import EXPIRATION_FORMAT, Credentials, parse_expiration
 from alicloud_storage.http.models import Request, Response
 from alicloud_storage.sts.errors import StsClientError, StsServiceError
 from alicloud_storage.sts.signature import rpc_signature
@@ -30,7 +30,6 @@ __all__ = [
 ]
 
 STS_VERSION = "2015-04-01"
-EXPIRATION_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 
 @dataclass(frozen=True)
@@ -126,10 +125,9 @@ def parse_response(response: Response) -> dict[str, Any]:
 
 def _expiration(text: Any) -> float:
     try:
-        moment = datetime.strptime(str(text), EXPIRATION_FORMAT)
+        return parse_expiration(text)
     except ValueError:
         raise StsClientError("STS answered an Expiration that is not YYYY-MM-DDThh:mm:ssZ") from None
-    return moment.replace(tzinfo=timezone.utc).timestamp()
 
 
 def parse_assume_role(body: Mapping[str, Any]) -> AssumeRoleResult:

@@ -132,9 +132,10 @@ def build_request(
     instance_name: str,
     signer: RequestSigner,
     now: datetime,
+    extra_headers: Optional[Mapping[str, str]] = None,
 ) -> Request:
     """A signed POST of ``body`` to ``{base_url}/{api}`` (re-built for every attempt)."""
-    headers = signer.sign("/" + api, body, credentials, instance_name, now)
+    headers = signer.sign("/" + api, body, credentials, instance_name, now, extra_headers)
     return Request("POST", f"{base_url}/{api}", headers, body)
 
 

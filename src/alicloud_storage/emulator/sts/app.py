@@ -14,12 +14,7 @@ from aiohttp import web
 
 from alicloud_storage.emulator.ram import Iam, Principal, RamError
 from alicloud_storage.emulator.sts.errors import StsServiceError, error_body
-from alicloud_storage.emulator.sts.verify import (
-    Authenticated,
-    NonceCache,
-    PopRequest,
-    authenticate,
-)
+from alicloud_storage.emulator.sts.verify import Authenticated, NonceCache, authenticate, pop_request
 
 __all__ = ["create_sts_app", "STS_VERSION"]
 
@@ -87,21 +82,6 @@ def _assume_role(iam: Iam, auth: Authenticated, request: web.Request) -> dict[st
     }
 
 
-async def _pop_request(request: web.Request) -> PopRequest:
-    body = await request.read()
-    form: dict[str, str] = {}
-    if request.content_type == "application/x-www-form-urlencoded" and body:
-        form = {k: v for k, v in (await request.post()).items() if isinstance(v, str)}
-    return PopRequest(
-        method=request.method,
-        path=request.path,
-        query={k: v for k, v in request.query.items()},
-        form=form,
-        headers={k.lower(): v for k, v in request.headers.items()},
-        body=body,
-    )
-
-
 def create_sts_app(iam: Iam, region: str, clock: Callable[[], float]) -> web.Application:
     """The STS aiohttp application for one emulated account."""
     nonces = NonceCache()
@@ -110,7 +90,7 @@ def create_sts_app(iam: Iam, region: str, clock: Callable[[], float]) -> web.App
         request_id = str(uuid.uuid4()).upper()
         host_id = request.host or f"sts.{region}.aliyuncs.com"
         try:
-            auth = authenticate(await _pop_request(request), iam, clock(), nonces)
+            auth = authenticate(await pop_request(request), iam, clock(), nonces)
             if auth.version != STS_VERSION:
                 raise StsServiceError("InvalidVersion")
             if auth.action == "AssumeRole":

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Mapping, Optional
 
+from aiohttp import web
+
 from alicloud_storage.emulator.ram import AuthenticationError, Iam, Principal
 from alicloud_storage.emulator.sts.errors import STS_ERRORS, StsServiceError
 from alicloud_storage.sts.signature import (
@@ -25,7 +27,7 @@ from alicloud_storage.sts.signature import (
     rpc_string_to_sign,
 )
 
-__all__ = ["PopRequest", "Authenticated", "NonceCache", "authenticate"]
+__all__ = ["PopRequest", "Authenticated", "NonceCache", "authenticate", "pop_request"]
 
 MAX_SKEW = 15 * 60
 
@@ -70,6 +72,22 @@ class NonceCache:
             if key in self._seen:
                 raise StsServiceError("SignatureNonceUsed")
             self._seen[key] = now
+
+
+async def pop_request(request: web.Request) -> PopRequest:
+    """The verifier's view of an aiohttp request (query and form decoded, ``+`` as space)."""
+    body = await request.read()
+    form: dict[str, str] = {}
+    if request.content_type == "application/x-www-form-urlencoded" and body:
+        form = {k: v for k, v in (await request.post()).items() if isinstance(v, str)}
+    return PopRequest(
+        method=request.method,
+        path=request.path,
+        query=dict(request.query),
+        form=form,
+        headers={k.lower(): v for k, v in request.headers.items()},
+        body=body,
+    )
 
 
 def _parse_timestamp(value: Optional[str], now: float) -> None:

@@ -44,6 +44,7 @@ class TablestoreError(Exception):
 METHOD_NOT_ALLOWED = ErrorSpec(405, "OTSMethodNotAllowed", "Only POST method for requests is supported.")
 UNSUPPORTED_OPERATION = ErrorSpec(400, _INVALID, "Unsupported operation: '{operation}'.")
 ACCESS_KEY_NOT_EXIST = ErrorSpec(403, "OTSAuthFailed", "The AccessKeyID does not exist.")
+ACCESS_KEY_DISABLED = ErrorSpec(403, "OTSAuthFailed", "The AccessKeyID is disabled.")
 SECURITY_TOKEN_INVALID = ErrorSpec(403, "OTSAuthFailed", "The SecurityToken is invalid.")
 SECURITY_TOKEN_EXPIRED = ErrorSpec(403, "OTSAuthFailed", "The SecurityToken has expired.")
 INSTANCE_NOT_FOUND = ErrorSpec(403, "OTSAuthFailed", "The instance is not found.")

@@ -214,9 +214,15 @@ class RegexRule:
     """Extract a value with a regex and cast it before comparing."""
 
     def __init__(self, regex_input: str, cast_type: CastType) -> None:
+        self.set_regex(regex_input)
+        self.set_cast_type(cast_type)
+
+    def set_regex(self, regex_input: str) -> None:
         if not isinstance(regex_input, str):
             raise OTSClientError(f"regex_input should be an instance of str, not {type(regex_input).__name__}")
         self.regex = regex_input
+
+    def set_cast_type(self, cast_type: CastType) -> None:
         self.cast_type = coerce_enum(CastType, cast_type, "cast_type")
 
     def get_regex(self) -> str:
@@ -237,35 +243,57 @@ class SingleColumnRegexCondition(ColumnCondition):
         regex_rule: Optional[RegexRule] = None,
         latest_version_only: bool = True,
     ) -> None:
-        self.column_name = _check_name(column_name, "column_name of SingleColumnRegexCondition")
-        self.comparator = coerce_enum(ComparatorType, comparator, "comparator of SingleColumnRegexCondition")
-        existence = self.comparator in (ComparatorType.EXIST, ComparatorType.NOT_EXIST)
-        if column_value is not None and existence:
-            raise OTSClientError(f"when column_value is set, comparator cannot be {self.comparator.name}")
-        if column_value is None and not existence:
-            raise OTSClientError("when column_value is not set, comparator should be EXIST or NOT_EXIST")
-        self.column_value = 0 if column_value is None else column_value
-        if regex_rule is not None and not isinstance(regex_rule, RegexRule):
-            raise OTSClientError(f"regex_rule should be a RegexRule or None, not {type(regex_rule).__name__}")
-        self.regex_rule = regex_rule
-        self.latest_version_only = _check_bool(
-            latest_version_only, "latest_version_only of SingleColumnRegexCondition"
-        )
+        self.set_column_name(column_name)
+        self.set_comparator(comparator)
+        self.check_arguments(column_value, self.comparator)
+        self.set_column_value(0 if column_value is None else column_value)
+        self.set_regex_rule(regex_rule)
+        self.set_latest_version_only(latest_version_only)
 
     def get_type(self) -> ColumnConditionType:
         return ColumnConditionType.SINGLE_COLUMN_REGEX_CONDITION
 
+    @staticmethod
+    def check_arguments(column_value: Any, comparator: Any) -> None:
+        """A value is required except with EXIST / NOT_EXIST, where it is forbidden."""
+        existence = comparator in (ComparatorType.EXIST, ComparatorType.NOT_EXIST)
+        if column_value is not None and existence:
+            raise OTSClientError(f"when column_value is set, comparator cannot be {ComparatorType(comparator).name}")
+        if column_value is None and not existence:
+            raise OTSClientError("when column_value is not set, comparator should be EXIST or NOT_EXIST")
+
+    def set_column_name(self, column_name: str) -> None:
+        self.column_name = _check_name(column_name, "column_name of SingleColumnRegexCondition")
+
     def get_column_name(self) -> str:
         return self.column_name
+
+    def set_comparator(self, comparator: Any) -> None:
+        self.comparator = coerce_enum(ComparatorType, comparator, "comparator of SingleColumnRegexCondition")
 
     def get_comparator(self) -> ComparatorType:
         return self.comparator
 
+    def set_column_value(self, column_value: Any) -> None:
+        if column_value is None:
+            raise OTSClientError("The input column_value of SingleColumnRegexCondition should not be None")
+        self.column_value = column_value
+
     def get_column_value(self) -> Any:
         return self.column_value
 
+    def set_regex_rule(self, regex_rule: Optional[RegexRule]) -> None:
+        if regex_rule is not None and not isinstance(regex_rule, RegexRule):
+            raise OTSClientError(f"regex_rule should be a RegexRule or None, not {type(regex_rule).__name__}")
+        self.regex_rule = regex_rule
+
     def get_regex_rule(self) -> Optional[RegexRule]:
         return self.regex_rule
+
+    def set_latest_version_only(self, latest_version_only: bool) -> None:
+        self.latest_version_only = _check_bool(
+            latest_version_only, "latest_version_only of SingleColumnRegexCondition"
+        )
 
     def get_latest_version_only(self) -> bool:
         return self.latest_version_only

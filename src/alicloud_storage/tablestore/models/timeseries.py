@@ -4,8 +4,9 @@ Constructor signatures and attribute names (camelCase included) are those of the
 ``tablestore`` package (``metadata.py``, ``timeseries_condition.py``), so code written for
 it keeps working. Additions are keyword arguments with neutral defaults:
 ``GetTimeseriesDataRequest(specificTimeInUs=...)``, ``CreateTimeseriesTableRequest(
-enable_analytical_store=...)``, ``PutTimeseriesDataRequest`` (meta update mode), and
-``MetaQuerySingleOperator.OP_NOT_EQUAL`` works (sent as NOT(EQUAL)).
+enable_analytical_store=...)``, ``put_timeseries_data(..., meta_update_mode=...)``, and
+``MetaQuerySingleOperator.OP_NOT_EQUAL`` works (sent as NOT(EQUAL)). Responses listing
+failed rows hold ``[]`` rather than ``None`` when every row succeeded.
 """
 from __future__ import annotations
 
@@ -32,7 +33,6 @@ __all__ = [
     "UpdateTimeseriesMetaResponse",
     "DeleteTimeseriesMetaResponse",
     "MetaUpdateMode",
-    "PutTimeseriesDataRequest",
     "PutTimeseriesDataResponse",
     "QueryTimeseriesMetaRequest",
     "QueryTimeseriesMetaResponse",
@@ -229,15 +229,6 @@ class MetaUpdateMode(IntEnum):
 
     MUM_NORMAL = 0
     MUM_IGNORE = 1
-
-
-@dataclass
-class PutTimeseriesDataRequest:
-    """PutTimeseriesData with options (``client.put_timeseries_data(table, rows)`` also works)."""
-
-    timeseries_table_name: str
-    rows: List[TimeseriesRow]
-    meta_update_mode: MetaUpdateMode = MetaUpdateMode.MUM_NORMAL
 
 
 class QueryTimeseriesMetaRequest:

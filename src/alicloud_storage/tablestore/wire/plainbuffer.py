@@ -132,15 +132,18 @@ _T = CRC8_TABLE
 _OPS = {int(op): op for op in CellOp}
 _SENTINEL_TYPES = {_VT_INF_MIN: INF_MIN, _VT_INF_MAX: INF_MAX, _VT_AUTO_INCREMENT: AUTO_INCREMENT}
 
-_U32 = struct.Struct("<I")
 _I64 = struct.Struct("<q")
 _F64 = struct.Struct("<d")
 _TYPED_I64 = struct.Struct("<Bq")
 _TYPED_F64 = struct.Struct("<Bd")
 _TYPED_LEN = struct.Struct("<BI")
-_VALUE_HEAD = struct.Struct("<BI")  # TAG_CELL_VALUE, total
-_NAME_HEAD = struct.Struct("<BBI")  # TAG_CELL, TAG_CELL_NAME, length
-_CELL_HEAD = _NAME_HEAD
+_VALUE_TAG_TOTAL = struct.Struct("<BI")  # TAG_CELL_VALUE, total
+_CELL_HEAD = struct.Struct("<BBI")  # TAG_CELL, TAG_CELL_NAME, name length
+# After a cell name, valid data always has 6+ more bytes (at least: op, checksum, row
+# checksum), so the decoder may read the value's tag, total and type in one go.
+_VALUE_HEAD = struct.Struct("<BIB")
+_TS_TAIL = struct.Struct("<qBB")  # timestamp, TAG_CELL_CHECKSUM, checksum
+_U32 = struct.Struct("<I")
 
 _CELL_CHECKSUM = tuple(bytes((_TAG_CELL_CHECKSUM, crc)) for crc in range(256))
 _ROW_CHECKSUM = tuple(bytes((_TAG_ROW_CHECKSUM, crc)) for crc in range(256))
@@ -152,7 +155,7 @@ _ZERO8 = tuple(crc8(bytes(8), state) for state in range(256))
 
 def _fixed_value(payload: bytes) -> Tuple[bytes, Tuple[int, ...]]:
     """Wire bytes of a constant value and its CRC continuation from every state."""
-    wire = _VALUE_HEAD.pack(_TAG_CELL_VALUE, len(payload)) + payload
+    wire = _VALUE_TAG_TOTAL.pack(_TAG_CELL_VALUE, len(payload)) + payload
     return wire, tuple(crc8(payload, state) for state in range(256))
 
 
@@ -180,7 +183,7 @@ def _name_entry(name: object) -> Tuple[bytes, int]:
     raw = name.encode("utf-8")
     if len(raw) > _MAX_LENGTH:
         raise OTSClientError(f"column name is too long ({len(raw)} bytes)")
-    entry = (_NAME_HEAD.pack(_TAG_CELL, _TAG_CELL_NAME, len(raw)) + raw, crc8(raw))
+    entry = (_CELL_HEAD.pack(_TAG_CELL, _TAG_CELL_NAME, len(raw)) + raw, crc8(raw))
     if len(_NAME_ENCODE_CACHE) >= _CACHE_LIMIT:
         _NAME_ENCODE_CACHE.clear()
     _NAME_ENCODE_CACHE[name] = entry
@@ -222,7 +225,7 @@ def _value_wire(value: object, crc: int, name: str, in_pk: bool) -> Tuple[bytes,
             crc = _T[crc ^ byte]
     else:
         crc = crc8(payload, crc)
-    return _VALUE_HEAD.pack(_TAG_CELL_VALUE, size) + payload, crc
+    return _VALUE_TAG_TOTAL.pack(_TAG_CELL_VALUE, size) + payload, crc
 
 
 def _plain_value(value: object, name: str, in_pk: bool) -> Value:
@@ -464,17 +467,25 @@ def decode_row(data: Union[bytes, bytearray, memoryview]) -> Optional[PlainRow]:
 
 
 def _decode(buf: bytes, single: bool) -> List[PlainRow]:
-    """Decode the rows after the header; with ``single`` exactly one row is allowed."""
+    """Decode the rows after the header; with ``single`` exactly one row is allowed.
+
+    Hot loop: attribute cells are parsed inline. Every variable-length field is followed
+    by a read of the next tag, so an overlong length ends in IndexError -> OTSDecodeError.
+    """
     T = _T
     zero8 = _ZERO8
     names = _NAME_DECODE_CACHE
+    cell_head = _CELL_HEAD.unpack_from
+    value_head = _VALUE_HEAD.unpack_from
+    ts_tail = _TS_TAIL.unpack_from
     u32 = _U32.unpack_from
     i64 = _I64.unpack_from
-    cell_head = _CELL_HEAD.unpack_from
+    f64 = _F64.unpack_from
+    new_row = tuple.__new__  # PlainRow(...) without its Python-level __new__
     end = len(buf)
     pos = 4
     rows = []
-    ts_raw = ts_crc = timestamp = None  # the last timestamp seen: rows repeat it per cell
+    last_ts = ts_crc = None  # the last timestamp seen (rows repeat it) and its CRC
     try:
         while pos < end:
             if buf[pos] != _TAG_ROW_PK:
@@ -485,27 +496,20 @@ def _decode(buf: bytes, single: bool) -> List[PlainRow]:
                 pos += 1
                 append = cells.append
                 while buf[pos] == _TAG_CELL:
-                    cell_start = pos
                     _, tag, size = cell_head(buf, pos)
                     if tag != _TAG_CELL_NAME:
                         raise _expected("TAG_CELL_NAME", buf, pos + 1)
                     pos += 6
                     stop = pos + size
-                    if stop > end:
-                        raise _past_end("cell name", size, pos - 4)
-                    entry = names.get(buf[pos:stop]) or _name_decode(buf[pos:stop], pos)
+                    entry = names.get(buf[pos:stop])
+                    if entry is None:
+                        entry = _name_decode(buf, pos, stop)
                     name, crc = entry
-                    pos = stop
-                    tag = buf[pos]
-                    value = None
+                    tag, total, kind = value_head(buf, stop)
                     if tag == _TAG_CELL_VALUE:
-                        total = u32(buf, pos + 1)[0]
-                        start = pos + 5
+                        start = stop + 5
                         stop = start + total
-                        if stop > end or total == 0:
-                            raise _past_end(f"value of column {name!r}", total, pos + 1)
-                        kind = buf[start]
-                        if kind == _VT_STRING and total >= 5 and u32(buf, start + 1)[0] == total - 5:
+                        if kind == _VT_STRING and u32(buf, start + 1)[0] == total - 5:
                             try:
                                 value = buf[start + 5 : stop].decode("utf-8")
                             except UnicodeDecodeError as exc:
@@ -513,10 +517,10 @@ def _decode(buf: bytes, single: bool) -> List[PlainRow]:
                         elif kind == _VT_INTEGER and total == 9:
                             value = i64(buf, start + 1)[0]
                         elif kind == _VT_DOUBLE and total == 9:
-                            value = _F64.unpack_from(buf, start + 1)[0]
+                            value = f64(buf, start + 1)[0]
                         elif kind == _VT_BOOLEAN and total == 2 and buf[start + 1] <= 1:
                             value = buf[start + 1] == 1
-                        elif kind == _VT_BLOB and total >= 5 and u32(buf, start + 1)[0] == total - 5:
+                        elif kind == _VT_BLOB and u32(buf, start + 1)[0] == total - 5:
                             value = bytearray(buf[start + 5 : stop])
                         else:
                             raise _bad_value(buf, start, total, name, False)
@@ -525,8 +529,10 @@ def _decode(buf: bytes, single: bool) -> List[PlainRow]:
                                 crc = T[crc ^ byte]
                         else:
                             crc = crc8(buf[start:stop], crc)
-                        pos = stop
-                        tag = buf[pos]
+                        tag = buf[stop]
+                    else:
+                        value = None
+                    pos = stop
                     op = None
                     if tag == _TAG_CELL_TYPE:
                         op = _OPS.get(buf[pos + 1])
@@ -535,27 +541,24 @@ def _decode(buf: bytes, single: bool) -> List[PlainRow]:
                         pos += 2
                         tag = buf[pos]
                     if tag == _TAG_CELL_TIMESTAMP:
-                        raw = buf[pos + 1 : pos + 9]
-                        if raw != ts_raw:
-                            timestamp = i64(raw)[0]
-                            ts_raw = raw
+                        timestamp, tag, stored = ts_tail(buf, pos + 1)
+                        if timestamp != last_ts:
+                            last_ts = timestamp
                             ts_crc = 0
-                            for byte in raw:
+                            for byte in buf[pos + 1 : pos + 9]:
                                 ts_crc = T[ts_crc ^ byte]
                         crc = zero8[crc] ^ ts_crc
                         pos += 9
-                        tag = buf[pos]
-                        cell = (name, value, timestamp, op)
                     else:
-                        cell = (name, value, None, op)
+                        timestamp = None
+                        stored = buf[pos + 1]
                     if op is not None:
                         crc = T[crc ^ op]
-                    if tag != _TAG_CELL_CHECKSUM:
-                        raise _expected(f"TAG_CELL_CHECKSUM for column {name!r}", buf, pos)
-                    if buf[pos + 1] != crc:
-                        raise _crc_mismatch(buf, pos + 1, name, crc)
+                    if tag != _TAG_CELL_CHECKSUM or stored != crc:
+                        raise _bad_cell_end(buf, pos, name, crc)
+                    cell = (name, value, timestamp, op)
                     if op is not None or value is None:
-                        _check_decoded_op(cell, cell_start)
+                        _check_decoded_op(cell, pos)
                     append(cell)
                     row_crc = T[row_crc ^ crc]
                     pos += 2
@@ -574,7 +577,7 @@ def _decode(buf: bytes, single: bool) -> List[PlainRow]:
                     pos + 1,
                 )
             pos += 2
-            rows.append(PlainRow(primary_key, cells, deleted))
+            rows.append(new_row(PlainRow, (primary_key, cells, deleted)))
             if single and pos != end:
                 raise OTSDecodeError("PlainBuffer: unexpected data after the row", pos)
     except (IndexError, struct.error):
@@ -585,8 +588,6 @@ def _decode(buf: bytes, single: bool) -> List[PlainRow]:
 def _read_primary_key(buf: bytes, pos: int) -> Tuple[PrimaryKey, int, int]:
     """Read the primary-key cells at ``pos``; return them, the next offset, the row CRC."""
     T = _T
-    u32 = _U32.unpack_from
-    end = len(buf)
     row_crc = 0
     primary_key = []
     while buf[pos] == _TAG_CELL:
@@ -595,26 +596,21 @@ def _read_primary_key(buf: bytes, pos: int) -> Tuple[PrimaryKey, int, int]:
             raise _expected("TAG_CELL_NAME", buf, pos + 1)
         pos += 6
         stop = pos + size
-        if stop > end:
-            raise _past_end("primary key column name", size, pos - 4)
-        name, crc = _NAME_DECODE_CACHE.get(buf[pos:stop]) or _name_decode(buf[pos:stop], pos)
+        name, crc = _NAME_DECODE_CACHE.get(buf[pos:stop]) or _name_decode(buf, pos, stop)
         pos = stop
         if buf[pos] != _TAG_CELL_VALUE:
             raise _expected(f"TAG_CELL_VALUE for primary key column {name!r}", buf, pos)
-        total = u32(buf, pos + 1)[0]
+        _, total, kind = _VALUE_HEAD.unpack_from(buf, pos)
         start = pos + 5
         stop = start + total
-        if stop > end or total == 0:
-            raise _past_end(f"value of primary key column {name!r}", total, pos + 1)
-        kind = buf[start]
-        if kind == _VT_STRING and total >= 5 and u32(buf, start + 1)[0] == total - 5:
+        if kind == _VT_STRING and _U32.unpack_from(buf, start + 1)[0] == total - 5:
             try:
                 value = buf[start + 5 : stop].decode("utf-8")
             except UnicodeDecodeError as exc:
                 raise _bad_utf8(name, start + 5 + exc.start) from None
         elif kind == _VT_INTEGER and total == 9:
             value = _I64.unpack_from(buf, start + 1)[0]
-        elif kind == _VT_BLOB and total >= 5 and u32(buf, start + 1)[0] == total - 5:
+        elif kind == _VT_BLOB and _U32.unpack_from(buf, start + 1)[0] == total - 5:
             value = bytearray(buf[start + 5 : stop])
         elif kind in _SENTINEL_TYPES and total == 1:
             value = _SENTINEL_TYPES[kind]
@@ -622,20 +618,18 @@ def _read_primary_key(buf: bytes, pos: int) -> Tuple[PrimaryKey, int, int]:
             value = buf[start + 1] == 1
         else:
             raise _bad_value(buf, start, total, name, True)
-        crc = crc8(buf[start:stop], crc)
+        if total < _INLINE_CRC:
+            for byte in buf[start:stop]:
+                crc = T[crc ^ byte]
+        else:
+            crc = crc8(buf[start:stop], crc)
         pos = stop
-        if buf[pos] != _TAG_CELL_CHECKSUM:
-            raise _expected(f"TAG_CELL_CHECKSUM for primary key column {name!r}", buf, pos)
-        if buf[pos + 1] != crc:
-            raise _crc_mismatch(buf, pos + 1, name, crc)
+        if buf[pos] != _TAG_CELL_CHECKSUM or buf[pos + 1] != crc:
+            raise _bad_cell_end(buf, pos, name, crc)
         primary_key.append((name, value))
         row_crc = T[row_crc ^ crc]
         pos += 2
     return primary_key, pos, row_crc
-
-
-def _past_end(what: str, size: int, pos: int) -> OTSDecodeError:
-    return OTSDecodeError(f"PlainBuffer: {what}: length {size} is zero or runs past the end", pos)
 
 
 def _bad_utf8(name: str, pos: int) -> OTSDecodeError:
@@ -646,8 +640,11 @@ def _bad_op(buf: bytes, pos: int, name: str) -> OTSDecodeError:
     return OTSDecodeError(f"PlainBuffer: unknown cell op 0x{buf[pos]:02x} for column {name!r}", pos)
 
 
-def _name_decode(raw: bytes, pos: int) -> Tuple[str, int]:
-    """Decode (and cache) a column name's UTF-8 bytes with their CRC."""
+def _name_decode(buf: bytes, pos: int, stop: int) -> Tuple[str, int]:
+    """Decode (and cache) the column name in ``buf[pos:stop]`` with its CRC."""
+    if stop > len(buf):
+        raise OTSDecodeError(f"PlainBuffer: cell name length {stop - pos} runs past the end", pos - 4)
+    raw = buf[pos:stop]
     try:
         name = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -687,11 +684,14 @@ def _bad_value(buf: bytes, start: int, total: int, name: str, in_pk: bool) -> OT
     return OTSDecodeError(f"PlainBuffer: unknown value type 0x{kind:02x} for column {name!r}", start)
 
 
-def _crc_mismatch(buf: bytes, pos: int, name: str, computed: int) -> OTSDecodeError:
+def _bad_cell_end(buf: bytes, pos: int, name: str, computed: int) -> OTSDecodeError:
+    """Error for a cell whose checksum tag is missing or whose checksum is wrong."""
+    if buf[pos] != _TAG_CELL_CHECKSUM:
+        return _expected(f"TAG_CELL_CHECKSUM for column {name!r}", buf, pos)
     return OTSDecodeError(
         f"PlainBuffer: cell checksum mismatch for column {name!r} "
-        f"(stored 0x{buf[pos]:02x}, computed 0x{computed:02x})",
-        pos,
+        f"(stored 0x{buf[pos + 1]:02x}, computed 0x{computed:02x})",
+        pos + 1,
     )
 
 

@@ -36,6 +36,8 @@ __all__ = [
     "encode_rows",
     "decode_rows",
     "crc32c",
+    "format_tags",
+    "parse_tags",
 ]
 
 
@@ -422,3 +424,34 @@ def crc32c(data: Union[bytes, bytearray, memoryview]) -> int:
 
     value = _crc(data) & 0xFFFFFFFF
     return value - (1 << 32) if value & 0x80000000 else value
+
+
+# --- '["k=v",...]' strings: the tags of a row key and the attributes of a meta ---------
+
+
+def format_tags(pairs: Mapping[str, str]) -> str:
+    """``{"b": "2", "a": "1"}`` -> ``["a=1","b=2"]`` (sorted by name), as the service stores it."""
+    return "[" + ",".join(f'"{name}={pairs[name]}"' for name in sorted(pairs)) + "]"
+
+
+def parse_tags(text: str) -> Dict[str, str]:
+    """The inverse of ``format_tags`` ('' is no tags); raises OTSDecodeError when malformed."""
+    pairs: Dict[str, str] = {}
+    if not text:
+        return pairs
+    end = len(text) - 1
+    if end < 1 or text[0] != "[" or text[end] != "]":
+        raise OTSDecodeError(f"invalid tags or attributes string: {text!r}")
+    pos = 1
+    while pos < end:
+        equal = text.find("=", pos + 1)
+        close = text.find('"', equal + 1)
+        if text[pos] != '"' or equal < 0 or close < 0 or close >= end or '"' in text[pos + 1:equal]:
+            raise OTSDecodeError(f"invalid tags or attributes string: {text!r}")
+        pairs[text[pos + 1:equal]] = text[equal + 1:close]
+        pos = close + 1
+        if pos < end:
+            if text[pos] != ",":
+                raise OTSDecodeError(f"invalid tags or attributes string: {text!r}")
+            pos += 1
+    return pairs

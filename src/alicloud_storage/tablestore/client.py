@@ -1,0 +1,536 @@
+"""OTSClient and AsyncOTSClient: thin I/O shells generated from the one operation table.
+
+Every public method comes from :data:`protocol.OPERATIONS` (one request) or
+:data:`protocol.ITERATORS` (several requests), with the official signature. A call
+is a sans-IO generator, :meth:`_Core.call`, that yields what it needs (credentials,
+an HTTP request, a pause) and receives the result; the sync and the async client
+differ only in how they serve those steps (:func:`_drive` / :func:`_drive_async`).
+The retry loop, signing, response checks, error mapping and logging live in that
+one generator.
+"""
+from __future__ import annotations
+
+import asyncio
+import inspect
+import logging
+import os
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from types import TracebackType
+from typing import Any, AsyncIterator, Callable, Dict, Generator, Iterator, Mapping, Optional, Tuple, Type, TypeVar
+from urllib.parse import urlsplit
+
+from alicloud_storage.credentials import CredentialsProvider, StaticCredentialsProvider
+from alicloud_storage.http import (
+    AsyncBaseTransport,
+    AsyncTransport,
+    BaseTransport,
+    Request,
+    SyncTransport,
+    Timeout,
+    TLSConfig,
+    TransportError,
+    TransportTimeout,
+)
+from alicloud_storage.tablestore import protocol
+from alicloud_storage.tablestore.auth import RequestSigner
+from alicloud_storage.tablestore.errors import OTSClientError, OTSError, OTSNetworkError, OTSTimeoutError
+from alicloud_storage.tablestore.retry import DefaultRetryPolicy, RetryPolicy
+
+__all__ = ["OTSClient", "AsyncOTSClient"]
+
+_DEFAULT_LOGGER = "alicloud_storage.tablestore"
+_KNOWN_KWARGS = frozenset(
+    {
+        "sts_token",
+        "encoding",
+        "socket_timeout",
+        "max_connection",
+        "logger_name",
+        "retry_policy",
+        "ssl_version",
+        "sign_date",
+        "auto_update_v4_sign",
+        "ca_certs",
+        "verify",
+        "extra_headers",
+        "transport",
+    }
+)
+
+
+class _NeedCredentials:
+    """Step: the flow needs a credentials snapshot."""
+
+
+_CREDENTIALS = _NeedCredentials()
+
+
+@dataclass(frozen=True)
+class _Pause:
+    """Step: wait ``seconds`` before the next attempt."""
+
+    seconds: float
+
+
+@dataclass(frozen=True)
+class _Config:
+    """A validated client configuration (never holds a secret: those stay in the provider)."""
+
+    base_url: str
+    instance_name: str
+    provider: CredentialsProvider = field(repr=False)
+    signer: RequestSigner
+    timeout: Timeout
+    max_connection: int
+    tls: TLSConfig
+    retry_policy: Any
+    logger: logging.Logger = field(repr=False)
+    encoding: str
+    extra_headers: Mapping[str, str] = field(repr=False)
+    transport: Any = field(repr=False)
+
+
+def _fail(message: str) -> OTSClientError:
+    return OTSClientError(message)
+
+
+def _optional_str(kwargs: Mapping[str, Any], name: str) -> Optional[str]:
+    value = kwargs.get(name)
+    if value is not None and not isinstance(value, str):
+        raise _fail(f"{name} must be a str, not {type(value).__name__}")
+    return value
+
+
+def _base_url(end_point: Any) -> str:
+    if not isinstance(end_point, str) or not end_point:
+        raise _fail("end_point must be a non-empty str such as https://instance.cn-hangzhou.ots.aliyuncs.com")
+    try:
+        parts = urlsplit(end_point)
+        port = parts.port
+    except ValueError:
+        raise _fail(f"end_point has an invalid port: {end_point!r}") from None
+    if parts.scheme not in ("http", "https"):
+        raise _fail(
+            "protocol of end_point must be 'http' or 'https', e.g. https://instance.cn-hangzhou.ots.aliyuncs.com"
+        )
+    if not parts.hostname:
+        raise _fail("host of end_point should be specified, e.g. https://instance.cn-hangzhou.ots.aliyuncs.com")
+    if parts.query or parts.fragment:
+        raise _fail("end_point must not have a query string or fragment")
+    netloc = parts.hostname if port is None else f"{parts.hostname}:{port}"
+    if ":" in parts.hostname:  # IPv6 literal
+        netloc = f"[{parts.hostname}]" + ("" if port is None else f":{port}")
+    return f"{parts.scheme}://{netloc}{parts.path.rstrip('/')}"
+
+
+def _provider(
+    access_key_id: Any, access_key_secret: Any, credentials_provider: Any, sts_token: Optional[str]
+) -> CredentialsProvider:
+    if credentials_provider is not None:
+        if not isinstance(credentials_provider, CredentialsProvider):
+            raise _fail(
+                "credentials_provider must be an alicloud_storage.credentials.CredentialsProvider, "
+                f"not {type(credentials_provider).__name__}"
+            )
+        return credentials_provider
+    if not isinstance(access_key_id, str) or not access_key_id:
+        raise _fail("access_key_id must be a non-empty str (or pass credentials_provider)")
+    if not isinstance(access_key_secret, str) or not access_key_secret:
+        raise _fail("access_key_secret must be a non-empty str (or pass credentials_provider)")
+    return StaticCredentialsProvider(access_key_id, access_key_secret, sts_token or None)
+
+
+def _number(kwargs: Mapping[str, Any], name: str, default: Any, integral: bool) -> Any:
+    value = kwargs.get(name)
+    if value is None:
+        return default
+    kinds = (int,) if integral else (int, float)
+    if isinstance(value, bool) or not isinstance(value, kinds) or value <= 0:
+        kind = "int" if integral else "int or float"
+        raise _fail(f"{name} must be a positive {kind}, not {value!r}")
+    return value
+
+
+def _signer(region: Any, kwargs: Mapping[str, Any]) -> RequestSigner:
+    sign_date = _optional_str(kwargs, "sign_date")
+    auto_update = kwargs.get("auto_update_v4_sign", False)
+    if not isinstance(auto_update, bool):
+        raise _fail(f"auto_update_v4_sign must be a bool, not {type(auto_update).__name__}")
+    if region is None and (sign_date is not None or auto_update):
+        raise _fail("sign_date and auto_update_v4_sign need region (V4 signing)")
+    try:
+        return RequestSigner(region, sign_date, auto_update)
+    except ValueError as exc:
+        raise _fail(f"invalid V4 signing settings: {exc}") from None
+
+
+def _tls(kwargs: Mapping[str, Any]) -> TLSConfig:
+    ca_certs = _optional_str(kwargs, "ca_certs")
+    if ca_certs is not None and not os.path.isfile(ca_certs):
+        raise _fail(f"ca_certs must name a readable CA bundle file: {ca_certs!r}")
+    verify = kwargs.get("verify", True)
+    if not isinstance(verify, bool):
+        raise _fail(f"verify must be a bool, not {type(verify).__name__}")
+    ssl_version = kwargs.get("ssl_version")
+    base = TLSConfig.from_ssl_version(ssl_version) if ssl_version is not None else TLSConfig()
+    config = TLSConfig(verify, ca_certs, base.min_version, base.max_version)
+    try:
+        config.create_ssl_context()
+    except (ValueError, OSError) as exc:  # unknown TLS version, unreadable bundle
+        raise _fail(f"invalid TLS settings (ssl_version / ca_certs): {exc}") from None
+    return config
+
+
+def _configure(
+    end_point: Any,
+    access_key_id: Any,
+    access_key_secret: Any,
+    instance_name: Any,
+    credentials_provider: Any,
+    region: Any,
+    kwargs: Mapping[str, Any],
+    transport_type: type,
+) -> _Config:
+    """Validate every argument now, with a clear message, not at the first request."""
+    unknown = sorted(set(kwargs) - _KNOWN_KWARGS)
+    if unknown:
+        raise _fail(f"unknown keyword argument(s): {', '.join(unknown)}")
+    base_url = _base_url(end_point)
+    if not isinstance(instance_name, str) or not instance_name:
+        raise _fail("instance_name must be a non-empty str")
+    provider = _provider(access_key_id, access_key_secret, credentials_provider, _optional_str(kwargs, "sts_token"))
+    if region is not None and (not isinstance(region, str) or not region):
+        raise _fail("region must be a non-empty str (it turns on V4 signing) or None")
+    encoding = _optional_str(kwargs, "encoding") or "utf8"
+    try:
+        "".encode(encoding)
+    except LookupError:
+        raise _fail(f"unknown encoding: {encoding!r}") from None
+    policy = kwargs.get("retry_policy") or DefaultRetryPolicy()
+    if not (callable(getattr(policy, "should_retry", None)) and callable(getattr(policy, "get_retry_delay", None))):
+        raise _fail(f"retry_policy must be a RetryPolicy, not {type(policy).__name__}")
+    logger_name = _optional_str(kwargs, "logger_name")
+    extra_headers = kwargs.get("extra_headers") or {}
+    if not isinstance(extra_headers, Mapping) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in extra_headers.items()
+    ):
+        raise _fail("extra_headers must be a dict of str to str")
+    transport = kwargs.get("transport")
+    if transport is not None and not isinstance(transport, transport_type):
+        raise _fail(f"transport must be a {transport_type.__name__}, not {type(transport).__name__}")
+    timeout = _number(kwargs, "socket_timeout", 50, integral=False)
+    return _Config(
+        base_url=base_url,
+        instance_name=instance_name,
+        provider=provider,
+        signer=_signer(region, kwargs),
+        timeout=Timeout(timeout, timeout),
+        max_connection=_number(kwargs, "max_connection", 50, integral=True),
+        tls=_tls(kwargs),
+        retry_policy=policy,
+        logger=logging.getLogger(logger_name or _DEFAULT_LOGGER),
+        encoding=encoding,
+        extra_headers=dict(extra_headers),
+        transport=transport,
+    )
+
+
+def _utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class _Core:
+    """The sans-IO call flow shared by both clients: encode once, then sign, send,
+    check, decode, and retry per the policy (re-signing with fresh credentials)."""
+
+    def __init__(self, config: _Config, clock: Callable[[], float] = time.perf_counter) -> None:
+        self.config = config
+        self._clock = clock
+
+    def call(self, method: str, operation: protocol.Operation, args: Tuple[Any, ...], kwargs: Dict[str, Any]) -> Generator[Any, Any, Any]:
+        """Flow of one API call; yields _CREDENTIALS, a Request or a _Pause."""
+        try:
+            message, context = operation.encode(*args, **kwargs)
+        except ValueError as exc:  # protobuf range checks (e.g. int32 fields)
+            raise OTSClientError(f"{method}: invalid argument: {exc}") from None
+        body = message.SerializeToString()
+        config, api = self.config, operation.api
+        logger, policy = config.logger, config.retry_policy
+        attempt = 0
+        while True:
+            credentials = yield _CREDENTIALS
+            request = protocol.build_request(
+                api, body, config.base_url, credentials, config.instance_name, config.signer, _utcnow(),
+                config.extra_headers,
+            )
+            started = self._clock()
+            try:
+                response = yield request
+                result = protocol.parse_response(
+                    operation, response, context, credentials, config.signer,
+                    request.headers.get("x-ots-signdate"), _utcnow(),
+                )
+            except TransportTimeout as exc:
+                error: OTSError = OTSTimeoutError(f"{api} timed out: {exc}")
+                error.__cause__ = exc
+            except TransportError as exc:
+                error = OTSNetworkError(f"{api} failed on the network: {exc}")
+                error.__cause__ = exc
+            except OTSError as exc:
+                error = exc
+            else:
+                if logger.isEnabledFor(logging.DEBUG):
+                    logger.debug(
+                        "OTS %s: HTTP %d, request id %s, %.1f ms, attempt %d",
+                        api, response.status, protocol.request_id_of(response.headers),
+                        (self._clock() - started) * 1000, attempt + 1,
+                    )
+                return result
+            if not policy.should_retry(attempt, error, api):
+                logger.error("OTS %s failed after %d attempt(s): %s", api, attempt + 1, error)
+                raise error
+            delay = policy.get_retry_delay(attempt, error, api)
+            logger.debug("OTS %s attempt %d failed (%s); retrying in %.3f s", api, attempt + 1, error, delay)
+            attempt += 1
+            if delay > 0:
+                yield _Pause(delay)
+
+
+_Flow = Generator[Any, Any, Any]
+
+
+def _drive(flow: _Flow, provider: CredentialsProvider, transport: BaseTransport, timeout: Timeout) -> Any:
+    """Run a call flow with blocking I/O."""
+    value: Any = None
+    error: Optional[BaseException] = None
+    while True:
+        try:
+            step = flow.send(value) if error is None else flow.throw(error)
+        except StopIteration as stop:
+            return stop.value
+        value, error = None, None
+        try:
+            if step is _CREDENTIALS:
+                value = provider.get_credentials()
+            elif isinstance(step, Request):
+                value = transport.send(step, timeout)
+            else:
+                time.sleep(step.seconds)
+        except Exception as exc:  # handed to the flow, which maps, retries or re-raises
+            error = exc
+
+
+async def _drive_async(
+    flow: _Flow, provider: CredentialsProvider, transport: AsyncBaseTransport, timeout: Timeout
+) -> Any:
+    """Run a call flow on the event loop."""
+    value: Any = None
+    error: Optional[BaseException] = None
+    while True:
+        try:
+            step = flow.send(value) if error is None else flow.throw(error)
+        except StopIteration as stop:
+            return stop.value
+        value, error = None, None
+        try:
+            if step is _CREDENTIALS:
+                value = await provider.get_credentials_async()
+            elif isinstance(step, Request):
+                value = await transport.send(step, timeout)
+            else:
+                await asyncio.sleep(step.seconds)
+        except Exception as exc:  # handed to the flow, which maps, retries or re-raises
+            error = exc
+
+
+_C = TypeVar("_C", bound="_BaseClient")
+
+
+class _BaseClient:
+    """Configuration and repr shared by both clients (no I/O here)."""
+
+    _transport_type: type = BaseTransport
+
+    def __init__(
+        self,
+        end_point: str,
+        access_key_id: Optional[str] = None,
+        access_key_secret: Optional[str] = None,
+        instance_name: Optional[str] = None,
+        credentials_provider: Optional[CredentialsProvider] = None,
+        region: Optional[str] = None,
+        **kwargs: Any,
+    ) -> None:
+        """Check every argument (OTSClientError on a bad one) and set up the transport.
+
+        Keywords: sts_token, encoding ('utf8'), socket_timeout (50 s), max_connection (50),
+        logger_name, retry_policy (DefaultRetryPolicy()), ssl_version (https only),
+        sign_date / auto_update_v4_sign (with region), ca_certs (CA bundle path),
+        verify (True), extra_headers, transport (a custom transport, e.g. for tests).
+        """
+        self._config = _configure(
+            end_point, access_key_id, access_key_secret, instance_name, credentials_provider, region,
+            kwargs, self._transport_type,
+        )
+        self._core = _Core(self._config)
+        self.logger = self._config.logger
+        self.retry_policy = self._config.retry_policy
+        self.credentials_provider = self._config.provider
+
+    def __repr__(self) -> str:
+        config = self._config
+        return (
+            f"{type(self).__name__}(end_point={config.base_url!r}, instance_name={config.instance_name!r}, "
+            f"signature=V{config.signer.version})"
+        )
+
+
+def _public_signature(target: Callable[..., Any]) -> inspect.Signature:
+    signature = inspect.signature(target)
+    self_param = inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    return signature.replace(parameters=[self_param, *signature.parameters.values()])
+
+
+def _adopt(method: Callable[..., Any], name: str, target: Callable[..., Any], owner: type) -> None:
+    method.__name__ = name
+    method.__qualname__ = f"{owner.__name__}.{name}"
+    method.__doc__ = target.__doc__
+    method.__signature__ = _public_signature(target)  # type: ignore[attr-defined]
+    setattr(owner, name, method)
+
+
+class OTSClient(_BaseClient):
+    """Blocking Tablestore client (pooled urllib3 connections). Use as a context manager or
+    call close(). Methods and results are those of the official ``tablestore.OTSClient``."""
+
+    _transport_type = BaseTransport
+
+    def __init__(
+        self,
+        end_point: str,
+        access_key_id: Optional[str] = None,
+        access_key_secret: Optional[str] = None,
+        instance_name: Optional[str] = None,
+        credentials_provider: Optional[CredentialsProvider] = None,
+        region: Optional[str] = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(end_point, access_key_id, access_key_secret, instance_name, credentials_provider, region, **kwargs)
+        config = self._config
+        self._transport: BaseTransport = config.transport or SyncTransport(config.max_connection, config.tls)
+
+    def _run(self, flow: _Flow) -> Any:
+        return _drive(flow, self._config.provider, self._transport, self._config.timeout)
+
+    def close(self) -> None:
+        """Release pooled connections."""
+        self._transport.close()
+
+    def __enter__(self: _C) -> _C:
+        return self
+
+    def __exit__(
+        self, exc_type: Optional[Type[BaseException]], exc: Optional[BaseException], tb: Optional[TracebackType]
+    ) -> None:
+        self.close()
+
+
+class AsyncOTSClient(_BaseClient):
+    """asyncio Tablestore client (aiohttp); every method is a coroutine, xget_range an
+    async iterator. Use ``async with`` or ``await close()``."""
+
+    _transport_type = AsyncBaseTransport
+
+    def __init__(
+        self,
+        end_point: str,
+        access_key_id: Optional[str] = None,
+        access_key_secret: Optional[str] = None,
+        instance_name: Optional[str] = None,
+        credentials_provider: Optional[CredentialsProvider] = None,
+        region: Optional[str] = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(end_point, access_key_id, access_key_secret, instance_name, credentials_provider, region, **kwargs)
+        config = self._config
+        self._transport: AsyncBaseTransport = config.transport or AsyncTransport(config.max_connection, config.tls)
+
+    async def _run(self, flow: _Flow) -> Any:
+        return await _drive_async(flow, self._config.provider, self._transport, self._config.timeout)
+
+    async def close(self) -> None:
+        """Release pooled connections."""
+        await self._transport.close()
+
+    async def __aenter__(self: _C) -> _C:
+        return self
+
+    async def __aexit__(
+        self, exc_type: Optional[Type[BaseException]], exc: Optional[BaseException], tb: Optional[TracebackType]
+    ) -> None:
+        await self.close()  # type: ignore[attr-defined]
+
+
+def _sync_operation(name: str, operation: protocol.Operation) -> Callable[..., Any]:
+    def method(self: OTSClient, *args: Any, **kwargs: Any) -> Any:
+        return self._run(self._core.call(name, operation, args, kwargs))
+
+    return method
+
+
+def _async_operation(name: str, operation: protocol.Operation) -> Callable[..., Any]:
+    async def method(self: AsyncOTSClient, *args: Any, **kwargs: Any) -> Any:
+        return await self._run(self._core.call(name, operation, args, kwargs))
+
+    return method
+
+
+def _sync_iterator(flow_factory: Callable[..., _Flow]) -> Callable[..., Iterator[Any]]:
+    def method(self: OTSClient, *args: Any, **kwargs: Any) -> Iterator[Any]:
+        flow = flow_factory(*args, **kwargs)
+        result: Any = None
+        while True:
+            try:
+                item = flow.send(result)
+            except StopIteration:
+                return
+            if isinstance(item, protocol.SubCall):
+                result = getattr(self, item.method)(*item.args, **(item.kwargs or {}))
+            else:
+                result = None
+                yield item
+
+    return method
+
+
+def _async_iterator(flow_factory: Callable[..., _Flow]) -> Callable[..., AsyncIterator[Any]]:
+    async def method(self: AsyncOTSClient, *args: Any, **kwargs: Any) -> AsyncIterator[Any]:
+        flow = flow_factory(*args, **kwargs)
+        result: Any = None
+        while True:
+            try:
+                item = flow.send(result)
+            except StopIteration:
+                return
+            if isinstance(item, protocol.SubCall):
+                result = await getattr(self, item.method)(*item.args, **(item.kwargs or {}))
+            else:
+                result = None
+                yield item
+
+    return method
+
+
+def _install() -> None:
+    """Generate both clients' public methods from the operation table."""
+    for name, operation in protocol.OPERATIONS.items():
+        _adopt(_sync_operation(name, operation), name, operation.encode, OTSClient)
+        _adopt(_async_operation(name, operation), name, operation.encode, AsyncOTSClient)
+    for name, flow in protocol.ITERATORS.items():
+        _adopt(_sync_iterator(flow), name, flow, OTSClient)
+        _adopt(_async_iterator(flow), name, flow, AsyncOTSClient)
+
+
+_install()

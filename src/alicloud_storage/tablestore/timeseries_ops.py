@@ -1,0 +1,433 @@
+"""The ten time series APIs as operations of the shared table (see ``protocol.register``).
+
+Encoders have the official ``OTSClient`` signatures and build the protobuf requests
+(rows as FlatBuffers with their CRC32C, see ``wire.timeseries_rows``); decoders return
+the official result shapes. Importing this module registers the operations, so both
+clients, generated from the one table, get the methods.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Tuple
+
+from alicloud_storage.tablestore.errors import OTSDecodeError
+from alicloud_storage.tablestore.models.timeseries import (
+    AnalyticalStoreSyncType,
+    CompositeMetaQueryCondition,
+    CreateTimeseriesTableRequest,
+    DeleteTimeseriesMetaRequest,
+    DeleteTimeseriesMetaResponse,
+    DescribeTimeseriesTableResponse,
+    Error,
+    FailedRowResult,
+    GetTimeseriesDataRequest,
+    GetTimeseriesDataResponse,
+    LastpointIndexMeta,
+    MetaQueryCompositeOperator,
+    MetaQueryConditionType,
+    MetaQuerySingleOperator,
+    MetaUpdateMode,
+    PutTimeseriesDataResponse,
+    QueryTimeseriesMetaRequest,
+    QueryTimeseriesMetaResponse,
+    TimeseriesAnalyticalStore,
+    TimeseriesKey,
+    TimeseriesMeta,
+    TimeseriesMetaOptions,
+    TimeseriesRow,
+    TimeseriesTableMeta,
+    TimeseriesTableOptions,
+    UpdateTimeseriesMetaRequest,
+    UpdateTimeseriesMetaResponse,
+)
+from alicloud_storage.tablestore.protocol import (
+    _PK_TYPES,
+    _fail,
+    _int,
+    _name,
+    _none,
+    _schema_column,
+    register,
+)
+from alicloud_storage.tablestore.wire import pb, plainbuffer, timeseries_rows
+from alicloud_storage.tablestore.wire.timeseries_rows import format_tags, parse_tags
+
+__all__: List[str] = []  # everything is reached through protocol.OPERATIONS
+
+SUPPORTED_TABLE_VERSION = 1  # what the official SDKs announce
+_INT32_MAX = 2**31 - 1
+
+# The official SDK numbers MetaQuerySingleOperator differently from the wire.
+_SINGLE_OPERATOR = {
+    MetaQuerySingleOperator.OP_EQUAL: 1,
+    MetaQuerySingleOperator.OP_GREATER_THAN: 2,
+    MetaQuerySingleOperator.OP_GREATER_EQUAL: 3,
+    MetaQuerySingleOperator.OP_LESS_THAN: 4,
+    MetaQuerySingleOperator.OP_LESS_EQUAL: 5,
+    MetaQuerySingleOperator.OP_PREFIX: 6,
+}
+
+
+# --- requests ----------------------------------------------------------------------------
+
+
+def _key(message: Any, key: Any, what: str = "timeseries_key") -> None:
+    if not isinstance(key, TimeseriesKey):
+        raise _fail(f"{what} must be an instance of TimeseriesKey, not {type(key).__name__}")
+    if key.measurement_name is not None:
+        message.measurement = key.measurement_name
+    if key.data_source is not None:
+        message.source = key.data_source
+    tags = key.tags or {}
+    for name in sorted(tags):
+        message.tag_list.add(name=name, value=tags[name])
+
+
+def _table_options(message: Any, options: Any) -> None:
+    if not isinstance(options, TimeseriesTableOptions):
+        raise _fail(f"timeseries_table_options must be a TimeseriesTableOptions, not {type(options).__name__}")
+    if options.time_to_live is not None:
+        message.time_to_live = _int(options.time_to_live, "time_to_live", -1)
+
+
+def _meta_options(message: Any, options: Any) -> None:
+    if not isinstance(options, TimeseriesMetaOptions):
+        raise _fail(f"timeseries_meta_options must be a TimeseriesMetaOptions, not {type(options).__name__}")
+    if options.allow_update_attributes is not None:
+        message.allow_update_attributes = bool(options.allow_update_attributes)
+    if options.meta_time_to_live is not None:
+        message.meta_time_to_live = _int(options.meta_time_to_live, "meta_time_to_live", -1)
+
+
+def _table_meta(message: Any, meta: Any) -> None:
+    if not isinstance(meta, TimeseriesTableMeta):
+        raise _fail(f"table_meta must be an instance of TimeseriesTableMeta, not {type(meta).__name__}")
+    message.table_name = _name(meta.timeseries_table_name, "timeseries_table_name")
+    if meta.timeseries_table_options is not None:
+        _table_options(message.table_options, meta.timeseries_table_options)
+    if meta.timeseries_meta_options is not None:
+        _meta_options(message.meta_options, meta.timeseries_meta_options)
+    for key in meta.timeseries_keys or ():
+        message.timeseries_key_schema.append(_name(key, "a name in timeseries_keys"))
+    for column in meta.field_primary_keys or ():
+        if not isinstance(column, (tuple, list)) or len(column) != 2:
+            raise _fail(f"each field primary key must be a (name, type) tuple, not {column!r}")
+        type_name = str(column[1]).upper()
+        if type_name not in ("INTEGER", "STRING", "BINARY"):
+            raise _fail(f"field primary key type must be INTEGER, STRING or BINARY, not {column[1]!r}")
+        message.field_primary_key_schema.add(name=_name(column[0], "field primary key name"), type=_PK_TYPES[type_name])
+
+
+@register("CreateTimeseriesTable", pb.CreateTimeseriesTableResponse, _none, idempotent=False)
+def create_timeseries_table(request):  # type: ignore[no-untyped-def]
+    """Create a time series table from a CreateTimeseriesTableRequest; returns None."""
+    if not isinstance(request, CreateTimeseriesTableRequest):
+        raise _fail(f"request must be a CreateTimeseriesTableRequest, not {type(request).__name__}")
+    message = pb.CreateTimeseriesTableRequest()
+    _table_meta(message.table_meta, request.table_meta)
+    for store in request.analytical_stores or ():
+        if not isinstance(store, TimeseriesAnalyticalStore):
+            raise _fail(f"analytical_stores must hold TimeseriesAnalyticalStore, not {type(store).__name__}")
+        item = message.analytical_stores.add(store_name=_name(store.analytical_store_name, "analytical_store_name"))
+        if store.time_to_live is not None:
+            item.time_to_live = _int(store.time_to_live, "analytical store time_to_live", -1)
+        if store.sync_option is not None:
+            item.sync_option = int(AnalyticalStoreSyncType(store.sync_option))
+    if request.enable_analytical_store is not None:
+        message.enable_analytical_store = bool(request.enable_analytical_store)
+    for index in request.lastpoint_index_metas or ():
+        if not isinstance(index, LastpointIndexMeta):
+            raise _fail(f"lastpoint_index_metas must hold LastpointIndexMeta, not {type(index).__name__}")
+        message.lastpoint_index_metas.add(index_table_name=_name(index.index_table_name, "index_table_name"))
+    return message, None
+
+
+def _decode_table_meta(message: Any) -> TimeseriesTableMeta:
+    options = message.meta_options
+    meta = TimeseriesTableMeta(
+        message.table_name,
+        TimeseriesTableOptions(message.table_options.time_to_live),
+        TimeseriesMetaOptions(
+            options.meta_time_to_live if options.HasField("meta_time_to_live") else None,
+            options.allow_update_attributes if options.HasField("allow_update_attributes") else None,
+        ),
+        list(message.timeseries_key_schema),
+        [_schema_column(column) for column in message.field_primary_key_schema] or None,
+    )
+    meta.status = message.status
+    return meta
+
+
+def _decode_list(message: Any, context: Any, request_id: str) -> List[TimeseriesTableMeta]:
+    return [_decode_table_meta(meta) for meta in message.table_metas]
+
+
+@register("ListTimeseriesTable", pb.ListTimeseriesTableResponse, _decode_list, idempotent=True)
+def list_timeseries_table():  # type: ignore[no-untyped-def]
+    """The TimeseriesTableMeta of every time series table of the instance, as a list."""
+    return pb.ListTimeseriesTableRequest(), None
+
+
+@register("DeleteTimeseriesTable", pb.DeleteTimeseriesTableResponse, _none, idempotent=False)
+def delete_timeseries_table(timeseries_table_name):  # type: ignore[no-untyped-def]
+    """Delete a time series table with its data and metas; returns None."""
+    return pb.DeleteTimeseriesTableRequest(table_name=_name(timeseries_table_name, "timeseries_table_name")), None
+
+
+def _decode_describe(message: Any, context: Any, request_id: str) -> DescribeTimeseriesTableResponse:
+    return DescribeTimeseriesTableResponse(
+        _decode_table_meta(message.table_meta),
+        [
+            TimeseriesAnalyticalStore(
+                store.store_name,
+                store.time_to_live if store.HasField("time_to_live") else None,
+                AnalyticalStoreSyncType(store.sync_option) if store.HasField("sync_option") else None,
+            )
+            for store in message.analytical_stores
+        ],
+        [LastpointIndexMeta(index.index_table_name) for index in message.lastpoint_indexes],
+    )
+
+
+@register("DescribeTimeseriesTable", pb.DescribeTimeseriesTableResponse, _decode_describe, idempotent=True)
+def describe_timeseries_table(timeseries_table_name):  # type: ignore[no-untyped-def]
+    """A DescribeTimeseriesTableResponse (``.table_meta``: options, keys, status)."""
+    return pb.DescribeTimeseriesTableRequest(table_name=_name(timeseries_table_name, "timeseries_table_name")), None
+
+
+@register("UpdateTimeseriesTable", pb.UpdateTimeseriesTableResponse, _none, idempotent=False)
+def update_timeseries_table(timeseries_meta):  # type: ignore[no-untyped-def]
+    """Change the table options or the meta options of a TimeseriesTableMeta; returns None."""
+    if not isinstance(timeseries_meta, TimeseriesTableMeta):
+        raise _fail(f"timeseries_meta must be a TimeseriesTableMeta, not {type(timeseries_meta).__name__}")
+    message = pb.UpdateTimeseriesTableRequest(
+        table_name=_name(timeseries_meta.timeseries_table_name, "timeseries_table_name")
+    )
+    if timeseries_meta.timeseries_table_options is not None:
+        _table_options(message.table_options, timeseries_meta.timeseries_table_options)
+    if timeseries_meta.timeseries_meta_options is not None:
+        _meta_options(message.meta_options, timeseries_meta.timeseries_meta_options)
+    return message, None
+
+
+# --- data ----------------------------------------------------------------------------
+
+
+def _failed_rows(message: Any) -> List[FailedRowResult]:
+    return [FailedRowResult(row.row_index, Error(row.error_code, row.error_message)) for row in message.failed_rows]
+
+
+def _decode_put(message: Any, context: Any, request_id: str) -> PutTimeseriesDataResponse:
+    return PutTimeseriesDataResponse(_failed_rows(message))
+
+
+def _row_input(row: Any) -> timeseries_rows.RowInput:
+    if not isinstance(row, TimeseriesRow):
+        raise _fail(f"rows must be TimeseriesRow instances, not {type(row).__name__}")
+    key = row.timeseries_key
+    if not isinstance(key, TimeseriesKey):
+        raise _fail(f"timeseries_key must be an instance of TimeseriesKey, not {type(key).__name__}")
+    if not isinstance(row.fields, dict):
+        raise _fail(f"fields must be a dict, not {type(row.fields).__name__}")
+    return key.measurement_name, key.data_source, key.tags, row.fields, _int(row.time_in_us, "time_in_us", 0)
+
+
+@register("PutTimeseriesData", pb.PutTimeseriesDataResponse, _decode_put, idempotent=True)
+def put_timeseries_data(timeseriesTableName, timeseriesRows, meta_update_mode=MetaUpdateMode.MUM_NORMAL):  # type: ignore[no-untyped-def]
+    """Write points (a list of TimeseriesRow); failures per row are in ``.failedRows``."""
+    if isinstance(timeseriesRows, TimeseriesRow):
+        timeseriesRows = [timeseriesRows]
+    if not isinstance(timeseriesRows, (list, tuple)):
+        raise _fail(f"timeseriesRows must be a list of TimeseriesRow, not {type(timeseriesRows).__name__}")
+    data = timeseries_rows.encode_rows([_row_input(row) for row in timeseriesRows])
+    message = pb.PutTimeseriesDataRequest(
+        table_name=_name(timeseriesTableName, "timeseriesTableName"),
+        meta_update_mode=int(MetaUpdateMode(meta_update_mode)),
+        supported_table_version=SUPPORTED_TABLE_VERSION,
+    )
+    rows = message.rows_data
+    rows.type = 0  # RST_FLAT_BUFFER
+    rows.rows_data = data
+    rows.flatbuffer_crc32c = timeseries_rows.crc32c(data)
+    return message, None
+
+
+def _decode_row(plain: plainbuffer.PlainRow) -> TimeseriesRow:
+    """A TimeseriesRow from the PlainBuffer row of GetTimeseriesData (see the fact sheet §6)."""
+    measurement = source = None
+    tags: Dict[str, Any] = {}
+    fields: Dict[str, Any] = {}
+    time_us = None
+    for name, value in plain.primary_key:
+        if time_us is not None:
+            fields[name] = value  # field primary keys follow _time
+        elif name == "_m_name":
+            measurement = value
+        elif name == "_data_source":
+            source = value
+        elif name == "_tags":
+            tags.update(parse_tags(value))
+        elif name == "_time":
+            time_us = value
+        elif name != "_#h":
+            tags[name] = value  # a custom series key column is a tag
+    if time_us is None:
+        raise OTSDecodeError("no _time column in a time series row")
+    for name, value, _, _ in plain.cells:
+        fields[name.partition(":")[0]] = value
+    return TimeseriesRow(TimeseriesKey(measurement, source, tags), fields, time_us)
+
+
+def _decode_get(message: Any, context: Any, request_id: str) -> GetTimeseriesDataResponse:
+    rows = [_decode_row(row) for row in plainbuffer.decode_rows(message.rows_data)] if message.rows_data else []
+    token = message.next_token if message.HasField("next_token") and message.next_token else None
+    return GetTimeseriesDataResponse(rows, token)
+
+
+@register("GetTimeseriesData", pb.GetTimeseriesDataResponse, _decode_get, idempotent=True)
+def get_timeseries_data(request):  # type: ignore[no-untyped-def]
+    """Points of one series in ``[beginTimeInUs, endTimeInUs)`` (or at ``specificTimeInUs``)."""
+    if not isinstance(request, GetTimeseriesDataRequest):
+        raise _fail(f"request must be a GetTimeseriesDataRequest, not {type(request).__name__}")
+    message = pb.GetTimeseriesDataRequest(
+        table_name=_name(request.timeseriesTableName, "timeseriesTableName"),
+        supported_table_version=SUPPORTED_TABLE_VERSION,
+    )
+    if request.timeseriesKey is None:
+        raise _fail("timeseriesKey is required")
+    _key(message.time_series_key, request.timeseriesKey, "timeseriesKey")
+    if request.specificTimeInUs is not None:
+        message.specific_time = _int(request.specificTimeInUs, "specificTimeInUs", 0)
+    else:
+        message.begin_time = _int(request.beginTimeInUs, "beginTimeInUs", 0)
+        message.end_time = _int(request.endTimeInUs, "endTimeInUs", 0)
+    if request.backward:
+        message.backward = True
+    if request.limit is not None and _int(request.limit, "limit") > 0:
+        message.limit = min(request.limit, _INT32_MAX)
+    if request.nextToken is not None:
+        message.token = bytes(request.nextToken)
+    for name, field_type in (request.fieldsToGet or {}).items():
+        message.fields_to_get.add(name=_name(name, "a name in fieldsToGet"), type=int(field_type))
+    return message, None
+
+
+# --- metas ---------------------------------------------------------------------------
+
+
+def _operator(value: Any) -> MetaQuerySingleOperator:
+    try:
+        return MetaQuerySingleOperator(value)
+    except ValueError:
+        raise _fail(f"unknown MetaQuerySingleOperator {value!r}") from None
+
+
+def _single(message_class: Any, condition: Any, **values: Any) -> Tuple[int, bytes]:
+    """(type, bytes) of a single condition; OP_NOT_EQUAL is sent as NOT(EQUAL)."""
+    operator = _operator(condition.operator)
+    kind = int(condition.get_type())
+    if operator is MetaQuerySingleOperator.OP_NOT_EQUAL:
+        equal = message_class(op=_SINGLE_OPERATOR[MetaQuerySingleOperator.OP_EQUAL], **values)
+        composite = pb.MetaQueryCompositeCondition(op=int(MetaQueryCompositeOperator.OP_NOT))
+        composite.sub_conditions.add(type=kind, proto_data=equal.SerializeToString())
+        return int(MetaQueryConditionType.COMPOSITE_CONDITION), composite.SerializeToString()
+    return kind, message_class(op=_SINGLE_OPERATOR[operator], **values).SerializeToString()
+
+
+def _condition(condition: Any) -> Tuple[int, bytes]:
+    """The (type, proto_data) of a meta query condition tree."""
+    kind = condition.get_type() if hasattr(condition, "get_type") else None
+    if isinstance(condition, CompositeMetaQueryCondition):
+        composite = pb.MetaQueryCompositeCondition(op=int(MetaQueryCompositeOperator(condition.operator)))
+        for sub in condition.subConditions:
+            sub_type, sub_data = _condition(sub)
+            composite.sub_conditions.add(type=sub_type, proto_data=sub_data)
+        return int(kind), composite.SerializeToString()
+    if kind == MetaQueryConditionType.MEASUREMENT_CONDITION:
+        return _single(pb.MetaQueryMeasurementCondition, condition, value=condition.value)
+    if kind == MetaQueryConditionType.SOURCE_CONDITION:
+        return _single(pb.MetaQuerySourceCondition, condition, value=condition.value)
+    if kind == MetaQueryConditionType.TAG_CONDITION:
+        return _single(pb.MetaQueryTagCondition, condition, tag_name=condition.tag_name, value=condition.value)
+    if kind == MetaQueryConditionType.ATTRIBUTE_CONDITION:
+        return _single(
+            pb.MetaQueryAttributeCondition, condition, attr_name=condition.attribute_name, value=condition.value
+        )
+    if kind == MetaQueryConditionType.UPDATE_TIME_CONDITION:
+        return _single(pb.MetaQueryUpdateTimeCondition, condition, value=_int(condition.time_in_us, "time_in_us"))
+    raise _fail(f"timeseries meta condition type wrong, {type(condition).__name__}")
+
+
+def _decode_key(message: Any) -> TimeseriesKey:
+    key = TimeseriesKey(message.measurement, message.source)
+    if message.tag_list:
+        key.tags = {tag.name: tag.value for tag in message.tag_list}
+    return key
+
+
+def _decode_query(message: Any, context: Any, request_id: str) -> QueryTimeseriesMetaResponse:
+    metas = [
+        TimeseriesMeta(_decode_key(meta.time_series_key), parse_tags(meta.attributes) or None, meta.update_time)
+        for meta in message.timeseries_metas
+    ]
+    token = message.next_token if message.HasField("next_token") and message.next_token else None
+    return QueryTimeseriesMetaResponse(metas, message.total_hit, token)
+
+
+@register("QueryTimeseriesMeta", pb.QueryTimeseriesMetaResponse, _decode_query, idempotent=True)
+def query_timeseries_meta(request):  # type: ignore[no-untyped-def]
+    """Series metas matching ``request.condition``, a page at a time (``nextToken``)."""
+    if not isinstance(request, QueryTimeseriesMetaRequest):
+        raise _fail(f"request must be a QueryTimeseriesMetaRequest, not {type(request).__name__}")
+    message = pb.QueryTimeseriesMetaRequest(
+        table_name=_name(request.timeseriesTableName, "timeseriesTableName"),
+        get_total_hit=bool(request.getTotalHits),
+        supported_table_version=SUPPORTED_TABLE_VERSION,
+    )
+    if request.limit is not None and _int(request.limit, "limit") > 0:
+        message.limit = min(request.limit, _INT32_MAX)
+    if request.nextToken is not None:
+        message.token = bytes(request.nextToken)
+    if request.condition is not None:
+        message.condition.type, message.condition.proto_data = _condition(request.condition)
+    return message, None
+
+
+def _decode_update_meta(message: Any, context: Any, request_id: str) -> UpdateTimeseriesMetaResponse:
+    return UpdateTimeseriesMetaResponse(_failed_rows(message))
+
+
+@register("UpdateTimeseriesMeta", pb.UpdateTimeseriesMetaResponse, _decode_update_meta, idempotent=True)
+def update_timeseries_meta(request):  # type: ignore[no-untyped-def]
+    """Set the attributes of series metas (created when missing); failures in ``.failedRows``."""
+    if not isinstance(request, UpdateTimeseriesMetaRequest):
+        raise _fail(f"request must be an UpdateTimeseriesMetaRequest, not {type(request).__name__}")
+    message = pb.UpdateTimeseriesMetaRequest(
+        table_name=_name(request.timeseries_tablename, "timeseries_tablename"),
+        supported_table_version=SUPPORTED_TABLE_VERSION,
+    )
+    for meta in request.metas:
+        if not isinstance(meta, TimeseriesMeta):
+            raise _fail(f"all timeseries_meta should be TimeseriesMeta, not {type(meta).__name__}")
+        item = message.timeseries_meta.add()
+        _key(item.time_series_key, meta.timeseries_key)
+        if meta.attributes:
+            item.attributes = format_tags(meta.attributes)
+    return message, None
+
+
+def _decode_delete_meta(message: Any, context: Any, request_id: str) -> DeleteTimeseriesMetaResponse:
+    return DeleteTimeseriesMetaResponse(_failed_rows(message))
+
+
+@register("DeleteTimeseriesMeta", pb.DeleteTimeseriesMetaResponse, _decode_delete_meta, idempotent=True)
+def delete_timeseries_meta(request):  # type: ignore[no-untyped-def]
+    """Delete the metas of series keys (their data stays); failures in ``.failedRows``."""
+    if not isinstance(request, DeleteTimeseriesMetaRequest):
+        raise _fail(f"request must be a DeleteTimeseriesMetaRequest, not {type(request).__name__}")
+    message = pb.DeleteTimeseriesMetaRequest(
+        table_name=_name(request.timeseries_tablename, "timeseries_tablename"),
+        supported_table_version=SUPPORTED_TABLE_VERSION,
+    )
+    for key in request.timeseries_keys:
+        _key(message.timeseries_key.add(), key)
+    return message, None

@@ -1,0 +1,117 @@
+"""SyncTransport against real loopback servers."""
+from __future__ import annotations
+
+import json
+import ssl
+from concurrent.futures import ThreadPoolExecutor
+from typing import Iterator
+
+import pytest
+
+from alicloud_storage.http import (
+    ConnectError,
+    ConnectTimeoutError,
+    ReadError,
+    ReadTimeoutError,
+    Request,
+    SyncTransport,
+    Timeout,
+    TLSConfig,
+    TLSError,
+    TransportError,
+)
+
+from http_servers import Server
+
+
+@pytest.fixture
+def transport() -> Iterator[SyncTransport]:
+    with SyncTransport(max_connections=2) as transport:
+        yield transport
+
+
+def test_send_round_trip(transport: SyncTransport, server: Server) -> None:
+    body = bytes(range(256)) * 10
+    request = Request("POST", server.url + "/echo?b=2&a=1", {"X-Ots-Date": "d", "x-custom": "v"}, body)
+    response = transport.send(request, Timeout(2, 2))
+    assert (response.status, response.reason, response.body) == (201, "Made", body)
+    assert response.headers["set-cookie"] == "a=1, b=2"
+    assert all(name == name.lower() for name in response.headers)
+    seen = json.loads(response.headers["x-seen"])
+    assert seen["method"] == "POST" and seen["path"] == "/echo?b=2&a=1"
+    assert seen["headers"]["X-Ots-Date"] == "d" and seen["headers"]["x-custom"] == "v"
+
+
+def test_keep_alive_reuses_one_connection(transport: SyncTransport, server: Server) -> None:
+    ports = {transport.send(Request("POST", server.url + "/echo"), Timeout(2, 2)).headers["x-client-port"]
+             for _ in range(5)}
+    assert len(ports) == 1
+
+
+def test_pool_never_opens_more_than_max_connections(transport: SyncTransport, server: Server) -> None:
+    request = Request("POST", server.url + "/sleep/0.05")
+    with ThreadPoolExecutor(8) as pool:
+        statuses = list(pool.map(lambda _: transport.send(request, Timeout(2, 5)).status, range(16)))
+    assert statuses == [201] * 16
+    assert len(server.client_ports) == 2
+
+
+def test_close_then_send_opens_a_new_connection(transport: SyncTransport, server: Server) -> None:
+    first = transport.send(Request("GET", server.url + "/echo"), Timeout(2, 2)).headers["x-client-port"]
+    transport.close()
+    second = transport.send(Request("GET", server.url + "/echo"), Timeout(2, 2)).headers["x-client-port"]
+    assert first != second
+
+
+def test_connection_refused_is_connect_error(transport: SyncTransport, closed_port_url: str) -> None:
+    with pytest.raises(ConnectError) as caught:
+        transport.send(Request("POST", closed_port_url + "/x"), Timeout(1, 1))
+    assert not isinstance(caught.value, TLSError)
+
+
+def test_connect_timeout(transport: SyncTransport, full_backlog_url: str) -> None:
+    with pytest.raises(ConnectTimeoutError):
+        transport.send(Request("POST", full_backlog_url + "/x"), Timeout(0.2, 5))
+
+
+def test_read_timeout(transport: SyncTransport, server: Server) -> None:
+    with pytest.raises(ReadTimeoutError):
+        transport.send(Request("POST", server.url + "/sleep/1"), Timeout(1, 0.2))
+
+
+def test_dropped_connection_is_read_error(transport: SyncTransport, server: Server) -> None:
+    with pytest.raises(ReadError):
+        transport.send(Request("POST", server.url + "/drop"), Timeout(1, 1))
+
+
+def test_https_with_ca_bundle(tls_server: Server, ca_bundle: str) -> None:
+    with SyncTransport(tls=TLSConfig(ca_bundle=ca_bundle)) as transport:
+        response = transport.send(Request("POST", tls_server.url + "/echo", body=b"hi"), Timeout(2, 2))
+    assert response.body == b"hi"
+
+
+def test_https_unknown_ca_is_tls_error(tls_server: Server) -> None:
+    with SyncTransport() as transport:  # certifi's bundle does not hold the test CA
+        with pytest.raises(TLSError):
+            transport.send(Request("POST", tls_server.url + "/echo"), Timeout(2, 2))
+
+
+@pytest.mark.filterwarnings("ignore::urllib3.exceptions.InsecureRequestWarning")
+def test_https_without_verification(tls_server: Server) -> None:
+    with SyncTransport(tls=TLSConfig(verify=False)) as transport:
+        assert transport.send(Request("POST", tls_server.url + "/echo"), Timeout(2, 2)).status == 201
+
+
+def test_minimum_tls_version_is_honoured(tls12_server: Server, ca_bundle: str) -> None:
+    ok = TLSConfig(ca_bundle=ca_bundle, min_version=ssl.PROTOCOL_TLSv1_2)
+    with SyncTransport(tls=ok) as transport:
+        assert transport.send(Request("POST", tls12_server.url + "/echo"), Timeout(2, 2)).status == 201
+    strict = TLSConfig(ca_bundle=ca_bundle, min_version=ssl.TLSVersion.TLSv1_3)
+    with SyncTransport(tls=strict) as transport:
+        with pytest.raises(TLSError):
+            transport.send(Request("POST", tls12_server.url + "/echo"), Timeout(2, 2))
+
+
+def test_bad_url_is_transport_error(transport: SyncTransport) -> None:
+    with pytest.raises(TransportError):
+        transport.send(Request("POST", "ftp://127.0.0.1/x"), Timeout(1, 1))
