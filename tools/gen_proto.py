@@ -72,7 +72,7 @@ def _strip_json_names(messages: Iterable[descriptor_pb2.DescriptorProto]) -> Non
 
 def _chunks(file: descriptor_pb2.FileDescriptorProto) -> list[bytes]:
     """Serialize `file` as consecutive pieces, one per top-level entry, in wire order."""
-    pieces = []
+    pieces: list[bytes] = []
     for field, value in file.ListFields():  # sorted by field number, as serialization is
         items = value if field.label == field.LABEL_REPEATED else [value]
         for item in items:

@@ -30,6 +30,7 @@ from alicloud_storage.http import (
     SyncTransport,
     Timeout,
     TLSConfig,
+    TLSError,
     TransportError,
     TransportTimeout,
 )
@@ -274,6 +275,9 @@ class _Core:
                 )
             except TransportTimeout as exc:
                 error: OTSError = OTSTimeoutError(f"{api} timed out: {exc}")
+                error.__cause__ = exc
+            except TLSError as exc:  # a certificate or protocol mismatch: retrying cannot help
+                error = OTSClientError(f"{api} failed to set up TLS: {exc}")
                 error.__cause__ = exc
             except TransportError as exc:
                 error = OTSNetworkError(f"{api} failed on the network: {exc}")

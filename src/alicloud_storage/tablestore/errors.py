@@ -59,11 +59,19 @@ class OTSDecodeError(OTSClientError):
 
 
 class OTSNetworkError(OTSClientError):
-    """The request could not be sent or its response not received."""
+    """The request could not be sent or its response not received.
+
+    ``code`` (with ``message``, ``http_status`` None) lets retry policies written for the
+    official SDK, which read ``exception.code``, handle it too.
+    """
+
+    code = "OTSNetworkError"
 
 
 class OTSTimeoutError(OTSNetworkError):
     """A connect or read timeout expired."""
+
+    code = "OTSClientTimeout"
 
 
 class OTSResponseCheckError(OTSClientError):

@@ -896,3 +896,5 @@ def xget_range(  # type: ignore[no-untyped-def]
                 if left <= 0:
                     return
 
+
+from alicloud_storage.tablestore import timeseries_ops  # noqa: E402,F401  (registers the time series APIs)

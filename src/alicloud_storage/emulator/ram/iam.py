@@ -6,6 +6,7 @@ the STS sessions issued by AssumeRole. Every service front asks the same two que
 """
 from __future__ import annotations
 
+import copy
 import hashlib
 import hmac
 import re
@@ -132,6 +133,7 @@ class Iam:
         self._keys: dict[str, _AccessKey] = {}
         self._roles: dict[str, _Role] = {}
         self._sessions: dict[str, _Session] = {}
+        self.sessions_issued = 0
 
     # ---- the two questions every service front asks -------------------------------------
 
@@ -272,6 +274,7 @@ class Iam:
                 policy=session_policy,
             )
             self._sessions[session.access_key_id] = session
+            self.sessions_issued += 1
         return AssumedRole(
             session.access_key_id, session.secret, session.security_token, session.expiration,
             arn=f"{role.arn}/{session_name}", assumed_role_id=f"{role.role_id}:{session_name}",
@@ -453,11 +456,20 @@ class Iam:
     # ---- whole-state views ---------------------------------------------------------------
 
     def load_config(self, config: Mapping[str, Any]) -> None:
-        """Add the policies, users and roles declared in a config mapping (see
-        docs/credentials.md "Emulated RAM configuration")."""
+        """Add the policies, users and roles declared in a config mapping, all or nothing
+        (format: docs/credentials.md "Emulated RAM configuration")."""
         unknown = set(config) - {"policies", "users", "roles"}
         if unknown:
             raise RamError("InvalidParameter", f"Unknown RAM config sections: {sorted(unknown)}")
+        with self._lock:
+            saved = copy.deepcopy((self._policies, self._users, self._keys, self._roles))
+            try:
+                self._apply(config)
+            except BaseException:
+                self._policies, self._users, self._keys, self._roles = saved
+                raise
+
+    def _apply(self, config: Mapping[str, Any]) -> None:
         for item in config.get("policies", []):
             self.create_policy(item["name"], item["document"])
         for item in config.get("users", []):
@@ -498,6 +510,7 @@ class Iam:
                     for r in self._roles.values()
                 ],
                 "sessions": len(self._sessions),
+                "sessions_issued": self.sessions_issued,
             }
 
 

@@ -50,8 +50,10 @@ def parse(message_class: Any, data: bytes) -> Any:
     message = message_class()
     try:
         message.ParseFromString(data)
-    except Exception:  # protobuf raises DecodeError, or RuntimeWarning-derived errors
+    except Exception:  # DecodeError, or what a protobuf runtime raises on garbage
         raise E.BAD_PROTOBUF.error() from None
+    if not message.IsInitialized():  # a required field is missing
+        raise E.BAD_PROTOBUF.error()
     return message
 
 

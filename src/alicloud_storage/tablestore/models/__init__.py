@@ -7,5 +7,7 @@ from alicloud_storage.tablestore.models.row import *  # noqa: F401,F403
 from alicloud_storage.tablestore.models.row import __all__ as _row
 from alicloud_storage.tablestore.models.table import *  # noqa: F401,F403
 from alicloud_storage.tablestore.models.table import __all__ as _table
+from alicloud_storage.tablestore.models.timeseries import *  # noqa: F401,F403
+from alicloud_storage.tablestore.models.timeseries import __all__ as _timeseries
 
-__all__ = [*_table, *_row, *_condition, *_batch]
+__all__ = [*_table, *_row, *_condition, *_batch, *_timeseries]

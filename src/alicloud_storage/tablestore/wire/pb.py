@@ -31,7 +31,9 @@ def _load() -> Dict[str, Any]:
     return names
 
 
-globals().update(_load())
+_NAMES = _load()
+globals().update(_NAMES)
+__all__ = ["POOL", *sorted(_NAMES)]
 
 
 def __getattr__(name: str) -> Any:

@@ -19,6 +19,7 @@ primary keys only, the sentinels ``INF_MIN``, ``INF_MAX`` and ``AUTO_INCREMENT``
 """
 from __future__ import annotations
 
+import gc
 import struct
 from enum import IntEnum
 from typing import Iterable, List, NamedTuple, Optional, Sequence, Tuple, Union
@@ -127,6 +128,7 @@ _INT64_MAX = (1 << 63) - 1
 _MAX_LENGTH = 0x7FFFFFFF  # lengths are written as int32 by the other implementations
 _INLINE_CRC = 256  # values shorter than this are hashed inline (see crc8._FOLD_FROM)
 _CACHE_LIMIT = 4096
+_GC_PAUSE_FROM = 1 << 16  # decode_rows pauses the cyclic GC for buffers this large
 
 _T = CRC8_TABLE
 _OPS = {int(op): op for op in CellOp}
@@ -137,6 +139,7 @@ _F64 = struct.Struct("<d")
 _TYPED_I64 = struct.Struct("<Bq")
 _TYPED_F64 = struct.Struct("<Bd")
 _TYPED_LEN = struct.Struct("<BI")
+_STR_HEAD = struct.Struct("<BIBI")  # TAG_CELL_VALUE, total, type, length
 _VALUE_TAG_TOTAL = struct.Struct("<BI")  # TAG_CELL_VALUE, total
 _CELL_HEAD = struct.Struct("<BBI")  # TAG_CELL, TAG_CELL_NAME, name length
 # After a cell name, valid data always has 6+ more bytes (at least: op, checksum, row
@@ -149,7 +152,8 @@ _CELL_CHECKSUM = tuple(bytes((_TAG_CELL_CHECKSUM, crc)) for crc in range(256))
 _ROW_CHECKSUM = tuple(bytes((_TAG_ROW_CHECKSUM, crc)) for crc in range(256))
 _CELL_TYPE = {op: bytes((_TAG_CELL_TYPE, op)) for op in CellOp}
 _NUMBER_HEAD = b"\x05\x09\x00\x00\x00"
-# crc8(8 zero bytes, state): with crc8(raw) it gives crc8(raw, state) (the CRC is linear)
+# crc8(n zero bytes, state): with crc8(raw) it gives crc8(raw, state) (the CRC is linear)
+_ZERO3 = tuple(crc8(bytes(3), state) for state in range(256))
 _ZERO8 = tuple(crc8(bytes(8), state) for state in range(256))
 
 
@@ -169,8 +173,6 @@ _FIXED_VALUES = {
 
 # name (str) -> (TAG_CELL + TAG_CELL_NAME + u32 + utf-8, crc8(utf-8)), shared by all rows
 _NAME_ENCODE_CACHE: dict = {}
-# utf-8 name bytes -> (str, crc8(bytes))
-_NAME_DECODE_CACHE: dict = {}
 
 
 # ----------------------------------------------------------------------------- encoding
@@ -353,9 +355,14 @@ def encode_put_row(primary_key: Sequence[Tuple[str, Value]], columns: Sequence[t
     parts = [_HEADER]
     row_crc = _encode_pk(primary_key, parts)
     if columns:
+        T = _T
         names = _NAME_ENCODE_CACHE
+        str_head = _STR_HEAD.pack
+        typed_i64 = _TYPED_I64.pack
+        zero3 = _ZERO3
         append = parts.append
         append(b"\x02")
+        last_ts = ts_wire = ts_crc = None  # columns of one row usually share a timestamp
         for column in columns:
             size = len(column) if isinstance(column, (tuple, list)) else 0
             if size == 2:
@@ -369,19 +376,37 @@ def encode_put_row(primary_key: Sequence[Tuple[str, Value]], columns: Sequence[t
                 )
             entry = names.get(name) if type(name) is str else None
             prefix, crc = entry if entry is not None else _name_entry(name)
-            if value is None:
-                raise OTSClientError(f"column {name!r}: value is None")
-            wire, crc = _value_wire(value, crc, name, False)
             append(prefix)
-            append(wire)
-            if timestamp is not None:
-                raw = _timestamp_wire(timestamp, name)
-                append(b"\x07")
+            kind = type(value)
+            if kind is str and len(value) < 64:  # inline fast paths; _value_wire does all
+                raw = value.encode("utf-8")
+                size = len(raw)
+                append(str_head(_TAG_CELL_VALUE, size + 5, _VT_STRING, size))
+                append(raw)
+                crc = zero3[T[T[crc ^ _VT_STRING] ^ size]]  # size < 256: 3 zero bytes follow
+                for byte in raw:
+                    crc = T[crc ^ byte]
+            elif kind is int and _INT64_MIN <= value <= _INT64_MAX:
+                raw = typed_i64(_VT_INTEGER, value)
+                append(_NUMBER_HEAD)
                 append(raw)
                 for byte in raw:
-                    crc = _T[crc ^ byte]
+                    crc = T[crc ^ byte]
+            elif value is None:
+                raise OTSClientError(f"column {name!r}: value is None")
+            else:
+                wire, crc = _value_wire(value, crc, name, False)
+                append(wire)
+            if timestamp is not None:
+                if timestamp is not last_ts:
+                    raw = _timestamp_wire(timestamp, name)
+                    last_ts = timestamp
+                    ts_wire = b"\x07" + raw
+                    ts_crc = crc8(raw)
+                append(ts_wire)
+                crc = _ZERO8[crc] ^ ts_crc
             append(_CELL_CHECKSUM[crc])
-            row_crc = _T[row_crc ^ crc]
+            row_crc = T[row_crc ^ crc]
     parts.append(_ROW_CHECKSUM[_T[row_crc]])
     return b"".join(parts)
 
@@ -452,7 +477,15 @@ def decode_rows(data: Union[bytes, bytearray, memoryview]) -> List[PlainRow]:
     if not buf:
         return []
     _check_header(buf)
-    return _decode(buf, False)
+    if len(buf) < _GC_PAUSE_FROM or not gc.isenabled():
+        return _decode(buf, False)
+    # The rows are acyclic: collections triggered by their allocation only rescan them
+    # (about a sixth of the decode time for a large GetRange page).
+    gc.disable()
+    try:
+        return _decode(buf, False)
+    finally:
+        gc.enable()
 
 
 def decode_row(data: Union[bytes, bytearray, memoryview]) -> Optional[PlainRow]:
@@ -469,14 +502,14 @@ def decode_row(data: Union[bytes, bytearray, memoryview]) -> Optional[PlainRow]:
 def _decode(buf: bytes, single: bool) -> List[PlainRow]:
     """Decode the rows after the header; with ``single`` exactly one row is allowed.
 
-    Hot loop: attribute cells are parsed inline. Every variable-length field is followed
-    by a read of the next tag, so an overlong length ends in IndexError -> OTSDecodeError.
+    Hot loop, attribute cells inline. A cell's head (tags, name, value total and type)
+    repeats from row to row, so it is validated once and then found in a cache. Every
+    variable-length field is followed by a read of the next tag, so a length running
+    past the end surfaces as IndexError, reported as OTSDecodeError.
     """
     T = _T
     zero8 = _ZERO8
-    names = _NAME_DECODE_CACHE
-    cell_head = _CELL_HEAD.unpack_from
-    value_head = _VALUE_HEAD.unpack_from
+    heads = _CELL_HEADS
     ts_tail = _TS_TAIL.unpack_from
     u32 = _U32.unpack_from
     i64 = _I64.unpack_from
@@ -496,43 +529,42 @@ def _decode(buf: bytes, single: bool) -> List[PlainRow]:
                 pos += 1
                 append = cells.append
                 while buf[pos] == _TAG_CELL:
-                    _, tag, size = cell_head(buf, pos)
-                    if tag != _TAG_CELL_NAME:
-                        raise _expected("TAG_CELL_NAME", buf, pos + 1)
-                    pos += 6
-                    stop = pos + size
-                    entry = names.get(buf[pos:stop])
+                    entry = heads.get(buf[pos : pos + 12 + u32(buf, pos + 2)[0]])
                     if entry is None:
-                        entry = _name_decode(buf, pos, stop)
-                    name, crc = entry
-                    tag, total, kind = value_head(buf, stop)
-                    if tag == _TAG_CELL_VALUE:
-                        start = stop + 5
-                        stop = start + total
-                        if kind == _VT_STRING and u32(buf, start + 1)[0] == total - 5:
+                        entry = _read_cell_head(buf, pos, False)
+                    name, crc, kind, total, skip = entry
+                    pos += skip
+                    if kind is None:
+                        value = None
+                    else:
+                        stop = pos + total - 1
+                        if kind == _VT_STRING:
+                            if u32(buf, pos)[0] != total - 5:
+                                raise _bad_value(buf, pos - 1, total, name, False)
                             try:
-                                value = buf[start + 5 : stop].decode("utf-8")
+                                value = buf[pos + 4 : stop].decode("utf-8")
                             except UnicodeDecodeError as exc:
-                                raise _bad_utf8(name, start + 5 + exc.start) from None
-                        elif kind == _VT_INTEGER and total == 9:
-                            value = i64(buf, start + 1)[0]
-                        elif kind == _VT_DOUBLE and total == 9:
-                            value = f64(buf, start + 1)[0]
-                        elif kind == _VT_BOOLEAN and total == 2 and buf[start + 1] <= 1:
-                            value = buf[start + 1] == 1
-                        elif kind == _VT_BLOB and u32(buf, start + 1)[0] == total - 5:
-                            value = bytearray(buf[start + 5 : stop])
-                        else:
-                            raise _bad_value(buf, start, total, name, False)
+                                raise _bad_utf8(name, pos + 4 + exc.start) from None
+                        elif kind == _VT_INTEGER:
+                            value = i64(buf, pos)[0]
+                        elif kind == _VT_DOUBLE:
+                            value = f64(buf, pos)[0]
+                        elif kind == _VT_BOOLEAN:
+                            value = buf[pos]
+                            if value > 1:
+                                raise _bad_value(buf, pos - 1, total, name, False)
+                            value = value == 1
+                        else:  # _VT_BLOB: the head cache holds no other type for cells
+                            if u32(buf, pos)[0] != total - 5:
+                                raise _bad_value(buf, pos - 1, total, name, False)
+                            value = bytearray(buf[pos + 4 : stop])
                         if total < _INLINE_CRC:
-                            for byte in buf[start:stop]:
+                            for byte in buf[pos:stop]:
                                 crc = T[crc ^ byte]
                         else:
-                            crc = crc8(buf[start:stop], crc)
-                        tag = buf[stop]
-                    else:
-                        value = None
-                    pos = stop
+                            crc = crc8(buf[pos:stop], crc)
+                        pos = stop
+                    tag = buf[pos]
                     op = None
                     if tag == _TAG_CELL_TYPE:
                         op = _OPS.get(buf[pos + 1])
@@ -588,41 +620,41 @@ def _decode(buf: bytes, single: bool) -> List[PlainRow]:
 def _read_primary_key(buf: bytes, pos: int) -> Tuple[PrimaryKey, int, int]:
     """Read the primary-key cells at ``pos``; return them, the next offset, the row CRC."""
     T = _T
+    u32 = _U32.unpack_from
+    heads = _PK_HEADS
     row_crc = 0
     primary_key = []
     while buf[pos] == _TAG_CELL:
-        _, tag, size = _CELL_HEAD.unpack_from(buf, pos)
-        if tag != _TAG_CELL_NAME:
-            raise _expected("TAG_CELL_NAME", buf, pos + 1)
-        pos += 6
-        stop = pos + size
-        name, crc = _NAME_DECODE_CACHE.get(buf[pos:stop]) or _name_decode(buf, pos, stop)
-        pos = stop
-        if buf[pos] != _TAG_CELL_VALUE:
-            raise _expected(f"TAG_CELL_VALUE for primary key column {name!r}", buf, pos)
-        _, total, kind = _VALUE_HEAD.unpack_from(buf, pos)
-        start = pos + 5
-        stop = start + total
-        if kind == _VT_STRING and _U32.unpack_from(buf, start + 1)[0] == total - 5:
-            try:
-                value = buf[start + 5 : stop].decode("utf-8")
-            except UnicodeDecodeError as exc:
-                raise _bad_utf8(name, start + 5 + exc.start) from None
-        elif kind == _VT_INTEGER and total == 9:
-            value = _I64.unpack_from(buf, start + 1)[0]
-        elif kind == _VT_BLOB and _U32.unpack_from(buf, start + 1)[0] == total - 5:
-            value = bytearray(buf[start + 5 : stop])
-        elif kind in _SENTINEL_TYPES and total == 1:
-            value = _SENTINEL_TYPES[kind]
-        elif kind == _VT_BOOLEAN and total == 2 and buf[start + 1] <= 1:
-            value = buf[start + 1] == 1
+        entry = heads.get(buf[pos : pos + 12 + u32(buf, pos + 2)[0]])
+        if entry is None:
+            entry = _read_cell_head(buf, pos, True)
+        name, crc, kind, total, skip = entry
+        pos += skip
+        stop = pos + total - 1
+        if kind == _VT_STRING or kind == _VT_BLOB:
+            if u32(buf, pos)[0] != total - 5:
+                raise _bad_value(buf, pos - 1, total, name, True)
+            if kind == _VT_BLOB:
+                value = bytearray(buf[pos + 4 : stop])
+            else:
+                try:
+                    value = buf[pos + 4 : stop].decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    raise _bad_utf8(name, pos + 4 + exc.start) from None
+        elif kind == _VT_INTEGER:
+            value = _I64.unpack_from(buf, pos)[0]
+        elif kind == _VT_BOOLEAN:
+            value = buf[pos]
+            if value > 1:
+                raise _bad_value(buf, pos - 1, total, name, True)
+            value = value == 1
         else:
-            raise _bad_value(buf, start, total, name, True)
+            value = _SENTINEL_TYPES[kind]
         if total < _INLINE_CRC:
-            for byte in buf[start:stop]:
+            for byte in buf[pos:stop]:
                 crc = T[crc ^ byte]
         else:
-            crc = crc8(buf[start:stop], crc)
+            crc = crc8(buf[pos:stop], crc)
         pos = stop
         if buf[pos] != _TAG_CELL_CHECKSUM or buf[pos + 1] != crc:
             raise _bad_cell_end(buf, pos, name, crc)
@@ -630,6 +662,52 @@ def _read_primary_key(buf: bytes, pos: int) -> Tuple[PrimaryKey, int, int]:
         row_crc = T[row_crc ^ crc]
         pos += 2
     return primary_key, pos, row_crc
+
+
+# Valid value totals per type; sentinels only in primary keys, DOUBLE only outside them.
+_CELL_TOTALS = {_VT_INTEGER: 9, _VT_DOUBLE: 9, _VT_BOOLEAN: 2, _VT_STRING: 5, _VT_BLOB: 5}
+_PK_TOTALS = {_VT_INTEGER: 9, _VT_BOOLEAN: 2, _VT_STRING: 5, _VT_BLOB: 5}
+_PK_TOTALS.update(dict.fromkeys(_SENTINEL_TYPES, 1))
+# cell head bytes (TAG_CELL .. value type) -> (name, crc, type, total, head length)
+_CELL_HEADS: dict = {}
+_PK_HEADS: dict = {}
+
+
+def _read_cell_head(buf: bytes, pos: int, in_pk: bool) -> tuple:
+    """Validate a cell's head (tags, name, value total and type) and cache it.
+
+    Returns ``(name, crc, type, total, head length)``: ``crc`` covers the name and type
+    byte; a cell without value has type None and is not cached.
+    """
+    _, tag, size = _CELL_HEAD.unpack_from(buf, pos)
+    if tag != _TAG_CELL_NAME:
+        raise _expected("TAG_CELL_NAME", buf, pos + 1)
+    stop = pos + 6 + size
+    if stop > len(buf):
+        raise OTSDecodeError(f"PlainBuffer: cell name length {size} runs past the end", pos + 2)
+    raw = buf[pos + 6 : stop]
+    try:
+        name = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise OTSDecodeError(
+            "PlainBuffer: column name is not valid UTF-8", pos + 6 + exc.start
+        ) from None
+    crc = crc8(raw)
+    if buf[stop] != _TAG_CELL_VALUE:
+        if in_pk:
+            raise _expected(f"TAG_CELL_VALUE for primary key column {name!r}", buf, stop)
+        return (name, crc, None, 0, 6 + size)
+    _, total, kind = _VALUE_HEAD.unpack_from(buf, stop)
+    minimum = (_PK_TOTALS if in_pk else _CELL_TOTALS).get(kind)
+    exact = kind != _VT_STRING and kind != _VT_BLOB
+    if minimum is None or total < minimum or (exact and total != minimum):
+        raise _bad_value(buf, stop + 5, total, name, in_pk)
+    entry = (name, _T[crc ^ kind], kind, total, 12 + size)
+    cache = _PK_HEADS if in_pk else _CELL_HEADS
+    if len(cache) >= _CACHE_LIMIT:
+        cache.clear()
+    cache[buf[pos : stop + 6]] = entry
+    return entry
 
 
 def _bad_utf8(name: str, pos: int) -> OTSDecodeError:
@@ -640,48 +718,27 @@ def _bad_op(buf: bytes, pos: int, name: str) -> OTSDecodeError:
     return OTSDecodeError(f"PlainBuffer: unknown cell op 0x{buf[pos]:02x} for column {name!r}", pos)
 
 
-def _name_decode(buf: bytes, pos: int, stop: int) -> Tuple[str, int]:
-    """Decode (and cache) the column name in ``buf[pos:stop]`` with its CRC."""
-    if stop > len(buf):
-        raise OTSDecodeError(f"PlainBuffer: cell name length {stop - pos} runs past the end", pos - 4)
-    raw = buf[pos:stop]
-    try:
-        name = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise OTSDecodeError("PlainBuffer: column name is not valid UTF-8", pos + exc.start) from None
-    entry = (name, crc8(raw))
-    if len(_NAME_DECODE_CACHE) >= _CACHE_LIMIT:
-        _NAME_DECODE_CACHE.clear()
-    _NAME_DECODE_CACHE[raw] = entry
-    return entry
-
-
 def _bad_value(buf: bytes, start: int, total: int, name: str, in_pk: bool) -> OTSDecodeError:
-    """Describe why the value at ``start`` (type byte) of ``total`` bytes is invalid."""
+    """Describe why the value whose type byte is at ``start`` is invalid."""
     kind = buf[start]
+    where = f"primary key column {name!r}" if in_pk else f"column {name!r}"
     if kind in _SENTINEL_TYPES and not in_pk:
         return OTSDecodeError(
-            f"PlainBuffer: value type 0x{kind:02x} is only valid in a primary key "
-            f"(column {name!r})",
+            f"PlainBuffer: value type 0x{kind:02x} is only valid in a primary key ({where})",
             start,
         )
+    if kind == _VT_DOUBLE and in_pk:
+        return OTSDecodeError(f"PlainBuffer: DOUBLE is not a primary key type ({where})", start)
     if kind == _VT_BOOLEAN and total == 2:
         return OTSDecodeError(
-            f"PlainBuffer: bad boolean byte 0x{buf[start + 1]:02x} for column {name!r}", start + 1
+            f"PlainBuffer: bad boolean byte 0x{buf[start + 1]:02x} ({where})", start + 1
         )
-    if kind in (_VT_INTEGER, _VT_DOUBLE, _VT_BOOLEAN, _VT_STRING, _VT_BLOB) or (
-        kind in _SENTINEL_TYPES
-    ):
-        if kind == _VT_DOUBLE and in_pk:
-            return OTSDecodeError(
-                f"PlainBuffer: DOUBLE is not a primary key type (column {name!r})", start
-            )
+    if kind in _CELL_TOTALS or kind in _SENTINEL_TYPES:
         return OTSDecodeError(
-            f"PlainBuffer: value length {total} does not fit type 0x{kind:02x} "
-            f"(column {name!r})",
+            f"PlainBuffer: value length {total} does not fit type 0x{kind:02x} ({where})",
             start - 4,
         )
-    return OTSDecodeError(f"PlainBuffer: unknown value type 0x{kind:02x} for column {name!r}", start)
+    return OTSDecodeError(f"PlainBuffer: unknown value type 0x{kind:02x} ({where})", start)
 
 
 def _bad_cell_end(buf: bytes, pos: int, name: str, computed: int) -> OTSDecodeError:

@@ -292,128 +292,115 @@ def encode_rows(rows: Iterable[RowInput]) -> bytes:
 # --- decoder ---------------------------------------------------------------------------
 
 
-class _Reader:
-    """Bounds-checked access to the tables of one buffer."""
-
-    __slots__ = ("buf", "size")
-
-    def __init__(self, buf: bytes) -> None:
-        self.buf = buf
-        self.size = len(buf)
-
-    def fail(self, what: str, pos: int) -> OTSDecodeError:
-        return OTSDecodeError(f"Invalid timeseries rows: {what}", pos)
-
-    def u32(self, pos: int) -> int:
-        if pos < 0 or pos + 4 > self.size:
-            raise self.fail("offset out of the buffer", pos)
-        return _U32.unpack_from(self.buf, pos)[0]
-
-    def table(self, pos: int) -> List[int]:
-        """Absolute positions of a table's fields (0 = absent)."""
-        if pos < 0 or pos + 4 > self.size:
-            raise self.fail("table out of the buffer", pos)
-        vt = pos - _I32.unpack_from(self.buf, pos)[0]
-        if vt < 0 or vt + 4 > self.size:
-            raise self.fail("vtable out of the buffer", pos)
-        vsize, osize = struct.unpack_from("<HH", self.buf, vt)
-        if vsize < 4 or vsize & 1 or vt + vsize > self.size or pos + osize > self.size:
-            raise self.fail("bad vtable", vt)
-        offsets = struct.unpack_from("<%dH" % ((vsize - 4) // 2), self.buf, vt + 4)
-        for field_off in offsets:
-            if field_off >= osize and field_off:
-                raise self.fail("field beyond its table", vt)
-        return [pos + o if o else 0 for o in offsets]
-
-    def ref(self, fields: List[int], slot: int) -> int:
-        """Absolute position referenced by an offset field, or 0 when absent."""
-        if slot >= len(fields) or not fields[slot]:
-            return 0
-        return fields[slot] + self.u32(fields[slot])
-
-    def vector(self, pos: int, size: int) -> Tuple[int, int]:
-        """(count, position of the first element) of a vector at ``pos``."""
-        count = self.u32(pos)
-        if pos + 4 + count * size > self.size:
-            raise self.fail("vector out of the buffer", pos)
-        return count, pos + 4
-
-    def refs(self, pos: int) -> List[int]:
-        """Positions referenced by a vector of offsets (empty when ``pos`` is 0)."""
-        if not pos:
-            return []
-        count, first = self.vector(pos, 4)
-        offs = struct.unpack_from("<%dI" % count, self.buf, first)
-        return [first + 4 * i + o for i, o in enumerate(offs)]
-
-    def string(self, pos: int) -> str:
-        if not pos:
-            return ""
-        count, first = self.vector(pos, 1)
-        try:
-            return self.buf[first:first + count].decode("utf-8")
-        except UnicodeDecodeError:
-            raise self.fail("string is not UTF-8", pos) from None
-
-    def scalars(self, pos: int, fmt: str, size: int) -> tuple:
-        if not pos:
-            return ()
-        count, first = self.vector(pos, size)
-        return struct.unpack_from("<%d%s" % (count, fmt), self.buf, first)
+_VTABLE_HEAD = struct.Struct("<HH")
+_TYPES = {int(t): t for t in DataType}
+_SCALARS = {DataType.LONG: (0, "q", 8), DataType.BOOLEAN: (1, "?", 1), DataType.DOUBLE: (2, "d", 8)}
 
 
-def _decode_group(r: _Reader, pos: int, out: List[FlatRow]) -> None:
-    group = r.table(pos)
-    measurement = r.string(r.ref(group, 0))
-    names = [r.string(p) for p in r.refs(r.ref(group, 1))]
-    types = r.scalars(r.ref(group, 2), "B", 1)
-    if len(types) != len(names):
-        raise r.fail("field names and types differ in number", pos)
-    for row_pos in r.refs(r.ref(group, 3)):
-        row = r.table(row_pos)
-        tags = []
-        for tag_pos in r.refs(r.ref(row, 5)):
-            tag = r.table(tag_pos)
-            tags.append((r.string(r.ref(tag, 0)), r.string(r.ref(tag, 1))))
-        time_us = _I64.unpack_from(r.buf, row[2])[0] if len(row) > 2 and row[2] else 0
-        cache_time = r.u32(row[4]) if len(row) > 4 and row[4] else 0
-        out.append(
-            FlatRow(measurement, r.string(r.ref(row, 0)), tags, time_us, _fields(r, r.ref(row, 3), names, types), cache_time)
-        )
-
-
-def _fields(r: _Reader, pos: int, names: List[str], types: tuple) -> List[Tuple[str, DataType, FieldValue]]:
-    """Pair a row's typed value vectors with the group's field names, in order."""
-    values = r.table(pos) if pos else []
-    columns: Dict[int, Any] = {
-        1: iter(r.scalars(r.ref(values, 0), "q", 8)),
-        2: iter(r.scalars(r.ref(values, 1), "?", 1)),
-        3: iter(r.scalars(r.ref(values, 2), "d", 8)),
-        4: iter([r.string(p) for p in r.refs(r.ref(values, 3))]),
-        5: iter([bytearray(r.scalars(r.ref(r.table(p), 0), "B", 1)) for p in r.refs(r.ref(values, 4))]),
-    }
-    fields = []
-    for name, code in zip(names, types):
-        column = columns.get(code)
-        if column is None:
-            raise r.fail(f"unknown field type {code}", pos)
-        value = next(column, None)
-        if value is None:
-            raise r.fail(f"missing value of field {name!r}", pos)
-        fields.append((name, DataType(code), value))
-    return fields
+def _fail(what: str, pos: int) -> OTSDecodeError:
+    return OTSDecodeError(f"Invalid timeseries rows: {what}", pos)
 
 
 def decode_rows(data: Union[bytes, bytearray, memoryview]) -> List[FlatRow]:
-    """The rows of a FlatBufferRows buffer; raises OTSDecodeError(msg, offset)."""
+    """The rows of a FlatBufferRows buffer; raises OTSDecodeError(msg, offset).
+
+    Every read is bounds-checked (struct raises past the end; vectors and strings are
+    checked against the size; vtables, shared by most tables, are parsed once).
+    """
     buf = bytes(data)
-    r = _Reader(buf)
+    size = len(buf)
+    u32 = _U32.unpack_from
+    vtables: Dict[int, Tuple[int, Tuple[int, ...]]] = {}
+
+    def table(pos: int) -> List[int]:
+        """Absolute positions of the fields of the table at ``pos`` (0 = absent), 6 at least."""
+        vt = pos - _I32.unpack_from(buf, pos)[0]
+        entry = vtables.get(vt)
+        if entry is None:
+            if vt < 0:
+                raise _fail("vtable out of the buffer", pos)
+            vsize, osize = _VTABLE_HEAD.unpack_from(buf, vt)
+            if vsize < 4 or vsize & 1:
+                raise _fail("bad vtable", vt)
+            offsets = struct.unpack_from("<%dH" % ((vsize - 4) // 2), buf, vt + 4)
+            if any(o >= osize for o in offsets):
+                if any(o >= osize for o in offsets if o):
+                    raise _fail("field beyond its table", vt)
+            entry = vtables[vt] = (osize, offsets + (0,) * (6 - len(offsets)))
+        osize, offsets = entry
+        if pos + osize > size:
+            raise _fail("table out of the buffer", pos)
+        return [pos + o if o else 0 for o in offsets]
+
+    def vector(field: int, width: int) -> Tuple[int, int]:
+        """(count, first element) of the vector an offset field points to ((0, 0) if absent)."""
+        if not field:
+            return 0, 0
+        pos = field + u32(buf, field)[0]
+        count = u32(buf, pos)[0]
+        if pos + 4 + count * width > size:
+            raise _fail("vector out of the buffer", pos)
+        return count, pos + 4
+
+    def string(pos: int) -> str:
+        """The string at ``pos``."""
+        count = u32(buf, pos)[0]
+        end = pos + 4 + count
+        if end > size:
+            raise _fail("string out of the buffer", pos)
+        return buf[pos + 4:end].decode("utf-8")
+
+    def refs(field: int) -> List[int]:
+        """Positions referenced by a vector-of-offsets field (empty when absent)."""
+        count, first = vector(field, 4)
+        return [first + 4 * i + o for i, o in enumerate(struct.unpack_from("<%dI" % count, buf, first))]
+
+    def scalars(field: int, fmt: str, width: int) -> tuple:
+        count, first = vector(field, width)
+        return struct.unpack_from("<%d%s" % (count, fmt), buf, first) if count else ()
+
+    def field_string(field: int) -> str:
+        return string(field + u32(buf, field)[0]) if field else ""
+
     rows: List[FlatRow] = []
     try:
-        root = r.table(r.u32(0))
-        for group_pos in r.refs(r.ref(root, 0)):
-            _decode_group(r, group_pos, rows)
-    except struct.error as exc:
+        root = table(u32(buf, 0)[0])
+        for group_pos in refs(root[0]):
+            group = table(group_pos)
+            measurement = field_string(group[0])
+            names = [string(p) for p in refs(group[1])]
+            types = [_TYPES.get(code) for code in scalars(group[2], "B", 1)]
+            if len(types) != len(names) or None in types:
+                raise _fail("bad field names or types", group_pos)
+            for row_pos in refs(group[3]):
+                row = table(row_pos)
+                tags = []
+                for tag_pos in refs(row[5]):
+                    tag = table(tag_pos)
+                    tags.append((field_string(tag[0]), field_string(tag[1])))
+                columns: Dict[DataType, Any] = {}
+                values = table(row[3] + u32(buf, row[3])[0]) if row[3] else [0] * 6
+                for kind in set(types):
+                    if kind in _SCALARS:
+                        slot, fmt, width = _SCALARS[kind]  # type: ignore[index]
+                        columns[kind] = iter(scalars(values[slot], fmt, width))
+                    elif kind is DataType.STRING:
+                        columns[kind] = iter([string(p) for p in refs(values[3])])
+                    else:
+                        columns[kind] = iter([bytearray(scalars(table(p)[0], "B", 1)) for p in refs(values[4])])
+                try:
+                    fields = [(name, kind, next(columns[kind])) for name, kind in zip(names, types)]  # type: ignore[index]
+                except StopIteration:
+                    raise _fail("fewer values than fields", row_pos) from None
+                rows.append(FlatRow(
+                    measurement,
+                    field_string(row[0]),
+                    tags,
+                    _I64.unpack_from(buf, row[2])[0] if row[2] else 0,
+                    fields,
+                    u32(buf, row[4])[0] if row[4] else 0,
+                ))
+    except (struct.error, UnicodeDecodeError) as exc:
         raise OTSDecodeError(f"Invalid timeseries rows: {exc}") from None
     return rows
 
@@ -451,7 +438,7 @@ def parse_tags(text: str) -> Dict[str, str]:
         pairs[text[pos + 1:equal]] = text[equal + 1:close]
         pos = close + 1
         if pos < end:
-            if text[pos] != ",":
+            if text[pos] != "," or pos + 1 == end:
                 raise OTSDecodeError(f"invalid tags or attributes string: {text!r}")
             pos += 1
     return pairs
