@@ -69,8 +69,13 @@ class RamAdmin:
 
 def _document(value: str) -> Any:
     """A policy given inline as JSON or as @path / a path to a JSON file."""
-    path = Path(value[1:] if value.startswith("@") else value)
-    text = path.read_text(encoding="utf-8") if not value.lstrip().startswith("{") else value
+    text = value
+    if not value.lstrip().startswith("{"):
+        path = Path(value[1:] if value.startswith("@") else value)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise click.BadParameter(f"cannot read {path}: {exc.strerror}") from None
     try:
         return json.loads(text)
     except ValueError as exc:
@@ -173,7 +178,9 @@ def delete_access_key(ctx: click.Context, access_key_id: str) -> None:
 @click.option("--trust-policy", default=None, help="Trust policy JSON or file (default: trust this account).")
 @click.option("--max-session-duration", type=click.IntRange(3600, 43200), default=3600, show_default=True)
 @click.pass_context
-def create_role(ctx: click.Context, name: str, trust_policy: Optional[str], max_session_duration: int) -> None:
+def create_role(
+    ctx: click.Context, name: str, trust_policy: Optional[str], max_session_duration: int
+) -> None:
     """Create a RAM role and print its ARN."""
     payload: dict[str, Any] = {"name": name, "max_session_duration": max_session_duration}
     if trust_policy:

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Callable, Optional
+import weakref
+from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from alicloud_storage.credentials.base import Credentials, CredentialsError, CredentialsProvider
 from alicloud_storage.credentials.refreshable import (
@@ -58,6 +59,8 @@ class RamRoleArnCredentialsProvider(RefreshableCredentialsProvider):
         self._sts_region = sts_region
         self._sts_client = sts_client
         self._async_sts_client = async_sts_client
+        # aiohttp sessions belong to one event loop: one default async client per loop
+        self._loop_clients: "weakref.WeakKeyDictionary[Any, AsyncStsClient]" = weakref.WeakKeyDictionary()
 
     def _client(self) -> "StsClient":
         if self._sts_client is None:
@@ -67,13 +70,18 @@ class RamRoleArnCredentialsProvider(RefreshableCredentialsProvider):
         return self._sts_client
 
     def _async_client(self) -> "AsyncStsClient":
-        if self._async_sts_client is None:
-            from alicloud_storage.sts.client import AsyncStsClient
+        if self._async_sts_client is not None:
+            return self._async_sts_client
+        import asyncio
 
-            self._async_sts_client = AsyncStsClient(
-                self.source, self._sts_endpoint, region=self._sts_region
-            )
-        return self._async_sts_client
+        from alicloud_storage.sts.client import AsyncStsClient
+
+        loop = asyncio.get_running_loop()
+        client = self._loop_clients.get(loop)
+        if client is None:
+            client = AsyncStsClient(self.source, self._sts_endpoint, region=self._sts_region)
+            self._loop_clients[loop] = client
+        return client
 
     def _failed(self, exc: Exception) -> CredentialsError:
         return CredentialsError(f"AssumeRole of {self.role_arn} failed: {exc}")
@@ -101,6 +109,19 @@ class RamRoleArnCredentialsProvider(RefreshableCredentialsProvider):
         except StsError as exc:
             raise self._failed(exc) from None
         return result.credentials
+
+    def close(self) -> None:
+        """Release the pooled connections of the blocking STS client."""
+        if self._sts_client is not None:
+            self._sts_client.close()
+
+    async def aclose(self) -> None:
+        """Release the STS client connections of the running event loop."""
+        import asyncio
+
+        client = self._loop_clients.pop(asyncio.get_running_loop(), None) or self._async_sts_client
+        if client is not None:
+            await client.close()
 
     def __repr__(self) -> str:
         return (

@@ -14,14 +14,16 @@ reused for most of its life.
 from __future__ import annotations
 
 import abc
-import asyncio
 import logging
 import threading
 import time
 import weakref
-from typing import Callable, Optional
+from typing import TYPE_CHECKING, Callable, Optional
 
 from alicloud_storage.credentials.base import Credentials, CredentialsError, CredentialsProvider
+
+if TYPE_CHECKING:  # asyncio is imported on first async use: sync programs never pay for it
+    import asyncio
 
 __all__ = ["RefreshableCredentialsProvider", "ADVISORY_REFRESH", "MANDATORY_REFRESH"]
 
@@ -62,6 +64,8 @@ class RefreshableCredentialsProvider(CredentialsProvider):
 
     async def fetch_async(self) -> Credentials:
         """Async ``fetch``; by default the blocking one runs in the loop's executor."""
+        import asyncio
+
         return await asyncio.get_running_loop().run_in_executor(None, self.fetch)
 
     # ---- windows -------------------------------------------------------------------------
@@ -121,7 +125,9 @@ class RefreshableCredentialsProvider(CredentialsProvider):
 
     # ---- async ---------------------------------------------------------------------------
 
-    def _async_lock(self) -> asyncio.Lock:
+    def _async_lock(self) -> "asyncio.Lock":
+        import asyncio
+
         loop = asyncio.get_running_loop()
         lock = self._async_locks.get(loop)
         if lock is None:

@@ -126,7 +126,9 @@ class EcsRamRoleCredentialsProvider(_HttpCredentialsProvider):
         return credentials_from_body(body, self.provider_name, "the metadata service")
 
     @classmethod
-    def from_environ(cls, environ: Optional[Mapping[str, str]] = None, **kwargs: Any) -> "EcsRamRoleCredentialsProvider":
+    def from_environ(
+        cls, environ: Optional[Mapping[str, str]] = None, **kwargs: Any
+    ) -> "EcsRamRoleCredentialsProvider":
         """Configured by ALIBABA_CLOUD_ECS_METADATA (role) and ALIBABA_CLOUD_IMDSV1_DISABLED."""
         env = os.environ if environ is None else environ
         return cls(

@@ -38,6 +38,7 @@ logger = logging.getLogger(__name__)
 
 ADMIN_PREFIX = "/_emulator"
 DATABASE_FILE = "tablestore.sqlite3"
+_GRACE_SECONDS = 5.0  # how long stop() lets in-flight requests (e.g. injected delays) finish
 # Modules that add APIs to the Tablestore front: each may define a module-level
 # ``OPERATIONS: Dict[str, handlers.Operation]`` that is merged into the dispatch table.
 _EXTENSIONS = ("alicloud_storage.emulator.tablestore.timeseries",)
@@ -108,6 +109,7 @@ class Emulator:
         self._storage: Optional[Storage] = None
         self._contexts: Dict[str, Context] = {}
         self._runners: List[web.AppRunner] = []
+        self._front: Optional[TablestoreFront] = None
         self._tablestore_endpoint: Optional[str] = None
         self._sts_endpoint: Optional[str] = None
         self._loop: Optional[asyncio.AbstractEventLoop] = None
@@ -230,7 +232,7 @@ class Emulator:
         return context
 
     async def _listen(self, app: web.Application, port: int, tls: Optional[ssl.SSLContext]) -> str:
-        runner = web.AppRunner(app, access_log=None)
+        runner = web.AppRunner(app, access_log=None, shutdown_timeout=_GRACE_SECONDS)
         await runner.setup()
         self._runners.append(runner)
         site = web.TCPSite(runner, self._host, port, ssl_context=tls)
@@ -274,7 +276,7 @@ class Emulator:
             self._storage = Storage(str(self._data_dir / DATABASE_FILE))
         else:
             self._storage = Storage(None)
-        front = TablestoreFront(
+        self._front = front = TablestoreFront(
             iam=self.iam, context_for=self._context_for, operations=_operations(),
             instances=self.instances, region=self.region, account_id=self.account_id,
             clock=self._clock, rng=self._rng, faults=self._faults,
@@ -297,6 +299,8 @@ class Emulator:
 
     async def stop_async(self) -> None:
         """Close the listeners (in-flight requests finish) and the database."""
+        if self._front is not None:
+            self._front.close()
         for runner in reversed(self._runners):
             await runner.cleanup()
         self._runners.clear()

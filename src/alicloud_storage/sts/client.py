@@ -11,7 +11,7 @@ import random
 import time
 from typing import Any, Callable, Optional
 
-from alicloud_storage.credentials.base import CredentialsProvider
+from alicloud_storage.credentials.base import Credentials, CredentialsProvider
 from alicloud_storage.http.base import AsyncBaseTransport, BaseTransport
 from alicloud_storage.http.config import Timeout, TimeoutLike
 from alicloud_storage.http.errors import TransportError
@@ -89,7 +89,7 @@ class _StsBase:
         logger.info("STS attempt %d failed (%s), retrying in %.2fs", attempt, type(exc).__name__, delay)
         return delay
 
-    def _request(self, action: str, params: dict[str, str], credentials: Any) -> Request:
+    def _request(self, action: str, params: dict[str, str], credentials: Credentials) -> Request:
         return build_request(self.url, action, params, credentials, self._clock())
 
     def __repr__(self) -> str:
@@ -125,13 +125,14 @@ class StsClient(_StsBase):
         attempt = 0
         while True:
             attempt += 1
-            request = self._request(action, params, self.credentials_provider.get_credentials())
+            creds = self.credentials_provider.get_credentials()
+            request = self._request(action, params, creds)
             try:
                 try:
                     response = self._transport.send(request, self.timeout)
                 except TransportError as exc:
                     raise StsClientError(f"STS {action} failed: {type(exc).__name__}: {exc}") from exc
-                return parse_response(response)
+                return parse_response(response, (creds.security_token,))
             except StsError as exc:
                 delay = self._backoff(attempt, exc)
                 if delay is None:
@@ -194,7 +195,7 @@ class AsyncStsClient(_StsBase):
                     response = await self._transport.send(request, self.timeout)
                 except TransportError as exc:
                     raise StsClientError(f"STS {action} failed: {type(exc).__name__}: {exc}") from exc
-                return parse_response(response)
+                return parse_response(response, (creds.security_token,))
             except StsError as exc:
                 delay = self._backoff(attempt, exc)
                 if delay is None:

@@ -10,13 +10,13 @@ import json
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Mapping, Optional
+from typing import Any, Iterable, Mapping, Optional
 from urllib.parse import urlencode
 
 from alicloud_storage.credentials.base import EXPIRATION_FORMAT, Credentials, parse_expiration
 from alicloud_storage.http.models import Request, Response
 from alicloud_storage.sts.errors import StsClientError, StsServiceError
-from alicloud_storage.sts.signature import rpc_signature
+from alicloud_storage.sts.signature import percent_encode, rpc_signature
 
 __all__ = [
     "STS_VERSION",
@@ -27,6 +27,7 @@ __all__ = [
     "parse_assume_role",
     "parse_caller_identity",
     "endpoint_url",
+    "redact",
 ]
 
 STS_VERSION = "2015-04-01"
@@ -105,8 +106,20 @@ def build_request(
     )
 
 
-def parse_response(response: Response) -> dict[str, Any]:
-    """The JSON body of a success; raises StsServiceError / StsClientError otherwise."""
+def redact(text: str, secrets: Iterable[Optional[str]]) -> str:
+    """``text`` with each secret masked, also in the once and twice percent-encoded forms
+    a StringToSign carries (the real service echoes it in SignatureDoesNotMatch)."""
+    for secret in secrets:
+        if secret:
+            once = percent_encode(secret)
+            for form in (secret, once, percent_encode(once)):
+                text = text.replace(form, "***")
+    return text
+
+
+def parse_response(response: Response, secrets: Iterable[Optional[str]] = ()) -> dict[str, Any]:
+    """The JSON body of a success; raises StsServiceError / StsClientError otherwise.
+    ``secrets`` (the signing token) are masked out of an error message."""
     try:
         body = json.loads(response.body.decode("utf-8")) if response.body else None
     except (UnicodeDecodeError, ValueError):
@@ -118,7 +131,7 @@ def parse_response(response: Response) -> dict[str, Any]:
     code = body.get("Code") or body.get("code")
     if not code:
         raise StsClientError(f"STS answered HTTP {response.status} without an error code")
-    message = str(body.get("Message") or body.get("message") or "")
+    message = redact(str(body.get("Message") or body.get("message") or ""), secrets)
     request_id = body.get("RequestId") or body.get("requestId")
     raise StsServiceError(str(code), message, response.status, str(request_id) if request_id else None)
 

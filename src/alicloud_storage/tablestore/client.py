@@ -10,7 +10,6 @@ one generator.
 """
 from __future__ import annotations
 
-import asyncio
 import inspect
 import logging
 import os
@@ -330,6 +329,8 @@ async def _drive_async(
     flow: _Flow, provider: CredentialsProvider, transport: AsyncBaseTransport, timeout: Timeout
 ) -> Any:
     """Run a call flow on the event loop."""
+    import asyncio  # here, not at module level: the sync client never needs it
+
     value: Any = None
     error: Optional[BaseException] = None
     while True:
@@ -379,9 +380,13 @@ class _BaseClient:
             kwargs, self._transport_type,
         )
         self._core = _Core(self._config)
+        # Read-only views with the official client's attribute names.
         self.logger = self._config.logger
         self.retry_policy = self._config.retry_policy
         self.credentials_provider = self._config.provider
+        self.encoding = self._config.encoding
+        self.socket_timeout = self._config.timeout.read
+        self.max_connection = self._config.max_connection
 
     def __repr__(self) -> str:
         config = self._config
@@ -501,7 +506,7 @@ def _sync_iterator(flow_factory: Callable[..., _Flow]) -> Callable[..., Iterator
             except StopIteration:
                 return
             if isinstance(item, protocol.SubCall):
-                result = getattr(self, item.method)(*item.args, **(item.kwargs or {}))
+                result = getattr(self, item.method)(*item.args)
             else:
                 result = None
                 yield item
@@ -519,7 +524,7 @@ def _async_iterator(flow_factory: Callable[..., _Flow]) -> Callable[..., AsyncIt
             except StopIteration:
                 return
             if isinstance(item, protocol.SubCall):
-                result = await getattr(self, item.method)(*item.args, **(item.kwargs or {}))
+                result = await getattr(self, item.method)(*item.args)
             else:
                 result = None
                 yield item

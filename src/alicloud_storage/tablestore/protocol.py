@@ -92,11 +92,10 @@ class Operation:
 
 @dataclass(frozen=True)
 class SubCall:
-    """A step of an iterator flow: call operation ``method`` with these arguments."""
+    """A step of an iterator flow: call operation ``method`` with these positional arguments."""
 
     method: str
     args: Tuple[Any, ...] = ()
-    kwargs: Mapping[str, Any] = None  # type: ignore[assignment]
 
 
 OPERATIONS: Dict[str, Operation] = {}

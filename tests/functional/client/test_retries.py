@@ -103,12 +103,12 @@ def test_no_retry_policy_fails_at_once(emu, table, mode):
 
 @pytest.mark.parametrize("mode", ["sync", "async"])
 def test_a_read_timeout_is_a_clear_timeout_error_and_is_retried_for_reads(emu, table, mode):
-    emu.inject_fault("GetRow", None, delay=1.5)
+    emu.inject_fault("GetRow", None, delay=0.6)
     with pytest.raises(OTSTimeoutError, match="GetRow timed out"):
-        _call(mode, emu, lambda c: c.get_row(table, KEY), retry_policy=NoRetryPolicy(), socket_timeout=0.3)
-    emu.inject_fault("GetRow", None, delay=1.5)
+        _call(mode, emu, lambda c: c.get_row(table, KEY), retry_policy=NoRetryPolicy(), socket_timeout=0.2)
+    emu.inject_fault("GetRow", None, delay=0.6)
     policy = Recording()
-    result = _call(mode, emu, lambda c: c.get_row(table, KEY), retry_policy=policy, socket_timeout=0.3)
+    result = _call(mode, emu, lambda c: c.get_row(table, KEY), retry_policy=policy, socket_timeout=0.2)
     assert result[1] is None
     assert policy.delays == [("GetRow", "OTSClientTimeout", 0.02)]
 

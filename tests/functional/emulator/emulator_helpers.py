@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import http.client
+import ssl
 from datetime import datetime, timezone
 from typing import Dict, Mapping, Optional, Tuple
 from urllib.parse import urlsplit
@@ -38,9 +39,10 @@ def create(client, name="t", pk=(("pk", "STRING"),), options=None, cu=(0, 0), de
 class RawClient:
     """Signed POSTs with any body or header, for what the SDKs will not send."""
 
-    def __init__(self, emu: Emulator) -> None:
+    def __init__(self, emu: Emulator, ssl_context: Optional[ssl.SSLContext] = None) -> None:
         self.emu = emu
         self.credentials = Credentials(emu.access_key_id, emu.access_key_secret)
+        self.ssl_context = ssl_context
 
     def post(
         self,
@@ -66,7 +68,12 @@ class RawClient:
             else:
                 headers[name] = value
         url = urlsplit(self.emu.tablestore_endpoint)
-        conn = http.client.HTTPConnection(url.hostname, url.port, timeout=10)
+        if url.scheme == "https":
+            conn: http.client.HTTPConnection = http.client.HTTPSConnection(
+                url.hostname, url.port, timeout=10, context=self.ssl_context
+            )
+        else:
+            conn = http.client.HTTPConnection(url.hostname, url.port, timeout=10)
         try:
             conn.request(method, "/" + api, body=body, headers=headers)
             response = conn.getresponse()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from typing import List
 from urllib.parse import parse_qsl
 
@@ -14,7 +15,9 @@ from alicloud_storage.credentials import (
     StaticCredentialsProvider,
 )
 from alicloud_storage.emulator import Emulator
+from alicloud_storage.http import SyncTransport
 from alicloud_storage.sts import StsClient, StsError
+from alicloud_storage.sts.protocol import build_request
 
 from conftest import ASSUMER, role_arn
 
@@ -27,7 +30,7 @@ def test_logs_errors_and_reprs_are_clean(emu: Emulator, caplog: pytest.LogCaptur
     sts = StsClient(source, emu.sts_endpoint)
     result = sts.assume_role(role_arn(emu, "RamTablestore"), "scan", 900)
     creds = result.credentials
-    request = sts._request("GetCallerIdentity", {}, creds)
+    request = build_request(sts.url, "GetCallerIdentity", {}, creds, time.time())
     signature = dict(parse_qsl(request.body.decode()))["Signature"]
     texts += [repr(x) for x in (source, sts, result, creds, request)]
 
@@ -40,10 +43,17 @@ def test_logs_errors_and_reprs_are_clean(emu: Emulator, caplog: pytest.LogCaptur
         lambda: StsClient(StaticCredentialsProvider(creds.access_key_id, creds.access_key_secret,
                                                     creds.security_token + "forged"),
                           emu.sts_endpoint).get_caller_identity(),
+        lambda: StsClient(StaticCredentialsProvider(creds.access_key_id, "wrong", creds.security_token),
+                          emu.sts_endpoint).get_caller_identity(),
     ):
         with pytest.raises(StsError) as error:
             bad()
         texts += [str(error.value), repr(error.value)]
+
+    wrong = StaticCredentialsProvider(creds.access_key_id, "wrong", creds.security_token).get_credentials()
+    raw = SyncTransport().send(build_request(sts.url, "GetCallerIdentity", {}, wrong, time.time()))
+    assert b"SignatureDoesNotMatch" in raw.body
+    texts.append(raw.body.decode())  # the emulator does not echo the token in its StringToSign
 
     role = RamRoleArnCredentialsProvider(source, role_arn(emu, "Missing"), "scan", 900,
                                          sts_endpoint=emu.sts_endpoint)

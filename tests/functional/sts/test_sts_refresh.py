@@ -111,5 +111,6 @@ def test_tasks_one_assume_role_per_refresh(emu: Emulator, clock: FakeClock) -> N
                         emu.iam.resolve(before.access_key_id, before.security_token)
         finally:
             await client.close()
+            await creds_provider.aclose()
 
     asyncio.run(main())

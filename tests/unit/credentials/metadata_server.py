@@ -26,6 +26,7 @@ class FakeMetadata:
         self.seen: List[Tuple[str, str, Optional[str]]] = []
         self._loop = asyncio.new_event_loop()
         self._runner: Optional[web.AppRunner] = None
+        self._thread: Optional[threading.Thread] = None
         self.url = ""
 
     async def _token(self, request: web.Request) -> web.Response:
@@ -64,10 +65,14 @@ class FakeMetadata:
             return f"http://127.0.0.1:{self._runner.addresses[0][1]}"
 
         self.url = self._loop.run_until_complete(start())
-        threading.Thread(target=self._loop.run_forever, daemon=True).start()
+        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
+        self._thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
         assert self._runner is not None
         asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop).result()
         self._loop.call_soon_threadsafe(self._loop.stop)
+        if self._thread is not None:
+            self._thread.join()
+        self._loop.close()

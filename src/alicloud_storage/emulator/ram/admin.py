@@ -122,7 +122,8 @@ def ram_admin_routes(iam: Iam) -> list[web.RouteDef]:
         web.delete("/ram/access-keys/{id}", guard(
             "DeleteAccessKey", lambda r, p: iam.delete_access_key(r.match_info["id"]))),
         web.post("/ram/roles", guard("CreateRole", role)),
-        web.delete("/ram/roles/{name}", guard("DeleteRole", lambda r, p: iam.delete_role(r.match_info["name"]))),
+        web.delete("/ram/roles/{name}", guard(
+            "DeleteRole", lambda r, p: iam.delete_role(r.match_info["name"]))),
         web.post("/ram/{kind:users|roles}/{name}/policies", guard(
             "AttachPolicy", lambda r, p: iam.attach_policy(_required(p, "policy"), **holder(r)))),
         web.delete("/ram/{kind:users|roles}/{name}/policies/{policy}", guard(

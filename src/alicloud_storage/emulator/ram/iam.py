@@ -206,12 +206,9 @@ class Iam:
         """The decision with its reason (explicit or implicit deny)."""
         if principal.is_root:
             return Decision.ALLOW
-        ctx = {
-            "acs:AccessId": principal.access_key_id,
-            "acs:PrincipalArn": principal.arn,
-            "acs:CurrentTime": _iso(self.clock()),
-            **context,
-        }
+        ctx = {"acs:AccessId": principal.access_key_id, "acs:PrincipalArn": principal.arn, **context}
+        if "acs:CurrentTime" not in ctx:
+            ctx["acs:CurrentTime"] = _iso(self.clock())
         with self._lock:
             if principal.kind == "user":
                 user = self._users.get(principal.name)
@@ -390,7 +387,10 @@ class Iam:
             raise RamError("InvalidParameter.MaxSessionDuration",
                            "MaxSessionDuration must be within 3600 and 43200 seconds.")
         try:
-            trust = account_trust_policy(self.account_id) if trust_policy is None else parse_policy(trust_policy)
+            trust = (
+                account_trust_policy(self.account_id) if trust_policy is None
+                else parse_policy(trust_policy)
+            )
         except PolicyError as exc:
             raise RamError("MalformedPolicyDocument", str(exc)) from None
         arn = f"acs:ram::{self.account_id}:role/{name.lower()}"

@@ -1,0 +1,1 @@
+"""Emulated STS: AssumeRole and GetCallerIdentity on their own listener (see app.py)."""

@@ -60,6 +60,9 @@ def _assume_role(iam: Iam, auth: Authenticated, request: web.Request) -> dict[st
     for name in ("RoleArn", "RoleSessionName"):
         if not params.get(name):
             raise StsServiceError("MissingParameter", detail=name)
+    context = _context(request)
+    if params.get("ExternalId"):
+        context["sts:ExternalId"] = params["ExternalId"]
     try:
         result = iam.assume_role(
             auth.principal,
@@ -67,7 +70,7 @@ def _assume_role(iam: Iam, auth: Authenticated, request: web.Request) -> dict[st
             params["RoleSessionName"],
             _int_param(params, "DurationSeconds"),
             params.get("Policy") or None,
-            _context(request),
+            context,
         )
     except RamError as exc:
         raise StsServiceError(exc.code, exc.message, exc.http_status) from None

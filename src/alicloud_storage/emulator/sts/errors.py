@@ -17,7 +17,10 @@ STS_ERRORS: dict[str, tuple[int, str]] = {
     "SignatureDoesNotMatch": (
         400, "Specified signature is not matched with our calculation. server string to sign is:{detail}"),
     "IncompleteSignature": (400, "The request signature does not conform to Aliyun standards."),
-    "MissingParameter": (400, "The input parameter \"{detail}\" that is mandatory for processing this request is not supplied."),
+    "MissingParameter": (
+        400,
+        'The input parameter "{detail}" that is mandatory for processing this request is not supplied.',
+    ),
     "InvalidTimeStamp.Expired": (400, "Specified time stamp or date value is expired."),
     "InvalidTimeStamp.Format": (400, "Specified time stamp or date value is not well formatted."),
     "SignatureNonceUsed": (400, "Specified signature nonce was used already."),

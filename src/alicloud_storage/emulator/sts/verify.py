@@ -30,6 +30,8 @@ from alicloud_storage.sts.signature import (
 __all__ = ["PopRequest", "Authenticated", "NonceCache", "authenticate", "pop_request"]
 
 MAX_SKEW = 15 * 60
+# The real service echoes the caller's security token inside the string to sign; we don't.
+REDACTED = "***"
 
 
 @dataclass(frozen=True)
@@ -123,9 +125,8 @@ def _verify_v1(req: PopRequest, iam: Iam, now: float, nonces: NonceCache) -> Aut
         hmac.compare_digest(rpc_signature(principal.secret, req.method, params, plus), provided)
         for plus in (False, True)
     ):
-        raise StsServiceError(
-            "SignatureDoesNotMatch", detail=rpc_string_to_sign(req.method, params)
-        )
+        shown = {**params, "SecurityToken": REDACTED} if "SecurityToken" in params else params
+        raise StsServiceError("SignatureDoesNotMatch", detail=rpc_string_to_sign(req.method, shown))
     nonces.check_and_add(principal.access_key_id, params["SignatureNonce"], now)
     return Authenticated(principal, params["Action"], params["Version"], params)
 
@@ -147,7 +148,9 @@ def _verify_v3(req: PopRequest, iam: Iam, now: float, nonces: NonceCache) -> Aut
     principal = _resolve(iam, access_key_id, req.headers.get("x-acs-security-token"))
     canonical = acs3_canonical_request(req.method, req.path, req.query, req.headers, signed, content_sha256)
     if not hmac.compare_digest(acs3_signature(principal.secret, canonical), provided):
-        raise StsServiceError("SignatureDoesNotMatch", detail=canonical.replace("\n", "\\n"))
+        shown = {**req.headers, "x-acs-security-token": REDACTED}
+        detail = acs3_canonical_request(req.method, req.path, req.query, shown, signed, content_sha256)
+        raise StsServiceError("SignatureDoesNotMatch", detail=detail.replace("\n", "\\n"))
     nonces.check_and_add(principal.access_key_id, req.headers["x-acs-signature-nonce"], now)
     params = {**req.query, **req.form}
     return Authenticated(principal, req.headers["x-acs-action"], req.headers["x-acs-version"], params)

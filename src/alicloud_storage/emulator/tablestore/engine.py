@@ -342,6 +342,10 @@ class Engine:
         self, info: TableInfo, pk: PrimaryKey, stored: Cells, read: ReadOptions, now_ms: int
     ) -> Optional[ResultRow]:
         """The row as a read returns it, or None when the read leaves nothing of it."""
+        if read.filter is None and self._plain_read(info, read):
+            keep = min(info.options.max_versions, read.max_versions or info.options.max_versions)
+            cells = [(n, value, ts) for n in sorted(stored) for ts, value in stored[n][:keep]]
+            return ResultRow(pk, cells)
         selected = self._select(self._visible(info, stored, now_ms), read)
         if stored and not selected and not self._wants_pk(info, read):
             return None
@@ -361,6 +365,17 @@ class Engine:
             return None
         cells = [(n, value, ts) for n in names for ts, value in selected[n]]
         return ResultRow(pk, cells)
+
+    @staticmethod
+    def _plain_read(info: TableInfo, read: ReadOptions) -> bool:
+        """Whether a read returns every stored column (no TTL, window or version range)."""
+        return (
+            info.options.time_to_live == -1
+            and read.time_range is None
+            and not read.columns_to_get
+            and read.start_column is None
+            and read.end_column is None
+        )
 
     @staticmethod
     def _wants_pk(info: TableInfo, read: ReadOptions) -> bool:

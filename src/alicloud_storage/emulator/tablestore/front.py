@@ -73,6 +73,26 @@ class FaultBook:
             self._pending.clear()
 
 
+class _UtcText:
+    """ISO 8601 UTC texts of a Unix time, formatted once per second (hot path)."""
+
+    def __init__(self) -> None:
+        self._second = -1
+        self._prefix = ""
+
+    def seconds(self, now: float) -> str:
+        """``YYYY-MM-DDTHH:MM:SS`` (no zone)."""
+        second = int(now)
+        if second != self._second:
+            self._second = second
+            self._prefix = datetime.fromtimestamp(second, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+        return self._prefix
+
+    def micros(self, now: float) -> str:
+        """The x-ots-date of a response: microseconds and ``Z``."""
+        return f"{self.seconds(now)}.{int((now % 1) * 1_000_000):06d}Z"
+
+
 class TablestoreFront:
     """The aiohttp handler of the Tablestore endpoint of one emulated account."""
 
@@ -98,6 +118,8 @@ class TablestoreFront:
         self._clock = clock
         self._rng = rng
         self._faults = faults
+        self._utc = _UtcText()
+        self._closing: Optional[asyncio.Event] = None
 
     # --- HTTP ----------------------------------------------------------------------
     async def handle(self, request: web.Request) -> web.Response:
@@ -113,7 +135,7 @@ class TablestoreFront:
             fault = self._faults.take(api)
             if fault is not None:
                 if fault.delay:
-                    await asyncio.sleep(fault.delay)
+                    await self._sleep(fault.delay)
                 if fault.code is not None:
                     raise TablestoreError(fault.http_status, fault.code, fault.message)
             message = self._run(api, request, body, verified, principal_box[0])
@@ -128,6 +150,20 @@ class TablestoreFront:
             logger.exception("internal error while serving %s", api)
             spec = E.INTERNAL_ERROR
             return self._error(api, spec.http_status, spec.code, spec.template, verified)
+
+    async def _sleep(self, seconds: float) -> None:
+        """Sleep, but wake up at once when the emulator is stopping."""
+        if self._closing is None:
+            self._closing = asyncio.Event()
+        try:
+            await asyncio.wait_for(self._closing.wait(), seconds)
+        except asyncio.TimeoutError:
+            pass
+
+    def close(self) -> None:
+        """End injected delays now (called from the loop when the emulator stops)."""
+        if self._closing is not None:
+            self._closing.set()
 
     @staticmethod
     async def _read_body(request: web.Request) -> bytes:
@@ -173,9 +209,7 @@ class TablestoreFront:
         resources = [f"{arn}/table/{t}" for t in operation.tables(message)] or [arn]
         context = {
             "acs:SourceIp": request.remote or "",
-            "acs:CurrentTime": datetime.fromtimestamp(self._clock(), timezone.utc).strftime(
-                "%Y-%m-%dT%H:%M:%SZ"
-            ),
+            "acs:CurrentTime": self._utc.seconds(self._clock()) + "Z",
             "acs:SecureTransport": "true" if request.secure else "false",
         }
         for resource in resources:
@@ -201,11 +235,10 @@ class TablestoreFront:
     def _respond(
         self, api: str, status: int, body: bytes, verified: Optional[auth.VerifiedRequest]
     ) -> web.Response:
-        now = datetime.fromtimestamp(self._clock(), timezone.utc)
         headers = {
             "x-ots-contentmd5": auth.content_md5(body),
             "x-ots-requestid": self._request_id(),
-            "x-ots-date": now.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+            "x-ots-date": self._utc.micros(self._clock()),
             "x-ots-contenttype": "protocol buffer",
         }
         if verified is not None:

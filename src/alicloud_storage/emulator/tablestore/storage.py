@@ -11,7 +11,7 @@ import json
 import sqlite3
 import struct
 from contextlib import contextmanager
-from typing import Any, Iterator, List, Optional, Tuple
+from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 from alicloud_storage.emulator.tablestore.model import Cells, TableInfo
 
@@ -118,6 +118,8 @@ class Storage:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
+        # (instance, name) -> TableInfo; every table change goes through this class.
+        self._tables: Dict[Tuple[str, str], Optional[TableInfo]] = {}
 
     def close(self) -> None:
         """Checkpoint and close the database."""
@@ -131,6 +133,7 @@ class Storage:
             yield
         except BaseException:
             self._db.execute("ROLLBACK")
+            self._tables.clear()  # a rolled-back table change may be cached
             raise
         self._db.execute("COMMIT")
 
@@ -150,10 +153,17 @@ class Storage:
 
     def get_table(self, instance: str, name: str) -> Optional[TableInfo]:
         """The table's info, or None."""
+        key = (instance, name)
+        if key in self._tables:
+            return self._tables[key]
         row = self._db.execute(
             "SELECT meta, tid FROM ots_tables WHERE instance=? AND name=?", (instance, name)
         ).fetchone()
-        return None if row is None else TableInfo.from_json(json.loads(row[0]), row[1])
+        info = None if row is None else TableInfo.from_json(json.loads(row[0]), row[1])
+        if len(self._tables) > 4096:
+            self._tables.clear()
+        self._tables[key] = info
+        return info
 
     def insert_table(self, instance: str, info: TableInfo) -> TableInfo:
         """Store a new table; returns it with its storage id."""
@@ -162,6 +172,7 @@ class Storage:
             "INSERT INTO ots_tables (instance, name, tid, meta) VALUES (?, ?, ?, ?)",
             (instance, info.name, tid, json.dumps(info.to_json())),
         )
+        self._tables.pop((instance, info.name), None)
         return TableInfo.from_json(info.to_json(), tid)
 
     def update_table(self, instance: str, info: TableInfo) -> None:
@@ -170,11 +181,13 @@ class Storage:
             "UPDATE ots_tables SET meta=? WHERE instance=? AND name=?",
             (json.dumps(info.to_json()), instance, info.name),
         )
+        self._tables.pop((instance, info.name), None)
 
     def delete_table(self, instance: str, info: TableInfo) -> None:
         """Drop a table and its rows."""
         self._db.execute("DELETE FROM ots_rows WHERE tid=?", (info.tid,))
         self._db.execute("DELETE FROM ots_tables WHERE tid=?", (info.tid,))
+        self._tables.pop((instance, info.name), None)
 
     def next_auto_increment(self, tid: int, floor: int) -> int:
         """A value greater than every earlier one of this table and at least ``floor``."""
@@ -190,6 +203,7 @@ class Storage:
         with self.write():
             self._db.execute("DELETE FROM ots_rows")
             self._db.execute("DELETE FROM ots_tables")
+        self._tables.clear()
 
     # --- rows ----------------------------------------------------------------------
     def get_row(self, tid: int, key: bytes) -> Optional[Cells]:

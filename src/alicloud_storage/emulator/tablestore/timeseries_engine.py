@@ -9,18 +9,18 @@ older than the TTL and metas older than the meta TTL, and page with opaque token
 """
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import re
 import struct
-from dataclasses import replace
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from alicloud_storage.emulator.tablestore import errors as E
 from alicloud_storage.emulator.tablestore import limits, validate
 from alicloud_storage.emulator.tablestore.errors import ErrorSpec, TablestoreError
 from alicloud_storage.emulator.tablestore.keys import decode_key, encode_key
-from alicloud_storage.emulator.tablestore.storage import Storage, decode_cells, encode_cells
+from alicloud_storage.emulator.tablestore.storage import Storage
 from alicloud_storage.emulator.tablestore.timeseries_store import Series, TimeseriesStore, TimeseriesTable
 from alicloud_storage.tablestore.errors import OTSDecodeError
 from alicloud_storage.tablestore.wire import pb, plainbuffer, timeseries_rows
@@ -58,6 +58,7 @@ INVALID_LIMIT = ErrorSpec(400, _INVALID, "The limit must be greater than 0.")
 INVALID_TOKEN = ErrorSpec(400, _INVALID, "Invalid token.")
 MISSING_KEY = ErrorSpec(400, _INVALID, "The timeseries key is missing.")
 UPDATE_ATTRIBUTES_DISALLOWED = ErrorSpec(400, _INVALID, "The table does not allow updating attributes.")
+INVALID_ATTRIBUTES = ErrorSpec(400, _INVALID, "Invalid attributes: '{text}'.")
 INVALID_CONDITION = ErrorSpec(400, _INVALID, "Invalid meta query condition: {detail}.")
 EMPTY_REQUEST = ErrorSpec(400, _INVALID, "No {what} is specified.")
 
@@ -80,14 +81,20 @@ _AND, _OR, _NOT = 1, 2, 3
 Key = Tuple[str, str, Dict[str, str]]  # measurement, source, tags
 
 
-def _value_type(value: Any) -> DataType:
-    if value is True or value is False:
-        return DataType.BOOLEAN
-    if isinstance(value, int):
-        return DataType.LONG
-    if isinstance(value, float):
-        return DataType.DOUBLE
-    return DataType.STRING if isinstance(value, str) else DataType.BINARY
+def _encode_fields(fields: Sequence[Tuple[str, DataType, Any]]) -> str:
+    """The stored form of a point's fields: JSON ``[[name, type, value], ...]`` (binary as base64)."""
+    return json.dumps([
+        [name, kind, base64.b64encode(value).decode("ascii") if kind is DataType.BINARY else value]
+        for name, kind, value in fields
+    ])
+
+
+def _decode_fields(text: str) -> List[Tuple[str, DataType, Any]]:
+    """The inverse of ``_encode_fields``."""
+    return [
+        (name, DataType(kind), bytearray(base64.b64decode(value)) if kind == DataType.BINARY else value)
+        for name, kind, value in json.loads(text)
+    ]
 
 
 # --- syntax checks (whole request) ----------------------------------------------------
@@ -171,8 +178,8 @@ class TimeseriesEngine:
         _check_table_options(ttl, meta_ttl, allow)
         seen = set()
         for name in meta.timeseries_key_schema:
-            if name not in _DEFAULT_KEYS:
-                _check_tags([(name, "v")])
+            if name not in _DEFAULT_KEYS and not _TAG_NAME.fullmatch(name):
+                raise INVALID_KEY_SCHEMA.error(name=name)
             if name in seen:
                 raise DUPLICATED_KEY.error(name=name)
             seen.add(name)
@@ -348,8 +355,9 @@ class TimeseriesEngine:
                 key = (row.measurement, row.data_source, tuple(row.tags))
                 series = series_of.get(key)
                 if series is None:
-                    series = series_of[key] = self._written_series(table, key, update_meta, now)
-                    if update_meta and series.update_time == now:
+                    series, refreshed = self._written_series(table, key, update_meta, now)
+                    series_of[key] = series
+                    if refreshed:
                         touched[index] = now // 1000000
                 for name, _, _ in row.fields:
                     if name not in checked_names:
@@ -368,8 +376,11 @@ class TimeseriesEngine:
             response.meta_update_status.meta_update_times.extend(touched.values())
         return response
 
-    def _written_series(self, table: TimeseriesTable, key: Tuple[str, str, tuple], update_meta: bool, now: int) -> Series:
-        """The series a row is written to (checked, created if new, its meta created or refreshed)."""
+    def _written_series(
+        self, table: TimeseriesTable, key: Tuple[str, str, tuple], update_meta: bool, now: int
+    ) -> Tuple[Series, bool]:
+        """The series a row goes to (checked, created if new), and whether its meta was
+        created or refreshed now."""
         measurement, source, tags = key
         _check_measurement(measurement)
         _check_source(source)
@@ -378,12 +389,14 @@ class TimeseriesEngine:
         assert series is not None
         if update_meta and (not series.has_meta or now - series.update_time >= META_REFRESH_US):
             self._store.set_meta(series.sid, None, now)
-            return replace(series, has_meta=True, update_time=now)
-        return series
+            return series, True
+        return series, False
 
     @staticmethod
-    def _split_fields(table: TimeseriesTable, fields: List[Tuple[str, DataType, Any]]) -> Tuple[bytes, bytes]:
+    def _split_fields(table: TimeseriesTable, fields: List[Tuple[str, DataType, Any]]) -> Tuple[bytes, str]:
         """(encoded field primary key, encoded other fields); missing/mistyped field PKs fail."""
+        if not table.field_pks:
+            return b"", _encode_fields(fields)
         values = {name: (kind, value) for name, kind, value in fields}
         pk_values = []
         for name, type_name in table.field_pks:
@@ -394,8 +407,7 @@ class TimeseriesEngine:
             if kind != _FIELD_PK_TYPE[type_name]:
                 raise FIELD_PK_TYPE.error(name=name, type=type_name)
             pk_values.append(value)
-        cells = {name: [(0, value)] for name, (_, value) in values.items()}
-        return (encode_key(pk_values) if pk_values else b""), encode_cells(cells)
+        return encode_key(pk_values), _encode_fields([(name, kind, value) for name, (kind, value) in values.items()])
 
     def get_data(self, instance: str, request: Any) -> Any:
         """GetTimeseriesData."""
@@ -443,16 +455,14 @@ class TimeseriesEngine:
 
     @staticmethod
     def _plain_row(
-        table: TimeseriesTable, key: List[Tuple[str, Any]], time_us: int, fpk: bytes, data: bytes, wanted: set
+        table: TimeseriesTable, key: List[Tuple[str, Any]], time_us: int, fpk: bytes, data: str, wanted: set
     ) -> plainbuffer.PlainRow:
         pk = [*key, ("_time", time_us)]
         if fpk:
             pk.extend(zip((name for name, _ in table.field_pks), decode_key(fpk)))
         ts = time_us // 1000
         cells = []
-        for name, versions in decode_cells(data).items():
-            value = versions[0][1]
-            kind = _value_type(value)
+        for name, kind, value in _decode_fields(data):
             if wanted and (name, kind) not in wanted:
                 continue
             cells.append((f"{name}:{_SUFFIX[kind]}", value, ts, None))
@@ -500,22 +510,23 @@ class TimeseriesEngine:
         now = self._now_us()
         with self._storage.write():
             table = self._table(instance, request.table_name)
+            if not table.allow_update_attributes and any(meta.attributes for meta in request.timeseries_meta):
+                raise UPDATE_ATTRIBUTES_DISALLOWED.error()
             for index, meta in enumerate(request.timeseries_meta):
                 try:
-                    attributes = parse_tags(meta.attributes) if meta.attributes else {}
-                    if attributes and not table.allow_update_attributes:
-                        raise UPDATE_ATTRIBUTES_DISALLOWED.error()
+                    attributes = parse_tags(meta.attributes)
+                except OTSDecodeError:
+                    self._failed(response, index, INVALID_ATTRIBUTES.error(text=meta.attributes))
+                    continue
+                try:
                     key = self._checked_key(meta.time_series_key)
                     _check_tags(list(attributes.items()))
                     series = self._series_for(table, key, create=True)
-                    assert series is not None
-                    self._store.set_meta(series.sid, attributes, now)
-                except OTSDecodeError as exc:
-                    self._failed(response, index, BAD_ROWS.error(detail=exc.message))
                 except TablestoreError as exc:
-                    if exc.message == UPDATE_ATTRIBUTES_DISALLOWED.template:
-                        raise
                     self._failed(response, index, exc)
+                    continue
+                assert series is not None
+                self._store.set_meta(series.sid, attributes, now)
         return response
 
     def delete_meta(self, instance: str, request: Any) -> Any:

@@ -39,7 +39,7 @@ CREATE TABLE IF NOT EXISTS ts_points (
     sid INTEGER NOT NULL,
     time INTEGER NOT NULL,
     fpk BLOB NOT NULL,
-    data BLOB NOT NULL,
+    data TEXT NOT NULL,
     PRIMARY KEY (sid, time, fpk)
 ) WITHOUT ROWID;
 """
@@ -169,14 +169,14 @@ class TimeseriesStore:
         return [_series(row) for row in rows]
 
     # --- points --------------------------------------------------------------------
-    def put_points(self, points: Iterable[Tuple[int, int, bytes, bytes]]) -> None:
-        """Create or replace points (series id, time us, field primary key, data)."""
+    def put_points(self, points: Iterable[Tuple[int, int, bytes, str]]) -> None:
+        """Create or replace points (series id, time us, field primary key, fields as JSON)."""
         self._db.executemany("INSERT OR REPLACE INTO ts_points (sid, time, fpk, data) VALUES (?, ?, ?, ?)", points)
 
     def scan_points(
         self, sid: int, begin: Tuple[int, bytes], end: Tuple[int, bytes], backward: bool, limit: int
-    ) -> Iterator[Tuple[int, bytes, bytes]]:
-        """(time, fpk, data) with begin <= (time, fpk) < end, ascending or descending."""
+    ) -> Iterator[Tuple[int, bytes, str]]:
+        """(time, fpk, fields) with begin <= (time, fpk) < end, ascending or descending."""
         order = "DESC" if backward else "ASC"
         return iter(self._db.execute(
             "SELECT time, fpk, data FROM ts_points WHERE sid=? AND (time, fpk) >= (?, ?) AND (time, fpk) < (?, ?) "

@@ -6,7 +6,7 @@ from typing import Any, Iterable, Sequence, Tuple
 
 from alicloud_storage.emulator.tablestore import errors as E
 from alicloud_storage.emulator.tablestore import limits
-from alicloud_storage.emulator.tablestore.filters import Filter, count_nodes
+from alicloud_storage.emulator.tablestore.filters import CompositeFilter, Filter, SingleFilter, count_nodes
 from alicloud_storage.tablestore.wire.plainbuffer import AUTO_INCREMENT, INF_MAX, INF_MIN, CellOp
 
 __all__ = [
@@ -134,6 +134,13 @@ def columns_to_get(names: Iterable[str]) -> None:
 
 
 def filter_tree(node: "Filter | None") -> None:
-    """The node cap of a filter or condition."""
+    """The node cap and the column names of a filter or condition."""
     if count_nodes(node) > limits.FILTER_NODES:
         raise E.FILTER_COUNT.error(limit=limits.FILTER_NODES)
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, SingleFilter):
+            column_name(current.column)
+        elif isinstance(current, CompositeFilter):
+            stack.extend(current.children)

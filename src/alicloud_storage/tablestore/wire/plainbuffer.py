@@ -22,7 +22,7 @@ from __future__ import annotations
 import gc
 import struct
 from enum import IntEnum
-from typing import Iterable, List, NamedTuple, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, Iterable, List, NamedTuple, Optional, Sequence, Tuple, Union
 
 from alicloud_storage.tablestore.errors import OTSClientError, OTSDecodeError
 from alicloud_storage.tablestore.wire.crc8 import CRC8_TABLE, crc8
@@ -138,9 +138,8 @@ _I64 = struct.Struct("<q")
 _F64 = struct.Struct("<d")
 _TYPED_I64 = struct.Struct("<Bq")
 _TYPED_F64 = struct.Struct("<Bd")
-_TYPED_LEN = struct.Struct("<BI")
+_BYTE_U32 = struct.Struct("<BI")  # (type, length) or (TAG_CELL_VALUE, total)
 _STR_HEAD = struct.Struct("<BIBI")  # TAG_CELL_VALUE, total, type, length
-_VALUE_TAG_TOTAL = struct.Struct("<BI")  # TAG_CELL_VALUE, total
 _CELL_HEAD = struct.Struct("<BBI")  # TAG_CELL, TAG_CELL_NAME, name length
 # After a cell name, valid data always has 6+ more bytes (at least: op, checksum, row
 # checksum), so the decoder may read the value's tag, total and type in one go.
@@ -159,7 +158,7 @@ _ZERO8 = tuple(crc8(bytes(8), state) for state in range(256))
 
 def _fixed_value(payload: bytes) -> Tuple[bytes, Tuple[int, ...]]:
     """Wire bytes of a constant value and its CRC continuation from every state."""
-    wire = _VALUE_TAG_TOTAL.pack(_TAG_CELL_VALUE, len(payload)) + payload
+    wire = _BYTE_U32.pack(_TAG_CELL_VALUE, len(payload)) + payload
     return wire, tuple(crc8(payload, state) for state in range(256))
 
 
@@ -172,17 +171,127 @@ _FIXED_VALUES = {
 }
 
 # name (str) -> (TAG_CELL + TAG_CELL_NAME + u32 + utf-8, crc8(utf-8)), shared by all rows
-_NAME_ENCODE_CACHE: dict = {}
+_NAME_ENCODE_CACHE: Dict[str, Tuple[bytes, int]] = {}
 
 
 # ----------------------------------------------------------------------------- encoding
 
+# Shapes of the cells given to _append_cells.
+_PK = 0  # (name, value)
+_PUT = 1  # (name, value) or (name, value, timestamp)
+_UPDATE = 2  # (name, value, timestamp, op)
+_SHAPES = {
+    _PK: "primary key column must be a (name, value) pair",
+    _PUT: "column must be (name, value) or (name, value, timestamp)",
+    _UPDATE: "cell must be a (name, value, timestamp, op) tuple",
+}
+_PLAIN_TYPES = frozenset((str, int, float, bool, bytes, bytearray, _Sentinel))
+
+
+def _append_cells(parts: List[bytes], cells: Iterable[Any], row_crc: int, shape: int) -> int:
+    """Append the wire bytes of ``cells`` to ``parts``; return the updated row CRC.
+
+    The one encoding loop (hot: PutRow), with every value type inline. Each cell's CRC
+    covers name, value (type byte on), timestamp and op, in that order.
+    """
+    T = _T
+    names = _NAME_ENCODE_CACHE
+    str_head = _STR_HEAD.pack
+    typed_i64 = _TYPED_I64.pack
+    typed_f64 = _TYPED_F64.pack
+    zero3 = _ZERO3
+    append = parts.append
+    last_ts: object = None  # the cells of a row usually share a timestamp
+    ts_wire = b""
+    ts_crc = 0
+    timestamp = op = None
+    for cell in cells:
+        if type(cell) is tuple:
+            size = len(cell)
+        else:
+            size = len(cell) if isinstance(cell, (tuple, list)) else -1
+        if size == 2 and shape != _UPDATE:
+            name, value = cell
+        elif size == 3 and shape == _PUT:
+            name, value, timestamp = cell
+        elif size == 4 and shape == _UPDATE:
+            name, value, timestamp, op = cell
+        else:
+            raise OTSClientError(f"{_SHAPES[shape]}, got {cell!r}")
+        entry = names.get(name) if type(name) is str else None
+        prefix, crc = entry if entry is not None else _name_entry(name)
+        append(prefix)
+        if op is not None:
+            op = _check_op(name, value, timestamp, op)
+        kind = type(value)
+        if kind not in _PLAIN_TYPES:
+            value = _plain_value(value, name, shape == _PK, op is not None)
+            kind = type(value)
+        if kind is str or kind is bytes or kind is bytearray:
+            if kind is str:
+                try:
+                    raw = value.encode("utf-8")
+                except UnicodeEncodeError:
+                    raw = _utf8(value, name)
+                vtype = _VT_STRING
+            else:
+                raw = value
+                vtype = _VT_BLOB
+            size = len(raw)
+            if size > _MAX_LENGTH - 5:
+                raise OTSClientError(f"column {name!r}: value is too long ({size} bytes)")
+            append(str_head(_TAG_CELL_VALUE, size + 5, vtype, size))
+            append(raw)
+            if size < 256:
+                crc = zero3[T[T[crc ^ vtype] ^ size]]  # the 3 high length bytes are 0
+                for byte in raw:
+                    crc = T[crc ^ byte]
+            else:
+                crc = crc8(raw, crc8(_BYTE_U32.pack(vtype, size), crc))
+        elif kind is int:
+            if not _INT64_MIN <= value <= _INT64_MAX:
+                raise OTSClientError(f"column {name!r}: integer {value} is out of the int64 range")
+            raw = typed_i64(_VT_INTEGER, value)
+            append(_NUMBER_HEAD)
+            append(raw)
+            for byte in raw:
+                crc = T[crc ^ byte]
+        elif kind is bool or (kind is _Sentinel and shape == _PK):
+            wire, crcs = _FIXED_VALUES[value]
+            append(wire)
+            crc = crcs[crc]
+        elif kind is float and shape != _PK:
+            raw = typed_f64(_VT_DOUBLE, value)
+            append(_NUMBER_HEAD)
+            append(raw)
+            for byte in raw:
+                crc = T[crc ^ byte]
+        elif value is not None or op is None:
+            raise _bad_value_type(value, name, shape == _PK)
+        if op is not None:
+            append(_CELL_TYPE[op])
+        if timestamp is not None:
+            if timestamp is not last_ts:
+                raw = _timestamp_wire(timestamp, name)
+                last_ts = timestamp
+                ts_wire = b"\x07" + raw
+                ts_crc = crc8(raw)
+            append(ts_wire)
+            crc = _ZERO8[crc] ^ ts_crc
+            timestamp = None
+        if op is not None:
+            crc = T[crc ^ op]
+            op = None
+        append(_CELL_CHECKSUM[crc])
+        row_crc = T[row_crc ^ crc]
+    return row_crc
+
 
 def _name_entry(name: object) -> Tuple[bytes, int]:
     """Encode a column name (cached): the cell prefix up to the name, and its CRC."""
-    if type(name) is not str and not isinstance(name, str):
+    if not isinstance(name, str):
         raise OTSClientError(f"column name must be str, got {type(name).__name__}: {name!r}")
-    raw = name.encode("utf-8")
+    raw = _utf8(name, name)
     if len(raw) > _MAX_LENGTH:
         raise OTSClientError(f"column name is too long ({len(raw)} bytes)")
     entry = (_CELL_HEAD.pack(_TAG_CELL, _TAG_CELL_NAME, len(raw)) + raw, crc8(raw))
@@ -192,47 +301,18 @@ def _name_entry(name: object) -> Tuple[bytes, int]:
     return entry
 
 
-def _value_wire(value: object, crc: int, name: str, in_pk: bool) -> Tuple[bytes, int]:
-    """Encode one value as ``TAG_CELL_VALUE total type payload``; feed it to ``crc``."""
-    kind = type(value)
-    if kind is str:
-        raw = value.encode("utf-8")  # type: ignore[union-attr]
-        payload = _TYPED_LEN.pack(_VT_STRING, len(raw)) + raw
-    elif kind is int:
-        if not _INT64_MIN <= value <= _INT64_MAX:  # type: ignore[operator]
-            raise OTSClientError(f"column {name!r}: integer {value} is out of the int64 range")
-        payload = _TYPED_I64.pack(_VT_INTEGER, value)
-        for byte in payload:
-            crc = _T[crc ^ byte]
-        return _NUMBER_HEAD + payload, crc
-    elif kind is float:
-        if in_pk:
-            raise OTSClientError(f"primary key column {name!r}: float is not a primary key type")
-        payload = _TYPED_F64.pack(_VT_DOUBLE, value)
-        for byte in payload:
-            crc = _T[crc ^ byte]
-        return _NUMBER_HEAD + payload, crc
-    elif kind is bool or (in_pk and kind is _Sentinel):
-        wire, crcs = _FIXED_VALUES[value]  # type: ignore[index]
-        return wire, crcs[crc]
-    elif kind is bytes or kind is bytearray:
-        payload = _TYPED_LEN.pack(_VT_BLOB, len(value)) + value  # type: ignore[arg-type]
-    else:
-        return _value_wire(_plain_value(value, name, in_pk), crc, name, in_pk)
-    size = len(payload)
-    if size > _MAX_LENGTH:
-        raise OTSClientError(f"column {name!r}: value is too long ({size - 5} bytes)")
-    if size < _INLINE_CRC:
-        for byte in payload:
-            crc = _T[crc ^ byte]
-    else:
-        crc = crc8(payload, crc)
-    return _VALUE_TAG_TOTAL.pack(_TAG_CELL_VALUE, size) + payload, crc
+def _utf8(text: str, name: str) -> bytes:
+    """UTF-8 of a name or value; text that cannot be encoded (lone surrogates) is refused."""
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise OTSClientError(
+            f"column {name!r}: text is not encodable as UTF-8 ({exc.reason} at {exc.start})"
+        ) from None
 
 
-def _plain_value(value: object, name: str, in_pk: bool) -> Value:
-    """Map a subclass of a supported type (e.g. an IntEnum) to its base type, or raise."""
-    where = f"primary key column {name!r}" if in_pk else f"column {name!r}"
+def _plain_value(value: object, name: str, in_pk: bool, has_op: bool) -> Any:
+    """Map a subclass of a supported type (e.g. an IntEnum) to its base type."""
     if isinstance(value, bool):
         return bool(value)
     if isinstance(value, int):
@@ -243,11 +323,21 @@ def _plain_value(value: object, name: str, in_pk: bool) -> Value:
         return str(value)
     if isinstance(value, (bytes, bytearray, memoryview)):
         return bytes(value)
-    if isinstance(value, _Sentinel):
-        raise OTSClientError(f"{where}: {value!r} is only allowed in a primary key")
+    if value is None and has_op:
+        return None
+    raise _bad_value_type(value, name, in_pk)
+
+
+def _bad_value_type(value: object, name: str, in_pk: bool) -> OTSClientError:
+    """The error for a value that cannot be encoded where it was given."""
+    where = f"primary key column {name!r}" if in_pk else f"column {name!r}"
     if value is None:
-        raise OTSClientError(f"{where}: value is None")
-    raise OTSClientError(f"{where}: unsupported value type {type(value).__name__}")
+        return OTSClientError(f"{where}: value is None")
+    if isinstance(value, _Sentinel):
+        return OTSClientError(f"{where}: {value!r} is only allowed in a primary key")
+    if isinstance(value, float):
+        return OTSClientError(f"{where}: float is not a primary key type")
+    return OTSClientError(f"{where}: unsupported value type {type(value).__name__}")
 
 
 def _timestamp_wire(timestamp: object, name: str) -> bytes:
@@ -261,68 +351,6 @@ def _timestamp_wire(timestamp: object, name: str) -> bytes:
     if not _INT64_MIN <= timestamp <= _INT64_MAX:
         raise OTSClientError(f"column {name!r}: timestamp {timestamp} is out of the int64 range")
     return _I64.pack(timestamp)
-
-
-def _encode_pk(primary_key: Sequence[Tuple[str, Value]], parts: list) -> int:
-    """Append ``TAG_ROW_PK`` and the key's cells to ``parts``; return the row CRC."""
-    if not isinstance(primary_key, (list, tuple)):
-        raise OTSClientError(f"primary key must be a list, got {type(primary_key).__name__}")
-    names = _NAME_ENCODE_CACHE
-    append = parts.append
-    append(b"\x01")
-    row_crc = 0
-    for column in primary_key:
-        try:
-            name, value = column
-        except (TypeError, ValueError):
-            raise OTSClientError(
-                f"primary key column must be a (name, value) pair, got {column!r}"
-            ) from None
-        entry = names.get(name) if type(name) is str else None
-        prefix, crc = entry if entry is not None else _name_entry(name)
-        wire, crc = _value_wire(value, crc, name, True)
-        append(prefix)
-        append(wire)
-        append(_CELL_CHECKSUM[crc])
-        row_crc = _T[row_crc ^ crc]
-    return row_crc
-
-
-def _encode_cells(cells: Iterable[Cell], parts: list, row_crc: int) -> int:
-    """Append ``TAG_ROW_DATA`` and (name, value, ts, op) cells; return the row CRC."""
-    names = _NAME_ENCODE_CACHE
-    append = parts.append
-    append(b"\x02")
-    for cell in cells:
-        try:
-            name, value, timestamp, op = cell
-        except (TypeError, ValueError):
-            raise OTSClientError(
-                f"cell must be a (name, value, timestamp, op) tuple, got {cell!r}"
-            ) from None
-        entry = names.get(name) if type(name) is str else None
-        prefix, crc = entry if entry is not None else _name_entry(name)
-        append(prefix)
-        if op is not None:
-            op = _check_op(name, value, timestamp, op)
-        elif value is None:
-            raise OTSClientError(f"column {name!r}: value is None (a put needs a value)")
-        if value is not None:
-            wire, crc = _value_wire(value, crc, name, False)
-            append(wire)
-        if op is not None:
-            append(_CELL_TYPE[op])
-        if timestamp is not None:
-            raw = _timestamp_wire(timestamp, name)
-            append(b"\x07")
-            append(raw)
-            for byte in raw:
-                crc = _T[crc ^ byte]
-        if op is not None:
-            crc = _T[crc ^ op]
-        append(_CELL_CHECKSUM[crc])
-        row_crc = _T[row_crc ^ crc]
-    return row_crc
 
 
 def _check_op(name: str, value: object, timestamp: object, op: object) -> CellOp:
@@ -342,91 +370,54 @@ def _check_op(name: str, value: object, timestamp: object, op: object) -> CellOp
     return found
 
 
+def _encode_row(
+    primary_key: Sequence[Tuple[str, Value]],
+    cells: Optional[Iterable[Any]],
+    shape: int,
+    deleted: bool,
+    parts: List[bytes],
+) -> None:
+    """Append one row (after the header) to ``parts``."""
+    if not isinstance(primary_key, (list, tuple)):
+        raise OTSClientError(f"primary key must be a list, got {type(primary_key).__name__}")
+    parts.append(b"\x01")
+    row_crc = _append_cells(parts, primary_key, 0, _PK)
+    if cells:
+        parts.append(b"\x02")
+        row_crc = _append_cells(parts, cells, row_crc, shape)
+    if deleted:
+        parts.append(b"\x08")
+        row_crc ^= 1
+    parts.append(_ROW_CHECKSUM[_T[row_crc]])
+
+
 def encode_primary_key(primary_key: Sequence[Tuple[str, Value]]) -> bytes:
     """Encode a primary key alone (GetRow, GetRange bounds, BatchGetRow keys)."""
     parts = [_HEADER]
-    row_crc = _encode_pk(primary_key, parts)
-    parts.append(_ROW_CHECKSUM[_T[row_crc]])
+    _encode_row(primary_key, None, _PK, False, parts)
     return b"".join(parts)
 
 
-def encode_put_row(primary_key: Sequence[Tuple[str, Value]], columns: Sequence[tuple]) -> bytes:
+def encode_put_row(
+    primary_key: Sequence[Tuple[str, Value]], columns: Sequence[Tuple[Any, ...]]
+) -> bytes:
     """Encode a PutRow row; ``columns`` holds ``(name, value)`` or ``(name, value, ts)``."""
     parts = [_HEADER]
-    row_crc = _encode_pk(primary_key, parts)
-    if columns:
-        T = _T
-        names = _NAME_ENCODE_CACHE
-        str_head = _STR_HEAD.pack
-        typed_i64 = _TYPED_I64.pack
-        zero3 = _ZERO3
-        append = parts.append
-        append(b"\x02")
-        last_ts = ts_wire = ts_crc = None  # columns of one row usually share a timestamp
-        for column in columns:
-            size = len(column) if isinstance(column, (tuple, list)) else 0
-            if size == 2:
-                name, value = column
-                timestamp = None
-            elif size == 3:
-                name, value, timestamp = column
-            else:
-                raise OTSClientError(
-                    f"column must be (name, value) or (name, value, timestamp), got {column!r}"
-                )
-            entry = names.get(name) if type(name) is str else None
-            prefix, crc = entry if entry is not None else _name_entry(name)
-            append(prefix)
-            kind = type(value)
-            if kind is str and len(value) < 64:  # inline fast paths; _value_wire does all
-                raw = value.encode("utf-8")
-                size = len(raw)
-                append(str_head(_TAG_CELL_VALUE, size + 5, _VT_STRING, size))
-                append(raw)
-                crc = zero3[T[T[crc ^ _VT_STRING] ^ size]]  # size < 256: 3 zero bytes follow
-                for byte in raw:
-                    crc = T[crc ^ byte]
-            elif kind is int and _INT64_MIN <= value <= _INT64_MAX:
-                raw = typed_i64(_VT_INTEGER, value)
-                append(_NUMBER_HEAD)
-                append(raw)
-                for byte in raw:
-                    crc = T[crc ^ byte]
-            elif value is None:
-                raise OTSClientError(f"column {name!r}: value is None")
-            else:
-                wire, crc = _value_wire(value, crc, name, False)
-                append(wire)
-            if timestamp is not None:
-                if timestamp is not last_ts:
-                    raw = _timestamp_wire(timestamp, name)
-                    last_ts = timestamp
-                    ts_wire = b"\x07" + raw
-                    ts_crc = crc8(raw)
-                append(ts_wire)
-                crc = _ZERO8[crc] ^ ts_crc
-            append(_CELL_CHECKSUM[crc])
-            row_crc = T[row_crc ^ crc]
-    parts.append(_ROW_CHECKSUM[_T[row_crc]])
+    _encode_row(primary_key, columns, _PUT, False, parts)
     return b"".join(parts)
 
 
 def encode_update_row(primary_key: Sequence[Tuple[str, Value]], cells: Sequence[Cell]) -> bytes:
     """Encode an UpdateRow row change from (name, value, timestamp, op) cells."""
     parts = [_HEADER]
-    row_crc = _encode_pk(primary_key, parts)
-    if cells:
-        row_crc = _encode_cells(cells, parts, row_crc)
-    parts.append(_ROW_CHECKSUM[_T[row_crc]])
+    _encode_row(primary_key, cells, _UPDATE, False, parts)
     return b"".join(parts)
 
 
 def encode_delete_row(primary_key: Sequence[Tuple[str, Value]]) -> bytes:
     """Encode a DeleteRow key: the primary key followed by the delete marker."""
     parts = [_HEADER]
-    row_crc = _encode_pk(primary_key, parts)
-    parts.append(b"\x08")
-    parts.append(_ROW_CHECKSUM[_T[row_crc ^ 1]])
+    _encode_row(primary_key, None, _PK, True, parts)
     return b"".join(parts)
 
 
@@ -434,14 +425,11 @@ def encode_rows(rows: Iterable[PlainRow]) -> bytes:
     """Encode rows as a server returns them (GetRange, BatchGetRow); no rows -> b''."""
     parts = [_HEADER]
     for row in rows:
-        primary_key, cells, deleted = row
-        row_crc = _encode_pk(primary_key, parts)
-        if cells:
-            row_crc = _encode_cells(cells, parts, row_crc)
-        if deleted:
-            parts.append(b"\x08")
-            row_crc ^= 1
-        parts.append(_ROW_CHECKSUM[_T[row_crc]])
+        try:
+            primary_key, cells, deleted = row
+        except (TypeError, ValueError):
+            raise OTSClientError(f"row must be a PlainRow, got {row!r}") from None
+        _encode_row(primary_key, cells, _UPDATE, deleted, parts)
     return b"".join(parts) if len(parts) > 1 else b""
 
 
@@ -518,13 +506,14 @@ def _decode(buf: bytes, single: bool) -> List[PlainRow]:
     end = len(buf)
     pos = 4
     rows = []
-    last_ts = ts_crc = None  # the last timestamp seen (rows repeat it) and its CRC
+    last_ts = ts_crc = 0  # the last timestamp seen (rows repeat it) and its CRC
+    value: Any
     try:
         while pos < end:
             if buf[pos] != _TAG_ROW_PK:
                 raise _expected("TAG_ROW_PK", buf, pos)
             primary_key, pos, row_crc = _read_primary_key(buf, pos + 1)
-            cells = []
+            cells: List[Cell] = []
             if buf[pos] == _TAG_ROW_DATA:
                 pos += 1
                 append = cells.append
@@ -534,7 +523,7 @@ def _decode(buf: bytes, single: bool) -> List[PlainRow]:
                         entry = _read_cell_head(buf, pos, False)
                     name, crc, kind, total, skip = entry
                     pos += skip
-                    if kind is None:
+                    if kind < 0:
                         value = None
                     else:
                         stop = pos + total - 1
@@ -623,7 +612,8 @@ def _read_primary_key(buf: bytes, pos: int) -> Tuple[PrimaryKey, int, int]:
     u32 = _U32.unpack_from
     heads = _PK_HEADS
     row_crc = 0
-    primary_key = []
+    primary_key: PrimaryKey = []
+    value: Any
     while buf[pos] == _TAG_CELL:
         entry = heads.get(buf[pos : pos + 12 + u32(buf, pos + 2)[0]])
         if entry is None:
@@ -669,15 +659,16 @@ _CELL_TOTALS = {_VT_INTEGER: 9, _VT_DOUBLE: 9, _VT_BOOLEAN: 2, _VT_STRING: 5, _V
 _PK_TOTALS = {_VT_INTEGER: 9, _VT_BOOLEAN: 2, _VT_STRING: 5, _VT_BLOB: 5}
 _PK_TOTALS.update(dict.fromkeys(_SENTINEL_TYPES, 1))
 # cell head bytes (TAG_CELL .. value type) -> (name, crc, type, total, head length)
-_CELL_HEADS: dict = {}
-_PK_HEADS: dict = {}
+_Head = Tuple[str, int, int, int, int]
+_CELL_HEADS: Dict[bytes, _Head] = {}
+_PK_HEADS: Dict[bytes, _Head] = {}
 
 
-def _read_cell_head(buf: bytes, pos: int, in_pk: bool) -> tuple:
+def _read_cell_head(buf: bytes, pos: int, in_pk: bool) -> _Head:
     """Validate a cell's head (tags, name, value total and type) and cache it.
 
     Returns ``(name, crc, type, total, head length)``: ``crc`` covers the name and type
-    byte; a cell without value has type None and is not cached.
+    byte; a cell without value has type -1 and is not cached.
     """
     _, tag, size = _CELL_HEAD.unpack_from(buf, pos)
     if tag != _TAG_CELL_NAME:
@@ -696,7 +687,7 @@ def _read_cell_head(buf: bytes, pos: int, in_pk: bool) -> tuple:
     if buf[stop] != _TAG_CELL_VALUE:
         if in_pk:
             raise _expected(f"TAG_CELL_VALUE for primary key column {name!r}", buf, stop)
-        return (name, crc, None, 0, 6 + size)
+        return (name, crc, -1, 0, 6 + size)
     _, total, kind = _VALUE_HEAD.unpack_from(buf, stop)
     minimum = (_PK_TOTALS if in_pk else _CELL_TOTALS).get(kind)
     exact = kind != _VT_STRING and kind != _VT_BLOB

@@ -155,9 +155,39 @@ def _ref_table(
     return _end_table(parts, vtables, off, start, slots)
 
 
-def _encode_row(parts: list, vtables: Dict[tuple, int], off: int, row: Any) -> Tuple[int, int, bool]:
+def _text_chunk(texts: Dict[tuple, bytes], text: Union[str, bytes], mod: int) -> bytes:
+    """The bytes CreateString writes for ``text`` when Offset() % 4 == ``mod`` (memoised)."""
+    raw = text.encode("utf-8") if isinstance(text, str) else text
+    n = len(raw)
+    chunk = texts[(text, mod)] = _U32.pack(n) + raw + _PAD[(-(mod + n + 1) & 3) + 1]
+    return chunk
+
+
+# Tables whose layout never varies: (vtable key, vtable bytes).
+_TAG_KEY, _TAG_VTABLE = (4, 8, 12), struct.pack("<4H", 8, 12, 8, 4)
+_GROUP_KEY, _GROUP_VTABLE = (4, 8, 12, 16, 20), struct.pack("<6H", 12, 20, 16, 12, 8, 4)
+_TAG_REFS = struct.Struct("<II")
+_GROUP_REFS = struct.Struct("<4I")
+
+
+def _fixed_table(parts: list, vtables: Dict[tuple, int], obj: int, key: tuple, vtable: bytes) -> int:
+    """EndObject of a fixed-layout table at ``obj``: soffset (+ vtable when new); the new off."""
+    shared = vtables.get(key)
+    if shared is not None:
+        parts.append(_I32.pack(shared - obj))
+        return obj
+    parts.append(_I32.pack(len(vtable)))
+    parts.append(vtable)
+    vtables[key] = obj + len(vtable)
+    return obj + len(vtable)
+
+
+def _encode_row(
+    parts: list, vtables: Dict[tuple, int], texts: Dict[tuple, bytes], off: int, row: Any
+) -> Tuple[int, int, bool]:
     """One row as its own row group: (group offset, new off, whether 8-byte alignment was used)."""
     measurement, source, tags, fields, time_us = row
+    append = parts.append
     wide = False
     names: List[int] = []
     types = bytearray()
@@ -168,9 +198,15 @@ def _encode_row(parts: list, vtables: Dict[tuple, int], off: int, row: Any) -> T
     binaries: List[int] = []
     for name in sorted(fields):
         value = fields[name]
-        off = _string(parts, off, name.encode("utf-8"))
+        chunk = texts.get((name, off & 3)) or _text_chunk(texts, name, off & 3)
+        append(chunk)
+        off += len(chunk)
         names.append(off)
-        if value is True or value is False:
+        kind = type(value)  # exact-type fast path first; then the official encoder's order
+        if kind is float:
+            types.append(3)
+            doubles.append(value)
+        elif kind is bool:
             types.append(2)
             bools.append(value)
         elif isinstance(value, int):
@@ -178,13 +214,11 @@ def _encode_row(parts: list, vtables: Dict[tuple, int], off: int, row: Any) -> T
                 raise OTSClientError(f"Field {name!r} is out of the int64 range.")
             types.append(1)
             longs.append(value)
-        elif isinstance(value, str):
+        elif isinstance(value, (str, bytes)):
             types.append(4)
-            off = _string(parts, off, value.encode("utf-8"))
-            strings.append(off)
-        elif isinstance(value, bytes):
-            types.append(4)
-            off = _string(parts, off, value)
+            chunk = texts.get((value, off & 3)) or _text_chunk(texts, value, off & 3)
+            append(chunk)
+            off += len(chunk)
             strings.append(off)
         elif isinstance(value, bytearray):
             types.append(5)
@@ -216,18 +250,26 @@ def _encode_row(parts: list, vtables: Dict[tuple, int], off: int, row: Any) -> T
         refs.append((4, off))
     values, off = _ref_table(parts, vtables, off, 5, refs)
     tag_offsets = []
-    for tag in sorted(tags or ()):
-        off = _string(parts, off, tag.encode("utf-8"))
-        tag_name = off
-        off = _string(parts, off, tags[tag].encode("utf-8"))  # type: ignore[index]
-        table, off = _ref_table(parts, vtables, off, 2, [(0, tag_name), (1, off)])
-        tag_offsets.append(table)
+    for tag in sorted(tags) if tags else ():
+        chunk = texts.get((tag, off & 3)) or _text_chunk(texts, tag, off & 3)
+        append(chunk)
+        tag_name = off = off + len(chunk)
+        value = tags[tag]  # type: ignore[index]
+        chunk = texts.get((value, off & 3)) or _text_chunk(texts, value, off & 3)
+        append(chunk)
+        off += len(chunk)  # 4-aligned after a string: the Tag table needs no padding
+        append(_TAG_REFS.pack(8, off + 4 - tag_name))  # value (added 2nd), name (1st)
+        tag_offsets.append(off + 12)
+        off = _fixed_table(parts, vtables, off + 12, _TAG_KEY, _TAG_VTABLE)
     off = _ref_vector(parts, off, tag_offsets)
     tag_list = off
-    off = _string(parts, off, (source or "").encode("utf-8"))
-    source_at = off
-    off = _string(parts, off, b"")
-    row, off = _row_table(parts, vtables, off, source_at, values, time_us, tag_list)
+    source = source or ""
+    chunk = texts.get((source, off & 3)) or _text_chunk(texts, source, off & 3)
+    append(chunk)
+    source_at = off = off + len(chunk)
+    chunk = texts.get(("", off & 3)) or _text_chunk(texts, "", off & 3)
+    append(chunk)
+    row, off = _row_table(parts, vtables, off + len(chunk), source_at, values, time_us, tag_list)
     if time_us:
         wide = True
     off = _ref_vector(parts, off, [row])
@@ -236,9 +278,12 @@ def _encode_row(parts: list, vtables: Dict[tuple, int], off: int, row: Any) -> T
     names_at = off
     off = _bytes_vector(parts, off, bytes(types))
     types_at = off
-    off = _string(parts, off, (measurement or "").encode("utf-8"))
-    group, off = _ref_table(parts, vtables, off, 4, [(0, off), (1, names_at), (2, types_at), (3, rows_at)])
-    return group, off, wide
+    measurement = measurement or ""
+    chunk = texts.get((measurement, off & 3)) or _text_chunk(texts, measurement, off & 3)
+    append(chunk)
+    off += len(chunk)  # 4-aligned: the group table needs no padding
+    append(_GROUP_REFS.pack(off + 16 - rows_at, off + 12 - types_at, off + 8 - names_at, 4))
+    return off + 20, _fixed_table(parts, vtables, off + 20, _GROUP_KEY, _GROUP_VTABLE), wide
 
 
 def _row_table(
@@ -274,11 +319,12 @@ def encode_rows(rows: Iterable[RowInput]) -> bytes:
     """The FlatBuffer of ``rows``: (measurement, data source, tags, fields, time us)."""
     parts: list = []
     vtables: Dict[tuple, int] = {}
+    texts: Dict[tuple, bytes] = {}
     off = 0
     groups = []
     minalign = 4
     for row in rows:
-        group, off, wide = _encode_row(parts, vtables, off, row)
+        group, off, wide = _encode_row(parts, vtables, texts, off, row)
         groups.append(group)
         if wide:
             minalign = 8
