@@ -87,6 +87,7 @@ class _Config:
     tls: TLSConfig
     retry_policy: Any
     logger: logging.Logger = field(repr=False)
+    failure_level: int
     encoding: str
     extra_headers: Mapping[str, str] = field(repr=False)
     transport: Any = field(repr=False)
@@ -231,6 +232,10 @@ def _configure(
         tls=_tls(kwargs),
         retry_policy=policy,
         logger=logging.getLogger(logger_name or _DEFAULT_LOGGER),
+        # As documented, ``logger_name`` turns on ERROR records for failures; without it
+        # they are DEBUG records of the package logger, so an application that has not
+        # configured logging sees no stderr noise for errors it handles.
+        failure_level=logging.ERROR if logger_name else logging.DEBUG,
         encoding=encoding,
         extra_headers=dict(extra_headers),
         transport=transport,
@@ -292,7 +297,7 @@ class _Core:
                     )
                 return result
             if not policy.should_retry(attempt, error, api):
-                logger.error("OTS %s failed after %d attempt(s): %s", api, attempt + 1, error)
+                logger.log(config.failure_level, "OTS %s failed after %d attempt(s): %s", api, attempt + 1, error)
                 raise error
             delay = policy.get_retry_delay(attempt, error, api)
             logger.debug("OTS %s attempt %d failed (%s); retrying in %.3f s", api, attempt + 1, error, delay)
@@ -370,10 +375,12 @@ class _BaseClient:
     ) -> None:
         """Check every argument (OTSClientError on a bad one) and set up the transport.
 
-        Keywords: sts_token, encoding ('utf8'), socket_timeout (50 s), max_connection (50),
-        logger_name, retry_policy (DefaultRetryPolicy()), ssl_version (https only),
-        sign_date / auto_update_v4_sign (with region), ca_certs (CA bundle path),
-        verify (True), extra_headers, transport (a custom transport, e.g. for tests).
+        Keywords: sts_token, encoding ('utf8'), socket_timeout (50 s, connect and read),
+        max_connection (50), logger_name (DEBUG record per response, ERROR per failure;
+        no handler is added), retry_policy (DefaultRetryPolicy()), ssl_version (https
+        only), sign_date / auto_update_v4_sign (with region), ca_certs (CA bundle path,
+        default certifi), verify (True), extra_headers (signed x-ots-* headers),
+        transport (a custom BaseTransport / AsyncBaseTransport, e.g. MockTransport).
         """
         self._config = _configure(
             end_point, access_key_id, access_key_secret, instance_name, credentials_provider, region,

@@ -7,12 +7,11 @@ clients, generated from the one table, get the methods.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Tuple
+from typing import Any, Callable, Dict, List, Tuple
 
 from alicloud_storage.tablestore.errors import OTSDecodeError
 from alicloud_storage.tablestore.models.timeseries import (
     AnalyticalStoreSyncType,
-    CompositeMetaQueryCondition,
     CreateTimeseriesTableRequest,
     DeleteTimeseriesMetaRequest,
     DeleteTimeseriesMetaResponse,
@@ -333,28 +332,36 @@ def _single(message_class: Any, condition: Any, **values: Any) -> Tuple[int, byt
     return kind, message_class(op=_SINGLE_OPERATOR[operator], **values).SerializeToString()
 
 
+# Single condition type -> (message class, its fields from the condition object).
+_SINGLE_CONDITIONS: Dict[int, Tuple[Any, Callable[[Any], Dict[str, Any]]]] = {
+    MetaQueryConditionType.MEASUREMENT_CONDITION: (pb.MetaQueryMeasurementCondition, lambda c: {"value": c.value}),
+    MetaQueryConditionType.SOURCE_CONDITION: (pb.MetaQuerySourceCondition, lambda c: {"value": c.value}),
+    MetaQueryConditionType.TAG_CONDITION: (
+        pb.MetaQueryTagCondition, lambda c: {"tag_name": c.tag_name, "value": c.value}
+    ),
+    MetaQueryConditionType.ATTRIBUTE_CONDITION: (
+        pb.MetaQueryAttributeCondition, lambda c: {"attr_name": c.attribute_name, "value": c.value}
+    ),
+    MetaQueryConditionType.UPDATE_TIME_CONDITION: (
+        pb.MetaQueryUpdateTimeCondition, lambda c: {"value": _int(c.time_in_us, "time_in_us")}
+    ),
+}
+
+
 def _condition(condition: Any) -> Tuple[int, bytes]:
-    """The (type, proto_data) of a meta query condition tree."""
+    """The (type, proto_data) of a meta query condition tree (by ``get_type()``, so the
+    official SDK's condition objects work too)."""
     kind = condition.get_type() if hasattr(condition, "get_type") else None
-    if isinstance(condition, CompositeMetaQueryCondition):
+    if kind == MetaQueryConditionType.COMPOSITE_CONDITION:
         composite = pb.MetaQueryCompositeCondition(op=int(MetaQueryCompositeOperator(condition.operator)))
         for sub in condition.subConditions:
             sub_type, sub_data = _condition(sub)
             composite.sub_conditions.add(type=sub_type, proto_data=sub_data)
         return int(kind), composite.SerializeToString()
-    if kind == MetaQueryConditionType.MEASUREMENT_CONDITION:
-        return _single(pb.MetaQueryMeasurementCondition, condition, value=condition.value)
-    if kind == MetaQueryConditionType.SOURCE_CONDITION:
-        return _single(pb.MetaQuerySourceCondition, condition, value=condition.value)
-    if kind == MetaQueryConditionType.TAG_CONDITION:
-        return _single(pb.MetaQueryTagCondition, condition, tag_name=condition.tag_name, value=condition.value)
-    if kind == MetaQueryConditionType.ATTRIBUTE_CONDITION:
-        return _single(
-            pb.MetaQueryAttributeCondition, condition, attr_name=condition.attribute_name, value=condition.value
-        )
-    if kind == MetaQueryConditionType.UPDATE_TIME_CONDITION:
-        return _single(pb.MetaQueryUpdateTimeCondition, condition, value=_int(condition.time_in_us, "time_in_us"))
-    raise _fail(f"timeseries meta condition type wrong, {type(condition).__name__}")
+    if kind not in _SINGLE_CONDITIONS:
+        raise _fail(f"timeseries meta condition type wrong, {type(condition).__name__}")
+    message_class, values = _SINGLE_CONDITIONS[kind]
+    return _single(message_class, condition, **values(condition))
 
 
 def _decode_key(message: Any) -> TimeseriesKey:

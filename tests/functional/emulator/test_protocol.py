@@ -190,6 +190,9 @@ def test_return_values_after_increment(raw):
     row = plainbuffer.decode_row(response.row)
     assert row.primary_key == [("pk", "a")]
     assert [(name, value) for name, value, _, _ in row.cells] == [("n", 8)]
+    request.return_content.return_column_names.append("s")  # not an increment column
+    status, headers, body = raw.post("UpdateRow", request.SerializeToString())
+    assert error_of(status, headers, body) == expected(E.RETURN_COLUMNS_INVALID)
 
 
 def test_column_pagination_filter(raw):

@@ -61,6 +61,7 @@ def test_table_errors(client):
     expect(E.TABLE_NOT_EXIST, client.describe_table, "missing")
     expect(E.TABLE_NOT_EXIST, client.delete_table, "missing")
     expect(E.TABLE_NOT_EXIST, client.update_table, "missing", TableOptions(-1, 2, 86400))
+    expect(E.UPDATE_TABLE_NOTHING, client.update_table, "t")
 
 
 @pytest.mark.parametrize("name", ["0", "#", "3t", "T#", "-", "中文", "a" * 256])

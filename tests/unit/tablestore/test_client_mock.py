@@ -205,6 +205,17 @@ def test_debug_logs_hold_no_secret_token_or_signature(caplog):
         assert secret not in text
 
 
+def test_without_logger_name_failures_stay_below_warning(caplog):
+    """No handler is added, so nothing may reach Python's last-resort stderr handler."""
+    script = Script(lambda request: error(request, "OTSConditionCheckFail", "Condition check failed.", 403))
+    with caplog.at_level(logging.DEBUG):
+        with pytest.raises(OTSServiceError):
+            client(script).put_row("t", Row([("pk", 1)], [("a", 1)]))
+    records = [r for r in caplog.records if r.name == "alicloud_storage.tablestore"]
+    assert records and all(r.levelno < logging.WARNING for r in records)
+    assert "OTSConditionCheckFail" in caplog.text
+
+
 def test_async_client_runs_the_same_core():
     busy = lambda request: error(request, "OTSServerBusy", "Server is busy.", 503)  # noqa: E731
     script = Script(busy, list_table_ok)

@@ -523,8 +523,10 @@ class Engine:
         if op.kind == UPDATE and not op.cells:
             raise (E.BATCH_UPDATE_NO_CELLS if batch else E.NO_ATTRIBUTE).error()
         validate.filter_tree(op.condition.column_filter)
-        if op.return_columns and op.return_type != RT_AFTER_MODIFY:
-            raise E.RETURN_COLUMNS_INVALID.error()
+        if op.return_columns:
+            incremented = {name for name, _, _, kind in op.cells if kind == CellOp.INCREMENT}
+            if op.return_type != RT_AFTER_MODIFY or not incremented.issuperset(op.return_columns):
+                raise E.RETURN_COLUMNS_INVALID.error()
         size = _write_size(op.primary_key, op.cells)
         if not batch and size > limits.WRITE_REQUEST_BYTES:
             raise E.ROW_TOO_LARGE.error(api=api, limit=limits.WRITE_REQUEST_BYTES, size=size)

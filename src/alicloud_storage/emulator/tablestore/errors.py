@@ -151,7 +151,6 @@ AUTO_INCREMENT_MISPLACED = ErrorSpec(
 RETURN_COLUMNS_INVALID = ErrorSpec(
     400, _INVALID, "Return column names are only allowed with RT_AFTER_MODIFY on increment columns."
 )
-DUPLICATED_COLUMN = ErrorSpec(400, _INVALID, "Duplicated attribute column name: '{name}' while updating row.")
 TRANSACTION_UNSUPPORTED = ErrorSpec(400, _INVALID, "TransactionID is invalid.")
 
 # --- conditions, conflicts, server (§4.4) -------------------------------------------

@@ -84,6 +84,8 @@ def _describe_table(ctx: Context, request: Any) -> Any:
 
 
 def _update_table(ctx: Context, request: Any) -> Any:
+    if not request.HasField("reserved_throughput") and not request.HasField("table_options"):
+        raise E.UPDATE_TABLE_NOTHING.error()
     read = write = None
     if request.HasField("reserved_throughput"):
         cu = request.reserved_throughput.capacity_unit

@@ -198,11 +198,19 @@ class Storage:
         self._db.execute("UPDATE ots_tables SET auto_increment=? WHERE tid=?", (value, tid))
         return int(value)
 
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """The database, for extensions (time series) keeping their own SQL tables in it."""
+        return self._db
+
     def clear(self) -> None:
-        """Drop every table of every instance."""
+        """Empty every SQL table of the database: all data of every instance and extension."""
+        names = [row[0] for row in self._db.execute(
+            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
+        )]
         with self.write():
-            self._db.execute("DELETE FROM ots_rows")
-            self._db.execute("DELETE FROM ots_tables")
+            for name in names:
+                self._db.execute(f'DELETE FROM "{name}"')
         self._tables.clear()
 
     # --- rows ----------------------------------------------------------------------

@@ -69,7 +69,6 @@ class FlatRow(NamedTuple):
 
 _U32 = struct.Struct("<I")
 _I32 = struct.Struct("<i")
-_U16 = struct.Struct("<H")
 _I64 = struct.Struct("<q")
 _PAD = (b"", b"\x00", b"\x00\x00", b"\x00\x00\x00", b"\x00" * 4, b"\x00" * 5, b"\x00" * 6, b"\x00" * 7)
 _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
@@ -77,16 +76,9 @@ _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 
 # --- encoder: a back-to-front writer with flatbuffers.Builder's exact layout ----------
 # ``parts`` holds chunks in reverse memory order; ``off`` is the number of bytes written
-# so far (the Builder's Offset()). Each helper returns the new ``off``, which is also the
-# offset of what it wrote.
-
-
-def _string(parts: list, off: int, data: bytes) -> int:
-    """Builder.CreateString: u32 length, bytes, NUL, aligned so the length is 4-aligned."""
-    n = len(data)
-    pad = -(off + n + 1) & 3
-    parts.append(_U32.pack(n) + data + _PAD[pad + 1])
-    return off + n + 5 + pad
+# so far (the Builder's Offset()). Vector helpers return the new ``off``, which is also
+# the vector's offset; table helpers return (table offset, new off), as a new vtable is
+# written after its table. Padding is computed from ``off`` exactly as Builder.Prep does.
 
 
 def _ref_vector(parts: list, off: int, targets: List[int]) -> int:
@@ -369,9 +361,8 @@ def decode_rows(data: Union[bytes, bytearray, memoryview]) -> List[FlatRow]:
             if vsize < 4 or vsize & 1:
                 raise _fail("bad vtable", vt)
             offsets = struct.unpack_from("<%dH" % ((vsize - 4) // 2), buf, vt + 4)
-            if any(o >= osize for o in offsets):
-                if any(o >= osize for o in offsets if o):
-                    raise _fail("field beyond its table", vt)
+            if any(o >= osize for o in offsets if o):
+                raise _fail("field beyond its table", vt)
             entry = vtables[vt] = (osize, offsets + (0,) * (6 - len(offsets)))
         osize, offsets = entry
         if pos + osize > size:
