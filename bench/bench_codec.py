@@ -97,7 +97,7 @@ def _check_same(ours: List[PlainRow], theirs: list) -> None:
 def _report(label: str, ops: int, ours: float, theirs: float) -> float:
     ratio = theirs / ours
     print(
-        f"{label:<36} ours {ops / ours:>10,.1f} ops/s ({ours / ops * 1e6:,.1f} us/op)   "
+        f"{label:<52} ours {ops / ours:>10,.1f} ops/s ({ours / ops * 1e6:,.1f} us/op)   "
         f"official {ops / theirs:>9,.1f} ops/s ({theirs / ops * 1e6:,.1f} us/op)   x{ratio:.1f}"
     )
     return ratio
@@ -107,7 +107,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--puts", type=int, default=500, help="PutRow rows per timing")
     parser.add_argument("--rows", type=int, default=5000, help="rows in the GetRange buffer")
-    parser.add_argument("--repeat", type=int, default=7, help="alternating runs per side")
+    parser.add_argument("--repeat", type=int, default=9, help="alternating runs per side")
     args = parser.parse_args()
 
     official_row = bytes(PlainBufferBuilder.serialize_for_put_row(PRIMARY_KEY, COLUMNS))

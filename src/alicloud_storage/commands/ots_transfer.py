@@ -1,10 +1,10 @@
 """Resumable import and export of a table as JSON lines or CSV (`alicloud-storage ots`).
 
-Import sends BatchWriteRow requests of up to 200 rows, in file order. After each batch
-is acknowledged, a checkpoint file records the byte offset just past it; a run that
-finds a checkpoint of the same file and table continues from there. Re-sending the
-batch that was in flight when a run died duplicates nothing: a put of a primary key
-replaces that row.
+Import sends BatchWriteRow requests of up to 200 rows, a few in flight at once. Once a
+batch and all before it are acknowledged, a checkpoint file records the byte offset
+just past it; a run that finds a checkpoint of the same file and table continues from
+there. Re-sending batches that were in flight when a run died duplicates nothing: a
+put of a primary key replaces that row.
 
 Export scans with GetRange into ``<output>.part`` (JSON lines) and records, after each
 page, the bytes written and the next start key; a rerun truncates the part file to the
@@ -17,9 +17,11 @@ import csv
 import json
 import os
 import time
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
+from typing import Any, Callable, Deque, Dict, Iterator, List, Optional, Tuple
 
 from alicloud_storage.commands.ots_values import (
     InputError,
@@ -167,6 +169,21 @@ def _write_batch(client: OTSClient, table: str, rows: List[Tuple[Row, int]], sle
         sleep(min(2.0, 0.05 * 2 ** attempt))
 
 
+def _batches(source: Any, fmt: str, checkpoint: Checkpoint, schema: Schema) -> Iterator[Tuple[List[Tuple[Row, int]], int, int]]:
+    """``(rows, end offset, last row number)`` for each batch after the checkpoint."""
+    batch: List[Tuple[Row, int]] = []
+    size, start, number = 0, checkpoint.offset, checkpoint.rows
+    for record, end in _records(source, fmt, checkpoint.offset, schema):
+        number += 1
+        batch.append((schema.row(record, f"row {number}"), number))
+        size, start = size + end - start, end
+        if len(batch) >= MAX_BATCH_ROWS or size >= MAX_BATCH_BYTES:
+            yield batch, end, number
+            batch, size = [], 0
+    if batch:
+        yield batch, start, number
+
+
 def import_rows(
     client: OTSClient,
     table: str,
@@ -175,38 +192,39 @@ def import_rows(
     fmt: str,
     checkpoint: Checkpoint,
     progress: Callable[[int, int], None],
+    workers: int = 4,
     sleep: Callable[[float], None] = time.sleep,
 ) -> int:
     """Import every record after the checkpoint; returns the number sent by this run.
 
-    ``progress(bytes_done, rows_done)`` is called after each acknowledged batch, right
-    after the checkpoint is saved.
+    Up to ``workers`` batches are in flight; the checkpoint only ever moves past a batch
+    once it and every batch before it are acknowledged. ``progress(bytes_done,
+    rows_done)`` is called after each such move.
     """
     sent = 0
-    with source_path.open("rb") as source:
-        batch: List[Tuple[Row, int]] = []
-        batch_bytes = 0
-        start = checkpoint.offset
-        number = checkpoint.rows
-        end = start
-        for record, end in _records(source, fmt, checkpoint.offset, schema):
-            number += 1
-            batch.append((schema.row(record, f"row {number}"), number))
-            batch_bytes += end - start
-            start = end
-            if len(batch) >= MAX_BATCH_ROWS or batch_bytes >= MAX_BATCH_BYTES:
-                _write_batch(client, table, batch, sleep)
-                sent += len(batch)
-                checkpoint.offset, checkpoint.rows = end, number
-                checkpoint.save()
-                progress(end, number)
-                batch, batch_bytes = [], 0
-        if batch:
-            _write_batch(client, table, batch, sleep)
-            sent += len(batch)
-            checkpoint.offset, checkpoint.rows = end, number
-            checkpoint.save()
-            progress(end, number)
+    in_flight: Deque[Tuple[Future, int, int, int]] = deque()
+
+    def commit_oldest() -> None:
+        nonlocal sent
+        future, end, number, count = in_flight.popleft()
+        future.result()  # raises the batch's error
+        sent += count
+        checkpoint.offset, checkpoint.rows = end, number
+        checkpoint.save()
+        progress(end, number)
+
+    with source_path.open("rb") as source, ThreadPoolExecutor(workers) as pool:
+        try:
+            for rows, end, number in _batches(source, fmt, checkpoint, schema):
+                future = pool.submit(_write_batch, client, table, rows, sleep)
+                in_flight.append((future, end, number, len(rows)))
+                while len(in_flight) >= workers or (in_flight and in_flight[0][0].done()):
+                    commit_oldest()
+            while in_flight:
+                commit_oldest()
+        finally:
+            for future, *_ in in_flight:
+                future.cancel()
     return sent
 
 

@@ -36,7 +36,7 @@ from alicloud_storage.http import (
 from alicloud_storage.tablestore import protocol
 from alicloud_storage.tablestore.auth import RequestSigner
 from alicloud_storage.tablestore.errors import OTSClientError, OTSError, OTSNetworkError, OTSTimeoutError
-from alicloud_storage.tablestore.retry import DefaultRetryPolicy, RetryPolicy
+from alicloud_storage.tablestore.retry import DefaultRetryPolicy
 
 __all__ = ["OTSClient", "AsyncOTSClient"]
 

@@ -69,10 +69,11 @@ def _drop_timeseries_tables(emu: Emulator) -> None:
 
 
 @pytest.fixture
-def emu(tablestore: Emulator) -> Emulator:
-    """The session emulator, without any table."""
+def emu(tablestore: Emulator) -> Iterator[Emulator]:
+    """The session emulator, without any table (and left so: they count in the table quota)."""
     _drop_timeseries_tables(tablestore)
-    return tablestore
+    yield tablestore
+    _drop_timeseries_tables(tablestore)
 
 
 @pytest.fixture

@@ -11,9 +11,11 @@ import pytest
 from alicloud_storage.emulator.tablestore import errors as E
 from alicloud_storage.emulator.tablestore import timeseries_engine as T
 from alicloud_storage.tablestore import (
+    AnalyticalStoreSyncType,
     CompositeMetaQueryCondition,
     CreateTimeseriesTableRequest,
     GetTimeseriesDataRequest,
+    LastpointIndexMeta,
     MeasurementMetaQueryCondition,
     MetaQueryCompositeOperator,
     MetaQuerySingleOperator,
@@ -21,6 +23,7 @@ from alicloud_storage.tablestore import (
     OTSClient,
     OTSServiceError,
     QueryTimeseriesMetaRequest,
+    TimeseriesAnalyticalStore,
     TimeseriesKey,
     TimeseriesRow,
     TimeseriesTableMeta,
@@ -126,3 +129,13 @@ def test_ram_decides_each_time_series_action(emu, ours):
             with pytest.raises(OTSServiceError) as info:
                 call(*args)
             assert (info.value.http_status, info.value.code) == (E.NO_PERMISSION.http_status, E.NO_PERMISSION.code)
+
+
+def test_analytical_stores_and_lastpoint_indexes_are_accepted_and_described(ours):
+    store = TimeseriesAnalyticalStore("analysis", 30 * 86400, AnalyticalStoreSyncType.SYNC_TYPE_FULL)
+    ours.create_timeseries_table(CreateTimeseriesTableRequest(
+        TimeseriesTableMeta(TABLE), [store], [LastpointIndexMeta("last_points")], enable_analytical_store=True,
+    ))
+    described = ours.describe_timeseries_table(TABLE)
+    assert described.analytical_stores == [store]
+    assert described.lastpoint_indexes == [LastpointIndexMeta("last_points")]

@@ -94,6 +94,8 @@ def test_data_older_than_the_ttl_is_refused_then_hidden(engine, clock):
     response = put(engine, [("m", "s", {"t": "v"}, {"f": 1}, now - 10), ("m", "s", {"t": "v"}, {"f": 2}, now - DAY * S - 1)])
     assert [(f.row_index, f.error_code) for f in response.failed_rows] == [(1, "OTSParameterInvalid")]
     assert times(get(engine)) == [now - 10]
+    put(engine, [("only_expired", "s", {}, {"f": 1}, now - DAY * S - 1)])
+    assert len(metas(engine).timeseries_metas) == 1  # a series whose rows all failed gets no meta
     clock.now += DAY
     assert times(get(engine)) == []
 
@@ -208,3 +210,17 @@ def test_update_meta_rules(engine):
         (0, T.INVALID_ATTRIBUTES.format(text="broken")), (1, T.INVALID_MEASUREMENT.format(name="bad measurement"))
     ]
     raises(T.EMPTY_REQUEST, engine.update_meta, "i", pb.UpdateTimeseriesMetaRequest(table_name="u"), params={"what": "timeseries meta"})
+
+
+def test_a_page_stops_before_4_mb(engine, clock):
+    create(engine)
+    now = int(clock.now * S)
+    big = "x" * (1024 * 1024)
+    for i in range(6):
+        put(engine, [("m", "s", {"t": "v"}, {"f": big}, now + i)])
+    first = get(engine)
+    assert times(first) == [now + i for i in range(3)] and first.next_token  # 4 rows would pass 4 MB
+    assert times(get(engine, token=first.next_token)) == [now + i for i in range(3, 6)]
+    backward = get(engine, backward=True)
+    assert times(backward) == [now + 5, now + 4, now + 3]
+    assert times(get(engine, backward=True, token=backward.next_token)) == [now + 2, now + 1, now]

@@ -42,6 +42,16 @@ def test_list_table_decodes_a_checked_response():
     assert request.headers["x-ots-instancename"] == INSTANCE and "x-ots-signature" in request.headers
 
 
+def test_extra_headers_are_sent_and_signed():
+    script = Script(list_table_ok)
+    client(script, extra_headers={"x-ots-request-tag": "batch-7"}).list_table()
+    request = script.requests[0]
+    assert request.headers["x-ots-request-tag"] == "batch-7"
+    from alicloud_storage.tablestore.auth import signature_v2
+
+    assert request.headers["x-ots-signature"] == signature_v2(SK, "/ListTable", request.headers)
+
+
 def _tamper_md5(headers, body):
     return body + b"\x00"
 

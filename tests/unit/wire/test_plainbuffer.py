@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import pickle
 import struct
+from typing import Tuple
 
 import pytest
 from hypothesis import given, settings
@@ -193,6 +194,13 @@ def test_rows_round_trip(rows) -> None:
         assert norm_row(decode_row(data)) == norm_row(rows[0])
 
 
+def test_timestamps_near_and_far_from_the_previous_one() -> None:
+    stamps = [0, 1, -1, 255, 256, 65535, 65536, -65536, INT64_MIN, INT64_MAX, 1700000000000, 1700000065535]
+    rows = [PlainRow([("k", i)], [("c", i, ts, None), ("d", "x", ts ^ 3, None)], False) for i, ts in enumerate(stamps)]
+    assert decode_rows(encode_rows(rows)) == rows
+    assert decode_rows(encode_rows(rows[::-1])) == rows[::-1]
+
+
 def test_many_distinct_names_overflow_the_caches() -> None:
     columns = [(f"column-{i}", i) for i in range(10_000)]
     row = decode_row(encode_put_row([("k", 1)], columns))
@@ -266,7 +274,7 @@ def test_bool_is_not_int() -> None:
 # ------------------------------------------------------------------ decoder validation
 
 
-def _cell_offsets(data: bytes, name: bytes) -> int:
+def _cell_offset(data: bytes, name: bytes) -> int:
     return data.index(b"\x03\x04" + struct.pack("<I", len(name)) + name)
 
 
@@ -282,8 +290,8 @@ def _one_cell_row(cell: bytes, cell_crc: int) -> bytes:
     return head + b"\x02" + cell + b"\x09" + bytes((row_crc,))
 
 
-def _raw_cell(name: bytes, value: bytes) -> bytes:
-    """A cell with a raw typed value; its cell checksum is correct."""
+def _raw_cell(name: bytes, value: bytes) -> Tuple[bytes, int]:
+    """A cell with a raw typed value, and its (correct) cell checksum."""
     crc = crc8(name + value)
     return (
         b"\x03\x04" + struct.pack("<I", len(name)) + name + b"\x05" + struct.pack("<I", len(value))
@@ -341,7 +349,7 @@ def test_header_and_tags() -> None:
     assert "bad header '76000000'" in _decode_error(b"\x76" + good[1:]).message
     error = _decode_error(good[:4] + b"\x02" + good[5:])
     assert "expected TAG_ROW_PK, found TAG_ROW_DATA (0x02)" in error.message and error.offset == 4
-    name_tag = _cell_offsets(good, b"k") + 1
+    name_tag = _cell_offset(good, b"k") + 1
     error = _decode_error(_replace(good, name_tag, b"\x05"))
     assert "expected TAG_CELL_NAME" in error.message and error.offset == name_tag
     with pytest.raises(OTSDecodeError, match="expected TAG_ROW_PK, found end of data"):
@@ -389,7 +397,7 @@ def test_cell_op_rules_apply_when_decoding() -> None:
 
 def test_overlong_lengths() -> None:
     good = encode_put_row([("k", 1)], [("c", "value")])
-    at = _cell_offsets(good, b"c")
+    at = _cell_offset(good, b"c")
     error = _decode_error(_replace(good, at + 2, struct.pack("<I", 1000)))
     assert "cell name length 1000 runs past the end" in error.message
     total_at = at + 7

@@ -119,19 +119,23 @@ def _cu(size: int) -> int:
 
 
 def _pk_size(pk: PrimaryKey) -> int:
-    return sum(len(n.encode("utf-8")) + validate.value_size(v) for n, v in pk)
+    size = 0
+    for name, value in pk:
+        size += validate.text_size(name) + validate.value_size(value)
+    return size
 
 
 def _row_size(row: ResultRow) -> int:
-    return _pk_size(row.primary_key) + sum(
-        len(n.encode("utf-8")) + validate.value_size(v) for n, v, _ in row.cells
-    )
+    size = _pk_size(row.primary_key)
+    for name, value, _ in row.cells:
+        size += validate.text_size(name) + validate.value_size(value)
+    return size
 
 
 def _write_size(pk: PrimaryKey, cells: Sequence[Cell]) -> int:
     size = _pk_size(pk)
     for name, value, ts, _ in cells:
-        size += len(name.encode("utf-8")) + validate.value_size(value) + (8 if ts is not None else 0)
+        size += validate.text_size(name) + validate.value_size(value) + (8 if ts is not None else 0)
     return size
 
 

@@ -14,11 +14,11 @@ import threading
 from collections import deque
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Callable, Deque, Dict, List, Mapping, Optional, Sequence
+from typing import Any, Callable, Deque, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from aiohttp import web
 
-from alicloud_storage.emulator.ram import AuthenticationError, Iam
+from alicloud_storage.emulator.ram import AuthenticationError, Iam, Principal
 from alicloud_storage.emulator.tablestore import errors as E
 from alicloud_storage.emulator.tablestore import limits
 from alicloud_storage.emulator.tablestore.codec import parse
@@ -130,15 +130,14 @@ class TablestoreFront:
             if request.method != "POST":
                 raise E.METHOD_NOT_ALLOWED.error()
             body = await self._read_body(request)
-            principal_box: List = []
-            verified = self._verify(api, request, body, principal_box)
+            verified, principal = self._verify(api, request, body)
             fault = self._faults.take(api)
             if fault is not None:
                 if fault.delay:
                     await self._sleep(fault.delay)
                 if fault.code is not None:
                     raise TablestoreError(fault.http_status, fault.code, fault.message)
-            message = self._run(api, request, body, verified, principal_box[0])
+            message = self._run(api, request, body, verified, principal)
             return self._respond(api, 200, message.SerializeToString(), verified)
         except TablestoreError as exc:
             logger.debug("%s -> %s %s", api, exc.http_status, exc.code)
@@ -178,9 +177,11 @@ class TablestoreFront:
         return body
 
     def _verify(
-        self, api: str, request: web.Request, body: bytes, principal_box: List
-    ) -> auth.VerifiedRequest:
+        self, api: str, request: web.Request, body: bytes
+    ) -> Tuple[auth.VerifiedRequest, Principal]:
+        """Check the signature with the secret of the key's principal; both are returned."""
         token = request.headers.get("x-ots-ststoken")
+        principals: List[Principal] = []
 
         def secret_for(access_key_id: str) -> Optional[str]:
             try:
@@ -188,18 +189,20 @@ class TablestoreFront:
             except AuthenticationError as exc:
                 spec = _TOKEN_ERRORS.get(exc.code, E.SECURITY_TOKEN_INVALID)
                 raise spec.error() from None
-            principal_box.append(principal)
+            principals.append(principal)
             return principal.secret
 
         now = datetime.fromtimestamp(self._clock(), timezone.utc)
         verified = auth.verify_request("/" + api, request.headers, body, secret_for, now, self._region)
         if verified.instance_name not in self._instances:
             raise E.INSTANCE_NOT_FOUND.error()
-        return verified
+        return verified, principals[0]
 
     def _run(
-        self, api: str, request: web.Request, body: bytes, verified: auth.VerifiedRequest, principal
-    ) -> object:
+        self, api: str, request: web.Request, body: bytes, verified: auth.VerifiedRequest,
+        principal: Principal,
+    ) -> Any:
+        """Decode, authorise every resource the request touches, run the operation."""
         operation = self._operations.get(api)
         if operation is None:
             raise E.UNSUPPORTED_OPERATION.error(operation=api)

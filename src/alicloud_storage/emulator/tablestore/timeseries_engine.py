@@ -26,7 +26,7 @@ from alicloud_storage.tablestore.errors import OTSDecodeError
 from alicloud_storage.tablestore.wire import pb, plainbuffer, timeseries_rows
 from alicloud_storage.tablestore.wire.timeseries_rows import DataType, format_tags, parse_tags
 
-__all__ = ["TimeseriesEngine", "META_REFRESH_US", "GET_ROWS_MAX", "QUERY_METAS_MAX"]
+__all__ = ["TimeseriesEngine", "META_REFRESH_US", "GET_ROWS_MAX", "GET_BYTES_MAX", "QUERY_METAS_MAX"]
 
 _INVALID = "OTSParameterInvalid"
 INVALID_TTL = ErrorSpec(400, _INVALID, "Invalid time_to_live: {ttl}, must be -1 or no less than 86400.")
@@ -66,6 +66,8 @@ TTL_MIN_S = 86400
 META_TTL_MIN_S = 604800
 META_REFRESH_US = 3600 * 1000000  # a written series' meta update time is refreshed hourly [I]
 GET_ROWS_MAX = 5000
+GET_BYTES_MAX = 4 * 1024 * 1024  # a page stops before its rows pass 4 MB, as GetRange's [I]
+_ROW_OVERHEAD = 64  # key columns and PlainBuffer framing of a row, roughly
 QUERY_METAS_MAX = 1000
 QUERY_METAS_DEFAULT = 100
 _STATUS = "CREATED"
@@ -355,10 +357,9 @@ class TimeseriesEngine:
                 key = (row.measurement, row.data_source, tuple(row.tags))
                 series = series_of.get(key)
                 if series is None:
-                    series, refreshed = self._written_series(table, key, update_meta, now)
-                    series_of[key] = series
-                    if refreshed:
-                        touched[index] = now // 1000000
+                    _check_measurement(row.measurement)
+                    _check_source(row.data_source)
+                    _check_tags(row.tags)
                 for name, _, _ in row.fields:
                     if name not in checked_names:
                         _check_field_name(name)
@@ -369,6 +370,11 @@ class TimeseriesEngine:
                         row_index=index, error_code=ROW_EXPIRED.code, error_message=ROW_EXPIRED.format(time=row.time_us)
                     )
                     continue
+                if series is None:
+                    series, refreshed = self._written_series(table, key, update_meta, now)
+                    series_of[key] = series
+                    if refreshed:
+                        touched[index] = now // 1000000
                 points.append((series.sid, row.time_us, fpk, cells))
             self._store.put_points(points)
         if touched:
@@ -379,12 +385,9 @@ class TimeseriesEngine:
     def _written_series(
         self, table: TimeseriesTable, key: Tuple[str, str, tuple], update_meta: bool, now: int
     ) -> Tuple[Series, bool]:
-        """The series a row goes to (checked, created if new), and whether its meta was
+        """The series a (checked) row goes to, created if new, and whether its meta was
         created or refreshed now."""
         measurement, source, tags = key
-        _check_measurement(measurement)
-        _check_source(source)
-        _check_tags(tags)
         series = self._series_for(table, (measurement, source, dict(tags)), create=True)
         assert series is not None
         if update_meta and (not series.has_meta or now - series.update_time >= META_REFRESH_US):
@@ -438,10 +441,16 @@ class TimeseriesEngine:
         if series is None or start >= stop:
             return response
         points = list(self._store.scan_points(series.sid, start, stop, request.backward, limit + 1))
-        if len(points) > limit:
-            time_us, fpk, _ = points[limit - 1 if request.backward else limit]
+        cut, size = min(len(points), limit), 0
+        for index, (_, fpk, data) in enumerate(points[:cut]):
+            size += len(fpk) + len(data) + _ROW_OVERHEAD
+            if size > GET_BYTES_MAX and index:
+                cut = index
+                break
+        if cut < len(points):  # forward: resume at the first row left; backward: below the last one sent
+            time_us, fpk, _ = points[cut - 1 if request.backward else cut]
             response.next_token = _TOKEN.pack(1, time_us) + fpk
-            points = points[:limit]
+            points = points[:cut]
         key = self._primary_key(table, series)
         rows = [self._plain_row(table, key, time_us, fpk, data, wanted) for time_us, fpk, data in points]
         response.rows_data = plainbuffer.encode_rows(rows) if rows else b""

@@ -17,6 +17,7 @@ __all__ = [
     "columns_to_get",
     "filter_tree",
     "value_size",
+    "text_size",
     "wire_type",
 ]
 
@@ -42,17 +43,25 @@ def wire_type(value: Any) -> str:
     return "VT_BLOB"
 
 
+def text_size(text: str) -> int:
+    """UTF-8 length of a name or string value (fast for ASCII)."""
+    return len(text) if text.isascii() else len(text.encode("utf-8"))
+
+
 def value_size(value: Any) -> int:
     """Bytes a value counts for in size limits and capacity units."""
+    kind = type(value)
+    if kind is str:
+        return text_size(value)
+    if kind is int or kind is float:
+        return 8
     if isinstance(value, bool):
         return 1
     if isinstance(value, (int, float)):
         return 8
-    if isinstance(value, str):
-        return len(value.encode("utf-8"))
     if isinstance(value, (bytes, bytearray)):
         return len(value)
-    return 0
+    return 0  # INF_MIN / INF_MAX / AUTO_INCREMENT
 
 
 def table_name(name: str) -> None:

@@ -153,6 +153,7 @@ _CELL_TYPE = {op: bytes((_TAG_CELL_TYPE, op)) for op in CellOp}
 _NUMBER_HEAD = b"\x05\x09\x00\x00\x00"
 # crc8(n zero bytes, state): with crc8(raw) it gives crc8(raw, state) (the CRC is linear)
 _ZERO3 = tuple(crc8(bytes(3), state) for state in range(256))
+_ZERO6 = tuple(crc8(bytes(6), state) for state in range(256))
 _ZERO8 = tuple(crc8(bytes(8), state) for state in range(256))
 
 
@@ -496,6 +497,7 @@ def _decode(buf: bytes, single: bool) -> List[PlainRow]:
     past the end surfaces as IndexError, reported as OTSDecodeError.
     """
     T = _T
+    zero6 = _ZERO6
     zero8 = _ZERO8
     heads = _CELL_HEADS
     ts_tail = _TS_TAIL.unpack_from
@@ -564,10 +566,16 @@ def _decode(buf: bytes, single: bool) -> List[PlainRow]:
                     if tag == _TAG_CELL_TIMESTAMP:
                         timestamp, tag, stored = ts_tail(buf, pos + 1)
                         if timestamp != last_ts:
+                            # CRC is linear: crc(ts) = crc(last) ^ crc(ts XOR last), and
+                            # the timestamps of a page mostly differ in their low 2 bytes.
+                            delta = (timestamp ^ last_ts) & 0xFFFFFFFFFFFFFFFF
+                            if delta < 0x10000:
+                                ts_crc ^= zero6[T[T[delta & 0xFF] ^ (delta >> 8)]]
+                            else:
+                                ts_crc = 0
+                                for byte in buf[pos + 1 : pos + 9]:
+                                    ts_crc = T[ts_crc ^ byte]
                             last_ts = timestamp
-                            ts_crc = 0
-                            for byte in buf[pos + 1 : pos + 9]:
-                                ts_crc = T[ts_crc ^ byte]
                         crc = zero8[crc] ^ ts_crc
                         pos += 9
                     else:

@@ -333,6 +333,7 @@ def encode_rows(rows: Iterable[RowInput]) -> bytes:
 _VTABLE_HEAD = struct.Struct("<HH")
 _TYPES = {int(t): t for t in DataType}
 _SCALARS = {DataType.LONG: (0, "q", 8), DataType.BOOLEAN: (1, "?", 1), DataType.DOUBLE: (2, "d", 8)}
+_ONE_SCALAR = {fmt: struct.Struct("<" + fmt) for fmt in "q?dB"}
 
 
 def _fail(what: str, pos: int) -> OTSDecodeError:
@@ -390,10 +391,14 @@ def decode_rows(data: Union[bytes, bytearray, memoryview]) -> List[FlatRow]:
     def refs(field: int) -> List[int]:
         """Positions referenced by a vector-of-offsets field (empty when absent)."""
         count, first = vector(field, 4)
+        if count == 1:  # the rows of a group, one string value...: the common case
+            return [first + u32(buf, first)[0]]
         return [first + 4 * i + o for i, o in enumerate(struct.unpack_from("<%dI" % count, buf, first))]
 
     def scalars(field: int, fmt: str, width: int) -> tuple:
         count, first = vector(field, width)
+        if count == 1:
+            return _ONE_SCALAR[fmt].unpack_from(buf, first)
         return struct.unpack_from("<%d%s" % (count, fmt), buf, first) if count else ()
 
     def field_string(field: int) -> str:
@@ -409,6 +414,7 @@ def decode_rows(data: Union[bytes, bytearray, memoryview]) -> List[FlatRow]:
             types = [_TYPES.get(code) for code in scalars(group[2], "B", 1)]
             if len(types) != len(names) or None in types:
                 raise _fail("bad field names or types", group_pos)
+            kinds = set(types)
             for row_pos in refs(group[3]):
                 row = table(row_pos)
                 tags = []
@@ -417,7 +423,7 @@ def decode_rows(data: Union[bytes, bytearray, memoryview]) -> List[FlatRow]:
                     tags.append((field_string(tag[0]), field_string(tag[1])))
                 columns: Dict[DataType, Any] = {}
                 values = table(row[3] + u32(buf, row[3])[0]) if row[3] else [0] * 6
-                for kind in set(types):
+                for kind in kinds:
                     if kind in _SCALARS:
                         slot, fmt, width = _SCALARS[kind]  # type: ignore[index]
                         columns[kind] = iter(scalars(values[slot], fmt, width))
