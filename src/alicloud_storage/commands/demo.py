@@ -146,7 +146,7 @@ class Story:
         arn = iam.create_role(ROLE)
         iam.attach_policy("AliyunOTSFullAccess", role=ROLE)
         self.role_arns[ROLE] = arn
-        return arn
+        return f"RAM role {ROLE} + AliyunOTSFullAccess ({arn})"
 
     def create_read_only_role(self) -> str:
         iam = self._iam()
@@ -154,7 +154,7 @@ class Story:
         iam.attach_policy("AliyunOTSReadOnlyAccess", role=READ_ONLY_ROLE)
         roles = {r["name"]: r["policies"] for r in iam.describe()["roles"]}
         expect(roles.get(READ_ONLY_ROLE) == ["AliyunOTSReadOnlyAccess"], f"RAM shows {roles}")
-        return "it may read, not write"
+        return f"RAM role {READ_ONLY_ROLE} + AliyunOTSReadOnlyAccess"
 
     def create_user(self) -> str:
         iam = self._iam()
@@ -162,7 +162,7 @@ class Story:
         key_id, secret = iam.create_access_key(USER)
         iam.attach_policy("AliyunSTSAssumeRoleAccess", user=USER)
         self.user_key = StaticCredentialsProvider(key_id, secret)
-        return f"AccessKey {key_id[:4]}..., may call sts:AssumeRole"
+        return f"RAM user {USER} + AccessKey pair + AliyunSTSAssumeRoleAccess"
 
     def _role_arn(self, role: str, variable: str) -> str:
         if self.target.local:
@@ -196,7 +196,7 @@ class Story:
             sts.close()
         expect(identity.identity_type == "AssumedRoleUser", f"caller is a {identity.identity_type}")
         self.credentials = creds
-        return f"3600 s STS key + token; caller {identity.arn}"
+        return f"STS AssumeRole {ROLE}: key + token for 3600 s, caller {identity.arn.split(':')[-1]}"
 
     def _env_client(self, creds: Credentials) -> Tuple[OTSClient, EnvironmentCredentialsProvider]:
         """An OTSClient reading the STS credentials from (a copy of) the environment, V4-signed."""
@@ -214,7 +214,7 @@ class Story:
             provider: CredentialsProvider = DefaultCredentialsProvider(self.environ)
             self.client = OTSClient(self.target.endpoint, instance_name=self.target.instance,
                                     credentials_provider=provider, region=self.target.region)
-            source = f"the default chain ({provider.get_credentials().provider_name})"
+            source = f"the default chain ({provider.get_credentials().provider_name})"  # type: ignore[attr-defined]
         else:
             self.client, provider = self._env_client(self.credentials)
             used = provider.get_credentials()
@@ -223,7 +223,7 @@ class Story:
             source = "TABLESTORE_ACCESS_KEY_ID/_SECRET/_SESSION_TOKEN"
         tables = self.client.list_table()
         expect(TABLE not in tables, f"table {TABLE} already exists: delete it first")
-        return f"credentials from {source}, V4 signing for {self.target.region}"
+        return f"OTSClient from {source}, V4-signed for {self.target.region}"
 
     # --- wide table ----------------------------------------------------------------------
     def _when_ready(self, call: Callable[[], Any]) -> Any:
@@ -246,7 +246,7 @@ class Story:
         described = self.client.describe_table(TABLE)
         got = [tuple(c[:2]) for c in described.table_meta.schema_of_primary_key]
         expect(got == schema, f"DescribeTable shows primary key {got}")
-        return "primary key (customer STRING, order_id INTEGER), TTL forever, 1 version"
+        return f"create_table {TABLE} (customer STRING, order_id INTEGER)"
 
     def put_row(self) -> str:
         assert self.client is not None
@@ -257,7 +257,7 @@ class Story:
             self.client.put_row(TABLE, row, absent)
         except OTSServiceError as exc:
             expect(exc.code == "OTSConditionCheckFail", f"second put answered {exc.code}")
-            return "order (alice, 1) written; the same put with EXPECT_NOT_EXIST again: OTSConditionCheckFail"
+            return "put_row (alice, 1); the same put with EXPECT_NOT_EXIST: OTSConditionCheckFail"
         raise StepFailed("a second put with EXPECT_NOT_EXIST was accepted")
 
     def update_row(self) -> str:
@@ -265,7 +265,7 @@ class Story:
         change = Row(ALICE_1, {"put": [("status", "shipped")], "increment": [("quantity", 1)],
                                "delete_all": ["amount"]})
         self.client.update_row(TABLE, change, Condition(RowExistenceExpectation.EXPECT_EXIST))
-        return "status = shipped, quantity += 1, amount deleted (row must exist)"
+        return "update_row (alice, 1): status=shipped, quantity+=1, amount deleted"
 
     def get_row(self) -> str:
         assert self.client is not None
@@ -273,7 +273,7 @@ class Story:
         expect(row is not None, "the row is missing")
         columns = {name: value for name, value, *_ in row.attribute_columns}
         expect(columns == {"status": "shipped", "quantity": 3}, f"read back {columns}")
-        return "(alice, 1): status 'shipped', quantity 3"
+        return "get_row (alice, 1): status 'shipped', quantity 3, no amount"
 
     def batch_write(self) -> str:
         assert self.client is not None
@@ -287,7 +287,7 @@ class Story:
         response = self.client.batch_write_row(request)
         succeeded, failed = response.get_put()
         expect(not failed, f"{len(failed)} rows failed, e.g. {failed[0].error_code if failed else ''}")
-        return f"{len(succeeded)} orders of {len(CUSTOMERS)} customers in one request, all succeeded"
+        return f"batch_write_row: {len(items)} rows in one request, {len(succeeded)} succeeded"
 
     def get_range(self) -> str:
         assert self.client is not None
@@ -296,7 +296,7 @@ class Story:
         rows = list(self.client.xget_range(TABLE, Direction.FORWARD, start, end, CapacityUnit(0, 0)))
         ids = [row.primary_key[1][1] for row in rows]
         expect(ids == list(range(1, ORDERS_PER_CUSTOMER + 1)), f"order ids {ids}")
-        return f"customer bob: {len(rows)} rows, order_id 1..{ORDERS_PER_CUSTOMER} in key order"
+        return f"get_range customer bob: {len(rows)} rows, order_id 1..{ORDERS_PER_CUSTOMER} in key order"
 
     def denied_write(self) -> str:
         creds = self._assume(READ_ONLY_ROLE, "TABLESTORE_STS_READONLY_ROLE_ARN")
@@ -309,7 +309,7 @@ class Story:
             except OTSServiceError as exc:
                 expect((exc.code, exc.http_status) == ("OTSNoPermissionAccess", 403),
                        f"the write was refused with {exc.code} (HTTP {exc.http_status})")
-                return "GetRow allowed; PutRow refused: OTSNoPermissionAccess (HTTP 403)"
+                return f"as {READ_ONLY_ROLE}: get_row allowed, put_row OTSNoPermissionAccess (403)"
         raise StepFailed("the read-only session could write")
 
     # --- time series ---------------------------------------------------------------------
@@ -320,7 +320,7 @@ class Story:
         described = self.client.describe_timeseries_table(TIMESERIES_TABLE)
         name = described.table_meta.timeseries_table_name
         expect(name == TIMESERIES_TABLE, f"DescribeTimeseriesTable shows {name}")
-        return f"{TIMESERIES_TABLE}, data kept forever"
+        return f"create_timeseries_table {TIMESERIES_TABLE}"
 
     def timeseries_points(self) -> str:
         assert self.client is not None
@@ -341,7 +341,7 @@ class Story:
                 break
         values = [row.fields.get("usage") for row in read]
         expect(values == [i / 100 for i in range(POINTS)], f"read back {len(values)} points: {values[:3]}...")
-        return f"{POINTS} points of cpu on host-1 written and read back in time order"
+        return f"put_timeseries_data {POINTS} points; get_timeseries_data read {len(read)} back in order"
 
     def list_tables(self) -> str:
         assert self.client is not None
@@ -349,21 +349,21 @@ class Story:
         series = [meta.timeseries_table_name for meta in self.client.list_timeseries_table()]
         expect(TABLE in wide, f"ListTable shows {list(wide)}")
         expect(TIMESERIES_TABLE in series, f"ListTimeseriesTable shows {series}")
-        return f"ListTable: {TABLE}; ListTimeseriesTable: {TIMESERIES_TABLE}"
+        return f"list_table: {TABLE}; list_timeseries_table: {TIMESERIES_TABLE}"
 
     def clean_up(self) -> str:
         self.drop_tables()
         assert self.client is not None
         expect(TABLE not in self.client.list_table(), f"{TABLE} is still listed")
         if not self.target.local:
-            return "tables deleted"
+            return "clean up: demo tables deleted"
         iam = self.target.emulator.iam
         iam.delete_user(USER)
         for role in (ROLE, READ_ONLY_ROLE):
             iam.delete_role(role)
         state = iam.describe()
         expect(not state["users"] and not state["roles"], "RAM still has users or roles")
-        return "tables deleted, RAM user and roles deleted"
+        return "clean up: tables, RAM user and roles deleted"
 
     def drop_tables(self) -> None:
         """Delete the tables this run created (also after a failure, on a real instance)."""
@@ -377,11 +377,12 @@ class Story:
                 self.client.delete_table(name)
 
     def steps(self) -> List[Tuple[str, Callable[[], str]]]:
+        """``(title, step)`` in story order; a step returns its line of output."""
         return [
-            (f"RAM: role {ROLE} with AliyunOTSFullAccess", self.create_role),
-            (f"RAM: role {READ_ONLY_ROLE} with AliyunOTSReadOnlyAccess", self.create_read_only_role),
-            (f"RAM: user {USER} with AliyunSTSAssumeRoleAccess", self.create_user),
-            (f"STS: AssumeRole {ROLE} as {USER}", self.assume_role),
+            (f"RAM role {ROLE}", self.create_role),
+            (f"RAM role {READ_ONLY_ROLE}", self.create_read_only_role),
+            (f"RAM user {USER}", self.create_user),
+            (f"STS AssumeRole {ROLE}", self.assume_role),
             ("OTSClient from environment variables", self.build_client),
             (f"create_table {TABLE}", self.create_table),
             ("put_row", self.put_row),
@@ -391,8 +392,8 @@ class Story:
             ("get_range", self.get_range),
             (f"write as {READ_ONLY_ROLE}", self.denied_write),
             (f"create_timeseries_table {TIMESERIES_TABLE}", self.create_timeseries_table),
-            ("put_timeseries_data + get_timeseries_data", self.timeseries_points),
-            ("list both kinds of tables", self.list_tables),
+            ("time series points", self.timeseries_points),
+            ("list tables", self.list_tables),
             ("clean up", self.clean_up),
         ]
 
@@ -406,12 +407,12 @@ def tell(story: Story, echo: Callable[[str], None]) -> bool:
         try:
             detail = step()
         except StepSkipped as skip:
-            echo(f"{prefix} skip  {title}: {skip}")
+            echo(f"{prefix} skip {title}: {skip}")
             continue
         except Exception as exc:  # any error, ours included, is this step's one FAIL line
-            echo(f"{prefix} FAIL  {title}: {_one_line(exc)}")
+            echo(f"{prefix} FAIL {title}: {_one_line(exc)}")
             return False
-        echo(f"{prefix} ok    {title}: {detail}")
+        echo(f"{prefix} ok   {detail}")
     return True
 
 

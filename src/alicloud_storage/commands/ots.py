@@ -31,6 +31,7 @@ from alicloud_storage.tablestore import (
     INF_MIN,
     CapacityUnit,
     Condition,
+    DefaultRetryPolicy,
     Direction,
     OTSClient,
     OTSClientError,
@@ -70,6 +71,7 @@ class Connection:
     instance: Optional[str]
     region: Optional[str]
     timeout: float
+    retries: int
     _client: Optional[OTSClient] = None
     _schemas: Dict[str, Schema] = field(default_factory=dict)
 
@@ -82,7 +84,8 @@ class Connection:
                 raise click.UsageError("no instance: pass --instance or set TABLESTORE_INSTANCE_NAME")
             self._client = OTSClient(self.endpoint, instance_name=self.instance,
                                      credentials_provider=DefaultCredentialsProvider(),
-                                     region=self.region or None, socket_timeout=self.timeout)
+                                     region=self.region or None, socket_timeout=self.timeout,
+                                     retry_policy=DefaultRetryPolicy(max_retry_times=self.retries))
         return self._client
 
     def schema(self, table: str) -> Schema:
@@ -121,10 +124,12 @@ pass_connection = click.make_pass_decorator(Connection)
               help="Sign with V4 for this region, e.g. cn-hangzhou [env: TABLESTORE_REGION].")
 @click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(min=0.1),
               help="Socket timeout per request, seconds.")
+@click.option("--retries", default=3, show_default=True, type=click.IntRange(min=0),
+              help="Retries of a request that failed transiently (throttling, busy, network).")
 @click.option("-v", "--verbose", is_flag=True, help="Log requests and retries to stderr.")
 @click.pass_context
 def ots(ctx: click.Context, endpoint: Optional[str], instance: Optional[str], region: Optional[str],
-        timeout: float, verbose: bool) -> None:
+        timeout: float, retries: int, verbose: bool) -> None:
     """Tables, rows, scans, import and export on Tablestore or the emulator.
 
     Credentials come from the default chain (TABLESTORE_ACCESS_KEY_ID /
@@ -136,7 +141,7 @@ def ots(ctx: click.Context, endpoint: Optional[str], instance: Optional[str], re
         logging.basicConfig(level=logging.DEBUG, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
     else:
         logger.addHandler(logging.NullHandler())  # errors are reported once, by this command
-    connection = Connection(endpoint, instance, region, timeout)
+    connection = Connection(endpoint, instance, region, timeout, retries)
     ctx.obj = connection
     ctx.call_on_close(connection.close)
 
@@ -236,8 +241,10 @@ def _row_line(schema: Schema, row: Any) -> str:
 @click.argument("key", metavar="KEY_JSON")
 @pass_connection
 def get(conn: Connection, table: str, key: str) -> None:
-    """Print one row as a JSON line; KEY_JSON gives every primary-key column,
-    e.g. '{"customer": "alice", "order_id": 1}'."""
+    """Print one row as a JSON line.
+
+    KEY_JSON gives every primary-key column, e.g. '{"customer": "alice", "order_id": 1}'.
+    """
     schema = conn.schema(table)
     _, row, _ = conn.client.get_row(table, schema.key(parse_object(key, "KEY_JSON"), "KEY_JSON"), max_version=1)
     if row is None:
@@ -252,8 +259,12 @@ def get(conn: Connection, table: str, key: str) -> None:
               help="Write only if the row exists / is absent.")
 @pass_connection
 def put(conn: Connection, table: str, row: str, expect: str) -> None:
-    """Write a whole row given as one flat JSON object, e.g.
-    '{"customer": "alice", "order_id": 1, "status": "new", "amount": 12.5}'."""
+    """Write a whole row given as one flat JSON object.
+
+    ROW_JSON holds the primary-key columns and the attributes, e.g.
+    '{"customer": "alice", "order_id": 1, "status": "new", "amount": 12.5}'.
+    Types: docs/cli.md (binary as {"$binary": "<base64>"}).
+    """
     schema = conn.schema(table)
     conn.client.put_row(table, schema.row(parse_object(row, "ROW_JSON"), "ROW_JSON"), Condition(_EXISTENCE[expect]))
     click.echo("row written")
@@ -266,7 +277,10 @@ def put(conn: Connection, table: str, row: str, expect: str) -> None:
               help="Fail unless the row exists.")
 @pass_connection
 def delete(conn: Connection, table: str, key: str, expect: str) -> None:
-    """Delete one row; KEY_JSON gives every primary-key column."""
+    """Delete one row.
+
+    KEY_JSON gives every primary-key column, e.g. '{"customer": "alice", "order_id": 1}'.
+    """
     schema = conn.schema(table)
     primary_key = schema.key(parse_object(key, "KEY_JSON"), "KEY_JSON")
     conn.client.delete_row(table, primary_key, Condition(_EXISTENCE[expect]))
@@ -335,7 +349,7 @@ def _progress(label: str, length: Optional[int]) -> Any:
 @pass_connection
 def import_table(conn: Connection, table: str, source: Path, fmt: Optional[str],
                  checkpoint_path: Optional[Path], restart: bool) -> None:
-    """Put every row of a JSON-lines or CSV file into TABLE, in batches of 200.
+    """Put every row of a JSON-lines or CSV file into TABLE.
 
     Resumable: after a failure or interruption, run the same command again and it
     continues after the last acknowledged batch (no row is duplicated: a put replaces
@@ -386,7 +400,7 @@ def import_table(conn: Connection, table: str, source: Path, fmt: Optional[str],
 @click.option("--force", is_flag=True, help="Overwrite OUTPUT if it exists.")
 @pass_connection
 def export_table(conn: Connection, table: str, output: Path, fmt: Optional[str], restart: bool, force: bool) -> None:
-    """Write every row of TABLE, in key order, to a JSON-lines or CSV file.
+    """Write every row of TABLE to a JSON-lines or CSV file.
 
     Rows go to OUTPUT.part first; after an interruption, the same command continues
     from the last page written. CSV gets a typed header (name:TYPE).

@@ -1,8 +1,8 @@
 """Typed Tablestore values as JSON and CSV text, for `alicloud-storage ots` (docs/cli.md).
 
 JSON: a JSON integer is an INTEGER, a number with a fraction or exponent a DOUBLE,
-a string a STRING, true/false a BOOLEAN, ``{"$binary": "<base64>"}`` a BINARY and
-``{"$double": "NaN" | "Infinity" | "-Infinity"}`` a DOUBLE JSON cannot spell.
+a string a STRING, true/false a BOOLEAN and ``{"$binary": "<base64>"}`` a BINARY
+(Tablestore refuses NaN and infinite doubles, so JSON numbers cover every DOUBLE).
 A row is one flat object: primary-key columns (in the table's order) then attributes.
 
 CSV: a header cell is ``name:TYPE`` (STRING, INTEGER, DOUBLE, BOOLEAN, BINARY) or a bare
@@ -14,7 +14,6 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import math
 from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
@@ -25,7 +24,6 @@ __all__ = ["InputError", "Schema", "to_json", "from_json", "type_of", "to_text",
 
 TYPES = ("STRING", "INTEGER", "DOUBLE", "BOOLEAN", "BINARY")
 _PK_PYTHON = {"STRING": (str,), "INTEGER": (int,), "BINARY": (bytes, bytearray)}
-_NON_FINITE = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
 
 
 class InputError(ValueError):
@@ -51,8 +49,6 @@ def to_json(value: Any) -> Any:
     """A Tablestore value as a JSON-ready Python value."""
     if isinstance(value, (bytes, bytearray)):
         return {"$binary": base64.b64encode(bytes(value)).decode("ascii")}
-    if isinstance(value, float) and not math.isfinite(value):
-        return {"$double": "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")}
     return value
 
 
@@ -66,8 +62,6 @@ def from_json(value: Any, where: str) -> Any:
                 return base64.b64decode(value["$binary"], validate=True)
             except binascii.Error:
                 raise InputError(f"{where}: $binary is not valid base64") from None
-        if value.get("$double") in _NON_FINITE:
-            return _NON_FINITE[value["$double"]]
     shown = "null" if value is None else type(value).__name__
     raise InputError(f"{where}: {shown} is not a Tablestore value (see docs/cli.md, typed values)")
 

@@ -58,6 +58,7 @@ def serve(
     """Serve emulated Tablestore and STS. Prints one JSON line with endpoints and
     credentials once ready; stops cleanly on Ctrl-C / SIGTERM."""
     from alicloud_storage.emulator import Emulator
+    from alicloud_storage.emulator.ram import RamError
 
     if (tls_cert is None) != (tls_key is None):
         raise click.UsageError("--tls-cert and --tls-key go together")
@@ -70,7 +71,7 @@ def serve(
     try:
         emulator = Emulator(**kwargs)
         emulator.start()
-    except (ValueError, OSError) as exc:
+    except (ValueError, OSError, RamError) as exc:
         raise click.ClickException(str(exc)) from None
     stop = threading.Event()
 

@@ -12,6 +12,7 @@ Tablestore listener: ``GET health``, ``POST reset``, ``POST faults``, ``/ram...`
 from __future__ import annotations
 
 import asyncio
+import functools
 import importlib
 import logging
 import random
@@ -40,7 +41,8 @@ ADMIN_PREFIX = "/_emulator"
 DATABASE_FILE = "tablestore.sqlite3"
 _GRACE_SECONDS = 5.0  # how long stop() lets in-flight requests (e.g. injected delays) finish
 # Modules that add APIs to the Tablestore front: each may define a module-level
-# ``OPERATIONS: Dict[str, handlers.Operation]`` that is merged into the dispatch table.
+# ``OPERATIONS: Dict[str, handlers.Operation]`` that is merged into the dispatch table,
+# and ``reset(storage)`` that Emulator.reset() calls.
 _EXTENSIONS = ("alicloud_storage.emulator.tablestore.timeseries",)
 
 
@@ -197,7 +199,12 @@ class Emulator:
     def reset(self) -> None:
         """Drop every table of every instance and every pending fault."""
         self._faults.clear()
-        self._in_loop(self._require_storage().clear)
+        storage = self._require_storage()
+        self._in_loop(storage.clear)
+        for name in _EXTENSIONS:  # an extension keeping its own tables may define reset(storage)
+            extension_reset = getattr(_optional(name), "reset", None)
+            if extension_reset is not None:
+                self._in_loop(functools.partial(extension_reset, storage))
 
     def _require_storage(self) -> Storage:
         if self._storage is None:
@@ -246,7 +253,9 @@ class Emulator:
         admin = web.Application()
 
         async def health(request: web.Request) -> web.Response:
-            return web.json_response(self.ready_info())
+            info = self.ready_info()
+            del info["access_key_secret"]  # unauthenticated endpoint: no secret
+            return web.json_response(info)
 
         async def reset(request: web.Request) -> web.Response:
             self.reset()

@@ -201,7 +201,14 @@ def _int(value: Any, what: str, minimum: Optional[int] = None) -> int:
     return value
 
 
-def _primary_key(value: Any, what: str = "primary_key") -> List[Tuple[str, Any]]:
+_RANGE_BOUNDS = (plainbuffer.INF_MIN, plainbuffer.INF_MAX)
+
+
+def _primary_key(
+    value: Any, what: str = "primary_key", allowed: Tuple[Any, ...] = ()
+) -> List[Tuple[str, Any]]:
+    """A key as a list of (name, value); the sentinels INF_MIN / INF_MAX / PK_AUTO_INCR
+    only where ``allowed`` (range bounds; the auto-increment column of a put)."""
     if isinstance(value, Row):
         value = value.primary_key
     if not isinstance(value, (list, tuple)) or not value:
@@ -209,6 +216,10 @@ def _primary_key(value: Any, what: str = "primary_key") -> List[Tuple[str, Any]]
     for column in value:
         if not isinstance(column, (list, tuple)) or len(column) != 2:
             raise _fail(f"each column of {what} must be a (name, value) tuple, not {column!r}")
+        sentinel = column[1]
+        if (sentinel in _RANGE_BOUNDS or sentinel is PK_AUTO_INCR) and sentinel not in allowed:
+            where = "get_range bounds" if sentinel in _RANGE_BOUNDS else "the key of a put"
+            raise _fail(f"{what} column {column[0]!r}: {sentinel!r} is only allowed in {where}")
     return list(value)
 
 
@@ -665,7 +676,9 @@ def put_row(table_name, row, condition=None, return_type=None, transaction_id=No
     row = _row(row)
     message = pb.PutRowRequest()
     message.table_name = _name(table_name, "table_name")
-    message.row = plainbuffer.encode_put_row(_primary_key(row.primary_key, "row.primary_key"), row.attribute_columns or ())
+    message.row = plainbuffer.encode_put_row(
+        _primary_key(row.primary_key, "row.primary_key", (PK_AUTO_INCR,)), row.attribute_columns or ()
+    )
     message.condition.CopyFrom(_condition(condition))
     _return_content(message, return_type)
     _transaction(message, transaction_id)
@@ -758,7 +771,7 @@ def batch_get_row(request):  # type: ignore[no-untyped-def]
 def _row_change(item: Any) -> Tuple[int, bytes]:
     kind = coerce_enum(BatchWriteRowType, getattr(item, "type", None), "row item type")
     row = _row(item.row, "row of a row item")
-    key = _primary_key(row.primary_key, "row.primary_key")
+    key = _primary_key(row.primary_key, "row.primary_key", (PK_AUTO_INCR,) if kind is BatchWriteRowType.PUT else ())
     if kind is BatchWriteRowType.PUT:
         return _OPERATION_TYPE[kind], plainbuffer.encode_put_row(key, row.attribute_columns or ())
     if kind is BatchWriteRowType.UPDATE:
@@ -838,10 +851,10 @@ def get_range(  # type: ignore[no-untyped-def]
     message.table_name = _name(table_name, "table_name")
     message.direction = _DIRECTION[coerce_enum(Direction, direction, "direction")]
     message.inclusive_start_primary_key = plainbuffer.encode_primary_key(
-        _primary_key(inclusive_start_primary_key, "inclusive_start_primary_key")
+        _primary_key(inclusive_start_primary_key, "inclusive_start_primary_key", _RANGE_BOUNDS)
     )
     message.exclusive_end_primary_key = plainbuffer.encode_primary_key(
-        _primary_key(exclusive_end_primary_key, "exclusive_end_primary_key")
+        _primary_key(exclusive_end_primary_key, "exclusive_end_primary_key", _RANGE_BOUNDS)
     )
     _columns_to_get(message.columns_to_get, columns_to_get)
     if limit is not None:

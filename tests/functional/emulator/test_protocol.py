@@ -220,3 +220,47 @@ def test_several_instances_keep_separate_tables():
             assert (status, list(listed.table_names)) == (200, names)
         status, headers, body = raw.post("ListTable", b"", instance=emu.instance.replace("first", "devinstance"))
         assert error_of(status, headers, body) == expected(E.INSTANCE_NOT_FOUND)
+
+
+def _valid_bodies():
+    """One valid request body per row API (mutated by the fuzz test below)."""
+    pk = plainbuffer.encode_primary_key([("pk", "a")])
+    put = pb.PutRowRequest(table_name="t", row=plainbuffer.encode_put_row([("pk", "a")], [("c", 1), ("s", "x")]))
+    put.condition.row_existence = pb.IGNORE
+    update = pb.UpdateRowRequest(
+        table_name="t",
+        row_change=plainbuffer.encode_update_row([("pk", "a")], [("c", 1, None, CellOp.INCREMENT)]),
+    )
+    update.condition.row_existence = pb.IGNORE
+    single = pb.SingleColumnValueFilter(comparator=1, column_name="c", column_value=b"\x00" + bytes(8),
+                                        filter_if_missing=False, latest_version_only=True)
+    wrapped = pb.Filter(type=pb.FT_SINGLE_COLUMN_VALUE, filter=single.SerializeToString())
+    get = pb.GetRowRequest(table_name="t", primary_key=pk, max_versions=1, filter=wrapped.SerializeToString())
+    scan = pb.GetRangeRequest(
+        table_name="t", direction=pb.FORWARD, max_versions=1,
+        inclusive_start_primary_key=plainbuffer.encode_primary_key([("pk", plainbuffer.INF_MIN)]),
+        exclusive_end_primary_key=plainbuffer.encode_primary_key([("pk", plainbuffer.INF_MAX)]),
+    )
+    batch = pb.BatchWriteRowRequest()
+    table = batch.tables.add(table_name="t")
+    row = table.rows.add(type=pb.PUT, row_change=put.row)
+    row.condition.row_existence = pb.IGNORE
+    return [("PutRow", put), ("UpdateRow", update), ("GetRow", get), ("GetRange", scan), ("BatchWriteRow", batch)]
+
+
+def test_mutated_requests_get_service_errors_never_500(raw):
+    import random
+
+    create_table(raw)
+    rng = random.Random(1234)
+    for api, message in _valid_bodies():
+        body = message.SerializeToString()
+        assert raw.post(api, body)[0] == 200
+        for _ in range(60):
+            mutated = bytearray(body)
+            for _ in range(rng.randint(1, 4)):
+                mutated[rng.randrange(len(mutated))] = rng.randrange(256)
+            status, headers, answer = raw.post(api, bytes(mutated))
+            if status != 200:
+                code = pb.Error.FromString(answer).code
+                assert status < 500 and code.startswith("OTS"), (api, status, code, bytes(mutated))

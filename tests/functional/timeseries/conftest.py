@@ -61,19 +61,10 @@ def official_client(emu: Emulator, **kwargs: Any) -> Any:
     )
 
 
-def _drop_timeseries_tables(emu: Emulator) -> None:
-    """The plugin's reset empties the wide-table storage; drop time series tables too."""
-    with OTSClient(emu.tablestore_endpoint, emu.access_key_id, emu.access_key_secret, emu.instance) as client:
-        for meta in client.list_timeseries_table():
-            client.delete_timeseries_table(meta.timeseries_table_name)
-
-
 @pytest.fixture
-def emu(tablestore: Emulator) -> Iterator[Emulator]:
-    """The session emulator, without any table (and left so: they count in the table quota)."""
-    _drop_timeseries_tables(tablestore)
-    yield tablestore
-    _drop_timeseries_tables(tablestore)
+def emu(tablestore: Emulator) -> Emulator:
+    """The session emulator, emptied for this test (time series tables too)."""
+    return tablestore
 
 
 @pytest.fixture

@@ -139,3 +139,12 @@ def test_analytical_stores_and_lastpoint_indexes_are_accepted_and_described(ours
     described = ours.describe_timeseries_table(TABLE)
     assert described.analytical_stores == [store]
     assert described.lastpoint_indexes == [LastpointIndexMeta("last_points")]
+
+
+def test_emulator_reset_drops_time_series_tables(emu, ours):
+    create(ours)
+    ours.put_timeseries_data(TABLE, [TimeseriesRow(KEY, {"v": 1}, now_us())])
+    emu.reset()
+    assert ours.list_timeseries_table() == []
+    create(ours)  # the name is free again, and the old points are gone
+    assert ours.get_timeseries_data(GetTimeseriesDataRequest(TABLE, KEY, 0, now_us())).rows == []

@@ -224,3 +224,14 @@ def test_a_page_stops_before_4_mb(engine, clock):
     backward = get(engine, backward=True)
     assert times(backward) == [now + 5, now + 4, now + 3]
     assert times(get(engine, backward=True, token=backward.next_token)) == [now + 2, now + 1, now]
+
+
+def test_reset_drops_every_time_series_table(engine, storage, clock):
+    from alicloud_storage.emulator.tablestore import timeseries
+
+    create(engine)
+    put(engine, [("m", "s", {}, {"f": 1}, int(clock.now * S))])
+    timeseries.reset(storage)
+    assert engine.list_tables("i", pb.ListTimeseriesTableRequest()).table_metas == []
+    create(engine)  # the name is free again, and no old data shows
+    assert get(engine).rows_data == b""

@@ -13,6 +13,9 @@ from alicloud_storage.credentials import Credentials, CredentialsProvider
 from alicloud_storage.http import AsyncMockTransport, ConnectError, MockTransport, ReadTimeoutError
 from alicloud_storage.tablestore import (
     AsyncOTSClient,
+    INF_MAX,
+    INF_MIN,
+    PK_AUTO_INCR,
     DefaultRetryPolicy,
     NoRetryPolicy,
     OTSClient,
@@ -193,6 +196,9 @@ def test_bad_arguments_fail_before_any_request():
         lambda: ots.get_range("t", "FORWARD", [("pk", 1)], [("pk", 2)], limit=0),
         lambda: ots.put_row("t", Row([("pk", object())], [])),
         lambda: ots.get_row("t", [("pk", 1)], limit=5),
+        lambda: ots.get_row("t", [("pk", INF_MIN)]),
+        lambda: ots.delete_row("t", Row([("pk", PK_AUTO_INCR)])),
+        lambda: ots.put_row("t", Row([("pk", INF_MAX)], [])),
     ):
         with pytest.raises((OTSClientError, TypeError)):
             call()

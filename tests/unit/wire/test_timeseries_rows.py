@@ -200,9 +200,11 @@ def test_damaged_buffers_fail_with_a_decode_error_only(data):
         st.binary(min_size=1, max_size=4).map(lambda patch: good[:position] + patch + good[position + len(patch):]),
     ))
     try:
-        decode_rows(damaged)
-    except OTSDecodeError:
-        pass
+        result = decode_rows(damaged)
+    except OTSDecodeError as exc:
+        assert exc.message.startswith("Invalid timeseries rows")
+    else:
+        assert all(isinstance(row, FlatRow) for row in result)
 
 
 def test_garbage_is_a_decode_error():

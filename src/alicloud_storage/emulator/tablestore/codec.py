@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import struct
+from functools import lru_cache
 from typing import Any, List, Optional, Sequence
+
+from google.protobuf.message import Message
 
 from alicloud_storage.emulator.tablestore import errors as E
 from alicloud_storage.emulator.tablestore.engine import ReadOptions, ResultRow
@@ -52,9 +55,36 @@ def parse(message_class: Any, data: bytes) -> Any:
         message.ParseFromString(data)
     except Exception:  # DecodeError, or what a protobuf runtime raises on garbage
         raise E.BAD_PROTOBUF.error() from None
-    if not message.IsInitialized():  # a required field is missing
+    if not message.IsInitialized() or _has_raw_text(message):
         raise E.BAD_PROTOBUF.error()
     return message
+
+
+@lru_cache(maxsize=None)
+def _holds_text(descriptor: Any) -> bool:
+    """Whether messages of this type can (transitively) hold a string field."""
+    return any(
+        field.type == field.TYPE_STRING
+        or (field.type == field.TYPE_MESSAGE and field.message_type is not descriptor
+            and _holds_text(field.message_type))
+        for field in descriptor.fields
+    )
+
+
+def _has_raw_text(message: Any) -> bool:
+    """Whether a proto2 string field holds bytes (invalid UTF-8 on the wire)."""
+    if not _holds_text(message.DESCRIPTOR):
+        return False
+    for field, value in message.ListFields():
+        if field.type == field.TYPE_STRING:
+            values = (value,) if isinstance(value, (str, bytes)) else value
+            if any(not isinstance(v, str) for v in values):
+                return True
+        elif field.type == field.TYPE_MESSAGE:
+            values = (value,) if isinstance(value, Message) else value
+            if any(_has_raw_text(v) for v in values):
+                return True
+    return False
 
 
 def _broken(exc: OTSDecodeError) -> Exception:

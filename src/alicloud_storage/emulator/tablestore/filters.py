@@ -121,7 +121,3 @@ def count_nodes(node: Optional[Filter]) -> int:
         return 1
     return 1 + sum(count_nodes(child) for child in node.children)
 
-
-def pagination(node: Optional[Filter]) -> Optional[PaginationFilter]:
-    """The column pagination filter, if that is what ``node`` is."""
-    return node if isinstance(node, PaginationFilter) else None

@@ -11,9 +11,10 @@ from typing import Any, Callable, Dict, List
 from alicloud_storage.emulator.tablestore.handlers import Context, Operation
 from alicloud_storage.emulator.tablestore.storage import Storage
 from alicloud_storage.emulator.tablestore.timeseries_engine import TimeseriesEngine
+from alicloud_storage.emulator.tablestore.timeseries_store import TimeseriesStore
 from alicloud_storage.tablestore.wire import pb
 
-__all__ = ["OPERATIONS", "engine_for"]
+__all__ = ["OPERATIONS", "engine_for", "reset"]
 
 _ENGINES: "weakref.WeakKeyDictionary[Storage, TimeseriesEngine]" = weakref.WeakKeyDictionary()
 
@@ -25,6 +26,13 @@ def engine_for(ctx: Context) -> TimeseriesEngine:
         engine = TimeseriesEngine(ctx.storage, ctx.storage._db, ctx.clock)  # same database, same transactions
         _ENGINES[ctx.storage] = engine
     return engine
+
+
+def reset(storage: Storage) -> None:
+    """Drop every time series table kept in ``storage`` (for Emulator.reset)."""
+    store = TimeseriesStore(storage._db)  # creates the tables if no time series API ran yet
+    with storage.write():
+        store.clear()
 
 
 def _run(method: Callable[[TimeseriesEngine, str, Any], Any]) -> Callable[[Context, Any], Any]:
