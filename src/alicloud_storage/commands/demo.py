@@ -196,7 +196,7 @@ class Story:
             sts.close()
         expect(identity.identity_type == "AssumedRoleUser", f"caller is a {identity.identity_type}")
         self.credentials = creds
-        return f"STS AssumeRole {ROLE}: key + token for 3600 s, caller {identity.arn.split(':')[-1]}"
+        return f"STS AssumeRole: key + token for 3600 s, caller {identity.arn.split(':')[-1]}"
 
     def _env_client(self, creds: Credentials) -> Tuple[OTSClient, EnvironmentCredentialsProvider]:
         """An OTSClient reading the STS credentials from (a copy of) the environment, V4-signed."""
@@ -309,7 +309,7 @@ class Story:
             except OTSServiceError as exc:
                 expect((exc.code, exc.http_status) == ("OTSNoPermissionAccess", 403),
                        f"the write was refused with {exc.code} (HTTP {exc.http_status})")
-                return f"as {READ_ONLY_ROLE}: get_row allowed, put_row OTSNoPermissionAccess (403)"
+                return "read-only role: get_row allowed, put_row OTSNoPermissionAccess (403)"
         raise StepFailed("the read-only session could write")
 
     # --- time series ---------------------------------------------------------------------

@@ -39,7 +39,7 @@ def make(engine: Engine, **options: int) -> None:
 
 def cells(engine: Engine, read: ReadOptions = LATEST):
     row = engine.get_row("i", "t", PK, read).row
-    return None if row is None else [(n, v) for n, v, _ in row.cells]
+    return None if row is None else [(n, v) for n, v, _, _ in row.cells]
 
 
 def test_ttl_hides_expired_cells_and_then_the_row(engine, clock):

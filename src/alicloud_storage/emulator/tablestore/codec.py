@@ -19,7 +19,6 @@ from alicloud_storage.emulator.tablestore.filters import (
 from alicloud_storage.emulator.tablestore.model import CapacityUnits, PkColumn, TableInfo, TableOptions
 from alicloud_storage.tablestore.errors import OTSDecodeError
 from alicloud_storage.tablestore.wire import pb, plainbuffer
-from alicloud_storage.tablestore.wire.plainbuffer import PlainRow
 
 __all__ = [
     "parse",
@@ -96,7 +95,7 @@ def primary_key(data: bytes) -> List[Any]:
     return row(data).primary_key
 
 
-def row(data: bytes) -> PlainRow:
+def row(data: bytes) -> plainbuffer.PlainRow:
     """The single row of a PlainBuffer buffer."""
     try:
         decoded = plainbuffer.decode_row(data)
@@ -277,15 +276,11 @@ def consumed(target: Any, units: CapacityUnits) -> None:
     target.capacity_unit.write = units.write
 
 
-def _plain(result: ResultRow) -> PlainRow:
-    return PlainRow(result.primary_key, [(n, v, ts, None) for n, v, ts in result.cells], False)
-
-
 def encode_row(result: Optional[ResultRow]) -> bytes:
     """One row as PlainBuffer; absent -> b''."""
-    return b"" if result is None else plainbuffer.encode_rows([_plain(result)])
+    return b"" if result is None else plainbuffer.encode_rows([result])
 
 
 def encode_rows(results: Sequence[ResultRow]) -> bytes:
     """Rows concatenated under one header; none -> b''."""
-    return plainbuffer.encode_rows([_plain(r) for r in results])
+    return plainbuffer.encode_rows(results)

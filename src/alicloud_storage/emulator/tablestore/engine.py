@@ -28,7 +28,7 @@ from alicloud_storage.emulator.tablestore.model import (
     TableOptions,
 )
 from alicloud_storage.emulator.tablestore.storage import Storage, decode_cells
-from alicloud_storage.tablestore.wire.plainbuffer import AUTO_INCREMENT, INF_MAX, INF_MIN, CellOp
+from alicloud_storage.tablestore.wire.plainbuffer import AUTO_INCREMENT, INF_MAX, INF_MIN, CellOp, PlainRow
 
 __all__ = [
     "Engine",
@@ -81,12 +81,9 @@ class RowWrite:
     return_columns: Tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class ResultRow:
-    """A row to send back: primary key and (name, value, timestamp) cells."""
-
-    primary_key: PrimaryKey
-    cells: List[Tuple[str, Any, int]]
+# A row to send back: primary key and (name, value, timestamp, None) cells, ready for
+# plainbuffer.encode_rows as it is.
+ResultRow = PlainRow
 
 
 @dataclass(frozen=True)
@@ -127,7 +124,7 @@ def _pk_size(pk: PrimaryKey) -> int:
 
 def _row_size(row: ResultRow) -> int:
     size = _pk_size(row.primary_key)
-    for name, value, _ in row.cells:
+    for name, value, _, _ in row.cells:
         size += validate.text_size(name) + validate.value_size(value)
     return size
 
@@ -348,7 +345,7 @@ class Engine:
         """The row as a read returns it, or None when the read leaves nothing of it."""
         if read.filter is None and self._plain_read(info, read):
             keep = min(info.options.max_versions, read.max_versions or info.options.max_versions)
-            cells = [(n, value, ts) for n in sorted(stored) for ts, value in stored[n][:keep]]
+            cells = [(n, value, ts, None) for n in sorted(stored) for ts, value in stored[n][:keep]]
             return ResultRow(pk, cells)
         selected = self._select(self._visible(info, stored, now_ms), read)
         if stored and not selected and not self._wants_pk(info, read):
@@ -367,7 +364,7 @@ class Engine:
             names = names[read.filter.offset: read.filter.offset + read.filter.limit]
         if not names and read.columns_to_get and not self._wants_pk(info, read):
             return None
-        cells = [(n, value, ts) for n in names for ts, value in selected[n]]
+        cells = [(n, value, ts, None) for n in names for ts, value in selected[n]]
         return ResultRow(pk, cells)
 
     @staticmethod
@@ -552,7 +549,7 @@ class Engine:
             raise E.CONDITION_CHECK_FAIL.error()
         if condition.column_filter is not None and not matches(condition.column_filter, current):
             raise E.CONDITION_CHECK_FAIL.error()
-        modified: List[Tuple[str, Any, int]] = []
+        modified: List[Cell] = []
         if op.kind == DELETE:
             if stored is not None:
                 self._storage.delete_row(info.tid, key)
@@ -567,11 +564,11 @@ class Engine:
         )
         return WriteResult(consumed, self._return_row(op, pk, modified))
 
-    def _apply_cells(self, info: TableInfo, cells: Cells, changes: Sequence[Cell]) -> List[Tuple[str, Any, int]]:
+    def _apply_cells(self, info: TableInfo, cells: Cells, changes: Sequence[Cell]) -> List[Cell]:
         """Apply PlainBuffer cell changes to ``cells`` in place; returns incremented cells."""
         keep = info.options.max_versions
         server_ts: Optional[int] = None
-        incremented: List[Tuple[str, Any, int]] = []
+        incremented: List[Cell] = []
         for name, value, ts, op in changes:
             if op == CellOp.DELETE_ALL_VERSIONS:
                 cells.pop(name, None)
@@ -588,7 +585,7 @@ class Engine:
                     if isinstance(base, bool) or not isinstance(base, int):
                         raise E.INCREMENT_ON_NON_INTEGER.error(name=name)
                     value = base + value
-                    incremented.append((name, value, ts))
+                    incremented.append((name, value, ts, None))
                 versions = [v for v in versions if v[0] != ts]
                 versions.append((ts, value))
                 versions.sort(key=lambda v: v[0], reverse=True)
@@ -600,7 +597,7 @@ class Engine:
         return incremented
 
     @staticmethod
-    def _return_row(op: RowWrite, pk: PrimaryKey, incremented: List[Tuple[str, Any, int]]) -> Optional[ResultRow]:
+    def _return_row(op: RowWrite, pk: PrimaryKey, incremented: List[Cell]) -> Optional[ResultRow]:
         if op.return_type == RT_PK:
             return ResultRow(pk, [])
         if op.return_type == RT_AFTER_MODIFY:
