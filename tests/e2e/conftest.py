@@ -11,9 +11,7 @@ from typing import Dict, Iterator, List
 
 import pytest
 
-from cli_helpers import Served
-
-FRESH_CLONE_ENV = "ALICLOUD_STORAGE_FRESH_CLONE"
+from cli_helpers import FRESH_CLONE_ENV, Served
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: List[pytest.Item]) -> None:

@@ -13,7 +13,7 @@ from typing import Dict, Iterator, List
 import pytest
 
 from alicloud_storage.emulator import Emulator
-from cli_helpers import Served, clean_environ, cli_command, run, unique
+from cli_helpers import clean_environ, cli_command, run, unique
 
 ROWS = [
     {"id": 1, "name": "ann", "score": 1.5, "active": True, "photo": {"$binary": "AAEC"}},

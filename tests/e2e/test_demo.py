@@ -36,7 +36,7 @@ demo passed: every step gave the expected result
 
 def test_demo_on_its_own_emulator(tmp_path: Path) -> None:
     result = run(["demo"], clean_environ(tmp_path))
-    assert (result.returncode, result.stderr) == (0, "")
+    assert (result.returncode, result.stderr) == (0, ""), result.stdout
     assert result.stdout == EXPECTED
 
 

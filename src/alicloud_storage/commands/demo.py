@@ -18,13 +18,12 @@ import click
 
 from alicloud_storage.credentials import (
     Credentials,
-    CredentialsError,
     CredentialsProvider,
     DefaultCredentialsProvider,
     EnvironmentCredentialsProvider,
     StaticCredentialsProvider,
 )
-from alicloud_storage.sts import StsClient, StsError
+from alicloud_storage.sts import StsClient
 from alicloud_storage.tablestore import (
     INF_MAX,
     INF_MIN,
@@ -214,7 +213,7 @@ class Story:
             provider: CredentialsProvider = DefaultCredentialsProvider(self.environ)
             self.client = OTSClient(self.target.endpoint, instance_name=self.target.instance,
                                     credentials_provider=provider, region=self.target.region)
-            source = f"the default chain ({provider.get_credentials().provider_name})"  # type: ignore[attr-defined]
+            source = f"the default chain ({provider.get_credentials().provider_name})"
         else:
             self.client, provider = self._env_client(self.credentials)
             used = provider.get_credentials()

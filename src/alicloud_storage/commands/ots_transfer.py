@@ -202,7 +202,7 @@ def import_rows(
     rows_done)`` is called after each such move.
     """
     sent = 0
-    in_flight: Deque[Tuple[Future, int, int, int]] = deque()
+    in_flight: Deque[Tuple["Future[None]", int, int, int]] = deque()
 
     def commit_oldest() -> None:
         nonlocal sent

@@ -7,11 +7,13 @@ from datetime import datetime, timezone
 from typing import Optional
 
 __all__ = [
+    "EXPIRATION_FORMAT",
     "Credentials",
     "CredentialsProvider",
     "StaticCredentialsProvider",
     "CredentialsError",
     "parse_expiration",
+    "format_expiration",
 ]
 
 EXPIRATION_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
@@ -53,9 +55,14 @@ class Credentials:
 
 def parse_expiration(text: object) -> float:
     """Epoch seconds of an ``Expiration`` as STS and the metadata service write it
-    (``YYYY-MM-DDThh:mm:ssZ``, UTC); raises ValueError otherwise."""
+    (``YYYY-MM-DDThh:mm:ssZ``, UTC; also the RPC ``Timestamp``); raises ValueError otherwise."""
     moment = datetime.strptime(str(text), EXPIRATION_FORMAT)
     return moment.replace(tzinfo=timezone.utc).timestamp()
+
+
+def format_expiration(epoch: float) -> str:
+    """``YYYY-MM-DDThh:mm:ssZ`` (UTC) of epoch seconds: the inverse of parse_expiration."""
+    return datetime.fromtimestamp(epoch, timezone.utc).strftime(EXPIRATION_FORMAT)
 
 
 class CredentialsProvider(abc.ABC):

@@ -24,7 +24,7 @@ from alicloud_storage.credentials.remote import (
     UriCredentialsProvider,
 )
 
-__all__ = ["CredentialsProviderChain", "DefaultCredentialsProvider", "ChainFailure"]
+__all__ = ["CredentialsProviderChain", "DefaultCredentialsProvider", "ChainFailure", "Step"]
 
 # A named step; the factory raises CredentialsError when its source is not configured.
 Step = tuple[str, Callable[[], CredentialsProvider]]

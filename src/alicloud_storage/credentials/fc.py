@@ -21,13 +21,14 @@ class FunctionComputeCredentialsProvider(CredentialsProvider):
             raise CredentialsError(
                 "the Function Compute context has no credentials (configure a role for the service)"
             )
-        values = {name: getattr(creds, name, None) or None
-                  for name in ("access_key_id", "access_key_secret", "security_token")}
-        missing = [name for name in ("access_key_id", "access_key_secret") if not values[name]]
+        key_id = getattr(creds, "access_key_id", None)
+        secret = getattr(creds, "access_key_secret", None)
+        missing = [name for name, value in (("access_key_id", key_id), ("access_key_secret", secret))
+                   if not value]
         if missing:
             raise CredentialsError(f"context.credentials has no {' and '.join(missing)}")
         return Credentials(
-            values["access_key_id"], values["access_key_secret"], values["security_token"],
+            str(key_id), str(secret), getattr(creds, "security_token", None) or None,
             provider_name="function_compute",
         )
 

@@ -18,7 +18,9 @@ from alicloud_storage.credentials.base import (
     StaticCredentialsProvider,
 )
 
-__all__ = ["ConfigFileCredentialsProvider", "ProfileCredentialsProvider", "default_profile_path"]
+__all__ = [
+    "ConfigFileCredentialsProvider", "ProfileCredentialsProvider", "default_profile_path", "PROFILE_TYPES",
+]
 
 PROFILE_TYPES = ("access_key", "sts", "ram_role_arn", "ecs_ram_role")
 

@@ -1,9 +1,10 @@
 """Temporary credentials of a RAM role (STS AssumeRole), cached and refreshed before expiry."""
 from __future__ import annotations
 
+import contextlib
 import time
 import weakref
-from typing import TYPE_CHECKING, Any, Callable, Optional
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Optional
 
 from alicloud_storage.credentials.base import Credentials, CredentialsError, CredentialsProvider
 from alicloud_storage.credentials.refreshable import (
@@ -51,7 +52,7 @@ class RamRoleArnCredentialsProvider(RefreshableCredentialsProvider):
             raise CredentialsError(f"duration_seconds must be at least {MIN_DURATION}")
         self.source = source
         self.role_arn = role_arn
-        self.role_session_name = role_session_name or f"alicloud-storage-{int(time.time())}"
+        self.role_session_name = role_session_name or f"alicloud-storage-{int(clock())}"
         self.duration_seconds = duration_seconds
         self.policy = policy
         self.external_id = external_id
@@ -83,32 +84,26 @@ class RamRoleArnCredentialsProvider(RefreshableCredentialsProvider):
             self._loop_clients[loop] = client
         return client
 
-    def _failed(self, exc: Exception) -> CredentialsError:
-        return CredentialsError(f"AssumeRole of {self.role_arn} failed: {exc}")
+    def _assume_role_args(self) -> tuple[str, str, int, Optional[str], Optional[str]]:
+        return self.role_arn, self.role_session_name, self.duration_seconds, self.policy, self.external_id
+
+    @contextlib.contextmanager
+    def _as_credentials_error(self) -> Iterator[None]:
+        """An STS failure becomes the CredentialsError the refresher expects."""
+        from alicloud_storage.sts.errors import StsError
+
+        try:
+            yield
+        except StsError as exc:
+            raise CredentialsError(f"AssumeRole of {self.role_arn} failed: {exc}") from None
 
     def fetch(self) -> Credentials:
-        from alicloud_storage.sts.errors import StsError
-
-        try:
-            result = self._client().assume_role(
-                self.role_arn, self.role_session_name, self.duration_seconds, self.policy,
-                self.external_id,
-            )
-        except StsError as exc:
-            raise self._failed(exc) from None
-        return result.credentials
+        with self._as_credentials_error():
+            return self._client().assume_role(*self._assume_role_args()).credentials
 
     async def fetch_async(self) -> Credentials:
-        from alicloud_storage.sts.errors import StsError
-
-        try:
-            result = await self._async_client().assume_role(
-                self.role_arn, self.role_session_name, self.duration_seconds, self.policy,
-                self.external_id,
-            )
-        except StsError as exc:
-            raise self._failed(exc) from None
-        return result.credentials
+        with self._as_credentials_error():
+            return (await self._async_client().assume_role(*self._assume_role_args())).credentials
 
     def close(self) -> None:
         """Release the pooled connections of the blocking STS client."""

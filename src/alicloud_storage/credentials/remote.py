@@ -27,7 +27,7 @@ _TOKEN_HEADER = "X-aliyun-ecs-metadata-token"
 _TOKEN_TTL = "21600"
 
 
-def credentials_from_body(body: bytes, provider_name: str, source: str) -> Credentials:
+def _credentials_from_body(body: bytes, provider_name: str, source: str) -> Credentials:
     """Credentials from a metadata-style JSON body; errors name the source, never a value."""
     try:
         data = json.loads(body.decode("utf-8"))
@@ -123,7 +123,7 @@ class EcsRamRoleCredentialsProvider(_HttpCredentialsProvider):
                 raise CredentialsError("the metadata service has no RAM role for this instance")
         body = self._get(_CREDENTIALS_PATH + role, self._token_headers(),
                          "the metadata credentials request")
-        return credentials_from_body(body, self.provider_name, "the metadata service")
+        return _credentials_from_body(body, self.provider_name, "the metadata service")
 
     @classmethod
     def from_environ(
@@ -163,7 +163,7 @@ class UriCredentialsProvider(_HttpCredentialsProvider):
         response = self._send("GET", self.uri, {}, "the credentials URI request")
         if response.status != 200:
             raise CredentialsError(f"the credentials URI answered HTTP {response.status}")
-        return credentials_from_body(response.body, self.provider_name, "the credentials URI")
+        return _credentials_from_body(response.body, self.provider_name, "the credentials URI")
 
     def __repr__(self) -> str:
         return "UriCredentialsProvider(uri=<set>)"

@@ -8,7 +8,7 @@ from alicloud_storage.http.base import AsyncBaseTransport, BaseTransport
 from alicloud_storage.http.config import Timeout
 from alicloud_storage.http.models import Request, Response
 
-__all__ = ["MockTransport", "AsyncMockTransport"]
+__all__ = ["MockTransport", "AsyncMockTransport", "Handler", "AsyncHandler"]
 
 Handler = Callable[[Request], Response]
 AsyncHandler = Callable[[Request], Union[Response, Awaitable[Response]]]

@@ -38,6 +38,11 @@ def response_headers(pairs: Iterable[Tuple[str, str]]) -> Dict[str, str]:
     return headers
 
 
+def _repr(kind: str, head: str, headers: Mapping[str, str], body: bytes) -> str:
+    """A request's or response's repr: headers redacted, the body only by its size."""
+    return f"{kind}({head}, headers={redact_headers(headers)!r}, body=<{len(body)} bytes>)"
+
+
 @dataclass(frozen=True)
 class Request:
     """One HTTP request to send; ``url`` is absolute (``https://host/path``)."""
@@ -48,10 +53,7 @@ class Request:
     body: bytes = b""
 
     def __repr__(self) -> str:
-        return (
-            f"Request(method={self.method!r}, url={self.url!r}, "
-            f"headers={redact_headers(self.headers)!r}, body=<{len(self.body)} bytes>)"
-        )
+        return _repr("Request", f"method={self.method!r}, url={self.url!r}", self.headers, self.body)
 
 
 @dataclass(frozen=True)
@@ -64,7 +66,4 @@ class Response:
     body: bytes = b""
 
     def __repr__(self) -> str:
-        return (
-            f"Response(status={self.status!r}, reason={self.reason!r}, "
-            f"headers={redact_headers(self.headers)!r}, body=<{len(self.body)} bytes>)"
-        )
+        return _repr("Response", f"status={self.status!r}, reason={self.reason!r}", self.headers, self.body)

@@ -1,7 +1,10 @@
-"""STS clients (sync and async): thin shells around ``sts.protocol`` and one transport.
+"""STS clients (sync and async): thin shells around one sans-IO call flow.
 
-Both retry transport failures, 5xx answers and throttling with capped full-jitter
-backoff; credentials are taken from the provider and the request re-signed per attempt.
+:meth:`_StsBase._flow` is written once: it asks for credentials, builds and signs the
+request (``sts.protocol``), parses the answer, and retries transport failures, 5xx
+answers and throttling with capped full-jitter backoff, re-signing with fresh
+credentials per attempt. The clients only serve its steps: the provider, the
+transport and the sleep (``http.flow`` runs it).
 """
 from __future__ import annotations
 
@@ -9,12 +12,14 @@ import asyncio
 import logging
 import random
 import time
-from typing import Any, Callable, Optional
+from dataclasses import dataclass
+from typing import Any, Awaitable, Callable, Mapping, Optional, TypeVar, Union
 
 from alicloud_storage.credentials.base import Credentials, CredentialsProvider
 from alicloud_storage.http.base import AsyncBaseTransport, BaseTransport
 from alicloud_storage.http.config import Timeout, TimeoutLike
 from alicloud_storage.http.errors import TransportError
+from alicloud_storage.http.flow import Flow, run_flow, run_flow_async
 from alicloud_storage.http.models import Request
 from alicloud_storage.sts.errors import StsClientError, StsError, StsServiceError
 from alicloud_storage.sts.protocol import (
@@ -35,28 +40,30 @@ DEFAULT_TIMEOUT = Timeout(connect=5.0, read=10.0)
 _BACKOFF_BASE = 0.1
 _BACKOFF_CAP = 5.0
 
+_T = TypeVar("_T")
+
+
+class _NeedCredentials:
+    """Step: the flow needs a credentials snapshot."""
+
+
+_CREDENTIALS = _NeedCredentials()
+
+
+@dataclass(frozen=True)
+class _Pause:
+    """Step: wait ``seconds`` before the next attempt."""
+
+    seconds: float
+
+
+_Step = Union[_NeedCredentials, Request, _Pause]
+
 
 def _retryable(exc: StsError) -> bool:
     if isinstance(exc, StsServiceError):
         return exc.http_status >= 500 or exc.code.startswith(("Throttling", "ServiceUnavailable"))
     return isinstance(exc.__cause__, TransportError)
-
-
-def _assume_role_params(
-    role_arn: str,
-    role_session_name: str,
-    duration_seconds: Optional[int],
-    policy: Optional[str],
-    external_id: Optional[str],
-) -> dict[str, str]:
-    params = {"RoleArn": role_arn, "RoleSessionName": role_session_name}
-    if duration_seconds is not None:
-        params["DurationSeconds"] = str(int(duration_seconds))
-    if policy:
-        params["Policy"] = policy
-    if external_id:
-        params["ExternalId"] = external_id
-    return params
 
 
 class _StsBase:
@@ -70,7 +77,7 @@ class _StsBase:
         timeout: TimeoutLike,
         max_attempts: int,
         clock: Callable[[], float],
-        rng: random.Random,
+        rng: Optional[random.Random],
     ) -> None:
         if max_attempts < 1:
             raise ValueError("max_attempts must be at least 1")
@@ -79,18 +86,56 @@ class _StsBase:
         self.timeout = Timeout.of(timeout)
         self.max_attempts = max_attempts
         self._clock = clock
-        self._rng = rng
+        self._rng = rng or random.Random()
 
     def _backoff(self, attempt: int, exc: StsError) -> Optional[float]:
         """Seconds to wait before the next attempt, or None to give up and raise."""
         if attempt >= self.max_attempts or not _retryable(exc):
             return None
-        delay = self._rng.random() * min(_BACKOFF_CAP, _BACKOFF_BASE * 2 ** attempt)
+        delay = self._rng.random() * min(_BACKOFF_CAP, _BACKOFF_BASE * (1 << min(attempt, 32)))
         logger.info("STS attempt %d failed (%s), retrying in %.2fs", attempt, type(exc).__name__, delay)
         return delay
 
-    def _request(self, action: str, params: dict[str, str], credentials: Credentials) -> Request:
-        return build_request(self.url, action, params, credentials, self._clock())
+    def _flow(
+        self, action: str, params: Mapping[str, str], parse: Callable[[Mapping[str, Any]], _T]
+    ) -> Flow[_Step, _T]:
+        """One STS call: yields _CREDENTIALS, a Request or a _Pause; returns ``parse(body)``."""
+        attempt = 0
+        while True:
+            attempt += 1
+            creds: Credentials = yield _CREDENTIALS
+            request = build_request(self.url, action, params, creds, self._clock())
+            try:
+                try:
+                    response = yield request
+                except TransportError as exc:
+                    raise StsClientError(f"STS {action} failed: {type(exc).__name__}: {exc}") from exc
+                return parse(parse_response(response, (creds.security_token,)))
+            except StsError as exc:
+                delay = self._backoff(attempt, exc)
+                if delay is None:
+                    raise
+            yield _Pause(delay)
+
+    def _assume_role_flow(
+        self,
+        role_arn: str,
+        role_session_name: str,
+        duration_seconds: Optional[int],
+        policy: Optional[str],
+        external_id: Optional[str],
+    ) -> Flow[_Step, AssumeRoleResult]:
+        params = {"RoleArn": role_arn, "RoleSessionName": role_session_name}
+        if duration_seconds is not None:
+            params["DurationSeconds"] = str(int(duration_seconds))
+        if policy:
+            params["Policy"] = policy
+        if external_id:
+            params["ExternalId"] = external_id
+        return self._flow("AssumeRole", params, parse_assume_role)
+
+    def _caller_identity_flow(self) -> Flow[_Step, CallerIdentity]:
+        return self._flow("GetCallerIdentity", {}, parse_caller_identity)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(url={self.url!r})"
@@ -112,8 +157,7 @@ class StsClient(_StsBase):
         sleep: Callable[[float], None] = time.sleep,
         rng: Optional[random.Random] = None,
     ) -> None:
-        super().__init__(credentials_provider, endpoint, region, timeout, max_attempts, clock,
-                         rng or random.Random())
+        super().__init__(credentials_provider, endpoint, region, timeout, max_attempts, clock, rng)
         if transport is None:
             from alicloud_storage.http import SyncTransport
 
@@ -121,23 +165,12 @@ class StsClient(_StsBase):
         self._transport = transport
         self._sleep = sleep
 
-    def _call(self, action: str, params: dict[str, str]) -> dict[str, Any]:
-        attempt = 0
-        while True:
-            attempt += 1
-            creds = self.credentials_provider.get_credentials()
-            request = self._request(action, params, creds)
-            try:
-                try:
-                    response = self._transport.send(request, self.timeout)
-                except TransportError as exc:
-                    raise StsClientError(f"STS {action} failed: {type(exc).__name__}: {exc}") from exc
-                return parse_response(response, (creds.security_token,))
-            except StsError as exc:
-                delay = self._backoff(attempt, exc)
-                if delay is None:
-                    raise
-                self._sleep(delay)
+    def _serve(self, step: _Step) -> Any:
+        if isinstance(step, Request):
+            return self._transport.send(step, self.timeout)
+        if isinstance(step, _Pause):
+            return self._sleep(step.seconds)
+        return self.credentials_provider.get_credentials()
 
     def assume_role(
         self,
@@ -148,12 +181,12 @@ class StsClient(_StsBase):
         external_id: Optional[str] = None,
     ) -> AssumeRoleResult:
         """Temporary credentials of ``role_arn`` (the inline ``policy`` narrows them)."""
-        params = _assume_role_params(role_arn, role_session_name, duration_seconds, policy, external_id)
-        return parse_assume_role(self._call("AssumeRole", params))
+        flow = self._assume_role_flow(role_arn, role_session_name, duration_seconds, policy, external_id)
+        return run_flow(flow, self._serve)
 
     def get_caller_identity(self) -> CallerIdentity:
         """Who the provider's credentials belong to."""
-        return parse_caller_identity(self._call("GetCallerIdentity", {}))
+        return run_flow(self._caller_identity_flow(), self._serve)
 
     def close(self) -> None:
         self._transport.close()
@@ -172,11 +205,10 @@ class AsyncStsClient(_StsBase):
         max_attempts: int = 3,
         transport: Optional[AsyncBaseTransport] = None,
         clock: Callable[[], float] = time.time,
-        sleep: Callable[[float], Any] = asyncio.sleep,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         rng: Optional[random.Random] = None,
     ) -> None:
-        super().__init__(credentials_provider, endpoint, region, timeout, max_attempts, clock,
-                         rng or random.Random())
+        super().__init__(credentials_provider, endpoint, region, timeout, max_attempts, clock, rng)
         if transport is None:
             from alicloud_storage.http import AsyncTransport
 
@@ -184,23 +216,12 @@ class AsyncStsClient(_StsBase):
         self._transport = transport
         self._sleep = sleep
 
-    async def _call(self, action: str, params: dict[str, str]) -> dict[str, Any]:
-        attempt = 0
-        while True:
-            attempt += 1
-            creds = await self.credentials_provider.get_credentials_async()
-            request = self._request(action, params, creds)
-            try:
-                try:
-                    response = await self._transport.send(request, self.timeout)
-                except TransportError as exc:
-                    raise StsClientError(f"STS {action} failed: {type(exc).__name__}: {exc}") from exc
-                return parse_response(response, (creds.security_token,))
-            except StsError as exc:
-                delay = self._backoff(attempt, exc)
-                if delay is None:
-                    raise
-                await self._sleep(delay)
+    async def _serve(self, step: _Step) -> Any:
+        if isinstance(step, Request):
+            return await self._transport.send(step, self.timeout)
+        if isinstance(step, _Pause):
+            return await self._sleep(step.seconds)
+        return await self.credentials_provider.get_credentials_async()
 
     async def assume_role(
         self,
@@ -211,12 +232,12 @@ class AsyncStsClient(_StsBase):
         external_id: Optional[str] = None,
     ) -> AssumeRoleResult:
         """Temporary credentials of ``role_arn`` (the inline ``policy`` narrows them)."""
-        params = _assume_role_params(role_arn, role_session_name, duration_seconds, policy, external_id)
-        return parse_assume_role(await self._call("AssumeRole", params))
+        flow = self._assume_role_flow(role_arn, role_session_name, duration_seconds, policy, external_id)
+        return await run_flow_async(flow, self._serve)
 
     async def get_caller_identity(self) -> CallerIdentity:
         """Who the provider's credentials belong to."""
-        return parse_caller_identity(await self._call("GetCallerIdentity", {}))
+        return await run_flow_async(self._caller_identity_flow(), self._serve)
 
     async def close(self) -> None:
         await self._transport.close()

@@ -9,11 +9,10 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from typing import Any, Iterable, Mapping, Optional
 from urllib.parse import urlencode
 
-from alicloud_storage.credentials.base import EXPIRATION_FORMAT, Credentials, parse_expiration
+from alicloud_storage.credentials.base import Credentials, format_expiration, parse_expiration
 from alicloud_storage.http.models import Request, Response
 from alicloud_storage.sts.errors import StsClientError, StsServiceError
 from alicloud_storage.sts.signature import percent_encode, rpc_signature
@@ -66,10 +65,6 @@ def endpoint_url(endpoint: Optional[str], region: Optional[str]) -> str:
     return endpoint.rstrip("/") + "/"
 
 
-def _timestamp(now: float) -> str:
-    return datetime.fromtimestamp(now, timezone.utc).strftime(EXPIRATION_FORMAT)
-
-
 def build_request(
     url: str,
     action: str,
@@ -87,7 +82,7 @@ def build_request(
         "SignatureMethod": "HMAC-SHA1",
         "SignatureVersion": "1.0",
         "SignatureNonce": nonce or uuid.uuid4().hex,
-        "Timestamp": _timestamp(now),
+        "Timestamp": format_expiration(now),
         **params,
     }
     if credentials.security_token:

@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
-from typing import Callable, Dict, Mapping, Optional, Tuple
+from typing import Any, Callable, Dict, Mapping, Optional, Tuple
 from urllib.parse import parse_qsl, urlencode
 
 from alicloud_storage.credentials import Credentials
@@ -198,7 +198,7 @@ def string_to_sign(path: str, headers: Mapping[str, str]) -> str:
     return f"{uri}\nPOST\n{sorted_query}\n{canonical}\n"
 
 
-def _hmac_b64(key: bytes, text: str, digest: Callable) -> str:
+def _hmac_b64(key: bytes, text: str, digest: Callable[..., Any]) -> str:
     return base64.b64encode(hmac.new(key, text.encode("utf-8"), digest).digest()).decode("ascii")
 
 

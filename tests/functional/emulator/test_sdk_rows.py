@@ -76,10 +76,9 @@ def test_columns_to_get(client):
 def test_versions_and_time_range(client):
     create(client, options=TableOptions(-1, 3, 86400))
     base = now_ms() - 10_000
-    for i in range(5):
-        client.put_row("t", Row(PK, [("v", i, base + i)])) if i == 0 else client.update_row(
-            "t", Row(PK, {"put": [("v", i, base + i)]}), IGNORE
-        )
+    client.put_row("t", Row(PK, [("v", 0, base)]))
+    for i in range(1, 5):
+        client.update_row("t", Row(PK, {"put": [("v", i, base + i)]}), IGNORE)
     row = client.get_row("t", PK, max_version=10)[1]
     assert row.attribute_columns == [("v", 4, base + 4), ("v", 3, base + 3), ("v", 2, base + 2)]
     row = client.get_row("t", PK, max_version=None, time_range=(base + 2, base + 4))[1]

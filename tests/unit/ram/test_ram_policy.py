@@ -86,6 +86,7 @@ def test_conditions(condition: dict, context: dict, met: bool) -> None:
     "document, message",
     [
         ("{", "not valid JSON"),
+        (b"{\xff}", "not UTF-8"),
         ({"Version": "2", "Statement": [allow()]}, "Version"),
         ({"Version": "1", "Statement": []}, "non-empty"),
         ({"Version": "1", "Statement": [{"Effect": "Maybe", "Action": "ots:*", "Resource": "*"}]}, "Effect"),

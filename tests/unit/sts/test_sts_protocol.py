@@ -120,3 +120,31 @@ def test_a_token_echoed_by_the_service_is_masked() -> None:
     text = str(refused.value)
     assert "SecurityToken%3D***%26" in text  # masked where the token was
     assert all(form not in text for form in (token, percent_encode(token), percent_encode(percent_encode(token))))
+
+
+def test_transport_failures_are_retried_then_raised_as_client_errors() -> None:
+    from alicloud_storage.http import ConnectError
+
+    calls: List[int] = []
+
+    def handler(request: Request) -> Response:
+        calls.append(1)
+        raise ConnectError("connection refused")
+
+    sts = StsClient(StaticCredentialsProvider("AKID", "secret"), transport=MockTransport(handler),
+                    max_attempts=2, sleep=lambda s: None)
+    with pytest.raises(StsClientError, match="GetCallerIdentity failed: ConnectError") as raised:
+        sts.get_caller_identity()
+    assert len(calls) == 2 and isinstance(raised.value.__cause__, ConnectError)
+
+
+def test_sync_and_async_clients_expose_the_same_methods() -> None:
+    import inspect
+
+    def public(cls: type) -> dict:
+        return {name: inspect.signature(member) for name, member in vars(cls).items()
+                if callable(member) and not name.startswith("_")}
+
+    sync, aio = public(StsClient), public(AsyncStsClient)
+    assert sync == aio and {"assume_role", "get_caller_identity", "close"} <= set(sync)
+    assert all(inspect.iscoroutinefunction(getattr(AsyncStsClient, name)) for name in aio)

@@ -33,8 +33,8 @@ from alicloud_storage.emulator.sts.verify import NonceCache, authenticate, pop_r
 
 __all__ = ["ram_admin_routes"]
 
-Action = Callable[[web.Request, dict[str, Any]], Any]
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+_Action = Callable[[web.Request, dict[str, Any]], Any]
+_Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 def _error(code: str, message: str, status: int) -> web.Response:
@@ -56,7 +56,7 @@ def ram_admin_routes(iam: Iam) -> list[web.RouteDef]:
     """The admin routes acting on ``iam``."""
     nonces = NonceCache()
 
-    def guard(action_name: str, action: Action) -> Handler:
+    def guard(action_name: str, action: _Action) -> _Handler:
         async def handler(request: web.Request) -> web.StreamResponse:
             pop = await pop_request(request)
             try:

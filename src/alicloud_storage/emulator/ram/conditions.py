@@ -23,7 +23,7 @@ def _number(value: str) -> Optional[float]:
         return None
 
 
-def parse_time(value: str) -> Optional[float]:
+def _parse_time(value: str) -> Optional[float]:
     """Epoch seconds of an ISO 8601 date (``Z`` or offset) or of a numeric epoch."""
     number = _number(value)
     if number is not None:
@@ -47,7 +47,9 @@ def _ip_in(actual: str, expected: str) -> bool:
         return False
 
 
-def _compare(parse: Callable[[str], Optional[float]], op: Callable[[float, float], bool]):
+def _compare(
+    parse: Callable[[str], Optional[float]], op: Callable[[float, float], bool]
+) -> Callable[[str, str], bool]:
     def test(actual: str, expected: str) -> bool:
         left, right = parse(actual), parse(expected)
         return left is not None and right is not None and op(left, right)
@@ -64,11 +66,11 @@ _POSITIVE: dict[str, Callable[[str, str], bool]] = {
     "NumericLessThanEquals": _compare(_number, operator.le),
     "NumericGreaterThan": _compare(_number, operator.gt),
     "NumericGreaterThanEquals": _compare(_number, operator.ge),
-    "DateEquals": _compare(parse_time, operator.eq),
-    "DateLessThan": _compare(parse_time, operator.lt),
-    "DateLessThanEquals": _compare(parse_time, operator.le),
-    "DateGreaterThan": _compare(parse_time, operator.gt),
-    "DateGreaterThanEquals": _compare(parse_time, operator.ge),
+    "DateEquals": _compare(_parse_time, operator.eq),
+    "DateLessThan": _compare(_parse_time, operator.lt),
+    "DateLessThanEquals": _compare(_parse_time, operator.le),
+    "DateGreaterThan": _compare(_parse_time, operator.gt),
+    "DateGreaterThanEquals": _compare(_parse_time, operator.ge),
     "Bool": lambda a, e: a.lower() == e.lower(),
     "IpAddress": _ip_in,
 }

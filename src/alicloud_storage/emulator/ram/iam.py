@@ -15,9 +15,9 @@ import string
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Any, Callable, Mapping, Optional
+from typing import Any, Callable, Mapping, Optional, TypeVar
 
+from alicloud_storage.credentials.base import format_expiration
 from alicloud_storage.emulator.ram.identity import AuthenticationError, Principal, RamError
 from alicloud_storage.emulator.ram.policy import (
     Decision,
@@ -30,7 +30,9 @@ from alicloud_storage.emulator.ram.policy import (
 )
 from alicloud_storage.emulator.ram.system_policies import SYSTEM_POLICIES
 
-__all__ = ["Iam", "AssumedRole", "MIN_SESSION", "DEFAULT_MAX_SESSION", "MAX_SESSION"]
+__all__ = [
+    "Iam", "AssumedRole", "MIN_SESSION", "DEFAULT_MAX_SESSION", "MAX_SESSION", "MAX_INLINE_POLICY",
+]
 
 MIN_SESSION = 900
 DEFAULT_MAX_SESSION = 3600
@@ -39,6 +41,7 @@ MAX_INLINE_POLICY = 2048
 _SESSION_NAME = re.compile(r"^[A-Za-z0-9.@_-]{2,64}$")
 _NAME = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 _ALNUM = string.ascii_letters + string.digits
+_V = TypeVar("_V")
 _NOT_TRUSTED = (
     "No permission perform sts:AssumeRole on this Role. Maybe you are not authorized to "
     "perform sts:AssumeRole or the specified role does not trust you"
@@ -52,10 +55,6 @@ def _random(length: int, alphabet: str = _ALNUM) -> str:
 def _numeric_id(*parts: str) -> str:
     digest = hashlib.sha256(":".join(parts).encode()).hexdigest()
     return str(int(digest, 16))[:16]
-
-
-def _iso(epoch: float) -> str:
-    return datetime.fromtimestamp(epoch, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @dataclass
@@ -107,7 +106,7 @@ class AssumedRole:
 
     @property
     def expiration_iso(self) -> str:
-        return _iso(self.expiration)
+        return format_expiration(self.expiration)
 
 
 class Iam:
@@ -141,11 +140,7 @@ class Iam:
         """The principal behind a key; raises AuthenticationError for unknown, disabled,
         forged or expired credentials."""
         if hmac.compare_digest(access_key_id.encode(), self._root.access_key_id.encode()):
-            if security_token:
-                raise AuthenticationError(
-                    "a security token was sent with a long-term access key",
-                    "InvalidSecurityToken.MismatchWithAccessKey",
-                )
+            _no_token_for_long_term_key(security_token)
             return self._root
         with self._lock:
             if access_key_id.startswith("STS."):
@@ -155,11 +150,7 @@ class Iam:
                 raise AuthenticationError("the access key id does not exist")
             if not key.active:
                 raise AuthenticationError("the access key is disabled", "InvalidAccessKeyId.Inactive")
-            if security_token:
-                raise AuthenticationError(
-                    "a security token was sent with a long-term access key",
-                    "InvalidSecurityToken.MismatchWithAccessKey",
-                )
+            _no_token_for_long_term_key(security_token)
             user = self._users[key.user]
             return Principal(
                 "user", self.account_id, user.name, self._user_arn(user.name),
@@ -208,7 +199,7 @@ class Iam:
             return Decision.ALLOW
         ctx = {"acs:AccessId": principal.access_key_id, "acs:PrincipalArn": principal.arn, **context}
         if "acs:CurrentTime" not in ctx:
-            ctx["acs:CurrentTime"] = _iso(self.clock())
+            ctx["acs:CurrentTime"] = format_expiration(self.clock())
         with self._lock:
             if principal.kind == "user":
                 user = self._users.get(principal.name)
@@ -281,16 +272,14 @@ class Iam:
     def _inline_policy(policy: Optional[str]) -> Optional[Policy]:
         if not policy:
             return None
-        if len(policy) > MAX_INLINE_POLICY:
-            raise RamError(
-                "InvalidParameter.PolicyGrammar", "The parameter Policy has not passed grammar check."
-            )
-        try:
-            return parse_policy(policy)
-        except PolicyError:
-            raise RamError(
-                "InvalidParameter.PolicyGrammar", "The parameter Policy has not passed grammar check."
-            ) from None
+        if len(policy) <= MAX_INLINE_POLICY:
+            try:
+                return parse_policy(policy)
+            except PolicyError:
+                pass
+        raise RamError(
+            "InvalidParameter.PolicyGrammar", "The parameter Policy has not passed grammar check."
+        )
 
     def _role_by_arn(self, role_arn: str) -> _Role:
         prefix = f"acs:ram::{self.account_id}:role/"
@@ -430,28 +419,16 @@ class Iam:
         return self._user(user).policies if user is not None else self._role(role or "").policies
 
     def _user(self, name: str) -> _User:
-        try:
-            return self._users[name]
-        except KeyError:
-            raise RamError("EntityNotExist.User", f"The user does not exist: {name}", 404) from None
+        return _existing(self._users, name, "User", f"The user does not exist: {name}")
 
     def _role(self, name: str) -> _Role:
-        try:
-            return self._roles[name.lower()]
-        except KeyError:
-            raise RamError("EntityNotExist.Role", f"The role does not exist: {name}", 404) from None
+        return _existing(self._roles, name.lower(), "Role", f"The role does not exist: {name}")
 
     def _policy(self, name: str) -> Policy:
-        try:
-            return self._policies[name]
-        except KeyError:
-            raise RamError("EntityNotExist.Policy", f"The policy does not exist: {name}", 404) from None
+        return _existing(self._policies, name, "Policy", f"The policy does not exist: {name}")
 
     def _key(self, access_key_id: str) -> _AccessKey:
-        try:
-            return self._keys[access_key_id]
-        except KeyError:
-            raise RamError("EntityNotExist.AccessKey", "The access key does not exist.", 404) from None
+        return _existing(self._keys, access_key_id, "AccessKey", "The access key does not exist.")
 
     # ---- whole-state views ---------------------------------------------------------------
 
@@ -512,6 +489,22 @@ class Iam:
                 "sessions": len(self._sessions),
                 "sessions_issued": self.sessions_issued,
             }
+
+
+def _no_token_for_long_term_key(security_token: Optional[str]) -> None:
+    if security_token:
+        raise AuthenticationError(
+            "a security token was sent with a long-term access key",
+            "InvalidSecurityToken.MismatchWithAccessKey",
+        )
+
+
+def _existing(table: Mapping[str, _V], key: str, entity: str, message: str) -> _V:
+    """``table[key]``, or the 404 RamError ``EntityNotExist.<entity>``."""
+    try:
+        return table[key]
+    except KeyError:
+        raise RamError(f"EntityNotExist.{entity}", message, 404) from None
 
 
 def _check_name(name: Any, what: str) -> None:

@@ -15,7 +15,7 @@ from alicloud_storage.emulator.ram.conditions import OPERATORS, condition_met
 from alicloud_storage.emulator.ram.wildcard import wildcard_match
 
 __all__ = [
-    "Decision", "Policy", "PolicyError", "Statement", "account_trust_policy", "decide",
+    "Condition", "Decision", "Policy", "PolicyError", "Statement", "account_trust_policy", "decide",
     "parse_policy", "trusts",
 ]
 
@@ -112,8 +112,10 @@ def parse_policy(document: Union[str, bytes, Mapping[str, Any]]) -> Policy:
     if isinstance(document, (str, bytes)):
         try:
             raw = json.loads(document)
-        except ValueError as exc:
+        except json.JSONDecodeError as exc:
             raise PolicyError(f"the policy is not valid JSON: {exc.msg}") from None
+        except UnicodeDecodeError:
+            raise PolicyError("the policy is not UTF-8 text") from None
     else:
         raw = dict(document)
     if not isinstance(raw, dict):

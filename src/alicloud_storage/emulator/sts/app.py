@@ -15,10 +15,10 @@ from aiohttp import web
 from alicloud_storage.emulator.ram import Iam, Principal, RamError
 from alicloud_storage.emulator.sts.errors import StsServiceError, error_body
 from alicloud_storage.emulator.sts.verify import Authenticated, NonceCache, authenticate, pop_request
+from alicloud_storage.sts.protocol import STS_VERSION
 
-__all__ = ["create_sts_app", "STS_VERSION"]
+__all__ = ["create_sts_app"]
 
-STS_VERSION = "2015-04-01"
 logger = logging.getLogger(__name__)
 
 _IDENTITY_TYPES = {"root": "Account", "user": "RAMUser", "assumed-role": "AssumedRoleUser"}

@@ -11,11 +11,11 @@ import hmac
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from typing import Mapping, Optional
 
 from aiohttp import web
 
+from alicloud_storage.credentials.base import parse_expiration
 from alicloud_storage.emulator.ram import AuthenticationError, Iam, Principal
 from alicloud_storage.emulator.sts.errors import STS_ERRORS, StsServiceError
 from alicloud_storage.sts.signature import (
@@ -27,11 +27,11 @@ from alicloud_storage.sts.signature import (
     rpc_string_to_sign,
 )
 
-__all__ = ["PopRequest", "Authenticated", "NonceCache", "authenticate", "pop_request"]
+__all__ = ["PopRequest", "Authenticated", "NonceCache", "authenticate", "pop_request", "MAX_SKEW"]
 
 MAX_SKEW = 15 * 60
 # The real service echoes the caller's security token inside the string to sign; we don't.
-REDACTED = "***"
+_REDACTED = "***"
 
 
 @dataclass(frozen=True)
@@ -96,10 +96,10 @@ def _parse_timestamp(value: Optional[str], now: float) -> None:
     if not value:
         raise StsServiceError("MissingParameter", detail="Timestamp")
     try:
-        moment = datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+        moment = parse_expiration(value)
     except ValueError:
         raise StsServiceError("InvalidTimeStamp.Format") from None
-    if abs(moment.timestamp() - now) > MAX_SKEW:
+    if abs(moment - now) > MAX_SKEW:
         raise StsServiceError("InvalidTimeStamp.Expired")
 
 
@@ -125,7 +125,7 @@ def _verify_v1(req: PopRequest, iam: Iam, now: float, nonces: NonceCache) -> Aut
         hmac.compare_digest(rpc_signature(principal.secret, req.method, params, plus), provided)
         for plus in (False, True)
     ):
-        shown = {**params, "SecurityToken": REDACTED} if "SecurityToken" in params else params
+        shown = {**params, "SecurityToken": _REDACTED} if "SecurityToken" in params else params
         raise StsServiceError("SignatureDoesNotMatch", detail=rpc_string_to_sign(req.method, shown))
     nonces.check_and_add(principal.access_key_id, params["SignatureNonce"], now)
     return Authenticated(principal, params["Action"], params["Version"], params)
@@ -148,7 +148,7 @@ def _verify_v3(req: PopRequest, iam: Iam, now: float, nonces: NonceCache) -> Aut
     principal = _resolve(iam, access_key_id, req.headers.get("x-acs-security-token"))
     canonical = acs3_canonical_request(req.method, req.path, req.query, req.headers, signed, content_sha256)
     if not hmac.compare_digest(acs3_signature(principal.secret, canonical), provided):
-        shown = {**req.headers, "x-acs-security-token": REDACTED}
+        shown = {**req.headers, "x-acs-security-token": _REDACTED}
         detail = acs3_canonical_request(req.method, req.path, req.query, shown, signed, content_sha256)
         raise StsServiceError("SignatureDoesNotMatch", detail=detail.replace("\n", "\\n"))
     nonces.check_and_add(principal.access_key_id, req.headers["x-acs-signature-nonce"], now)

@@ -1,0 +1,124 @@
+"""Every public module declares ``__all__``, and it lists exactly the module's public names;
+the package ships ``py.typed`` (STYLE §13, as httpx's ``test_exported_members``).
+
+A public name is a module attribute without a leading underscore that is not a submodule,
+not a logger, and not bound by importing it from elsewhere (a package ``__init__``
+re-exporting names of its own package does make them public). Names served lazily by a
+module ``__getattr__`` (PEP 562) count when ``__all__`` lists them and they resolve.
+"""
+from __future__ import annotations
+
+import ast
+import importlib
+import inspect
+import logging
+import pkgutil
+from pathlib import Path
+from types import ModuleType
+from typing import List, Set
+
+import pytest
+
+import alicloud_storage
+
+PACKAGE = "alicloud_storage"
+
+# Modules owned by engineers still editing them, left out until they are done (reported):
+# no ``__all__`` at all ...
+NO_ALL_YET = {
+    "alicloud_storage",
+    "alicloud_storage.cli",
+    "alicloud_storage.commands",
+    "alicloud_storage.commands.demo",
+    "alicloud_storage.commands.ots",
+    "alicloud_storage.commands.ram",
+    "alicloud_storage.commands.serve",
+    "alicloud_storage.emulator.tablestore",
+    "alicloud_storage.emulator.tablestore.limits",
+}
+# ... or an ``__all__`` that leaves public names out (the existence checks still run).
+INCOMPLETE_ALL_YET = {
+    "alicloud_storage.commands.ots_transfer",
+    "alicloud_storage.emulator.server",
+    "alicloud_storage.emulator.tablestore.engine",
+    "alicloud_storage.emulator.tablestore.errors",
+    "alicloud_storage.emulator.tablestore.filters",
+    "alicloud_storage.emulator.tablestore.model",
+    "alicloud_storage.emulator.tablestore.timeseries_engine",
+    "alicloud_storage.emulator.tablestore.validate",
+    "alicloud_storage.tablestore.models.condition",
+    "alicloud_storage.tablestore.protocol",
+    "alicloud_storage.tablestore.timeseries_ops",
+}
+
+def public_modules() -> List[str]:
+    """Every importable module of the package whose dotted path has no private part."""
+    names = [PACKAGE]
+    for info in pkgutil.walk_packages(alicloud_storage.__path__, PACKAGE + "."):
+        if not any(part.startswith("_") for part in info.name.split(".")):
+            names.append(info.name)
+    return sorted(names)
+
+
+def imported_names(module: ModuleType) -> Set[str]:
+    """Names the module binds by importing them (a package's own re-exports excluded)."""
+    tree = ast.parse(inspect.getsource(module))
+    is_package = hasattr(module, "__path__")
+    names: Set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            origin = "." * node.level + (node.module or "")
+            own = node.level > 0 or origin == module.__name__ or origin.startswith(module.__name__ + ".")
+            if not (is_package and own):
+                names.update(alias.asname or alias.name for alias in node.names)
+    return names
+
+
+def public_names(module: ModuleType) -> Set[str]:
+    imported = imported_names(module)
+    return {
+        name
+        for name, value in vars(module).items()
+        if not name.startswith(("_", "@"))  # "@py_builtins" & co: pytest's assertion rewriting
+        and not isinstance(value, (ModuleType, logging.Logger))
+        and name not in imported
+    }
+
+
+DECLARED = [name for name in public_modules() if name not in NO_ALL_YET]
+EXACT = [name for name in DECLARED if name not in INCOMPLETE_ALL_YET]
+
+
+def test_the_walk_finds_the_layers() -> None:
+    expected = {
+        "alicloud_storage.credentials", "alicloud_storage.sts", "alicloud_storage.http",
+        "alicloud_storage.tablestore", "alicloud_storage.tablestore.errors",
+        "alicloud_storage.emulator", "alicloud_storage.tablestore.wire.pb",
+    }
+    assert expected <= set(EXACT)
+
+
+@pytest.mark.parametrize("name", DECLARED)
+def test_all_exists_and_every_name_resolves(name: str) -> None:
+    module = importlib.import_module(name)
+    exported = getattr(module, "__all__", None)
+    assert isinstance(exported, (list, tuple)), f"{name} has no __all__ list"
+    assert len(exported) == len(set(exported)), f"{name}.__all__ repeats a name"
+    missing = [n for n in exported if not hasattr(module, n)]  # hasattr: PEP 562 names too
+    assert not missing, f"{name}.__all__ lists names the module lacks: {missing}"
+
+
+@pytest.mark.parametrize("name", EXACT)
+def test_all_lists_every_public_name(name: str) -> None:
+    module = importlib.import_module(name)
+    unlisted = sorted(public_names(module) - set(module.__all__))
+    assert not unlisted, f"{name} has public names missing from __all__: {unlisted}"
+
+
+def test_py_typed_ships() -> None:
+    package_dir = Path(alicloud_storage.__file__).parent
+    assert (package_dir / "py.typed").is_file()
+    pyproject = Path(__file__).resolve().parents[2] / "pyproject.toml"
+    assert '"py.typed"' in pyproject.read_text(encoding="utf-8")  # package-data: in the wheel too
