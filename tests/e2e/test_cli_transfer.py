@@ -15,6 +15,7 @@ import pytest
 from alicloud_storage.emulator import Emulator
 from cli_helpers import clean_environ, cli_command, run, unique
 
+DENIED = "You have no permission to access the requested resource, please contact the resource owner."
 ROWS = [
     {"id": 1, "name": "ann", "score": 1.5, "active": True, "photo": {"$binary": "AAEC"}},
     {"id": 2, "name": "line one\nline two, \"quoted\"", "score": 2, "active": False},
@@ -104,7 +105,7 @@ def test_import_mistakes_are_one_line(ots_env: Dict[str, str], tmp_path: Path) -
     bad.write_text('{"id": 1}\n{"id": 2}\n{"id": "three"}\n', encoding="utf-8")
     message = failed(ots_env, "import", table, str(bad))
     assert message == ("Error: import stopped after row 0: row 3: primary key column id must be INTEGER, "
-                       "not STRING; run the same command again to resume")
+                       "not STRING; fix the file, then run again with --restart")
 
     header = tmp_path / "bad.csv"
     header.write_text("id:INTEGER,when:DATE\n1,today\n", encoding="utf-8")
@@ -116,6 +117,28 @@ def test_import_mistakes_are_one_line(ots_env: Dict[str, str], tmp_path: Path) -
                                       "rows": 1, "source_size": 1, "source_mtime_ns": 1}), encoding="utf-8")
     assert "older version of good.jsonl; pass --restart" in failed(ots_env, "import", table, str(good))
     assert ok(ots_env, "import", table, str(good), "--restart") == f"imported 4 rows into {table}\n"
+
+
+def test_csv_import_resumes_at_the_checkpoint_offset(ots_env: Dict[str, str], tmp_path: Path) -> None:
+    """A checkpoint as a dead run leaves it (offset after row 2, whose cell spans lines):
+    the next run sends exactly the rows after it."""
+    table = new_table(ots_env)
+    source = tmp_path / "rows.csv"
+    head = 'id,text\n1,plain\n2,"two\nlines, and ""quotes"""\n'
+    source.write_text(head + "3,three\n4,four\n", encoding="utf-8")
+    stat = source.stat()
+    (tmp_path / "rows.csv.import-checkpoint").write_text(json.dumps({
+        "kind": "import", "table": table, "file": str(source.resolve()), "offset": len(head.encode()),
+        "rows": 2, "source_size": stat.st_size, "source_mtime_ns": stat.st_mtime_ns}), encoding="utf-8")
+    result = ots(ots_env, "import", table, str(source))
+    assert result.returncode == 0, result.stderr
+    assert "resuming after row 2 (rows.csv.import-checkpoint)" in result.stderr
+    assert result.stdout == f"imported 4 rows into {table} (2 in this run, resumed after row 2)\n"
+    lines = ok(ots_env, "scan", table, "--format", "jsonl").splitlines()
+    assert [json.loads(line) for line in lines] == [{"id": 3, "text": "three"}, {"id": 4, "text": "four"}]
+
+    ok(ots_env, "import", table, str(source))  # complete, no checkpoint: from the first row
+    assert json.loads(ok(ots_env, "get", table, '{"id": 2}'))["text"] == 'two\nlines, and "quotes"'
 
 
 def test_export_refuses_to_overwrite(ots_env: Dict[str, str], tmp_path: Path) -> None:
@@ -178,38 +201,40 @@ def exported_ids(env: Dict[str, str], table: str, out: Path) -> List[int]:
 
 
 def test_refused_import_and_export_resume(emulator: Emulator, tmp_path: Path) -> None:
+    """The emulator serves 10 BatchWriteRow requests, refuses the 11th (403), serves the
+    rest; then the same with GetRange pages for an export."""
     env = environ_for(emulator, tmp_path)
     table = new_table(env)
-    source = numbered_rows(tmp_path / "rows.jsonl", 20_000)
+    source = numbered_rows(tmp_path / "rows.jsonl", 12_000)
     checkpoint = tmp_path / "rows.jsonl.import-checkpoint"
 
-    importing = start(env, "import", table, str(source))
-    wait_for_rows(checkpoint, 2_000, importing)
-    emulator.inject_fault("BatchWriteRow", "OTSNoPermissionAccess", "You have no permission to access the requested resource, please contact the resource owner.", 403, count=1)
-    out, err = importing.communicate(timeout=60)
-    assert importing.returncode == 1, (out, err)
+    emulator.inject_fault("BatchWriteRow", None, count=10)  # served normally
+    emulator.inject_fault("BatchWriteRow", "OTSNoPermissionAccess", DENIED, 403, count=1)
+    stopped = run(["ots", "import", table, str(source)], env)
+    assert stopped.returncode == 1, stopped.stderr
     stopped_at = json.loads(checkpoint.read_text())["rows"]
-    assert err.strip().splitlines()[-1] == (
-        f"Error: import stopped after row {stopped_at}: OTSNoPermissionAccess: You have no permission to access "
-        "the requested resource, please contact the resource owner. (HTTP 403); run the same command again to resume")
-    assert 2_000 <= stopped_at < 20_000
+    assert 0 < stopped_at <= 2_000 and stopped_at % 200 == 0  # only whole batches before the refused one
+    assert stopped.stderr.strip().splitlines()[-1] == (
+        f"Error: import stopped after row {stopped_at}: OTSNoPermissionAccess: {DENIED} (HTTP 403); "
+        "run the same command again to resume")
 
     resumed = run(["ots", "import", table, str(source)], env)
     assert resumed.returncode == 0, resumed.stderr
     assert f"resuming after row {stopped_at} (rows.jsonl.import-checkpoint)" in resumed.stderr
-    assert resumed.stdout == (f"imported 20000 rows into {table} "
-                              f"({20_000 - stopped_at} in this run, resumed after row {stopped_at})\n")
+    assert resumed.stdout == (f"imported 12000 rows into {table} "
+                              f"({12_000 - stopped_at} in this run, resumed after row {stopped_at})\n")
     assert not checkpoint.exists()
 
     output = tmp_path / "out.jsonl"
-    exporting = start(env, "export", table, str(output))
-    wait_for_rows(tmp_path / "out.jsonl.export-checkpoint", 1, exporting)
-    emulator.inject_fault("GetRange", "OTSNoPermissionAccess", "no", 403, count=1)
-    _, err = exporting.communicate(timeout=60)
-    assert exporting.returncode == 1 and "export stopped after row" in err and not output.exists(), err
+    emulator.inject_fault("GetRange", None, count=1)
+    emulator.inject_fault("GetRange", "OTSNoPermissionAccess", DENIED, 403, count=1)
+    refused = run(["ots", "export", table, str(output)], env)
+    exported = json.loads((tmp_path / "out.jsonl.export-checkpoint").read_text())["rows"]
+    assert refused.returncode == 1 and 0 < exported < 12_000 and not output.exists(), refused.stderr
+    assert f"Error: export stopped after row {exported}: OTSNoPermissionAccess" in refused.stderr
     finished = run(["ots", "export", table, str(output)], env)
-    assert finished.returncode == 0 and "resuming after row" in finished.stderr, finished.stderr
-    assert [json.loads(line)["id"] for line in output.read_text().splitlines()] == list(range(20_000))
+    assert finished.returncode == 0 and f"resuming after row {exported}" in finished.stderr, finished.stderr
+    assert [json.loads(line)["id"] for line in output.read_text().splitlines()] == list(range(12_000))
 
 
 @pytest.mark.slow

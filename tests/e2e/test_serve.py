@@ -11,11 +11,13 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Dict, List, Tuple
+from urllib.error import HTTPError
 from urllib.parse import urlsplit
 from urllib.request import urlopen
 
 import pytest
 
+from alicloud_storage.commands.ram import RamAdmin
 from alicloud_storage.credentials import Credentials
 from alicloud_storage.emulator import DEV_ACCESS_KEY_ID, DEV_ACCESS_KEY_SECRET
 from alicloud_storage.tablestore import auth
@@ -101,8 +103,12 @@ def test_ready_line_and_clean_stop(tmp_path: Path):
             DEV_ACCESS_KEY_ID, DEV_ACCESS_KEY_SECRET
         )
         assert server.info["sts_endpoint"].startswith("http://127.0.0.1:")
-        with urlopen(server.info["tablestore_endpoint"] + "/_emulator/health", timeout=5) as response:
-            health = json.load(response)
+        endpoint = server.info["tablestore_endpoint"]
+        with pytest.raises(HTTPError) as unsigned:
+            urlopen(endpoint + "/_emulator/health", timeout=5)
+        assert unsigned.value.code == 403
+        admin = RamAdmin(endpoint, DEV_ACCESS_KEY_ID, DEV_ACCESS_KEY_SECRET, prefix="/_emulator")
+        health = admin.call("GET", "/health")
         assert health["instances"] == ["alpha", "beta-2"] and "access_key_secret" not in health
         server.create_table()
         assert [server.put(k) for k in range(3)] == [200, 200, 200]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+import importlib.util
 import inspect
 import logging
 import pkgutil
@@ -98,6 +99,20 @@ def test_the_walk_finds_the_layers() -> None:
         "alicloud_storage.emulator", "alicloud_storage.tablestore.wire.pb",
     }
     assert expected <= set(EXACT)
+
+
+def test_the_check_sees_an_unlisted_name(tmp_path: Path) -> None:
+    source = tmp_path / "sample_api.py"
+    source.write_text(
+        "import logging\nfrom typing import Optional\n__all__ = ['listed']\n"
+        "logger = logging.getLogger(__name__)\nlisted = 1\nforgotten: Optional[int] = 2\n_private = 3\n",
+        encoding="utf-8",
+    )
+    spec = importlib.util.spec_from_file_location("sample_api", source)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert public_names(module) == {"listed", "forgotten"}
 
 
 @pytest.mark.parametrize("name", DECLARED)

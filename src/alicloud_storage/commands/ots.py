@@ -381,9 +381,14 @@ def import_table(conn: Connection, table: str, source: Path, fmt: Optional[str],
 
         try:
             sent = import_rows(conn.client, table, schema, source, fmt, checkpoint, progress)
-        except (OTSServiceError, OTSClientError, TransferError, InputError) as exc:
+        except (InputError, TransferError) as exc:  # the data: a bad row, or one the service refused
+            raise TransferError(f"import stopped after row {checkpoint.rows}: {exc}; "
+                                "fix the file, then run again with --restart") from None
+        except (OTSServiceError, OTSClientError) as exc:
+            bad_data = isinstance(exc, OTSServiceError) and exc.http_status == 400
+            then = "fix the file, then run again with --restart" if bad_data else "run the same command again to resume"
             raise TransferError(f"import stopped after row {checkpoint.rows}: {_one_line(exc, conn.endpoint)}; "
-                                "run the same command again to resume") from None
+                                f"{then}") from None
         except KeyboardInterrupt:
             raise click.ClickException(f"interrupted after row {checkpoint.rows}; "
                                        "run the same command again to resume") from None

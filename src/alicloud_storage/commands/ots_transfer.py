@@ -259,7 +259,10 @@ def export_rows(
     """Scan the table into the part file (JSON lines), continuing from the checkpoint."""
     columns = [tuple(c) for c in checkpoint.columns]
     seen = set(columns)
-    mode = "r+b" if part_path.exists() and checkpoint.offset else "wb"
+    written = part_path.stat().st_size if part_path.exists() else 0
+    if written < checkpoint.offset:
+        raise TransferError(f"{part_path} is missing or shorter than its checkpoint; pass --restart")
+    mode = "r+b" if checkpoint.offset else "wb"
     with part_path.open(mode) as part:
         part.seek(checkpoint.offset)
         part.truncate()

@@ -21,24 +21,27 @@ from alicloud_storage.emulator.config import (
     ENV_PREFIX,
     load_config_file,
 )
-from alicloud_storage.http import Request, SyncTransport, Timeout, TransportError
+from alicloud_storage.http import Request, Response, SyncTransport, Timeout, TransportError
 from alicloud_storage.sts.signature import acs3_authorization
 
 ADMIN_PATH = "/_emulator/ram"
 
 
 class RamAdmin:
-    """A signed JSON client of the emulator's RAM admin routes."""
+    """A signed JSON client of the emulator's admin routes below ``prefix`` (the RAM ones by default)."""
 
-    def __init__(self, endpoint: str, access_key_id: str, access_key_secret: str) -> None:
+    def __init__(
+        self, endpoint: str, access_key_id: str, access_key_secret: str, prefix: str = ADMIN_PATH
+    ) -> None:
         self.endpoint = endpoint.rstrip("/")
+        self._prefix = prefix
         self._access_key_id = access_key_id
         self._secret = access_key_secret
         self._transport = SyncTransport(max_connections=1)
 
-    def call(self, method: str, path: str, payload: Optional[dict[str, Any]] = None) -> Any:
-        """Send one signed request; raises ClickException with the server's Code/Message."""
-        url = self.endpoint + ADMIN_PATH + path
+    def send(self, method: str, path: str, payload: Optional[dict[str, Any]] = None) -> Response:
+        """Send one signed request and return the raw answer; raises TransportError."""
+        url = self.endpoint + self._prefix + path
         body = b"" if payload is None else json.dumps(payload).encode()
         headers = {
             "host": urlsplit(url).netloc,
@@ -52,8 +55,12 @@ class RamAdmin:
         headers["Authorization"] = acs3_authorization(
             self._access_key_id, self._secret, method, urlsplit(url).path, {}, headers
         )
+        return self._transport.send(Request(method, url, headers, body), Timeout(5.0, 30.0))
+
+    def call(self, method: str, path: str, payload: Optional[dict[str, Any]] = None) -> Any:
+        """Send one signed request; raises ClickException with the server's Code/Message."""
         try:
-            response = self._transport.send(Request(method, url, headers, body), Timeout(5.0, 30.0))
+            response = self.send(method, path, payload)
         except TransportError as exc:
             raise click.ClickException(f"cannot reach the emulator at {self.endpoint}: {exc}") from None
         try:

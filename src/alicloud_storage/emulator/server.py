@@ -7,13 +7,14 @@
 One aiohttp event loop serves every listener; ``start()`` runs it in a background
 thread, ``await start_async()`` in the caller's loop. All state (RAM, tables, faults,
 random ids) belongs to the instance. Admin endpoints live under ``/_emulator/`` on the
-Tablestore listener: ``GET health``, ``POST reset``, ``POST faults``, ``/ram...``.
+Tablestore listener: ``GET health``, ``POST reset``, ``POST faults``, ``/ram...``; like the
+RAM routes, each request must be signed (ACS3-HMAC-SHA256) by the root AccessKey pair or
+by a RAM user allowed ``emulator:Health`` / ``emulator:Reset`` / ``emulator:InjectFault``.
 """
 from __future__ import annotations
 
 import asyncio
-import functools
-import importlib
+import json
 import logging
 import random
 import ssl
@@ -21,12 +22,17 @@ import threading
 import time
 from concurrent.futures import Future
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Union
+from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional, Sequence, Union
 
 from aiohttp import web
 
 from alicloud_storage.emulator.config import default_data_dir, load_config_file, resolve_settings
 from alicloud_storage.emulator.ram import Iam
+from alicloud_storage.emulator.ram.admin import ram_admin_routes
+from alicloud_storage.emulator.sts.app import create_sts_app
+from alicloud_storage.emulator.sts.errors import StsServiceError
+from alicloud_storage.emulator.sts.verify import NonceCache, authenticate, pop_request
+from alicloud_storage.emulator.tablestore import timeseries
 from alicloud_storage.emulator.tablestore.engine import Engine
 from alicloud_storage.emulator.tablestore.front import Fault, FaultBook, TablestoreFront
 from alicloud_storage.emulator.tablestore.handlers import OPERATIONS, Context, Operation
@@ -40,28 +46,16 @@ logger = logging.getLogger(__name__)
 ADMIN_PREFIX = "/_emulator"
 DATABASE_FILE = "tablestore.sqlite3"
 _GRACE_SECONDS = 5.0  # how long stop() lets in-flight requests (e.g. injected delays) finish
-# Modules that add APIs to the Tablestore front: each may define a module-level
-# ``OPERATIONS: Dict[str, handlers.Operation]`` that is merged into the dispatch table,
-# and ``reset(storage)`` that Emulator.reset() calls.
-_EXTENSIONS = ("alicloud_storage.emulator.tablestore.timeseries",)
+# The Tablestore front's dispatch table: the wide-table APIs and the time series APIs
+# (whose tables live in the same database, so Emulator.reset() empties them too).
+_OPERATIONS: Dict[str, Operation] = {**OPERATIONS, **timeseries.OPERATIONS}
+_AdminAction = Callable[[Dict[str, Any]], Any]
+_AdminHandler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
-def _optional(module: str) -> Any:
-    """Import ``module``, or None if exactly that module does not exist (yet)."""
-    try:
-        return importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name == module:
-            return None
-        raise
-
-
-def _operations() -> Dict[str, Operation]:
-    table = dict(OPERATIONS)
-    for name in _EXTENSIONS:
-        module = _optional(name)
-        table.update(getattr(module, "OPERATIONS", {}))
-    return table
+def _admin_error(code: str, message: str, status: int) -> web.Response:
+    """The admin routes' error answer, shaped as the RAM admin routes' ones."""
+    return web.json_response({"Code": code, "Message": message}, status=status)
 
 
 class Emulator:
@@ -127,7 +121,7 @@ class Emulator:
 
     @property
     def sts_endpoint(self) -> Optional[str]:
-        """``http(s)://host:port`` of the STS API, or None when STS is unavailable."""
+        """``http(s)://host:port`` of the STS API (after start; None before)."""
         return self._sts_endpoint
 
     @property
@@ -199,12 +193,7 @@ class Emulator:
     def reset(self) -> None:
         """Drop every table of every instance and every pending fault."""
         self._faults.clear()
-        storage = self._require_storage()
-        self._in_loop(storage.clear)
-        for name in _EXTENSIONS:  # an extension keeping its own tables may define reset(storage)
-            extension_reset = getattr(_optional(name), "reset", None)
-            if extension_reset is not None:
-                self._in_loop(functools.partial(extension_reset, storage))
+        self._in_loop(self._require_storage().clear)
 
     def _require_storage(self) -> Storage:
         if self._storage is None:
@@ -249,33 +238,55 @@ class Emulator:
         host = f"[{host}]" if ":" in host else host
         return f"{'https' if tls else 'http'}://{host}:{bound}"
 
+    def _admin_guard(self, action: str, run: _AdminAction, nonces: NonceCache) -> _AdminHandler:
+        """A handler that runs ``run(json_body)`` for callers signed in and allowed ``action``."""
+        iam, resource = self.iam, f"acs:emulator:*:{self.account_id}:*"
+
+        async def handler(request: web.Request) -> web.StreamResponse:
+            pop = await pop_request(request)
+            try:
+                principal = authenticate(pop, iam, iam.clock(), nonces).principal
+            except StsServiceError as exc:
+                return _admin_error(exc.code, (
+                    f"{exc.message} Admin requests must be signed with ACS3-HMAC-SHA256 (as "
+                    f"`alicloud-storage ram` signs) by the root AccessKey pair or a RAM user "
+                    f"allowed {action}."
+                ), 403)
+            if not iam.is_allowed(principal, action, resource, {"acs:SourceIp": request.remote or ""}):
+                return _admin_error("NoPermission", f"You are not authorized to do {action}.", 403)
+            try:
+                payload = json.loads(pop.body) if pop.body else {}
+                if not isinstance(payload, dict):
+                    raise TypeError("the body must be a JSON object")
+                result = run(payload)
+            except (KeyError, TypeError, ValueError) as exc:
+                return _admin_error("InvalidParameter", f"Bad or missing field: {exc}", 400)
+            return web.json_response({} if result is None else result)
+
+        return handler
+
     def _admin_app(self) -> web.Application:
         admin = web.Application()
+        nonces = NonceCache()
 
-        async def health(request: web.Request) -> web.Response:
+        def health(payload: Dict[str, Any]) -> Dict[str, Any]:
             info = self.ready_info()
-            del info["access_key_secret"]  # unauthenticated endpoint: no secret
-            return web.json_response(info)
+            del info["access_key_secret"]  # the caller already holds a key: no secret here
+            return info
 
-        async def reset(request: web.Request) -> web.Response:
-            self.reset()
-            return web.json_response({})
-
-        async def faults(request: web.Request) -> web.Response:
-            spec = await request.json()
+        def faults(spec: Dict[str, Any]) -> None:
             self.inject_fault(
-                spec["api"], spec.get("code"), spec.get("message", ""),
+                str(spec["api"]), spec.get("code"), str(spec.get("message", "")),
                 int(spec.get("http_status", 503)), int(spec.get("count", 1)),
                 float(spec.get("delay", 0.0)),
             )
-            return web.json_response({})
 
         admin.add_routes([
-            web.get("/health", health), web.post("/reset", reset), web.post("/faults", faults)
+            web.get("/health", self._admin_guard("emulator:Health", health, nonces)),
+            web.post("/reset", self._admin_guard("emulator:Reset", lambda _: self.reset(), nonces)),
+            web.post("/faults", self._admin_guard("emulator:InjectFault", faults, nonces)),
+            *ram_admin_routes(self.iam),
         ])
-        ram_admin = _optional("alicloud_storage.emulator.ram.admin")
-        if ram_admin is not None:
-            admin.add_routes(ram_admin.ram_admin_routes(self.iam))
         return admin
 
     async def start_async(self) -> "Emulator":
@@ -286,7 +297,7 @@ class Emulator:
         else:
             self._storage = Storage(None)
         self._front = front = TablestoreFront(
-            iam=self.iam, context_for=self._context_for, operations=_operations(),
+            iam=self.iam, context_for=self._context_for, operations=_OPERATIONS,
             instances=self.instances, region=self.region, account_id=self.account_id,
             clock=self._clock, rng=self._rng, faults=self._faults,
         )
@@ -296,10 +307,8 @@ class Emulator:
         app.router.add_route("*", "/{tail:.*}", front.handle)
         try:
             self._tablestore_endpoint = await self._listen(app, self._port, tls)
-            sts = _optional("alicloud_storage.emulator.sts.app")
-            if sts is not None:
-                sts_app = sts.create_sts_app(self.iam, self.region, self._clock)
-                self._sts_endpoint = await self._listen(sts_app, self._sts_port, tls)
+            sts_app = create_sts_app(self.iam, self.region, self._clock)
+            self._sts_endpoint = await self._listen(sts_app, self._sts_port, tls)
         except BaseException:
             await self.stop_async()
             raise

@@ -93,33 +93,29 @@ class _Config:
     transport: Any = field(repr=False)
 
 
-def _fail(message: str) -> OTSClientError:
-    return OTSClientError(message)
-
-
 def _optional_str(kwargs: Mapping[str, Any], name: str) -> Optional[str]:
     value = kwargs.get(name)
     if value is not None and not isinstance(value, str):
-        raise _fail(f"{name} must be a str, not {type(value).__name__}")
+        raise OTSClientError(f"{name} must be a str, not {type(value).__name__}")
     return value
 
 
 def _base_url(end_point: Any) -> str:
     if not isinstance(end_point, str) or not end_point:
-        raise _fail("end_point must be a non-empty str such as https://instance.cn-hangzhou.ots.aliyuncs.com")
+        raise OTSClientError("end_point must be a non-empty str such as https://instance.cn-hangzhou.ots.aliyuncs.com")
     try:
         parts = urlsplit(end_point)
         port = parts.port
     except ValueError:
-        raise _fail(f"end_point has an invalid port: {end_point!r}") from None
+        raise OTSClientError(f"end_point has an invalid port: {end_point!r}") from None
     if parts.scheme not in ("http", "https"):
-        raise _fail(
+        raise OTSClientError(
             "protocol of end_point must be 'http' or 'https', e.g. https://instance.cn-hangzhou.ots.aliyuncs.com"
         )
     if not parts.hostname:
-        raise _fail("host of end_point should be specified, e.g. https://instance.cn-hangzhou.ots.aliyuncs.com")
+        raise OTSClientError("host of end_point should be specified, e.g. https://instance.cn-hangzhou.ots.aliyuncs.com")
     if parts.query or parts.fragment:
-        raise _fail("end_point must not have a query string or fragment")
+        raise OTSClientError("end_point must not have a query string or fragment")
     netloc = parts.hostname if port is None else f"{parts.hostname}:{port}"
     if ":" in parts.hostname:  # IPv6 literal
         netloc = f"[{parts.hostname}]" + ("" if port is None else f":{port}")
@@ -131,15 +127,15 @@ def _provider(
 ) -> CredentialsProvider:
     if credentials_provider is not None:
         if not isinstance(credentials_provider, CredentialsProvider):
-            raise _fail(
+            raise OTSClientError(
                 "credentials_provider must be an alicloud_storage.credentials.CredentialsProvider, "
                 f"not {type(credentials_provider).__name__}"
             )
         return credentials_provider
     if not isinstance(access_key_id, str) or not access_key_id:
-        raise _fail("access_key_id must be a non-empty str (or pass credentials_provider)")
+        raise OTSClientError("access_key_id must be a non-empty str (or pass credentials_provider)")
     if not isinstance(access_key_secret, str) or not access_key_secret:
-        raise _fail("access_key_secret must be a non-empty str (or pass credentials_provider)")
+        raise OTSClientError("access_key_secret must be a non-empty str (or pass credentials_provider)")
     return StaticCredentialsProvider(access_key_id, access_key_secret, sts_token or None)
 
 
@@ -150,7 +146,7 @@ def _number(kwargs: Mapping[str, Any], name: str, default: Any, integral: bool) 
     kinds = (int,) if integral else (int, float)
     if isinstance(value, bool) or not isinstance(value, kinds) or value <= 0:
         kind = "int" if integral else "int or float"
-        raise _fail(f"{name} must be a positive {kind}, not {value!r}")
+        raise OTSClientError(f"{name} must be a positive {kind}, not {value!r}")
     return value
 
 
@@ -158,29 +154,29 @@ def _signer(region: Any, kwargs: Mapping[str, Any]) -> RequestSigner:
     sign_date = _optional_str(kwargs, "sign_date")
     auto_update = kwargs.get("auto_update_v4_sign", False)
     if not isinstance(auto_update, bool):
-        raise _fail(f"auto_update_v4_sign must be a bool, not {type(auto_update).__name__}")
+        raise OTSClientError(f"auto_update_v4_sign must be a bool, not {type(auto_update).__name__}")
     if region is None and (sign_date is not None or auto_update):
-        raise _fail("sign_date and auto_update_v4_sign need region (V4 signing)")
+        raise OTSClientError("sign_date and auto_update_v4_sign need region (V4 signing)")
     try:
         return RequestSigner(region, sign_date, auto_update)
     except ValueError as exc:
-        raise _fail(f"invalid V4 signing settings: {exc}") from None
+        raise OTSClientError(f"invalid V4 signing settings: {exc}") from None
 
 
 def _tls(kwargs: Mapping[str, Any]) -> TLSConfig:
     ca_certs = _optional_str(kwargs, "ca_certs")
     if ca_certs is not None and not os.path.isfile(ca_certs):
-        raise _fail(f"ca_certs must name a readable CA bundle file: {ca_certs!r}")
+        raise OTSClientError(f"ca_certs must name a readable CA bundle file: {ca_certs!r}")
     verify = kwargs.get("verify", True)
     if not isinstance(verify, bool):
-        raise _fail(f"verify must be a bool, not {type(verify).__name__}")
+        raise OTSClientError(f"verify must be a bool, not {type(verify).__name__}")
     ssl_version = kwargs.get("ssl_version")
     base = TLSConfig.from_ssl_version(ssl_version) if ssl_version is not None else TLSConfig()
     config = TLSConfig(verify, ca_certs, base.min_version, base.max_version)
     try:
         config.create_ssl_context()
     except (ValueError, OSError) as exc:  # unknown TLS version, unreadable bundle
-        raise _fail(f"invalid TLS settings (ssl_version / ca_certs): {exc}") from None
+        raise OTSClientError(f"invalid TLS settings (ssl_version / ca_certs): {exc}") from None
     return config
 
 
@@ -197,30 +193,30 @@ def _configure(
     """Validate every argument now, with a clear message, not at the first request."""
     unknown = sorted(set(kwargs) - _KNOWN_KWARGS)
     if unknown:
-        raise _fail(f"unknown keyword argument(s): {', '.join(unknown)}")
+        raise OTSClientError(f"unknown keyword argument(s): {', '.join(unknown)}")
     base_url = _base_url(end_point)
     if not isinstance(instance_name, str) or not instance_name:
-        raise _fail("instance_name must be a non-empty str")
+        raise OTSClientError("instance_name must be a non-empty str")
     provider = _provider(access_key_id, access_key_secret, credentials_provider, _optional_str(kwargs, "sts_token"))
     if region is not None and (not isinstance(region, str) or not region):
-        raise _fail("region must be a non-empty str (it turns on V4 signing) or None")
+        raise OTSClientError("region must be a non-empty str (it turns on V4 signing) or None")
     encoding = _optional_str(kwargs, "encoding") or "utf8"
     try:
         "".encode(encoding)
     except LookupError:
-        raise _fail(f"unknown encoding: {encoding!r}") from None
+        raise OTSClientError(f"unknown encoding: {encoding!r}") from None
     policy = kwargs.get("retry_policy") or DefaultRetryPolicy()
     if not (callable(getattr(policy, "should_retry", None)) and callable(getattr(policy, "get_retry_delay", None))):
-        raise _fail(f"retry_policy must be a RetryPolicy, not {type(policy).__name__}")
+        raise OTSClientError(f"retry_policy must be a RetryPolicy, not {type(policy).__name__}")
     logger_name = _optional_str(kwargs, "logger_name")
     extra_headers = kwargs.get("extra_headers") or {}
     if not isinstance(extra_headers, Mapping) or not all(
         isinstance(k, str) and isinstance(v, str) for k, v in extra_headers.items()
     ):
-        raise _fail("extra_headers must be a dict of str to str")
+        raise OTSClientError("extra_headers must be a dict of str to str")
     transport = kwargs.get("transport")
     if transport is not None and not isinstance(transport, transport_type):
-        raise _fail(f"transport must be a {transport_type.__name__}, not {type(transport).__name__}")
+        raise OTSClientError(f"transport must be a {transport_type.__name__}, not {type(transport).__name__}")
     timeout = _number(kwargs, "socket_timeout", 50, integral=False)
     return _Config(
         base_url=base_url,

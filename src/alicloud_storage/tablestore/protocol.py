@@ -60,6 +60,7 @@ from alicloud_storage.tablestore.models import (
     UpdateTableResponse,
 )
 from alicloud_storage.tablestore.models.condition import coerce_enum
+from alicloud_storage.tablestore.validation import check_int, check_name
 from alicloud_storage.tablestore.wire import pb, plainbuffer
 from alicloud_storage.tablestore.wire.plainbuffer import CellOp
 
@@ -73,6 +74,10 @@ __all__ = [
     "build_request",
     "parse_response",
     "request_id_of",
+    "PK_TYPES",
+    "decode_none",
+    "decode_next_token",
+    "decode_schema_column",
 ]
 
 Encoder = Callable[..., Tuple[Any, Any]]
@@ -181,26 +186,6 @@ def parse_response(
 # ------------------------------------------------------------------- argument checks
 
 
-def _fail(message: str) -> OTSClientError:
-    return OTSClientError(message)
-
-
-def _name(value: Any, what: str) -> str:
-    if isinstance(value, bytes):
-        value = value.decode("utf-8")
-    if not isinstance(value, str) or not value:
-        raise _fail(f"{what} must be a non-empty str, not {value!r}")
-    return value
-
-
-def _int(value: Any, what: str, minimum: Optional[int] = None) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise _fail(f"{what} must be an int, not {type(value).__name__}")
-    if minimum is not None and value < minimum:
-        raise _fail(f"{what} must be >= {minimum}, not {value}")
-    return value
-
-
 _RANGE_BOUNDS = (plainbuffer.INF_MIN, plainbuffer.INF_MAX)
 
 
@@ -212,20 +197,20 @@ def _primary_key(
     if isinstance(value, Row):
         value = value.primary_key
     if not isinstance(value, (list, tuple)) or not value:
-        raise _fail(f"{what} must be a non-empty list of (name, value) tuples, not {value!r}")
+        raise OTSClientError(f"{what} must be a non-empty list of (name, value) tuples, not {value!r}")
     for column in value:
         if not isinstance(column, (list, tuple)) or len(column) != 2:
-            raise _fail(f"each column of {what} must be a (name, value) tuple, not {column!r}")
+            raise OTSClientError(f"each column of {what} must be a (name, value) tuple, not {column!r}")
         sentinel = column[1]
         if (sentinel in _RANGE_BOUNDS or sentinel is PK_AUTO_INCR) and sentinel not in allowed:
             where = "get_range bounds" if sentinel in _RANGE_BOUNDS else "the key of a put"
-            raise _fail(f"{what} column {column[0]!r}: {sentinel!r} is only allowed in {where}")
+            raise OTSClientError(f"{what} column {column[0]!r}: {sentinel!r} is only allowed in {where}")
     return list(value)
 
 
 def _row(value: Any, what: str = "row") -> Row:
     if not isinstance(value, Row):
-        raise _fail(f"{what} must be an instance of Row, not {type(value).__name__}")
+        raise OTSClientError(f"{what} must be an instance of Row, not {type(value).__name__}")
     return value
 
 
@@ -235,7 +220,7 @@ def _condition(value: Any) -> Any:
         message.row_existence = _ROW_EXISTENCE[RowExistenceExpectation.IGNORE]
         return message
     if not isinstance(value, Condition):
-        raise _fail(f"condition must be an instance of Condition, not {type(value).__name__}")
+        raise OTSClientError(f"condition must be an instance of Condition, not {type(value).__name__}")
     message.row_existence = _ROW_EXISTENCE[value.row_existence_expectation]
     if value.column_condition is not None:
         message.column_condition = _filter_bytes(value.column_condition)
@@ -253,39 +238,39 @@ def _columns_to_get(message_field: Any, columns: Any) -> None:
     if columns is None:
         return
     if isinstance(columns, (str, bytes)) or not isinstance(columns, (list, tuple, set)):
-        raise _fail(f"columns_to_get must be a list of column names, not {columns!r}")
-    message_field.extend(_name(name, "a name in columns_to_get") for name in columns)
+        raise OTSClientError(f"columns_to_get must be a list of column names, not {columns!r}")
+    message_field.extend(check_name(name, "a name in columns_to_get") for name in columns)
 
 
 def _versions(message: Any, max_version: Any, time_range: Any) -> None:
     if max_version is not None:
-        message.max_versions = _int(max_version, "max_version", 1)
+        message.max_versions = check_int(max_version, "max_version", 1)
     if time_range is not None:
         if isinstance(time_range, (tuple, list)) and len(time_range) == 2:
-            message.time_range.start_time = _int(time_range[0], "time_range start", 0)
-            message.time_range.end_time = _int(time_range[1], "time_range end", 0)
+            message.time_range.start_time = check_int(time_range[0], "time_range start", 0)
+            message.time_range.end_time = check_int(time_range[1], "time_range end", 0)
         elif isinstance(time_range, int) and not isinstance(time_range, bool):
-            message.time_range.specific_time = _int(time_range, "time_range", 0)
+            message.time_range.specific_time = check_int(time_range, "time_range", 0)
         else:
-            raise _fail(f"time_range must be (start_ms, end_ms) or a timestamp in ms, not {time_range!r}")
+            raise OTSClientError(f"time_range must be (start_ms, end_ms) or a timestamp in ms, not {time_range!r}")
     if max_version is None and time_range is None:
-        raise _fail("one of max_version and time_range must be given")
+        raise OTSClientError("one of max_version and time_range must be given")
 
 
 def _wide_row_options(message: Any, start_column: Any, end_column: Any, token: Any) -> None:
     if start_column is not None:
-        message.start_column = _name(start_column, "start_column")
+        message.start_column = check_name(start_column, "start_column")
     if end_column is not None:
-        message.end_column = _name(end_column, "end_column")
+        message.end_column = check_name(end_column, "end_column")
     if token is not None:
         if not isinstance(token, (bytes, bytearray)):
-            raise _fail(f"token must be bytes, not {type(token).__name__}")
+            raise OTSClientError(f"token must be bytes, not {type(token).__name__}")
         message.token = bytes(token)
 
 
 def _transaction(message: Any, transaction_id: Any) -> None:
     if transaction_id is not None:
-        message.transaction_id = _name(transaction_id, "transaction_id")
+        message.transaction_id = check_name(transaction_id, "transaction_id")
 
 
 # ------------------------------------------------------------------- wire constants
@@ -298,8 +283,8 @@ _ROW_EXISTENCE = {
 }
 _RETURN_TYPE = {ReturnType.RT_NONE: 0, ReturnType.RT_PK: 1}
 _DIRECTION = {Direction.FORWARD: 0, Direction.BACKWARD: 1}
-_PK_TYPES = {"INTEGER": 1, "STRING": 2, "BINARY": 3, "BOOLEAN": 5}
-_PK_TYPE_NAMES = {number: name for name, number in _PK_TYPES.items()}
+PK_TYPES = {"INTEGER": 1, "STRING": 2, "BINARY": 3, "BOOLEAN": 5}  # PrimaryKeyType by name
+_PK_TYPE_NAMES = {number: name for name, number in PK_TYPES.items()}
 _PK_OPTION_AUTO_INCREMENT = 1
 _DEFINED_TYPES = {"INTEGER": 1, "DOUBLE": 2, "BOOLEAN": 3, "STRING": 4, "BINARY": 7}
 _DEFINED_TYPE_NAMES = {number: name for name, number in _DEFINED_TYPES.items()}
@@ -329,7 +314,7 @@ def _filter_value(value: Any) -> bytes:
         return bytes((2, 1 if value else 0))
     if isinstance(value, int):
         if not -(2**63) <= value < 2**63:
-            raise _fail(f"filter value {value} does not fit in int64")
+            raise OTSClientError(f"filter value {value} does not fit in int64")
         return b"\x00" + _INT64.pack(value)
     if isinstance(value, float):
         return b"\x01" + _DOUBLE.pack(value)
@@ -338,16 +323,16 @@ def _filter_value(value: Any) -> bytes:
         return b"\x03" + _LENGTH.pack(len(raw)) + raw
     if isinstance(value, (bytes, bytearray)):
         return b"\x07" + _LENGTH.pack(len(value)) + bytes(value)
-    raise _fail(f"filter value must be int, float, bool, str or bytes, not {type(value).__name__}")
+    raise OTSClientError(f"filter value must be int, float, bool, str or bytes, not {type(value).__name__}")
 
 
 def _filter_message(condition: ColumnCondition) -> Any:
     message = pb.Filter()
     if isinstance(condition, CompositeColumnCondition):
         if not condition.sub_conditions:
-            raise _fail("CompositeColumnCondition needs at least one sub-condition")
+            raise OTSClientError("CompositeColumnCondition needs at least one sub-condition")
         if condition.combinator == LogicalOperator.NOT and len(condition.sub_conditions) != 1:
-            raise _fail("a NOT CompositeColumnCondition takes exactly one sub-condition")
+            raise OTSClientError("a NOT CompositeColumnCondition takes exactly one sub-condition")
         composite = pb.CompositeColumnValueFilter()
         composite.combinator = int(condition.combinator) + 1
         for sub in condition.sub_conditions:
@@ -368,7 +353,7 @@ def _filter_message(condition: ColumnCondition) -> Any:
         message.type = _FT_SINGLE
         message.filter = single.SerializeToString()
     else:
-        raise _fail(
+        raise OTSClientError(
             "column condition must be a SingleColumnCondition, SingleColumnRegexCondition or "
             f"CompositeColumnCondition, not {type(condition).__name__}"
         )
@@ -385,19 +370,19 @@ def _filter_bytes(condition: Any) -> bytes:
 def _update_cells(columns: Any) -> List[Tuple[str, Any, Optional[int], Optional[CellOp]]]:
     """UpdateRow's ``{'put': [...], 'delete': [...], 'delete_all': [...], 'increment': [...]}``."""
     if not isinstance(columns, dict):
-        raise _fail(f"the attribute columns of an update must be a dict of kind -> list, not {type(columns).__name__}")
+        raise OTSClientError(f"the attribute columns of an update must be a dict of kind -> list, not {type(columns).__name__}")
     cells = []
     for kind, items in columns.items():
         op_name = str(kind).upper()
         if op_name not in _UPDATE_OPS:
-            raise _fail(f"update kind must be one of put, delete, delete_all, increment, not {kind!r}")
+            raise OTSClientError(f"update kind must be one of put, delete, delete_all, increment, not {kind!r}")
         if not isinstance(items, (list, tuple)):
-            raise _fail(f"the columns of update kind {kind!r} must be a list, not {type(items).__name__}")
+            raise OTSClientError(f"the columns of update kind {kind!r} must be a list, not {type(items).__name__}")
         op = _UPDATE_OPS[op_name]
         for item in items:
             cells.append(_update_cell(op_name, op, item))
     if not cells:
-        raise _fail("an update needs at least one attribute column change")
+        raise OTSClientError("an update needs at least one attribute column change")
     return cells
 
 
@@ -408,13 +393,13 @@ def _update_cell(op_name: str, op: Optional[CellOp], item: Any) -> Tuple[str, An
         name, value = item[0], item[1]
         timestamp = item[2] if len(item) == 3 else None
     else:
-        raise _fail(f"{op_name.lower()} column must be name, (name, value) or (name, value, timestamp), not {item!r}")
+        raise OTSClientError(f"{op_name.lower()} column must be name, (name, value) or (name, value, timestamp), not {item!r}")
     if op is CellOp.DELETE_ONE_VERSION and timestamp is None:
         # ('col', ts) is the short form of ('col', None, ts)
         value, timestamp = None, value
     if op in (CellOp.DELETE_ONE_VERSION, CellOp.DELETE_ALL_VERSIONS):
         value = None
-    return (_name(name, "column name"), value, timestamp, op)
+    return (check_name(name, "column name"), value, timestamp, op)
 
 
 def _row_from_plain(plain: Optional[plainbuffer.PlainRow]) -> Optional[Row]:
@@ -430,7 +415,8 @@ def _capacity(message: Any) -> CapacityUnit:
     )
 
 
-def _token(message: Any) -> Optional[bytes]:
+def decode_next_token(message: Any) -> Optional[bytes]:
+    """The response's ``next_token``, or None when it is absent or empty."""
     return message.next_token if message.HasField("next_token") and message.next_token else None
 
 
@@ -443,71 +429,72 @@ def _write_result(message: Any, context: Any, request_id: str) -> Tuple[Capacity
 
 def _table_meta(message: Any, meta: Any) -> None:
     if not isinstance(meta, TableMeta):
-        raise _fail(f"table_meta must be an instance of TableMeta, not {type(meta).__name__}")
-    message.table_name = _name(meta.table_name, "table_meta.table_name")
+        raise OTSClientError(f"table_meta must be an instance of TableMeta, not {type(meta).__name__}")
+    message.table_name = check_name(meta.table_name, "table_meta.table_name")
     schema = meta.schema_of_primary_key
     if not isinstance(schema, (list, tuple)) or not schema:
-        raise _fail("table_meta.schema_of_primary_key must be a non-empty list of (name, type) tuples")
+        raise OTSClientError("table_meta.schema_of_primary_key must be a non-empty list of (name, type) tuples")
     for column in schema:
         if not isinstance(column, tuple) or len(column) not in (2, 3):
-            raise _fail(f"each primary key schema must be a (name, type[, PK_AUTO_INCR]) tuple, not {column!r}")
+            raise OTSClientError(f"each primary key schema must be a (name, type[, PK_AUTO_INCR]) tuple, not {column!r}")
         item = message.primary_key.add()
-        item.name = _name(column[0], "primary key name")
+        item.name = check_name(column[0], "primary key name")
         type_name = str(column[1]).upper()
-        if type_name not in _PK_TYPES:
-            raise _fail(f"primary key type must be one of INTEGER, STRING, BINARY, not {column[1]!r}")
-        item.type = _PK_TYPES[type_name]
+        if type_name not in PK_TYPES:
+            raise OTSClientError(f"primary key type must be one of INTEGER, STRING, BINARY, not {column[1]!r}")
+        item.type = PK_TYPES[type_name]
         if len(column) == 3:
             if column[2] is not PK_AUTO_INCR:
-                raise _fail(f"the only primary key option is PK_AUTO_INCR, not {column[2]!r}")
+                raise OTSClientError(f"the only primary key option is PK_AUTO_INCR, not {column[2]!r}")
             item.option = _PK_OPTION_AUTO_INCREMENT
     for column in meta.defined_columns or ():
         if not isinstance(column, tuple) or len(column) != 2:
-            raise _fail(f"each defined column must be a (name, type) tuple, not {column!r}")
+            raise OTSClientError(f"each defined column must be a (name, type) tuple, not {column!r}")
         item = message.defined_column.add()
-        item.name = _name(column[0], "defined column name")
+        item.name = check_name(column[0], "defined column name")
         type_name = str(column[1]).upper()
         if type_name not in _DEFINED_TYPES:
-            raise _fail(f"defined column type must be one of {', '.join(_DEFINED_TYPES)}, not {column[1]!r}")
+            raise OTSClientError(f"defined column type must be one of {', '.join(_DEFINED_TYPES)}, not {column[1]!r}")
         item.type = _DEFINED_TYPES[type_name]
 
 
 def _table_options(message: Any, options: Any) -> None:
     if not isinstance(options, TableOptions):
-        raise _fail(f"table_options must be an instance of TableOptions, not {type(options).__name__}")
+        raise OTSClientError(f"table_options must be an instance of TableOptions, not {type(options).__name__}")
     if options.time_to_live is not None:
-        message.time_to_live = _int(options.time_to_live, "table_options.time_to_live", -1)
+        message.time_to_live = check_int(options.time_to_live, "table_options.time_to_live", -1)
     if options.max_version is not None:
-        message.max_versions = _int(options.max_version, "table_options.max_version", 1)
+        message.max_versions = check_int(options.max_version, "table_options.max_version", 1)
     if options.max_time_deviation is not None:
-        message.deviation_cell_version_in_sec = _int(options.max_time_deviation, "table_options.max_time_deviation", 0)
+        message.deviation_cell_version_in_sec = check_int(options.max_time_deviation, "table_options.max_time_deviation", 0)
     if options.allow_update is not None:
         if not isinstance(options.allow_update, bool):
-            raise _fail("table_options.allow_update must be a bool")
+            raise OTSClientError("table_options.allow_update must be a bool")
         message.allow_update = options.allow_update
 
 
 def _reserved_throughput(message: Any, throughput: Any, both: bool) -> None:
     if not isinstance(throughput, ReservedThroughput):
-        raise _fail(f"reserved_throughput must be an instance of ReservedThroughput, not {type(throughput).__name__}")
+        raise OTSClientError(f"reserved_throughput must be an instance of ReservedThroughput, not {type(throughput).__name__}")
     unit = throughput.capacity_unit
     if not isinstance(unit, CapacityUnit):
-        raise _fail("reserved_throughput.capacity_unit must be an instance of CapacityUnit")
+        raise OTSClientError("reserved_throughput.capacity_unit must be an instance of CapacityUnit")
     if both and (unit.read is None or unit.write is None):
-        raise _fail("both read and write of the reserved CapacityUnit are required")
+        raise OTSClientError("both read and write of the reserved CapacityUnit are required")
     if unit.read is None and unit.write is None:
-        raise _fail("one of read and write of the reserved CapacityUnit is required")
+        raise OTSClientError("one of read and write of the reserved CapacityUnit is required")
     if unit.read is not None:
-        message.capacity_unit.read = _int(unit.read, "capacity_unit.read", 0)
+        message.capacity_unit.read = check_int(unit.read, "capacity_unit.read", 0)
     if unit.write is not None:
-        message.capacity_unit.write = _int(unit.write, "capacity_unit.write", 0)
+        message.capacity_unit.write = check_int(unit.write, "capacity_unit.write", 0)
 
 
-def _none(message: Any, context: Any, request_id: str) -> None:
+def decode_none(message: Any, context: Any, request_id: str) -> None:
+    """Decoder of the APIs whose result is None."""
     return None
 
 
-@register("CreateTable", pb.CreateTableResponse, _none, idempotent=False)
+@register("CreateTable", pb.CreateTableResponse, decode_none, idempotent=False)
 def create_table(table_meta, table_options, reserved_throughput, secondary_indexes=None, sse_spec=None):  # type: ignore[no-untyped-def]
     """Create a table from its TableMeta, TableOptions and ReservedThroughput; returns None."""
     message = pb.CreateTableRequest()
@@ -516,15 +503,15 @@ def create_table(table_meta, table_options, reserved_throughput, secondary_index
     _table_options(message.table_options, table_options)
     for index in secondary_indexes or ():
         if not isinstance(index, SecondaryIndexMeta):
-            raise _fail(f"secondary_indexes must hold SecondaryIndexMeta, not {type(index).__name__}")
+            raise OTSClientError(f"secondary_indexes must hold SecondaryIndexMeta, not {type(index).__name__}")
         item = message.index_metas.add()
-        item.name = _name(index.index_name, "index_name")
+        item.name = check_name(index.index_name, "index_name")
         item.primary_key.extend(index.primary_key_names)
         item.defined_column.extend(index.defined_column_names)
         item.index_type, item.index_update_mode = _INDEX_MODES[SecondaryIndexType(index.index_type)]
     if sse_spec is not None:
         if not isinstance(sse_spec, SSESpecification):
-            raise _fail(f"sse_spec must be an instance of SSESpecification, not {type(sse_spec).__name__}")
+            raise OTSClientError(f"sse_spec must be an instance of SSESpecification, not {type(sse_spec).__name__}")
         message.sse_spec.enable = sse_spec.enable
         if sse_spec.key_type is not None:
             message.sse_spec.key_type = int(sse_spec.key_type)
@@ -535,11 +522,11 @@ def create_table(table_meta, table_options, reserved_throughput, secondary_index
     return message, None
 
 
-@register("DeleteTable", pb.DeleteTableResponse, _none, idempotent=False)
+@register("DeleteTable", pb.DeleteTableResponse, decode_none, idempotent=False)
 def delete_table(table_name):  # type: ignore[no-untyped-def]
     """Delete a table; returns None."""
     message = pb.DeleteTableRequest()
-    message.table_name = _name(table_name, "table_name")
+    message.table_name = check_name(table_name, "table_name")
     return message, None
 
 
@@ -580,9 +567,9 @@ def _decode_update_table(message: Any, context: Any, request_id: str) -> UpdateT
 def update_table(table_name, table_options=None, reserved_throughput=None):  # type: ignore[no-untyped-def]
     """Change a table's options and/or reserved throughput; returns UpdateTableResponse."""
     message = pb.UpdateTableRequest()
-    message.table_name = _name(table_name, "table_name")
+    message.table_name = check_name(table_name, "table_name")
     if table_options is None and reserved_throughput is None:
-        raise _fail("update_table needs table_options or reserved_throughput")
+        raise OTSClientError("update_table needs table_options or reserved_throughput")
     if reserved_throughput is not None:
         _reserved_throughput(message.reserved_throughput, reserved_throughput, both=False)
     if table_options is not None:
@@ -590,7 +577,8 @@ def update_table(table_name, table_options=None, reserved_throughput=None):  # t
     return message, None
 
 
-def _schema_column(column: Any) -> Tuple[Any, ...]:
+def decode_schema_column(column: Any) -> Tuple[Any, ...]:
+    """A primary key schema column of a response as ``(name, type[, PK_AUTO_INCR])``."""
     type_name = _PK_TYPE_NAMES.get(column.type)
     if type_name is None:
         raise OTSDecodeError(f"unknown primary key type {column.type} in response")
@@ -603,7 +591,7 @@ def _decode_describe_table(message: Any, context: Any, request_id: str) -> Descr
     meta = message.table_meta
     table_meta = TableMeta(
         meta.table_name,
-        [_schema_column(column) for column in meta.primary_key],
+        [decode_schema_column(column) for column in meta.primary_key],
         [(column.name, _DEFINED_TYPE_NAMES.get(column.type, str(column.type))) for column in meta.defined_column],
     )
     indexes = [
@@ -633,7 +621,7 @@ def _decode_describe_table(message: Any, context: Any, request_id: str) -> Descr
 def describe_table(table_name):  # type: ignore[no-untyped-def]
     """Schema, options, throughput and indexes of a table: DescribeTableResponse."""
     message = pb.DescribeTableRequest()
-    message.table_name = _name(table_name, "table_name")
+    message.table_name = check_name(table_name, "table_name")
     return message, None
 
 
@@ -641,7 +629,7 @@ def describe_table(table_name):  # type: ignore[no-untyped-def]
 
 
 def _decode_get_row(message: Any, context: Any, request_id: str) -> Tuple[CapacityUnit, Optional[Row], Optional[bytes]]:
-    return _capacity(message.consumed), _row_from_plain(plainbuffer.decode_row(message.row)), _token(message)
+    return _capacity(message.consumed), _row_from_plain(plainbuffer.decode_row(message.row)), decode_next_token(message)
 
 
 @register("GetRow", pb.GetRowResponse, _decode_get_row, idempotent=True)
@@ -659,7 +647,7 @@ def get_row(  # type: ignore[no-untyped-def]
 ):
     """Read one row: ``(consumed, return_row or None, next_token)``."""
     message = pb.GetRowRequest()
-    message.table_name = _name(table_name, "table_name")
+    message.table_name = check_name(table_name, "table_name")
     message.primary_key = plainbuffer.encode_primary_key(_primary_key(primary_key))
     _columns_to_get(message.columns_to_get, columns_to_get)
     if column_filter is not None:
@@ -675,7 +663,7 @@ def put_row(table_name, row, condition=None, return_type=None, transaction_id=No
     """Write a whole row: ``(consumed, return_row)``."""
     row = _row(row)
     message = pb.PutRowRequest()
-    message.table_name = _name(table_name, "table_name")
+    message.table_name = check_name(table_name, "table_name")
     message.row = plainbuffer.encode_put_row(
         _primary_key(row.primary_key, "row.primary_key", (PK_AUTO_INCR,)), row.attribute_columns or ()
     )
@@ -690,7 +678,7 @@ def update_row(table_name, row, condition, return_type=None, transaction_id=None
     """Change some columns of a row: ``(consumed, return_row)``."""
     row = _row(row)
     message = pb.UpdateRowRequest()
-    message.table_name = _name(table_name, "table_name")
+    message.table_name = check_name(table_name, "table_name")
     message.row_change = plainbuffer.encode_update_row(
         _primary_key(row.primary_key, "row.primary_key"), _update_cells(row.attribute_columns)
     )
@@ -705,10 +693,10 @@ def delete_row(table_name, row=None, condition=None, return_type=None, transacti
     """Delete a row given as a Row or a primary key (or ``primary_key=``): ``(consumed, return_row)``."""
     unknown = set(kwargs) - {"primary_key"}
     if unknown:
-        raise _fail(f"delete_row got unexpected keyword arguments: {', '.join(sorted(unknown))}")
+        raise OTSClientError(f"delete_row got unexpected keyword arguments: {', '.join(sorted(unknown))}")
     key = row if row is not None else kwargs.get("primary_key")
     message = pb.DeleteRowRequest()
-    message.table_name = _name(table_name, "table_name")
+    message.table_name = check_name(table_name, "table_name")
     message.primary_key = plainbuffer.encode_delete_row(_primary_key(key, "row"))
     message.condition.CopyFrom(_condition(condition))
     _return_content(message, return_type)
@@ -743,15 +731,15 @@ def _decode_batch_get_row(message: Any, context: Any, request_id: str) -> BatchG
 def batch_get_row(request):  # type: ignore[no-untyped-def]
     """Read rows of several tables at once: BatchGetRowResponse (per-row errors inside)."""
     if not isinstance(request, BatchGetRowRequest):
-        raise _fail(f"request must be an instance of BatchGetRowRequest, not {type(request).__name__}")
+        raise OTSClientError(f"request must be an instance of BatchGetRowRequest, not {type(request).__name__}")
     if not request.items:
-        raise _fail("BatchGetRowRequest has no table; add a TableInBatchGetRowItem")
+        raise OTSClientError("BatchGetRowRequest has no table; add a TableInBatchGetRowItem")
     message = pb.BatchGetRowRequest()
     for item in request.items.values():
         table = message.tables.add()
-        table.table_name = _name(item.table_name, "table_name")
+        table.table_name = check_name(item.table_name, "table_name")
         if not isinstance(item.primary_keys, (list, tuple)):
-            raise _fail(f"primary_keys of table {item.table_name!r} must be a list of primary keys")
+            raise OTSClientError(f"primary_keys of table {item.table_name!r} must be a list of primary keys")
         for key in item.primary_keys:
             table.primary_key.append(plainbuffer.encode_primary_key(_primary_key(key)))
         _columns_to_get(table.columns_to_get, item.columns_to_get)
@@ -760,9 +748,9 @@ def batch_get_row(request):  # type: ignore[no-untyped-def]
         max_version = 1 if item.max_version is None and item.time_range is None else item.max_version
         _versions(table, max_version, item.time_range)
         if item.start_column is not None:
-            table.start_column = _name(item.start_column, "start_column")
+            table.start_column = check_name(item.start_column, "start_column")
         if item.end_column is not None:
-            table.end_column = _name(item.end_column, "end_column")
+            table.end_column = check_name(item.end_column, "end_column")
         for token in item.token or ():
             table.token.append(bytes(token))
     return message, None
@@ -798,15 +786,15 @@ def _decode_batch_write_row(message: Any, request: BatchWriteRowRequest, request
 def batch_write_row(request):  # type: ignore[no-untyped-def]
     """Put, update and delete rows of several tables at once: BatchWriteRowResponse."""
     if not isinstance(request, BatchWriteRowRequest):
-        raise _fail(f"request must be an instance of BatchWriteRowRequest, not {type(request).__name__}")
+        raise OTSClientError(f"request must be an instance of BatchWriteRowRequest, not {type(request).__name__}")
     if not request.items:
-        raise _fail("BatchWriteRowRequest has no table; add a TableInBatchWriteRowItem")
+        raise OTSClientError("BatchWriteRowRequest has no table; add a TableInBatchWriteRowItem")
     message = pb.BatchWriteRowRequest()
     for item in request.items.values():
         table = message.tables.add()
-        table.table_name = _name(item.table_name, "table_name")
+        table.table_name = check_name(item.table_name, "table_name")
         if not isinstance(item.row_items, (list, tuple)) or not item.row_items:
-            raise _fail(f"row_items of table {item.table_name!r} must be a non-empty list")
+            raise OTSClientError(f"row_items of table {item.table_name!r} must be a non-empty list")
         for row_item in item.row_items:
             row = table.rows.add()
             row.type, row.row_change = _row_change(row_item)
@@ -827,7 +815,7 @@ def _decode_get_range(
     if message.HasField("next_start_primary_key") and message.next_start_primary_key:
         plain = plainbuffer.decode_row(message.next_start_primary_key)
         next_start = plain.primary_key if plain is not None else None
-    return _capacity(message.consumed), next_start, rows, _token(message)
+    return _capacity(message.consumed), next_start, rows, decode_next_token(message)
 
 
 @register("GetRange", pb.GetRangeResponse, _decode_get_range, idempotent=True)
@@ -848,7 +836,7 @@ def get_range(  # type: ignore[no-untyped-def]
 ):
     """Read a key range: ``(consumed, next_start_primary_key, row_list, next_token)``."""
     message = pb.GetRangeRequest()
-    message.table_name = _name(table_name, "table_name")
+    message.table_name = check_name(table_name, "table_name")
     message.direction = _DIRECTION[coerce_enum(Direction, direction, "direction")]
     message.inclusive_start_primary_key = plainbuffer.encode_primary_key(
         _primary_key(inclusive_start_primary_key, "inclusive_start_primary_key", _RANGE_BOUNDS)
@@ -858,7 +846,7 @@ def get_range(  # type: ignore[no-untyped-def]
     )
     _columns_to_get(message.columns_to_get, columns_to_get)
     if limit is not None:
-        message.limit = _int(limit, "limit", 1)
+        message.limit = check_int(limit, "limit", 1)
     if column_filter is not None:
         message.filter = _filter_bytes(column_filter)
     _versions(message, max_version, time_range)
@@ -889,8 +877,8 @@ def xget_range(  # type: ignore[no-untyped-def]
     ``count`` caps the number of rows.
     """
     if not isinstance(consumed_counter, CapacityUnit):
-        raise _fail(f"consumed_counter must be an instance of CapacityUnit, not {type(consumed_counter).__name__}")
-    left = None if count is None else _int(count, "count", 1)
+        raise OTSClientError(f"consumed_counter must be an instance of CapacityUnit, not {type(consumed_counter).__name__}")
+    left = None if count is None else check_int(count, "count", 1)
     consumed_counter.read = 0
     consumed_counter.write = 0
     start: Any = inclusive_start_primary_key

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Dict, List, Tuple
 
-from alicloud_storage.tablestore.errors import OTSDecodeError
+from alicloud_storage.tablestore.errors import OTSClientError, OTSDecodeError
 from alicloud_storage.tablestore.models.timeseries import (
     AnalyticalStoreSyncType,
     CreateTimeseriesTableRequest,
@@ -39,14 +39,13 @@ from alicloud_storage.tablestore.models.timeseries import (
     UpdateTimeseriesMetaResponse,
 )
 from alicloud_storage.tablestore.protocol import (
-    _PK_TYPES,
-    _fail,
-    _int,
-    _name,
-    _none,
-    _schema_column,
+    PK_TYPES,
+    decode_next_token,
+    decode_none,
+    decode_schema_column,
     register,
 )
+from alicloud_storage.tablestore.validation import check_int, check_name
 from alicloud_storage.tablestore.wire import pb, plainbuffer, timeseries_rows
 from alicloud_storage.tablestore.wire.timeseries_rows import format_tags, parse_tags
 
@@ -71,7 +70,7 @@ _SINGLE_OPERATOR = {
 
 def _key(message: Any, key: Any, what: str = "timeseries_key") -> None:
     if not isinstance(key, TimeseriesKey):
-        raise _fail(f"{what} must be an instance of TimeseriesKey, not {type(key).__name__}")
+        raise OTSClientError(f"{what} must be an instance of TimeseriesKey, not {type(key).__name__}")
     if key.measurement_name is not None:
         message.measurement = key.measurement_name
     if key.data_source is not None:
@@ -83,60 +82,60 @@ def _key(message: Any, key: Any, what: str = "timeseries_key") -> None:
 
 def _table_options(message: Any, options: Any) -> None:
     if not isinstance(options, TimeseriesTableOptions):
-        raise _fail(f"timeseries_table_options must be a TimeseriesTableOptions, not {type(options).__name__}")
+        raise OTSClientError(f"timeseries_table_options must be a TimeseriesTableOptions, not {type(options).__name__}")
     if options.time_to_live is not None:
-        message.time_to_live = _int(options.time_to_live, "time_to_live", -1)
+        message.time_to_live = check_int(options.time_to_live, "time_to_live", -1)
 
 
 def _meta_options(message: Any, options: Any) -> None:
     if not isinstance(options, TimeseriesMetaOptions):
-        raise _fail(f"timeseries_meta_options must be a TimeseriesMetaOptions, not {type(options).__name__}")
+        raise OTSClientError(f"timeseries_meta_options must be a TimeseriesMetaOptions, not {type(options).__name__}")
     if options.allow_update_attributes is not None:
         message.allow_update_attributes = bool(options.allow_update_attributes)
     if options.meta_time_to_live is not None:
-        message.meta_time_to_live = _int(options.meta_time_to_live, "meta_time_to_live", -1)
+        message.meta_time_to_live = check_int(options.meta_time_to_live, "meta_time_to_live", -1)
 
 
 def _table_meta(message: Any, meta: Any) -> None:
     if not isinstance(meta, TimeseriesTableMeta):
-        raise _fail(f"table_meta must be an instance of TimeseriesTableMeta, not {type(meta).__name__}")
-    message.table_name = _name(meta.timeseries_table_name, "timeseries_table_name")
+        raise OTSClientError(f"table_meta must be an instance of TimeseriesTableMeta, not {type(meta).__name__}")
+    message.table_name = check_name(meta.timeseries_table_name, "timeseries_table_name")
     if meta.timeseries_table_options is not None:
         _table_options(message.table_options, meta.timeseries_table_options)
     if meta.timeseries_meta_options is not None:
         _meta_options(message.meta_options, meta.timeseries_meta_options)
     for key in meta.timeseries_keys or ():
-        message.timeseries_key_schema.append(_name(key, "a name in timeseries_keys"))
+        message.timeseries_key_schema.append(check_name(key, "a name in timeseries_keys"))
     for column in meta.field_primary_keys or ():
         if not isinstance(column, (tuple, list)) or len(column) != 2:
-            raise _fail(f"each field primary key must be a (name, type) tuple, not {column!r}")
+            raise OTSClientError(f"each field primary key must be a (name, type) tuple, not {column!r}")
         type_name = str(column[1]).upper()
         if type_name not in ("INTEGER", "STRING", "BINARY"):
-            raise _fail(f"field primary key type must be INTEGER, STRING or BINARY, not {column[1]!r}")
-        message.field_primary_key_schema.add(name=_name(column[0], "field primary key name"), type=_PK_TYPES[type_name])
+            raise OTSClientError(f"field primary key type must be INTEGER, STRING or BINARY, not {column[1]!r}")
+        message.field_primary_key_schema.add(name=check_name(column[0], "field primary key name"), type=PK_TYPES[type_name])
 
 
-@register("CreateTimeseriesTable", pb.CreateTimeseriesTableResponse, _none, idempotent=False)
+@register("CreateTimeseriesTable", pb.CreateTimeseriesTableResponse, decode_none, idempotent=False)
 def create_timeseries_table(request):  # type: ignore[no-untyped-def]
     """Create a time series table from a CreateTimeseriesTableRequest; returns None."""
     if not isinstance(request, CreateTimeseriesTableRequest):
-        raise _fail(f"request must be a CreateTimeseriesTableRequest, not {type(request).__name__}")
+        raise OTSClientError(f"request must be a CreateTimeseriesTableRequest, not {type(request).__name__}")
     message = pb.CreateTimeseriesTableRequest()
     _table_meta(message.table_meta, request.table_meta)
     for store in request.analytical_stores or ():
         if not isinstance(store, TimeseriesAnalyticalStore):
-            raise _fail(f"analytical_stores must hold TimeseriesAnalyticalStore, not {type(store).__name__}")
-        item = message.analytical_stores.add(store_name=_name(store.analytical_store_name, "analytical_store_name"))
+            raise OTSClientError(f"analytical_stores must hold TimeseriesAnalyticalStore, not {type(store).__name__}")
+        item = message.analytical_stores.add(store_name=check_name(store.analytical_store_name, "analytical_store_name"))
         if store.time_to_live is not None:
-            item.time_to_live = _int(store.time_to_live, "analytical store time_to_live", -1)
+            item.time_to_live = check_int(store.time_to_live, "analytical store time_to_live", -1)
         if store.sync_option is not None:
             item.sync_option = int(AnalyticalStoreSyncType(store.sync_option))
     if request.enable_analytical_store is not None:
         message.enable_analytical_store = bool(request.enable_analytical_store)
     for index in request.lastpoint_index_metas or ():
         if not isinstance(index, LastpointIndexMeta):
-            raise _fail(f"lastpoint_index_metas must hold LastpointIndexMeta, not {type(index).__name__}")
-        message.lastpoint_index_metas.add(index_table_name=_name(index.index_table_name, "index_table_name"))
+            raise OTSClientError(f"lastpoint_index_metas must hold LastpointIndexMeta, not {type(index).__name__}")
+        message.lastpoint_index_metas.add(index_table_name=check_name(index.index_table_name, "index_table_name"))
     return message, None
 
 
@@ -150,7 +149,7 @@ def _decode_table_meta(message: Any) -> TimeseriesTableMeta:
             options.allow_update_attributes if options.HasField("allow_update_attributes") else None,
         ),
         list(message.timeseries_key_schema),
-        [_schema_column(column) for column in message.field_primary_key_schema] or None,
+        [decode_schema_column(column) for column in message.field_primary_key_schema] or None,
     )
     meta.status = message.status
     return meta
@@ -166,10 +165,10 @@ def list_timeseries_table():  # type: ignore[no-untyped-def]
     return pb.ListTimeseriesTableRequest(), None
 
 
-@register("DeleteTimeseriesTable", pb.DeleteTimeseriesTableResponse, _none, idempotent=False)
+@register("DeleteTimeseriesTable", pb.DeleteTimeseriesTableResponse, decode_none, idempotent=False)
 def delete_timeseries_table(timeseries_table_name):  # type: ignore[no-untyped-def]
     """Delete a time series table with its data and metas; returns None."""
-    return pb.DeleteTimeseriesTableRequest(table_name=_name(timeseries_table_name, "timeseries_table_name")), None
+    return pb.DeleteTimeseriesTableRequest(table_name=check_name(timeseries_table_name, "timeseries_table_name")), None
 
 
 def _decode_describe(message: Any, context: Any, request_id: str) -> DescribeTimeseriesTableResponse:
@@ -190,16 +189,16 @@ def _decode_describe(message: Any, context: Any, request_id: str) -> DescribeTim
 @register("DescribeTimeseriesTable", pb.DescribeTimeseriesTableResponse, _decode_describe, idempotent=True)
 def describe_timeseries_table(timeseries_table_name):  # type: ignore[no-untyped-def]
     """A DescribeTimeseriesTableResponse (``.table_meta``: options, keys, status)."""
-    return pb.DescribeTimeseriesTableRequest(table_name=_name(timeseries_table_name, "timeseries_table_name")), None
+    return pb.DescribeTimeseriesTableRequest(table_name=check_name(timeseries_table_name, "timeseries_table_name")), None
 
 
-@register("UpdateTimeseriesTable", pb.UpdateTimeseriesTableResponse, _none, idempotent=False)
+@register("UpdateTimeseriesTable", pb.UpdateTimeseriesTableResponse, decode_none, idempotent=False)
 def update_timeseries_table(timeseries_meta):  # type: ignore[no-untyped-def]
     """Change the table options or the meta options of a TimeseriesTableMeta; returns None."""
     if not isinstance(timeseries_meta, TimeseriesTableMeta):
-        raise _fail(f"timeseries_meta must be a TimeseriesTableMeta, not {type(timeseries_meta).__name__}")
+        raise OTSClientError(f"timeseries_meta must be a TimeseriesTableMeta, not {type(timeseries_meta).__name__}")
     message = pb.UpdateTimeseriesTableRequest(
-        table_name=_name(timeseries_meta.timeseries_table_name, "timeseries_table_name")
+        table_name=check_name(timeseries_meta.timeseries_table_name, "timeseries_table_name")
     )
     if timeseries_meta.timeseries_table_options is not None:
         _table_options(message.table_options, timeseries_meta.timeseries_table_options)
@@ -221,13 +220,13 @@ def _decode_put(message: Any, context: Any, request_id: str) -> PutTimeseriesDat
 
 def _row_input(row: Any) -> timeseries_rows.RowInput:
     if not isinstance(row, TimeseriesRow):
-        raise _fail(f"rows must be TimeseriesRow instances, not {type(row).__name__}")
+        raise OTSClientError(f"rows must be TimeseriesRow instances, not {type(row).__name__}")
     key = row.timeseries_key
     if not isinstance(key, TimeseriesKey):
-        raise _fail(f"timeseries_key must be an instance of TimeseriesKey, not {type(key).__name__}")
+        raise OTSClientError(f"timeseries_key must be an instance of TimeseriesKey, not {type(key).__name__}")
     if not isinstance(row.fields, dict):
-        raise _fail(f"fields must be a dict, not {type(row.fields).__name__}")
-    return key.measurement_name, key.data_source, key.tags, row.fields, _int(row.time_in_us, "time_in_us", 0)
+        raise OTSClientError(f"fields must be a dict, not {type(row.fields).__name__}")
+    return key.measurement_name, key.data_source, key.tags, row.fields, check_int(row.time_in_us, "time_in_us", 0)
 
 
 @register("PutTimeseriesData", pb.PutTimeseriesDataResponse, _decode_put, idempotent=True)
@@ -236,10 +235,10 @@ def put_timeseries_data(timeseriesTableName, timeseriesRows, meta_update_mode=Me
     if isinstance(timeseriesRows, TimeseriesRow):
         timeseriesRows = [timeseriesRows]
     if not isinstance(timeseriesRows, (list, tuple)):
-        raise _fail(f"timeseriesRows must be a list of TimeseriesRow, not {type(timeseriesRows).__name__}")
+        raise OTSClientError(f"timeseriesRows must be a list of TimeseriesRow, not {type(timeseriesRows).__name__}")
     data = timeseries_rows.encode_rows([_row_input(row) for row in timeseriesRows])
     message = pb.PutTimeseriesDataRequest(
-        table_name=_name(timeseriesTableName, "timeseriesTableName"),
+        table_name=check_name(timeseriesTableName, "timeseriesTableName"),
         meta_update_mode=int(MetaUpdateMode(meta_update_mode)),
         supported_table_version=SUPPORTED_TABLE_VERSION,
     )
@@ -278,7 +277,7 @@ def _decode_row(plain: plainbuffer.PlainRow) -> TimeseriesRow:
 
 def _decode_get(message: Any, context: Any, request_id: str) -> GetTimeseriesDataResponse:
     rows = [_decode_row(row) for row in plainbuffer.decode_rows(message.rows_data)] if message.rows_data else []
-    token = message.next_token if message.HasField("next_token") and message.next_token else None
+    token = decode_next_token(message)
     return GetTimeseriesDataResponse(rows, token)
 
 
@@ -286,27 +285,27 @@ def _decode_get(message: Any, context: Any, request_id: str) -> GetTimeseriesDat
 def get_timeseries_data(request):  # type: ignore[no-untyped-def]
     """Points of one series in ``[beginTimeInUs, endTimeInUs)`` (or at ``specificTimeInUs``)."""
     if not isinstance(request, GetTimeseriesDataRequest):
-        raise _fail(f"request must be a GetTimeseriesDataRequest, not {type(request).__name__}")
+        raise OTSClientError(f"request must be a GetTimeseriesDataRequest, not {type(request).__name__}")
     message = pb.GetTimeseriesDataRequest(
-        table_name=_name(request.timeseriesTableName, "timeseriesTableName"),
+        table_name=check_name(request.timeseriesTableName, "timeseriesTableName"),
         supported_table_version=SUPPORTED_TABLE_VERSION,
     )
     if request.timeseriesKey is None:
-        raise _fail("timeseriesKey is required")
+        raise OTSClientError("timeseriesKey is required")
     _key(message.time_series_key, request.timeseriesKey, "timeseriesKey")
     if request.specificTimeInUs is not None:
-        message.specific_time = _int(request.specificTimeInUs, "specificTimeInUs", 0)
+        message.specific_time = check_int(request.specificTimeInUs, "specificTimeInUs", 0)
     else:
-        message.begin_time = _int(request.beginTimeInUs, "beginTimeInUs", 0)
-        message.end_time = _int(request.endTimeInUs, "endTimeInUs", 0)
+        message.begin_time = check_int(request.beginTimeInUs, "beginTimeInUs", 0)
+        message.end_time = check_int(request.endTimeInUs, "endTimeInUs", 0)
     if request.backward:
         message.backward = True
-    if request.limit is not None and _int(request.limit, "limit") > 0:
+    if request.limit is not None and check_int(request.limit, "limit") > 0:
         message.limit = min(request.limit, _INT32_MAX)
     if request.nextToken is not None:
         message.token = bytes(request.nextToken)
     for name, field_type in (request.fieldsToGet or {}).items():
-        message.fields_to_get.add(name=_name(name, "a name in fieldsToGet"), type=int(field_type))
+        message.fields_to_get.add(name=check_name(name, "a name in fieldsToGet"), type=int(field_type))
     return message, None
 
 
@@ -317,7 +316,7 @@ def _operator(value: Any) -> MetaQuerySingleOperator:
     try:
         return MetaQuerySingleOperator(value)
     except ValueError:
-        raise _fail(f"unknown MetaQuerySingleOperator {value!r}") from None
+        raise OTSClientError(f"unknown MetaQuerySingleOperator {value!r}") from None
 
 
 def _single(message_class: Any, condition: Any, **values: Any) -> Tuple[int, bytes]:
@@ -343,7 +342,7 @@ _SINGLE_CONDITIONS: Dict[int, Tuple[Any, Callable[[Any], Dict[str, Any]]]] = {
         pb.MetaQueryAttributeCondition, lambda c: {"attr_name": c.attribute_name, "value": c.value}
     ),
     MetaQueryConditionType.UPDATE_TIME_CONDITION: (
-        pb.MetaQueryUpdateTimeCondition, lambda c: {"value": _int(c.time_in_us, "time_in_us")}
+        pb.MetaQueryUpdateTimeCondition, lambda c: {"value": check_int(c.time_in_us, "time_in_us")}
     ),
 }
 
@@ -359,7 +358,7 @@ def _condition(condition: Any) -> Tuple[int, bytes]:
             composite.sub_conditions.add(type=sub_type, proto_data=sub_data)
         return int(kind), composite.SerializeToString()
     if kind not in _SINGLE_CONDITIONS:
-        raise _fail(f"timeseries meta condition type wrong, {type(condition).__name__}")
+        raise OTSClientError(f"timeseries meta condition type wrong, {type(condition).__name__}")
     message_class, values = _SINGLE_CONDITIONS[kind]
     return _single(message_class, condition, **values(condition))
 
@@ -376,7 +375,7 @@ def _decode_query(message: Any, context: Any, request_id: str) -> QueryTimeserie
         TimeseriesMeta(_decode_key(meta.time_series_key), parse_tags(meta.attributes) or None, meta.update_time)
         for meta in message.timeseries_metas
     ]
-    token = message.next_token if message.HasField("next_token") and message.next_token else None
+    token = decode_next_token(message)
     return QueryTimeseriesMetaResponse(metas, message.total_hit, token)
 
 
@@ -384,13 +383,13 @@ def _decode_query(message: Any, context: Any, request_id: str) -> QueryTimeserie
 def query_timeseries_meta(request):  # type: ignore[no-untyped-def]
     """Series metas matching ``request.condition``, a page at a time (``nextToken``)."""
     if not isinstance(request, QueryTimeseriesMetaRequest):
-        raise _fail(f"request must be a QueryTimeseriesMetaRequest, not {type(request).__name__}")
+        raise OTSClientError(f"request must be a QueryTimeseriesMetaRequest, not {type(request).__name__}")
     message = pb.QueryTimeseriesMetaRequest(
-        table_name=_name(request.timeseriesTableName, "timeseriesTableName"),
+        table_name=check_name(request.timeseriesTableName, "timeseriesTableName"),
         get_total_hit=bool(request.getTotalHits),
         supported_table_version=SUPPORTED_TABLE_VERSION,
     )
-    if request.limit is not None and _int(request.limit, "limit") > 0:
+    if request.limit is not None and check_int(request.limit, "limit") > 0:
         message.limit = min(request.limit, _INT32_MAX)
     if request.nextToken is not None:
         message.token = bytes(request.nextToken)
@@ -407,14 +406,14 @@ def _decode_update_meta(message: Any, context: Any, request_id: str) -> UpdateTi
 def update_timeseries_meta(request):  # type: ignore[no-untyped-def]
     """Set the attributes of series metas (created when missing); failures in ``.failedRows``."""
     if not isinstance(request, UpdateTimeseriesMetaRequest):
-        raise _fail(f"request must be an UpdateTimeseriesMetaRequest, not {type(request).__name__}")
+        raise OTSClientError(f"request must be an UpdateTimeseriesMetaRequest, not {type(request).__name__}")
     message = pb.UpdateTimeseriesMetaRequest(
-        table_name=_name(request.timeseries_tablename, "timeseries_tablename"),
+        table_name=check_name(request.timeseries_tablename, "timeseries_tablename"),
         supported_table_version=SUPPORTED_TABLE_VERSION,
     )
     for meta in request.metas:
         if not isinstance(meta, TimeseriesMeta):
-            raise _fail(f"all timeseries_meta should be TimeseriesMeta, not {type(meta).__name__}")
+            raise OTSClientError(f"all timeseries_meta should be TimeseriesMeta, not {type(meta).__name__}")
         item = message.timeseries_meta.add()
         _key(item.time_series_key, meta.timeseries_key)
         if meta.attributes:
@@ -430,9 +429,9 @@ def _decode_delete_meta(message: Any, context: Any, request_id: str) -> DeleteTi
 def delete_timeseries_meta(request):  # type: ignore[no-untyped-def]
     """Delete the metas of series keys (their data stays); failures in ``.failedRows``."""
     if not isinstance(request, DeleteTimeseriesMetaRequest):
-        raise _fail(f"request must be a DeleteTimeseriesMetaRequest, not {type(request).__name__}")
+        raise OTSClientError(f"request must be a DeleteTimeseriesMetaRequest, not {type(request).__name__}")
     message = pb.DeleteTimeseriesMetaRequest(
-        table_name=_name(request.timeseries_tablename, "timeseries_tablename"),
+        table_name=check_name(request.timeseries_tablename, "timeseries_tablename"),
         supported_table_version=SUPPORTED_TABLE_VERSION,
     )
     for key in request.timeseries_keys:

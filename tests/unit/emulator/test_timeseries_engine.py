@@ -39,7 +39,7 @@ def storage() -> Storage:
 
 @pytest.fixture
 def engine(storage: Storage, clock: FakeClock) -> TimeseriesEngine:
-    return TimeseriesEngine(storage, storage._db, clock)
+    return TimeseriesEngine(storage, clock)
 
 
 def create(engine: TimeseriesEngine, name: str = "t", ttl: int = -1, meta_ttl: int = -1, allow: bool = True) -> None:
@@ -226,12 +226,10 @@ def test_a_page_stops_before_4_mb(engine, clock):
     assert times(get(engine, backward=True, token=backward.next_token)) == [now + 2, now + 1, now]
 
 
-def test_reset_drops_every_time_series_table(engine, storage, clock):
-    from alicloud_storage.emulator.tablestore import timeseries
-
+def test_clearing_the_storage_drops_every_time_series_table(engine, storage, clock):
     create(engine)
     put(engine, [("m", "s", {}, {"f": 1}, int(clock.now * S))])
-    timeseries.reset(storage)
+    storage.clear()  # what Emulator.reset() does
     assert engine.list_tables("i", pb.ListTimeseriesTableRequest()).table_metas == []
     create(engine)  # the name is free again, and no old data shows
     assert get(engine).rows_data == b""

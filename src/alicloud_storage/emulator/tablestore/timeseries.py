@@ -1,7 +1,8 @@
 """Time series API handlers: API name -> Operation, merged by the front with the wide-table ones.
 
 Each emulator storage gets one TimeseriesEngine (its tables live in the same SQLite
-database), made on first use and dropped with the storage.
+database, so ``Storage.clear`` empties them too), made on first use and dropped with
+the storage.
 """
 from __future__ import annotations
 
@@ -11,10 +12,9 @@ from typing import Any, Callable, Dict, List
 from alicloud_storage.emulator.tablestore.handlers import Context, Operation
 from alicloud_storage.emulator.tablestore.storage import Storage
 from alicloud_storage.emulator.tablestore.timeseries_engine import TimeseriesEngine
-from alicloud_storage.emulator.tablestore.timeseries_store import TimeseriesStore
 from alicloud_storage.tablestore.wire import pb
 
-__all__ = ["OPERATIONS", "engine_for", "reset"]
+__all__ = ["OPERATIONS", "engine_for"]
 
 _ENGINES: "weakref.WeakKeyDictionary[Storage, TimeseriesEngine]" = weakref.WeakKeyDictionary()
 
@@ -23,16 +23,9 @@ def engine_for(ctx: Context) -> TimeseriesEngine:
     """The time series engine over the context's storage."""
     engine = _ENGINES.get(ctx.storage)
     if engine is None:
-        engine = TimeseriesEngine(ctx.storage, ctx.storage._db, ctx.clock)  # same database, same transactions
+        engine = TimeseriesEngine(ctx.storage, ctx.clock)
         _ENGINES[ctx.storage] = engine
     return engine
-
-
-def reset(storage: Storage) -> None:
-    """Drop every time series table kept in ``storage`` (for Emulator.reset)."""
-    store = TimeseriesStore(storage._db)  # creates the tables if no time series API ran yet
-    with storage.write():
-        store.clear()
 
 
 def _run(method: Callable[[TimeseriesEngine, str, Any], Any]) -> Callable[[Context, Any], Any]:

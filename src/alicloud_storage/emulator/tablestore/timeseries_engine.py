@@ -154,9 +154,9 @@ def _key_of(message: Any) -> Key:
 class TimeseriesEngine:
     """Time series tables of all instances of one emulator, in the wide-table storage's database."""
 
-    def __init__(self, storage: Storage, db: Any, clock: Callable[[], float]) -> None:
+    def __init__(self, storage: Storage, clock: Callable[[], float]) -> None:
         self._storage = storage
-        self._store = TimeseriesStore(db)
+        self._store = TimeseriesStore(storage.connection)  # same database, same transactions
         self._clock = clock
 
     def _now_us(self) -> int:

@@ -130,12 +130,6 @@ class TimeseriesStore:
         self._db.execute("DELETE FROM ts_series WHERE tid=?", (table.tid,))
         self._db.execute("DELETE FROM ts_tables WHERE tid=?", (table.tid,))
 
-    def clear(self) -> None:
-        """Drop every time series table of every instance (with series and points)."""
-        self._db.execute("DELETE FROM ts_points")
-        self._db.execute("DELETE FROM ts_series")
-        self._db.execute("DELETE FROM ts_tables")
-
     # --- series and metas --------------------------------------------------------------
     def find_series(self, tid: int, ident: bytes) -> Optional[Series]:
         """The series of this identity, or None."""

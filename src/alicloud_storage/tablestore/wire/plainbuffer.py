@@ -83,7 +83,7 @@ class PlainRow(NamedTuple):
     """One decoded row: primary key, cells, and whether it carried the delete marker."""
 
     primary_key: PrimaryKey
-    cells: List[Cell]
+    cells: Sequence[Cell]
     deleted: bool = False
 
 

@@ -1,0 +1,30 @@
+"""Argument checks shared by the operation encoders (wide table and time series).
+
+Each returns the checked value or raises OTSClientError with a message naming the
+argument, before anything is sent.
+"""
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from alicloud_storage.tablestore.errors import OTSClientError
+
+__all__ = ["check_name", "check_int"]
+
+
+def check_name(value: Any, what: str) -> str:
+    """A non-empty name (UTF-8 bytes are decoded)."""
+    if isinstance(value, bytes):
+        value = value.decode("utf-8")
+    if not isinstance(value, str) or not value:
+        raise OTSClientError(f"{what} must be a non-empty str, not {value!r}")
+    return value
+
+
+def check_int(value: Any, what: str, minimum: Optional[int] = None) -> int:
+    """An int (not a bool), at least ``minimum`` when given."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise OTSClientError(f"{what} must be an int, not {type(value).__name__}")
+    if minimum is not None and value < minimum:
+        raise OTSClientError(f"{what} must be >= {minimum}, not {value}")
+    return value
