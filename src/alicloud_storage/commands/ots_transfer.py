@@ -112,9 +112,11 @@ class Checkpoint:
 
 # --- import -------------------------------------------------------------------------------
 
-def _records(source: Any, fmt: str, offset: int, schema: Schema) -> Iterator[Tuple[Dict[str, Any], int]]:
-    """``(record, end offset)`` for each data record of ``source`` (binary) after ``offset``."""
+def _records(source: Any, fmt: str, checkpoint: Checkpoint, schema: Schema) -> Iterator[Tuple[Dict[str, Any], int, int]]:
+    """``(record, end offset, row number)`` for each data record of ``source`` (binary)
+    after the checkpoint; a record that cannot be read raises InputError naming its row."""
     position = {"at": 0}
+    number = checkpoint.rows
 
     def lines() -> Iterator[str]:
         for raw in iter(source.readline, b""):
@@ -122,7 +124,7 @@ def _records(source: Any, fmt: str, offset: int, schema: Schema) -> Iterator[Tup
             try:
                 yield raw.decode("utf-8")
             except UnicodeDecodeError:
-                raise InputError(f"byte {position['at'] - len(raw)}: not UTF-8 text") from None
+                raise InputError(f"row {number + 1}: not UTF-8 text") from None
 
     source.seek(0)
     if fmt == "csv":
@@ -132,22 +134,24 @@ def _records(source: Any, fmt: str, offset: int, schema: Schema) -> Iterator[Tup
             return
         header[0] = header[0].lstrip("\ufeff")
         columns = header_types(header, schema)
-        if offset > position["at"]:
-            source.seek(offset)
-            position["at"] = offset
+        if checkpoint.offset > position["at"]:
+            source.seek(checkpoint.offset)
+            position["at"] = checkpoint.offset
         for cells in reader:
             if cells:
-                yield csv_record(cells, columns, f"byte {position['at']}"), position["at"]
+                number += 1
+                yield csv_record(cells, columns, f"row {number}"), position["at"], number
         return
-    source.seek(offset)
-    position["at"] = offset
+    source.seek(checkpoint.offset)
+    position["at"] = checkpoint.offset
     for line in lines():
         if line.strip():
+            number += 1
             try:
                 record = json.loads(line)
             except ValueError as exc:
-                raise InputError(f"byte {position['at'] - len(line.encode())}: not valid JSON ({exc})") from None
-            yield record, position["at"]
+                raise InputError(f"row {number}: not valid JSON ({exc})") from None
+            yield record, position["at"], number
 
 
 def _write_batch(client: OTSClient, table: str, rows: List[Tuple[Row, int]], sleep: Callable[[float], None]) -> None:
@@ -173,8 +177,7 @@ def _batches(source: Any, fmt: str, checkpoint: Checkpoint, schema: Schema) -> I
     """``(rows, end offset, last row number)`` for each batch after the checkpoint."""
     batch: List[Tuple[Row, int]] = []
     size, start, number = 0, checkpoint.offset, checkpoint.rows
-    for record, end in _records(source, fmt, checkpoint.offset, schema):
-        number += 1
+    for record, end, number in _records(source, fmt, checkpoint, schema):
         batch.append((schema.row(record, f"row {number}"), number))
         size, start = size + end - start, end
         if len(batch) >= MAX_BATCH_ROWS or size >= MAX_BATCH_BYTES:

@@ -62,9 +62,13 @@ def _section(parser: configparser.ConfigParser, path: str, name: str) -> configp
     return parser[name]
 
 
+def _optional(section: configparser.SectionProxy, key: str) -> Optional[str]:
+    return section.get(key, "").strip() or None
+
+
 def _require(section: configparser.SectionProxy, path: str, key: str) -> str:
-    value = section.get(key, "").strip()
-    if not value:
+    value = _optional(section, key)
+    if value is None:
         raise CredentialsError(f"section [{section.name}] of {path} has no {key}")
     return value
 
@@ -80,11 +84,10 @@ class ConfigFileCredentialsProvider(CredentialsProvider):
     def get_credentials(self) -> Credentials:
         parser, _ = self._file.read()
         section = _section(parser, self._file.path, self.section)
-        token = section.get("TABLESTORE_SESSION_TOKEN", "").strip()
         return Credentials(
             _require(section, self._file.path, "TABLESTORE_ACCESS_KEY_ID"),
             _require(section, self._file.path, "TABLESTORE_ACCESS_KEY_SECRET"),
-            token or None,
+            _optional(section, "TABLESTORE_SESSION_TOKEN"),
             provider_name="config_file",
         )
 
@@ -154,7 +157,7 @@ class ProfileCredentialsProvider(CredentialsProvider):
 
             extra: dict[str, Any] = {"endpoint": self._ecs_endpoint} if self._ecs_endpoint else {}
             return EcsRamRoleCredentialsProvider(
-                section.get("role_name", "").strip() or None, clock=self._clock, **extra
+                _optional(section, "role_name"), clock=self._clock, **extra
             )
         key_id = _require(section, path, "access_key_id")
         secret = _require(section, path, "access_key_secret")
@@ -170,11 +173,11 @@ class ProfileCredentialsProvider(CredentialsProvider):
         return RamRoleArnCredentialsProvider(
             StaticCredentialsProvider(key_id, secret),
             _require(section, path, "role_arn"),
-            section.get("role_session_name", "").strip() or None,
+            _optional(section, "role_session_name"),
             int(duration),
-            section.get("policy", "").strip() or None,
-            sts_endpoint=self._sts_endpoint or section.get("sts_endpoint", "").strip() or None,
-            sts_region=section.get("sts_region", "").strip() or None,
+            _optional(section, "policy"),
+            sts_endpoint=self._sts_endpoint or _optional(section, "sts_endpoint"),
+            sts_region=_optional(section, "sts_region"),
             clock=self._clock,
         )
 

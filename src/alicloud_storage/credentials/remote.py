@@ -73,6 +73,13 @@ class _HttpCredentialsProvider(RefreshableCredentialsProvider):
         except TransportError as exc:
             raise CredentialsError(f"{what} failed: {type(exc).__name__}: {exc}") from None
 
+    def _get(self, url: str, headers: Mapping[str, str], what: str) -> bytes:
+        """The body of a 200 answer to ``GET url``; CredentialsError otherwise."""
+        response = self._send("GET", url, headers, what)
+        if response.status != 200:
+            raise CredentialsError(f"{what} answered HTTP {response.status}")
+        return response.body
+
 
 class EcsRamRoleCredentialsProvider(_HttpCredentialsProvider):
     """The RAM role of this ECS instance, from the metadata service (IMDSv2 token flow,
@@ -108,20 +115,15 @@ class EcsRamRoleCredentialsProvider(_HttpCredentialsProvider):
             raise CredentialsError(f"the metadata token request failed ({failure}) and IMDSv1 is disabled")
         return {}
 
-    def _get(self, path: str, headers: Mapping[str, str], what: str) -> bytes:
-        response = self._send("GET", self.endpoint + path, headers, what)
-        if response.status != 200:
-            raise CredentialsError(f"{what} answered HTTP {response.status}")
-        return response.body
-
     def fetch(self) -> Credentials:
         role = self.role_name
         if not role:
-            body = self._get(_CREDENTIALS_PATH, self._token_headers(), "the metadata role name request")
+            body = self._get(self.endpoint + _CREDENTIALS_PATH, self._token_headers(),
+                             "the metadata role name request")
             role = body.decode("utf-8").strip()
             if not role:
                 raise CredentialsError("the metadata service has no RAM role for this instance")
-        body = self._get(_CREDENTIALS_PATH + role, self._token_headers(),
+        body = self._get(self.endpoint + _CREDENTIALS_PATH + role, self._token_headers(),
                          "the metadata credentials request")
         return _credentials_from_body(body, self.provider_name, "the metadata service")
 
@@ -160,10 +162,8 @@ class UriCredentialsProvider(_HttpCredentialsProvider):
         self.uri = uri
 
     def fetch(self) -> Credentials:
-        response = self._send("GET", self.uri, {}, "the credentials URI request")
-        if response.status != 200:
-            raise CredentialsError(f"the credentials URI answered HTTP {response.status}")
-        return _credentials_from_body(response.body, self.provider_name, "the credentials URI")
+        body = self._get(self.uri, {}, "the credentials URI")
+        return _credentials_from_body(body, self.provider_name, "the credentials URI")
 
     def __repr__(self) -> str:
         return "UriCredentialsProvider(uri=<set>)"

@@ -22,7 +22,7 @@ import threading
 import time
 from concurrent.futures import Future
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional, Sequence, Union
+from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from aiohttp import web
 
@@ -130,7 +130,7 @@ class Emulator:
         return self._settings.instances[0]
 
     @property
-    def instances(self) -> tuple:
+    def instances(self) -> Tuple[str, ...]:
         """Every instance served."""
         return self._settings.instances
 
@@ -331,7 +331,7 @@ class Emulator:
         """Start serving from a background thread; returns once requests are accepted."""
         if self._thread is not None:
             raise RuntimeError("the emulator is already started")
-        ready: Future = Future()
+        ready: "Future[None]" = Future()
 
         def run() -> None:
             loop = asyncio.new_event_loop()

@@ -357,7 +357,9 @@ _C = TypeVar("_C", bound="_BaseClient")
 class _BaseClient:
     """Configuration and repr shared by both clients (no I/O here)."""
 
-    _transport_type: type = BaseTransport
+    _transport_type: type = BaseTransport  # what a custom ``transport=`` must be
+    _default_transport: type = SyncTransport  # made with (max_connection, tls) otherwise
+    _transport: Any
 
     def __init__(
         self,
@@ -378,18 +380,19 @@ class _BaseClient:
         default certifi), verify (True), extra_headers (signed x-ots-* headers),
         transport (a custom BaseTransport / AsyncBaseTransport, e.g. MockTransport).
         """
-        self._config = _configure(
+        self._config = config = _configure(
             end_point, access_key_id, access_key_secret, instance_name, credentials_provider, region,
             kwargs, self._transport_type,
         )
-        self._core = _Core(self._config)
+        self._transport = config.transport or self._default_transport(config.max_connection, config.tls)
+        self._core = _Core(config)
         # Read-only views with the official client's attribute names.
-        self.logger = self._config.logger
-        self.retry_policy = self._config.retry_policy
-        self.credentials_provider = self._config.provider
-        self.encoding = self._config.encoding
-        self.socket_timeout = self._config.timeout.read
-        self.max_connection = self._config.max_connection
+        self.logger = config.logger
+        self.retry_policy = config.retry_policy
+        self.credentials_provider = config.provider
+        self.encoding = config.encoding
+        self.socket_timeout = config.timeout.read
+        self.max_connection = config.max_connection
 
     def __repr__(self) -> str:
         config = self._config
@@ -418,20 +421,8 @@ class OTSClient(_BaseClient):
     call close(). Methods and results are those of the official ``tablestore.OTSClient``."""
 
     _transport_type = BaseTransport
-
-    def __init__(
-        self,
-        end_point: str,
-        access_key_id: Optional[str] = None,
-        access_key_secret: Optional[str] = None,
-        instance_name: Optional[str] = None,
-        credentials_provider: Optional[CredentialsProvider] = None,
-        region: Optional[str] = None,
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(end_point, access_key_id, access_key_secret, instance_name, credentials_provider, region, **kwargs)
-        config = self._config
-        self._transport: BaseTransport = config.transport or SyncTransport(config.max_connection, config.tls)
+    _default_transport = SyncTransport
+    _transport: BaseTransport
 
     def _run(self, flow: _Flow) -> Any:
         return _drive(flow, self._config.provider, self._transport, self._config.timeout)
@@ -454,20 +445,8 @@ class AsyncOTSClient(_BaseClient):
     async iterator. Use ``async with`` or ``await close()``."""
 
     _transport_type = AsyncBaseTransport
-
-    def __init__(
-        self,
-        end_point: str,
-        access_key_id: Optional[str] = None,
-        access_key_secret: Optional[str] = None,
-        instance_name: Optional[str] = None,
-        credentials_provider: Optional[CredentialsProvider] = None,
-        region: Optional[str] = None,
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(end_point, access_key_id, access_key_secret, instance_name, credentials_provider, region, **kwargs)
-        config = self._config
-        self._transport: AsyncBaseTransport = config.transport or AsyncTransport(config.max_connection, config.tls)
+    _default_transport = AsyncTransport
+    _transport: AsyncBaseTransport
 
     async def _run(self, flow: _Flow) -> Any:
         return await _drive_async(flow, self._config.provider, self._transport, self._config.timeout)
@@ -482,7 +461,7 @@ class AsyncOTSClient(_BaseClient):
     async def __aexit__(
         self, exc_type: Optional[Type[BaseException]], exc: Optional[BaseException], tb: Optional[TracebackType]
     ) -> None:
-        await self.close()  # type: ignore[attr-defined]
+        await self.close()
 
 
 def _sync_operation(name: str, operation: protocol.Operation) -> Callable[..., Any]:

@@ -18,7 +18,6 @@ them. More operations (time series) are added with :func:`register`.
 """
 from __future__ import annotations
 
-import struct
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Callable, Dict, Generator, List, Mapping, Optional, Tuple
@@ -62,6 +61,7 @@ from alicloud_storage.tablestore.models import (
 from alicloud_storage.tablestore.models.condition import coerce_enum
 from alicloud_storage.tablestore.validation import check_int, check_name
 from alicloud_storage.tablestore.wire import pb, plainbuffer
+from alicloud_storage.tablestore.wire.filter_values import encode_filter_value
 from alicloud_storage.tablestore.wire.plainbuffer import CellOp
 
 __all__ = [
@@ -257,11 +257,27 @@ def _versions(message: Any, max_version: Any, time_range: Any) -> None:
         raise OTSClientError("one of max_version and time_range must be given")
 
 
-def _wide_row_options(message: Any, start_column: Any, end_column: Any, token: Any) -> None:
+def _read_options(
+    message: Any,
+    columns_to_get: Any,
+    column_filter: Any,
+    max_version: Any,
+    time_range: Any,
+    start_column: Any,
+    end_column: Any,
+) -> None:
+    """What every read takes: columns, filter, versions and the wide-row column range."""
+    _columns_to_get(message.columns_to_get, columns_to_get)
+    if column_filter is not None:
+        message.filter = _filter_bytes(column_filter)
+    _versions(message, max_version, time_range)
     if start_column is not None:
         message.start_column = check_name(start_column, "start_column")
     if end_column is not None:
         message.end_column = check_name(end_column, "end_column")
+
+
+def _token(message: Any, token: Any) -> None:
     if token is not None:
         if not isinstance(token, (bytes, bytearray)):
             raise OTSClientError(f"token must be bytes, not {type(token).__name__}")
@@ -303,29 +319,6 @@ _UPDATE_OPS = {
 # ------------------------------------------------------------------- filters
 
 
-_INT64 = struct.Struct("<q")
-_DOUBLE = struct.Struct("<d")
-_LENGTH = struct.Struct("<I")
-
-
-def _filter_value(value: Any) -> bytes:
-    """A filter constant: PlainBuffer type byte + payload, without tag or length prefix."""
-    if isinstance(value, bool):
-        return bytes((2, 1 if value else 0))
-    if isinstance(value, int):
-        if not -(2**63) <= value < 2**63:
-            raise OTSClientError(f"filter value {value} does not fit in int64")
-        return b"\x00" + _INT64.pack(value)
-    if isinstance(value, float):
-        return b"\x01" + _DOUBLE.pack(value)
-    if isinstance(value, str):
-        raw = value.encode("utf-8")
-        return b"\x03" + _LENGTH.pack(len(raw)) + raw
-    if isinstance(value, (bytes, bytearray)):
-        return b"\x07" + _LENGTH.pack(len(value)) + bytes(value)
-    raise OTSClientError(f"filter value must be int, float, bool, str or bytes, not {type(value).__name__}")
-
-
 def _filter_message(condition: ColumnCondition) -> Any:
     message = pb.Filter()
     if isinstance(condition, CompositeColumnCondition):
@@ -343,7 +336,7 @@ def _filter_message(condition: ColumnCondition) -> Any:
         single = pb.SingleColumnValueFilter()
         single.comparator = int(condition.comparator) + 1
         single.column_name = condition.column_name
-        single.column_value = _filter_value(condition.column_value)
+        single.column_value = encode_filter_value(condition.column_value)
         single.filter_if_missing = not condition.get_pass_if_missing()
         single.latest_version_only = condition.latest_version_only
         rule = getattr(condition, "regex_rule", None)
@@ -361,7 +354,8 @@ def _filter_message(condition: ColumnCondition) -> Any:
 
 
 def _filter_bytes(condition: Any) -> bytes:
-    return _filter_message(condition).SerializeToString()
+    data: bytes = _filter_message(condition).SerializeToString()
+    return data
 
 
 # ------------------------------------------------------------------- rows
@@ -402,10 +396,12 @@ def _update_cell(op_name: str, op: Optional[CellOp], item: Any) -> Tuple[str, An
     return (check_name(name, "column name"), value, timestamp, op)
 
 
-def _row_from_plain(plain: Optional[plainbuffer.PlainRow]) -> Optional[Row]:
-    if plain is None:
-        return None
+def _row_of(plain: plainbuffer.PlainRow) -> Row:
     return Row(plain.primary_key, [(name, value, ts) for name, value, ts, _ in plain.cells])
+
+
+def _row_from_plain(plain: Optional[plainbuffer.PlainRow]) -> Optional[Row]:
+    return None if plain is None else _row_of(plain)
 
 
 def _capacity(message: Any) -> CapacityUnit:
@@ -649,11 +645,8 @@ def get_row(  # type: ignore[no-untyped-def]
     message = pb.GetRowRequest()
     message.table_name = check_name(table_name, "table_name")
     message.primary_key = plainbuffer.encode_primary_key(_primary_key(primary_key))
-    _columns_to_get(message.columns_to_get, columns_to_get)
-    if column_filter is not None:
-        message.filter = _filter_bytes(column_filter)
-    _versions(message, max_version, time_range)
-    _wide_row_options(message, start_column, end_column, token)
+    _read_options(message, columns_to_get, column_filter, max_version, time_range, start_column, end_column)
+    _token(message, token)
     _transaction(message, transaction_id)
     return message, None
 
@@ -742,15 +735,9 @@ def batch_get_row(request):  # type: ignore[no-untyped-def]
             raise OTSClientError(f"primary_keys of table {item.table_name!r} must be a list of primary keys")
         for key in item.primary_keys:
             table.primary_key.append(plainbuffer.encode_primary_key(_primary_key(key)))
-        _columns_to_get(table.columns_to_get, item.columns_to_get)
-        if item.column_filter is not None:
-            table.filter = _filter_bytes(item.column_filter)
         max_version = 1 if item.max_version is None and item.time_range is None else item.max_version
-        _versions(table, max_version, item.time_range)
-        if item.start_column is not None:
-            table.start_column = check_name(item.start_column, "start_column")
-        if item.end_column is not None:
-            table.end_column = check_name(item.end_column, "end_column")
+        _read_options(table, item.columns_to_get, item.column_filter, max_version, item.time_range,
+                      item.start_column, item.end_column)
         for token in item.token or ():
             table.token.append(bytes(token))
     return message, None
@@ -809,8 +796,8 @@ def batch_write_row(request):  # type: ignore[no-untyped-def]
 
 def _decode_get_range(
     message: Any, context: Any, request_id: str
-) -> Tuple[CapacityUnit, Optional[List[Tuple[str, Any]]], List[Row], Optional[bytes]]:
-    rows = [_row_from_plain(plain) for plain in plainbuffer.decode_rows(message.rows)] if message.rows else []
+) -> Tuple[CapacityUnit, Optional[plainbuffer.PrimaryKey], List[Row], Optional[bytes]]:
+    rows = [_row_of(plain) for plain in plainbuffer.decode_rows(message.rows)] if message.rows else []
     next_start = None
     if message.HasField("next_start_primary_key") and message.next_start_primary_key:
         plain = plainbuffer.decode_row(message.next_start_primary_key)
@@ -844,13 +831,10 @@ def get_range(  # type: ignore[no-untyped-def]
     message.exclusive_end_primary_key = plainbuffer.encode_primary_key(
         _primary_key(exclusive_end_primary_key, "exclusive_end_primary_key", _RANGE_BOUNDS)
     )
-    _columns_to_get(message.columns_to_get, columns_to_get)
     if limit is not None:
         message.limit = check_int(limit, "limit", 1)
-    if column_filter is not None:
-        message.filter = _filter_bytes(column_filter)
-    _versions(message, max_version, time_range)
-    _wide_row_options(message, start_column, end_column, token)
+    _read_options(message, columns_to_get, column_filter, max_version, time_range, start_column, end_column)
+    _token(message, token)
     _transaction(message, transaction_id)
     return message, None
 

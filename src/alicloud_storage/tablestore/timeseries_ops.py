@@ -68,6 +68,12 @@ _SINGLE_OPERATOR = {
 # --- requests ----------------------------------------------------------------------------
 
 
+def _expect_request(request: Any, kind: type) -> None:
+    if not isinstance(request, kind):
+        article = "an" if kind.__name__[0] in "AEIOU" else "a"
+        raise OTSClientError(f"request must be {article} {kind.__name__}, not {type(request).__name__}")
+
+
 def _key(message: Any, key: Any, what: str = "timeseries_key") -> None:
     if not isinstance(key, TimeseriesKey):
         raise OTSClientError(f"{what} must be an instance of TimeseriesKey, not {type(key).__name__}")
@@ -118,8 +124,7 @@ def _table_meta(message: Any, meta: Any) -> None:
 @register("CreateTimeseriesTable", pb.CreateTimeseriesTableResponse, decode_none, idempotent=False)
 def create_timeseries_table(request):  # type: ignore[no-untyped-def]
     """Create a time series table from a CreateTimeseriesTableRequest; returns None."""
-    if not isinstance(request, CreateTimeseriesTableRequest):
-        raise OTSClientError(f"request must be a CreateTimeseriesTableRequest, not {type(request).__name__}")
+    _expect_request(request, CreateTimeseriesTableRequest)
     message = pb.CreateTimeseriesTableRequest()
     _table_meta(message.table_meta, request.table_meta)
     for store in request.analytical_stores or ():
@@ -210,12 +215,15 @@ def update_timeseries_table(timeseries_meta):  # type: ignore[no-untyped-def]
 # --- data ----------------------------------------------------------------------------
 
 
-def _failed_rows(message: Any) -> List[FailedRowResult]:
-    return [FailedRowResult(row.row_index, Error(row.error_code, row.error_message)) for row in message.failed_rows]
+def _failed_rows(response_type: Callable[[List[FailedRowResult]], Any]) -> Callable[[Any, Any, str], Any]:
+    """Decoder of an API answering per-row failures: ``response_type(failed rows)``."""
 
+    def decode(message: Any, context: Any, request_id: str) -> Any:
+        return response_type([
+            FailedRowResult(row.row_index, Error(row.error_code, row.error_message)) for row in message.failed_rows
+        ])
 
-def _decode_put(message: Any, context: Any, request_id: str) -> PutTimeseriesDataResponse:
-    return PutTimeseriesDataResponse(_failed_rows(message))
+    return decode
 
 
 def _row_input(row: Any) -> timeseries_rows.RowInput:
@@ -229,7 +237,9 @@ def _row_input(row: Any) -> timeseries_rows.RowInput:
     return key.measurement_name, key.data_source, key.tags, row.fields, check_int(row.time_in_us, "time_in_us", 0)
 
 
-@register("PutTimeseriesData", pb.PutTimeseriesDataResponse, _decode_put, idempotent=True)
+@register(
+    "PutTimeseriesData", pb.PutTimeseriesDataResponse, _failed_rows(PutTimeseriesDataResponse), idempotent=True
+)
 def put_timeseries_data(timeseriesTableName, timeseriesRows, meta_update_mode=MetaUpdateMode.MUM_NORMAL):  # type: ignore[no-untyped-def]
     """Write points (a list of TimeseriesRow); failures per row are in ``.failedRows``."""
     if isinstance(timeseriesRows, TimeseriesRow):
@@ -251,10 +261,12 @@ def put_timeseries_data(timeseriesTableName, timeseriesRows, meta_update_mode=Me
 
 def _decode_row(plain: plainbuffer.PlainRow) -> TimeseriesRow:
     """A TimeseriesRow from the PlainBuffer row of GetTimeseriesData (see the fact sheet §6)."""
-    measurement = source = None
+    measurement: Any = None
+    source: Any = None
+    time_us: Any = None
     tags: Dict[str, Any] = {}
     fields: Dict[str, Any] = {}
-    time_us = None
+    value: Any
     for name, value in plain.primary_key:
         if time_us is not None:
             fields[name] = value  # field primary keys follow _time
@@ -284,8 +296,7 @@ def _decode_get(message: Any, context: Any, request_id: str) -> GetTimeseriesDat
 @register("GetTimeseriesData", pb.GetTimeseriesDataResponse, _decode_get, idempotent=True)
 def get_timeseries_data(request):  # type: ignore[no-untyped-def]
     """Points of one series in ``[beginTimeInUs, endTimeInUs)`` (or at ``specificTimeInUs``)."""
-    if not isinstance(request, GetTimeseriesDataRequest):
-        raise OTSClientError(f"request must be a GetTimeseriesDataRequest, not {type(request).__name__}")
+    _expect_request(request, GetTimeseriesDataRequest)
     message = pb.GetTimeseriesDataRequest(
         table_name=check_name(request.timeseriesTableName, "timeseriesTableName"),
         supported_table_version=SUPPORTED_TABLE_VERSION,
@@ -382,8 +393,7 @@ def _decode_query(message: Any, context: Any, request_id: str) -> QueryTimeserie
 @register("QueryTimeseriesMeta", pb.QueryTimeseriesMetaResponse, _decode_query, idempotent=True)
 def query_timeseries_meta(request):  # type: ignore[no-untyped-def]
     """Series metas matching ``request.condition``, a page at a time (``nextToken``)."""
-    if not isinstance(request, QueryTimeseriesMetaRequest):
-        raise OTSClientError(f"request must be a QueryTimeseriesMetaRequest, not {type(request).__name__}")
+    _expect_request(request, QueryTimeseriesMetaRequest)
     message = pb.QueryTimeseriesMetaRequest(
         table_name=check_name(request.timeseriesTableName, "timeseriesTableName"),
         get_total_hit=bool(request.getTotalHits),
@@ -398,15 +408,12 @@ def query_timeseries_meta(request):  # type: ignore[no-untyped-def]
     return message, None
 
 
-def _decode_update_meta(message: Any, context: Any, request_id: str) -> UpdateTimeseriesMetaResponse:
-    return UpdateTimeseriesMetaResponse(_failed_rows(message))
-
-
-@register("UpdateTimeseriesMeta", pb.UpdateTimeseriesMetaResponse, _decode_update_meta, idempotent=True)
+@register(
+    "UpdateTimeseriesMeta", pb.UpdateTimeseriesMetaResponse, _failed_rows(UpdateTimeseriesMetaResponse), idempotent=True
+)
 def update_timeseries_meta(request):  # type: ignore[no-untyped-def]
     """Set the attributes of series metas (created when missing); failures in ``.failedRows``."""
-    if not isinstance(request, UpdateTimeseriesMetaRequest):
-        raise OTSClientError(f"request must be an UpdateTimeseriesMetaRequest, not {type(request).__name__}")
+    _expect_request(request, UpdateTimeseriesMetaRequest)
     message = pb.UpdateTimeseriesMetaRequest(
         table_name=check_name(request.timeseries_tablename, "timeseries_tablename"),
         supported_table_version=SUPPORTED_TABLE_VERSION,
@@ -421,15 +428,12 @@ def update_timeseries_meta(request):  # type: ignore[no-untyped-def]
     return message, None
 
 
-def _decode_delete_meta(message: Any, context: Any, request_id: str) -> DeleteTimeseriesMetaResponse:
-    return DeleteTimeseriesMetaResponse(_failed_rows(message))
-
-
-@register("DeleteTimeseriesMeta", pb.DeleteTimeseriesMetaResponse, _decode_delete_meta, idempotent=True)
+@register(
+    "DeleteTimeseriesMeta", pb.DeleteTimeseriesMetaResponse, _failed_rows(DeleteTimeseriesMetaResponse), idempotent=True
+)
 def delete_timeseries_meta(request):  # type: ignore[no-untyped-def]
     """Delete the metas of series keys (their data stays); failures in ``.failedRows``."""
-    if not isinstance(request, DeleteTimeseriesMetaRequest):
-        raise OTSClientError(f"request must be a DeleteTimeseriesMetaRequest, not {type(request).__name__}")
+    _expect_request(request, DeleteTimeseriesMetaRequest)
     message = pb.DeleteTimeseriesMetaRequest(
         table_name=check_name(request.timeseries_tablename, "timeseries_tablename"),
         supported_table_version=SUPPORTED_TABLE_VERSION,

@@ -27,4 +27,5 @@ def check_int(value: Any, what: str, minimum: Optional[int] = None) -> int:
         raise OTSClientError(f"{what} must be an int, not {type(value).__name__}")
     if minimum is not None and value < minimum:
         raise OTSClientError(f"{what} must be >= {minimum}, not {value}")
-    return value
+    checked: int = value
+    return checked

@@ -16,6 +16,7 @@ from alicloud_storage.emulator import Emulator
 from alicloud_storage.emulator.tablestore import errors as E
 from alicloud_storage.tablestore import auth
 from alicloud_storage.tablestore.wire import pb, plainbuffer
+from alicloud_storage.tablestore.wire.filter_values import encode_filter_value
 from alicloud_storage.tablestore.wire.plainbuffer import CellOp
 from emulator_helpers import RawClient
 
@@ -206,6 +207,27 @@ def test_column_pagination_filter(raw):
     response = pb.GetRowResponse()
     response.ParseFromString(body)
     assert [c[0] for c in plainbuffer.decode_row(response.row).cells] == ["c02", "c03", "c04"]
+
+
+@pytest.mark.parametrize("column_value, status", [
+    (encode_filter_value(5), 200),
+    (encode_filter_value(5)[:-1], 400),  # truncated int64
+    (encode_filter_value("x") + b"y", 400),  # a byte past the declared length
+])
+def test_filter_constants_are_read_with_the_client_codec(raw, column_value, status):
+    create_table(raw)
+    put(raw, [("pk", "a")], [("n", 5)])
+    single = pb.SingleColumnValueFilter(comparator=pb.CT_EQUAL, column_name="n", column_value=column_value,
+                                        filter_if_missing=True, latest_version_only=True)
+    wrapped = pb.Filter(type=pb.FT_SINGLE_COLUMN_VALUE, filter=single.SerializeToString())
+    request = pb.GetRowRequest(table_name="t", primary_key=plainbuffer.encode_primary_key([("pk", "a")]),
+                               max_versions=1, filter=wrapped.SerializeToString())
+    answer = raw.post("GetRow", request.SerializeToString())
+    if status == 400:
+        assert error_of(*answer) == expected(E.INVALID_FILTER, detail="bad column value")
+    else:
+        row = plainbuffer.decode_row(pb.GetRowResponse.FromString(answer[2]).row)
+        assert answer[0] == 200 and row.cells[0][:2] == ("n", 5)
 
 
 def test_several_instances_keep_separate_tables():

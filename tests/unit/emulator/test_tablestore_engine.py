@@ -15,22 +15,9 @@ PK = [("pk", "a")]
 LATEST = ReadOptions(max_versions=1)
 
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1_700_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 @pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
-def engine(clock: FakeClock) -> Engine:
-    return Engine(Storage(None), clock)
+def engine(storage: Storage, clock) -> Engine:
+    return Engine(storage, clock)
 
 
 def make(engine: Engine, **options: int) -> None:

@@ -19,26 +19,8 @@ DAY = 86400
 S = 1000000  # microseconds per second
 
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1_700_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 @pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
-def storage() -> Storage:
-    return Storage(None)
-
-
-@pytest.fixture
-def engine(storage: Storage, clock: FakeClock) -> TimeseriesEngine:
+def engine(storage: Storage, clock) -> TimeseriesEngine:
     return TimeseriesEngine(storage, clock)
 
 

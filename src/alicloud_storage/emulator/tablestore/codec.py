@@ -1,9 +1,8 @@
 """Protobuf / PlainBuffer messages <-> the engine's plain values (both directions)."""
 from __future__ import annotations
 
-import struct
 from functools import lru_cache
-from typing import Any, List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence
 
 from google.protobuf.message import Message
 
@@ -19,6 +18,7 @@ from alicloud_storage.emulator.tablestore.filters import (
 from alicloud_storage.emulator.tablestore.model import CapacityUnits, PkColumn, TableInfo, TableOptions
 from alicloud_storage.tablestore.errors import OTSDecodeError
 from alicloud_storage.tablestore.wire import pb, plainbuffer
+from alicloud_storage.tablestore.wire.filter_values import FilterValue, decode_filter_value
 
 __all__ = [
     "parse",
@@ -41,9 +41,6 @@ _PK_TYPE_NAMES = {1: "INTEGER", 2: "STRING", 3: "BINARY", 5: "BOOLEAN"}
 _PK_TYPE_NUMBERS = {"INTEGER": 1, "STRING": 2, "BINARY": 3}
 _DEFINED_TYPE_NAMES = {1: "INTEGER", 2: "DOUBLE", 3: "BOOLEAN", 4: "STRING", 7: "BINARY"}
 _DEFINED_TYPE_NUMBERS = {v: k for k, v in _DEFINED_TYPE_NAMES.items()}
-_I64 = struct.Struct("<q")
-_F64 = struct.Struct("<d")
-_U32 = struct.Struct("<I")
 _FT_SINGLE, _FT_COMPOSITE, _FT_PAGINATION = 1, 2, 3
 
 
@@ -124,7 +121,7 @@ def table_options(message: Any) -> TableOptions:
     )
 
 
-def options_update(message: Any) -> dict:
+def options_update(message: Any) -> Dict[str, Any]:
     """The options an UpdateTable request sets (only the fields present)."""
     out = {}
     for field, key in (
@@ -208,25 +205,12 @@ def read_options(request: Any) -> ReadOptions:
     )
 
 
-def _filter_value(data: bytes) -> Any:
-    """A filter's column value: VariantType byte then payload, no length prefix."""
+def _filter_value(data: bytes) -> FilterValue:
+    """A filter's column value; malformed bytes are an invalid filter."""
     try:
-        vtype = data[0]
-        if vtype == 0:
-            return _I64.unpack_from(data, 1)[0]
-        if vtype == 1:
-            return _F64.unpack_from(data, 1)[0]
-        if vtype == 2:
-            return data[1] != 0
-        if vtype in (3, 7):
-            size = _U32.unpack_from(data, 1)[0]
-            raw = data[5:5 + size]
-            if len(raw) != size:
-                raise ValueError("truncated value")
-            return raw.decode("utf-8") if vtype == 3 else bytearray(raw)
-    except (IndexError, struct.error, ValueError, UnicodeDecodeError):
-        pass
-    raise E.INVALID_FILTER.error(detail="bad column value")
+        return decode_filter_value(data)
+    except OTSDecodeError:
+        raise E.INVALID_FILTER.error(detail="bad column value") from None
 
 
 def column_filter(data: bytes) -> Filter:

@@ -602,5 +602,5 @@ class Engine:
             return ResultRow(pk, [])
         if op.return_type == RT_AFTER_MODIFY:
             wanted = set(op.return_columns)
-            return ResultRow(pk, [c for c in incremented if c[0] in wanted])
+            return ResultRow(pk, [(name, value, ts, None) for name, value, ts, _ in incremented if name in wanted])
         return None

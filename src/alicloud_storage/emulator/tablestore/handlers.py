@@ -8,7 +8,7 @@ the body with the request class, authorises every table ``tables`` names, then c
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, List
+from typing import Any, Callable, Dict, List, Tuple
 
 from alicloud_storage.emulator.tablestore import codec
 from alicloud_storage.emulator.tablestore import errors as E
@@ -24,7 +24,7 @@ from alicloud_storage.emulator.tablestore.errors import TablestoreError
 from alicloud_storage.emulator.tablestore.storage import Storage
 from alicloud_storage.tablestore.wire import pb, plainbuffer
 
-__all__ = ["Context", "Operation", "OPERATIONS"]
+__all__ = ["Context", "Operation", "OPERATIONS", "table_name", "instance_level", "created_table"]
 
 _WRITE_KINDS = {1: PUT, 2: UPDATE, 3: DELETE}
 
@@ -53,17 +53,30 @@ def _no_transaction(request: Any) -> None:
         raise E.TRANSACTION_UNSUPPORTED.error()
 
 
-def _return(request: Any) -> "tuple[int, tuple]":
+def _return(request: Any) -> Tuple[int, Tuple[str, ...]]:
     if not request.HasField("return_content"):
         return RT_NONE, ()
     content = request.return_content
     return content.return_type, tuple(content.return_column_names)
 
 
-def _error(target: Any, exc: TablestoreError) -> None:
-    target.is_ok = False
-    target.error.code = exc.code
-    target.error.message = exc.message
+def _batch_response(response: Any, tables: Any, results: Any, empty_rows: bool) -> Any:
+    """Fill a batch response: per table, per row an error or its consumed CU and row
+    (an absent row is sent as empty bytes when ``empty_rows``, else left out)."""
+    for table, table_results in zip(tables, results):
+        out = response.tables.add(table_name=table.table_name)
+        for result in table_results:
+            row = out.rows.add()
+            if isinstance(result, TablestoreError):
+                row.is_ok = False
+                row.error.code = result.code
+                row.error.message = result.message
+                continue
+            row.is_ok = True
+            codec.consumed(row.consumed, result.consumed)
+            if empty_rows or result.row is not None:
+                row.row = codec.encode_row(result.row)
+    return response
 
 
 # --- tables ------------------------------------------------------------------------
@@ -142,18 +155,7 @@ def _batch_get_row(ctx: Context, request: Any) -> Any:
         for t in request.tables
     ]
     results = ctx.engine.batch_get_row(ctx.instance, requests)
-    response = pb.BatchGetRowResponse()
-    for table, table_results in zip(request.tables, results):
-        out = response.tables.add(table_name=table.table_name)
-        for result in table_results:
-            row = out.rows.add()
-            if isinstance(result, TablestoreError):
-                _error(row, result)
-                continue
-            row.is_ok = True
-            codec.consumed(row.consumed, result.consumed)
-            row.row = codec.encode_row(result.row)
-    return response
+    return _batch_response(pb.BatchGetRowResponse(), request.tables, results, empty_rows=True)
 
 
 def _batch_write_row(ctx: Context, request: Any) -> Any:
@@ -170,19 +172,7 @@ def _batch_write_row(ctx: Context, request: Any) -> Any:
             ))
         requests.append((table.table_name, ops))
     results = ctx.engine.batch_write_row(ctx.instance, requests)
-    response = pb.BatchWriteRowResponse()
-    for table, table_results in zip(request.tables, results):
-        out = response.tables.add(table_name=table.table_name)
-        for result in table_results:
-            row = out.rows.add()
-            if isinstance(result, TablestoreError):
-                _error(row, result)
-                continue
-            row.is_ok = True
-            codec.consumed(row.consumed, result.consumed)
-            if result.row is not None:
-                row.row = codec.encode_row(result.row)
-    return response
+    return _batch_response(pb.BatchWriteRowResponse(), request.tables, results, empty_rows=False)
 
 
 def _get_range(ctx: Context, request: Any) -> Any:
@@ -203,7 +193,8 @@ def _get_range(ctx: Context, request: Any) -> Any:
     return response
 
 
-def _table_name(request: Any) -> List[str]:
+def table_name(request: Any) -> List[str]:
+    """The tables of a request naming one: its ``table_name``."""
     return [request.table_name]
 
 
@@ -211,29 +202,31 @@ def _batch_tables(request: Any) -> List[str]:
     return sorted({t.table_name for t in request.tables})
 
 
-def _instance_level(request: Any) -> List[str]:
+def instance_level(request: Any) -> List[str]:
+    """The tables of an instance-level request: none."""
     return []
 
 
-def _create_table_name(request: Any) -> List[str]:
+def created_table(request: Any) -> List[str]:
+    """The table a CreateTable-style request names in its ``table_meta``."""
     return [request.table_meta.table_name]
 
 
 OPERATIONS: Dict[str, Operation] = {
-    "CreateTable": Operation(pb.CreateTableRequest, _create_table_name, _create_table),
-    "ListTable": Operation(pb.ListTableRequest, _instance_level, _list_table),
-    "DescribeTable": Operation(pb.DescribeTableRequest, _table_name, _describe_table),
-    "UpdateTable": Operation(pb.UpdateTableRequest, _table_name, _update_table),
-    "DeleteTable": Operation(pb.DeleteTableRequest, _table_name, _delete_table),
-    "GetRow": Operation(pb.GetRowRequest, _table_name, _get_row),
-    "PutRow": Operation(pb.PutRowRequest, _table_name, _write(PUT, "row", pb.PutRowResponse)),
+    "CreateTable": Operation(pb.CreateTableRequest, created_table, _create_table),
+    "ListTable": Operation(pb.ListTableRequest, instance_level, _list_table),
+    "DescribeTable": Operation(pb.DescribeTableRequest, table_name, _describe_table),
+    "UpdateTable": Operation(pb.UpdateTableRequest, table_name, _update_table),
+    "DeleteTable": Operation(pb.DeleteTableRequest, table_name, _delete_table),
+    "GetRow": Operation(pb.GetRowRequest, table_name, _get_row),
+    "PutRow": Operation(pb.PutRowRequest, table_name, _write(PUT, "row", pb.PutRowResponse)),
     "UpdateRow": Operation(
-        pb.UpdateRowRequest, _table_name, _write(UPDATE, "row_change", pb.UpdateRowResponse)
+        pb.UpdateRowRequest, table_name, _write(UPDATE, "row_change", pb.UpdateRowResponse)
     ),
     "DeleteRow": Operation(
-        pb.DeleteRowRequest, _table_name, _write(DELETE, "primary_key", pb.DeleteRowResponse)
+        pb.DeleteRowRequest, table_name, _write(DELETE, "primary_key", pb.DeleteRowResponse)
     ),
     "BatchGetRow": Operation(pb.BatchGetRowRequest, _batch_tables, _batch_get_row),
     "BatchWriteRow": Operation(pb.BatchWriteRowRequest, _batch_tables, _batch_write_row),
-    "GetRange": Operation(pb.GetRangeRequest, _table_name, _get_range),
+    "GetRange": Operation(pb.GetRangeRequest, table_name, _get_range),
 }

@@ -7,9 +7,15 @@ the storage.
 from __future__ import annotations
 
 import weakref
-from typing import Any, Callable, Dict, List
+from typing import Any, Callable, Dict
 
-from alicloud_storage.emulator.tablestore.handlers import Context, Operation
+from alicloud_storage.emulator.tablestore.handlers import (
+    Context,
+    Operation,
+    created_table,
+    instance_level,
+    table_name,
+)
 from alicloud_storage.emulator.tablestore.storage import Storage
 from alicloud_storage.emulator.tablestore.timeseries_engine import TimeseriesEngine
 from alicloud_storage.tablestore.wire import pb
@@ -35,31 +41,19 @@ def _run(method: Callable[[TimeseriesEngine, str, Any], Any]) -> Callable[[Conte
     return run
 
 
-def _table_name(request: Any) -> List[str]:
-    return [request.table_name]
-
-
-def _instance_level(request: Any) -> List[str]:
-    return []
-
-
-def _create_table_name(request: Any) -> List[str]:
-    return [request.table_meta.table_name]
-
-
 OPERATIONS: Dict[str, Operation] = {
     "CreateTimeseriesTable": Operation(
-        pb.CreateTimeseriesTableRequest, _create_table_name, _run(TimeseriesEngine.create_table)
+        pb.CreateTimeseriesTableRequest, created_table, _run(TimeseriesEngine.create_table)
     ),
-    "ListTimeseriesTable": Operation(pb.ListTimeseriesTableRequest, _instance_level, _run(TimeseriesEngine.list_tables)),
+    "ListTimeseriesTable": Operation(pb.ListTimeseriesTableRequest, instance_level, _run(TimeseriesEngine.list_tables)),
     "DescribeTimeseriesTable": Operation(
-        pb.DescribeTimeseriesTableRequest, _table_name, _run(TimeseriesEngine.describe_table)
+        pb.DescribeTimeseriesTableRequest, table_name, _run(TimeseriesEngine.describe_table)
     ),
-    "UpdateTimeseriesTable": Operation(pb.UpdateTimeseriesTableRequest, _table_name, _run(TimeseriesEngine.update_table)),
-    "DeleteTimeseriesTable": Operation(pb.DeleteTimeseriesTableRequest, _table_name, _run(TimeseriesEngine.delete_table)),
-    "PutTimeseriesData": Operation(pb.PutTimeseriesDataRequest, _table_name, _run(TimeseriesEngine.put_data)),
-    "GetTimeseriesData": Operation(pb.GetTimeseriesDataRequest, _table_name, _run(TimeseriesEngine.get_data)),
-    "QueryTimeseriesMeta": Operation(pb.QueryTimeseriesMetaRequest, _table_name, _run(TimeseriesEngine.query_meta)),
-    "UpdateTimeseriesMeta": Operation(pb.UpdateTimeseriesMetaRequest, _table_name, _run(TimeseriesEngine.update_meta)),
-    "DeleteTimeseriesMeta": Operation(pb.DeleteTimeseriesMetaRequest, _table_name, _run(TimeseriesEngine.delete_meta)),
+    "UpdateTimeseriesTable": Operation(pb.UpdateTimeseriesTableRequest, table_name, _run(TimeseriesEngine.update_table)),
+    "DeleteTimeseriesTable": Operation(pb.DeleteTimeseriesTableRequest, table_name, _run(TimeseriesEngine.delete_table)),
+    "PutTimeseriesData": Operation(pb.PutTimeseriesDataRequest, table_name, _run(TimeseriesEngine.put_data)),
+    "GetTimeseriesData": Operation(pb.GetTimeseriesDataRequest, table_name, _run(TimeseriesEngine.get_data)),
+    "QueryTimeseriesMeta": Operation(pb.QueryTimeseriesMetaRequest, table_name, _run(TimeseriesEngine.query_meta)),
+    "UpdateTimeseriesMeta": Operation(pb.UpdateTimeseriesMetaRequest, table_name, _run(TimeseriesEngine.update_meta)),
+    "DeleteTimeseriesMeta": Operation(pb.DeleteTimeseriesMetaRequest, table_name, _run(TimeseriesEngine.delete_meta)),
 }

@@ -14,7 +14,7 @@ import hashlib
 import json
 import re
 import struct
-from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Set, Tuple
 
 from alicloud_storage.emulator.tablestore import errors as E
 from alicloud_storage.emulator.tablestore import limits, validate
@@ -350,8 +350,8 @@ class TimeseriesEngine:
         with self._storage.write():  # a request-level error below rolls every row back
             table = self._table(instance, request.table_name)
             oldest = now - table.ttl * 1000000 if table.ttl != -1 else 0
-            series_of: Dict[Tuple[str, str, tuple], Series] = {}
-            checked_names: set = set()
+            series_of: Dict[Tuple[str, str, Tuple[Any, ...]], Series] = {}
+            checked_names: Set[str] = set()
             points = []
             for index, row in enumerate(rows):
                 key = (row.measurement, row.data_source, tuple(row.tags))
@@ -383,7 +383,7 @@ class TimeseriesEngine:
         return response
 
     def _written_series(
-        self, table: TimeseriesTable, key: Tuple[str, str, tuple], update_meta: bool, now: int
+        self, table: TimeseriesTable, key: Tuple[str, str, Tuple[Any, ...]], update_meta: bool, now: int
     ) -> Tuple[Series, bool]:
         """The series a (checked) row goes to, created if new, and whether its meta was
         created or refreshed now."""
@@ -464,7 +464,7 @@ class TimeseriesEngine:
 
     @staticmethod
     def _plain_row(
-        table: TimeseriesTable, key: List[Tuple[str, Any]], time_us: int, fpk: bytes, data: str, wanted: set
+        table: TimeseriesTable, key: List[Tuple[str, Any]], time_us: int, fpk: bytes, data: str, wanted: Set[Tuple[str, DataType]]
     ) -> plainbuffer.PlainRow:
         pk = [*key, ("_time", time_us)]
         if fpk:

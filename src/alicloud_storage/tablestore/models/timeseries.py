@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import IntEnum
-from typing import Any, Dict, List, Optional, Union
+from typing import Any, Dict, List, Optional, Tuple, Union
 
 __all__ = [
     "TimeseriesKey",
@@ -95,7 +95,7 @@ class TimeseriesTableMeta:
     timeseries_table_options: Optional[TimeseriesTableOptions] = None
     timeseries_meta_options: Optional[TimeseriesMetaOptions] = None
     timeseries_keys: Optional[List[str]] = None
-    field_primary_keys: Optional[List[tuple]] = None
+    field_primary_keys: Optional[List[Tuple[Any, ...]]] = None
     status: Optional[str] = None
 
 
