@@ -51,10 +51,9 @@ def plain_environ(tmp: Path) -> Dict[str, str]:
 
 
 # Runs once per CI run: `dev.py test` runs the suite twice and the newest-protobuf pass
-# leaves out `official` tests; this one belongs to the first pass, as the suite it runs
-# inside the copy drives the official SDKs.
+# leaves out `single_env` tests (the copy's own `dev.py test` covers both environments).
 @pytest.mark.slow
-@pytest.mark.official
+@pytest.mark.single_env
 @pytest.mark.timeout(3600)
 def test_readme_commands_work_in_a_fresh_copy(tmp_path: Path) -> None:
     commands = readme_commands()
