@@ -21,8 +21,8 @@ def _env(name: str) -> str:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=8800, show_default=True, type=int,
               help="Tablestore port (0 = any free port).")
-@click.option("--sts-port", default=8801, show_default=True, type=int,
-              help="STS port (0 = any free port).")
+@click.option("--sts-port", default=None, type=int,
+              help="STS port (0 = any free port) [default: 8801, or any free port with --port 0].")
 @click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help=f"Where the SQLite database lives [default: {default_data_dir()}].")
 @click.option("--memory", is_flag=True, help="Keep everything in memory (lost on exit).")
@@ -43,7 +43,7 @@ def _env(name: str) -> str:
 def serve(
     host: str,
     port: int,
-    sts_port: int,
+    sts_port: Optional[int],
     data_dir: Optional[Path],
     memory: bool,
     instances: Tuple[str, ...],
@@ -62,6 +62,8 @@ def serve(
 
     if (tls_cert is None) != (tls_key is None):
         raise click.UsageError("--tls-cert and --tls-key go together")
+    if sts_port is None:
+        sts_port = 0 if port == 0 else 8801
     kwargs: Any = dict(
         host=host, port=port, sts_port=sts_port, data_dir=data_dir, memory=memory,
         instances=instances or None, region=region, account_id=account_id,
