@@ -6,10 +6,12 @@ from typing import Any, Optional
 
 import click
 
+__all__ = ["cli", "main"]
+
 # command name -> (module under alicloud_storage.commands, attribute). Imported only when
 # the command runs, so `alicloud-storage --help` stays fast and one broken command
 # cannot take the others down.
-COMMANDS = {
+_COMMANDS = {
     "serve": ("serve", "serve"),
     "demo": ("demo", "demo"),
     "ots": ("ots", "ots"),
@@ -19,16 +21,16 @@ COMMANDS = {
 
 class _LazyGroup(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(name for name in COMMANDS if self._load(name) is not None)
+        return sorted(name for name in _COMMANDS if self._load(name) is not None)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> Optional[click.Command]:
         return self._load(cmd_name)
 
     @staticmethod
     def _load(name: str) -> Optional[click.Command]:
-        if name not in COMMANDS:
+        if name not in _COMMANDS:
             return None
-        module_name, attr = COMMANDS[name]
+        module_name, attr = _COMMANDS[name]
         try:
             module = importlib.import_module(f"alicloud_storage.commands.{module_name}")
         except ModuleNotFoundError as exc:

@@ -48,33 +48,35 @@ from alicloud_storage.tablestore import (
     TimeseriesTableMeta,
 )
 
-ROLE = "RamTablestore"
-READ_ONLY_ROLE = "RamTablestoreReadOnly"
-USER = "tablestore-app"
-SESSION = "RAMTablestore"
-TABLE = "demo_orders"
-TIMESERIES_TABLE = "demo_metrics"
-ALICE_1 = [("customer", "alice"), ("order_id", 1)]
-CUSTOMERS = ("bob", "carol", "dave", "erin", "frank")
-ORDERS_PER_CUSTOMER = 10
-POINTS = 60
-SERIES = TimeseriesKey("cpu", "host-1", {"region": "cn-hangzhou"})
+__all__ = ["demo"]
+
+_ROLE = "RamTablestore"
+_READ_ONLY_ROLE = "RamTablestoreReadOnly"
+_USER = "tablestore-app"
+_SESSION = "RAMTablestore"
+_TABLE = "demo_orders"
+_TIMESERIES_TABLE = "demo_metrics"
+_ALICE_1 = [("customer", "alice"), ("order_id", 1)]
+_CUSTOMERS = ("bob", "carol", "dave", "erin", "frank")
+_ORDERS_PER_CUSTOMER = 10
+_POINTS = 60
+_SERIES = TimeseriesKey("cpu", "host-1", {"region": "cn-hangzhou"})
 # Codes a real instance answers while a new table is still being loaded.
 _NOT_READY = frozenset({"OTSTableNotReady", "OTSObjectNotExist", "OTSPartitionUnavailable"})
 
 
-class StepFailed(Exception):
+class _StepFailed(Exception):
     """A step did not give the expected result."""
 
 
-class StepSkipped(Exception):
+class _StepSkipped(Exception):
     """A step that cannot run against this target (said so, never faked)."""
 
 
-def expect(condition: bool, message: str) -> None:
+def _expect(condition: bool, message: str) -> None:
     """Fail the current step with ``message`` unless ``condition`` holds."""
     if not condition:
-        raise StepFailed(message)
+        raise _StepFailed(message)
 
 
 def _one_line(exc: BaseException) -> str:
@@ -82,11 +84,11 @@ def _one_line(exc: BaseException) -> str:
     if isinstance(exc, OTSServiceError):
         return f"{exc.code}: {exc.message} (HTTP {exc.http_status})"
     text = " ".join(str(exc).split()) or type(exc).__name__
-    return text if isinstance(exc, StepFailed) else f"{type(exc).__name__}: {text}"
+    return text if isinstance(exc, _StepFailed) else f"{type(exc).__name__}: {text}"
 
 
 @dataclass(frozen=True)
-class Target:
+class _Target:
     """Where the story runs: endpoints, instance and region, and the emulator if ours."""
 
     endpoint: str
@@ -101,31 +103,31 @@ class Target:
         return self.emulator is not None
 
 
-def region_of(endpoint: str) -> Optional[str]:
+def _region_of(endpoint: str) -> Optional[str]:
     """The region in an instance endpoint such as https://sun.cn-hangzhou.ots.aliyuncs.com."""
     match = re.match(r"^[a-z]+://[^./]+\.([a-z0-9-]+)\.(?:ots|ots-internal|vpc\.tablestore)\.", endpoint)
     return match.group(1) if match else None
 
 
-def real_target(environ: Dict[str, str]) -> Optional[Target]:
+def _real_target(environ: Dict[str, str]) -> Optional[_Target]:
     """The real instance named by the environment, or None to use the emulator."""
     endpoint = environ.get("TABLESTORE_ENDPOINT", "").strip()
     instance = environ.get("TABLESTORE_INSTANCE_NAME", "").strip()
     if not (endpoint and instance):
         return None
-    region = environ.get("TABLESTORE_REGION", "").strip() or region_of(endpoint)
+    region = environ.get("TABLESTORE_REGION", "").strip() or _region_of(endpoint)
     if not region:
         raise click.ClickException(
             f"cannot tell the region of {endpoint}; set TABLESTORE_REGION (V4 signing needs it)"
         )
-    return Target(endpoint, instance, region, environ.get("ALIBABA_CLOUD_STS_ENDPOINT") or None,
+    return _Target(endpoint, instance, region, environ.get("ALIBABA_CLOUD_STS_ENDPOINT") or None,
                   patience=60.0)
 
 
-class Story:
+class _Story:
     """The steps of the documents' story; each returns a one-line result or raises."""
 
-    def __init__(self, target: Target, environ: Dict[str, str]) -> None:
+    def __init__(self, target: _Target, environ: Dict[str, str]) -> None:
         self.target = target
         self.environ = environ
         self.role_arns: Dict[str, str] = {}
@@ -137,38 +139,38 @@ class Story:
     # --- RAM and STS -------------------------------------------------------------------
     def _iam(self) -> Any:
         if not self.target.local:
-            raise StepSkipped("real service: RAM roles and users are made in the RAM console")
+            raise _StepSkipped("real service: RAM roles and users are made in the RAM console")
         return self.target.emulator.iam
 
     def create_role(self) -> str:
         iam = self._iam()
-        arn = iam.create_role(ROLE)
-        iam.attach_policy("AliyunOTSFullAccess", role=ROLE)
-        self.role_arns[ROLE] = arn
-        return f"RAM role {ROLE} + AliyunOTSFullAccess ({arn})"
+        arn = iam.create_role(_ROLE)
+        iam.attach_policy("AliyunOTSFullAccess", role=_ROLE)
+        self.role_arns[_ROLE] = arn
+        return f"RAM role {_ROLE} + AliyunOTSFullAccess ({arn})"
 
     def create_read_only_role(self) -> str:
         iam = self._iam()
-        self.role_arns[READ_ONLY_ROLE] = iam.create_role(READ_ONLY_ROLE)
-        iam.attach_policy("AliyunOTSReadOnlyAccess", role=READ_ONLY_ROLE)
+        self.role_arns[_READ_ONLY_ROLE] = iam.create_role(_READ_ONLY_ROLE)
+        iam.attach_policy("AliyunOTSReadOnlyAccess", role=_READ_ONLY_ROLE)
         roles = {r["name"]: r["policies"] for r in iam.describe()["roles"]}
-        expect(roles.get(READ_ONLY_ROLE) == ["AliyunOTSReadOnlyAccess"], f"RAM shows {roles}")
-        return f"RAM role {READ_ONLY_ROLE} + AliyunOTSReadOnlyAccess"
+        _expect(roles.get(_READ_ONLY_ROLE) == ["AliyunOTSReadOnlyAccess"], f"RAM shows {roles}")
+        return f"RAM role {_READ_ONLY_ROLE} + AliyunOTSReadOnlyAccess"
 
     def create_user(self) -> str:
         iam = self._iam()
-        iam.create_user(USER)
-        key_id, secret = iam.create_access_key(USER)
-        iam.attach_policy("AliyunSTSAssumeRoleAccess", user=USER)
+        iam.create_user(_USER)
+        key_id, secret = iam.create_access_key(_USER)
+        iam.attach_policy("AliyunSTSAssumeRoleAccess", user=_USER)
         self.user_key = StaticCredentialsProvider(key_id, secret)
-        return f"RAM user {USER} + AccessKey pair + AliyunSTSAssumeRoleAccess"
+        return f"RAM user {_USER} + AccessKey pair + AliyunSTSAssumeRoleAccess"
 
     def _role_arn(self, role: str, variable: str) -> str:
         if self.target.local:
             return self.role_arns[role]
         arn = self.environ.get(variable, "").strip()
         if not arn:
-            raise StepSkipped(f"set {variable} to the ARN of a role like {role}")
+            raise _StepSkipped(f"set {variable} to the ARN of a role like {role}")
         return arn
 
     def _sts(self, provider: CredentialsProvider) -> StsClient:
@@ -179,13 +181,13 @@ class Story:
         arn = self._role_arn(role, variable)
         sts = self._sts(source)
         try:
-            return sts.assume_role(arn, SESSION, 3600).credentials
+            return sts.assume_role(arn, _SESSION, 3600).credentials
         finally:
             sts.close()
 
     def assume_role(self) -> str:
-        creds = self._assume(ROLE, "TABLESTORE_STS_ROLE_ARN")
-        expect(creds.access_key_id.startswith("STS.") and bool(creds.security_token),
+        creds = self._assume(_ROLE, "TABLESTORE_STS_ROLE_ARN")
+        _expect(creds.access_key_id.startswith("STS.") and bool(creds.security_token),
                "AssumeRole did not return an STS key and token")
         sts = self._sts(StaticCredentialsProvider(creds.access_key_id, creds.access_key_secret,
                                                   creds.security_token))
@@ -193,7 +195,7 @@ class Story:
             identity = sts.get_caller_identity()
         finally:
             sts.close()
-        expect(identity.identity_type == "AssumedRoleUser", f"caller is a {identity.identity_type}")
+        _expect(identity.identity_type == "AssumedRoleUser", f"caller is a {identity.identity_type}")
         self.credentials = creds
         return f"STS AssumeRole: key + token for 3600 s, caller {identity.arn.split(':')[-1]}"
 
@@ -217,11 +219,11 @@ class Story:
         else:
             self.client, provider = self._env_client(self.credentials)
             used = provider.get_credentials()
-            expect(used.provider_name == "env:TABLESTORE_ACCESS_KEY_ID" and bool(used.security_token),
+            _expect(used.provider_name == "env:TABLESTORE_ACCESS_KEY_ID" and bool(used.security_token),
                    f"credentials came from {used.provider_name}")
             source = "TABLESTORE_ACCESS_KEY_ID/_SECRET/_SESSION_TOKEN"
         tables = self.client.list_table()
-        expect(TABLE not in tables, f"table {TABLE} already exists: delete it first")
+        _expect(_TABLE not in tables, f"table {_TABLE} already exists: delete it first")
         return f"OTSClient from {source}, V4-signed for {self.target.region}"
 
     # --- wide table ----------------------------------------------------------------------
@@ -239,39 +241,39 @@ class Story:
     def create_table(self) -> str:
         assert self.client is not None
         schema = [("customer", "STRING"), ("order_id", "INTEGER")]
-        self.client.create_table(TableMeta(TABLE, schema), TableOptions(-1, 1),
+        self.client.create_table(TableMeta(_TABLE, schema), TableOptions(-1, 1),
                                  ReservedThroughput(CapacityUnit(0, 0)))
-        self.created.append(TABLE)
-        described = self.client.describe_table(TABLE)
+        self.created.append(_TABLE)
+        described = self.client.describe_table(_TABLE)
         got = [tuple(c[:2]) for c in described.table_meta.schema_of_primary_key]
-        expect(got == schema, f"DescribeTable shows primary key {got}")
-        return f"create_table {TABLE} (customer STRING, order_id INTEGER)"
+        _expect(got == schema, f"DescribeTable shows primary key {got}")
+        return f"create_table {_TABLE} (customer STRING, order_id INTEGER)"
 
     def put_row(self) -> str:
         assert self.client is not None
-        row = Row(ALICE_1, [("status", "new"), ("quantity", 2), ("amount", 12.5)])
+        row = Row(_ALICE_1, [("status", "new"), ("quantity", 2), ("amount", 12.5)])
         absent = Condition(RowExistenceExpectation.EXPECT_NOT_EXIST)
-        self._when_ready(lambda: self.client.put_row(TABLE, row, absent))  # type: ignore[union-attr]
+        self._when_ready(lambda: self.client.put_row(_TABLE, row, absent))  # type: ignore[union-attr]
         try:
-            self.client.put_row(TABLE, row, absent)
+            self.client.put_row(_TABLE, row, absent)
         except OTSServiceError as exc:
-            expect(exc.code == "OTSConditionCheckFail", f"second put answered {exc.code}")
+            _expect(exc.code == "OTSConditionCheckFail", f"second put answered {exc.code}")
             return "put_row (alice, 1); the same put with EXPECT_NOT_EXIST: OTSConditionCheckFail"
-        raise StepFailed("a second put with EXPECT_NOT_EXIST was accepted")
+        raise _StepFailed("a second put with EXPECT_NOT_EXIST was accepted")
 
     def update_row(self) -> str:
         assert self.client is not None
-        change = Row(ALICE_1, {"put": [("status", "shipped")], "increment": [("quantity", 1)],
+        change = Row(_ALICE_1, {"put": [("status", "shipped")], "increment": [("quantity", 1)],
                                "delete_all": ["amount"]})
-        self.client.update_row(TABLE, change, Condition(RowExistenceExpectation.EXPECT_EXIST))
+        self.client.update_row(_TABLE, change, Condition(RowExistenceExpectation.EXPECT_EXIST))
         return "update_row (alice, 1): status=shipped, quantity+=1, amount deleted"
 
     def get_row(self) -> str:
         assert self.client is not None
-        _, row, _ = self.client.get_row(TABLE, ALICE_1, max_version=1)
-        expect(row is not None, "the row is missing")
+        _, row, _ = self.client.get_row(_TABLE, _ALICE_1, max_version=1)
+        _expect(row is not None, "the row is missing")
         columns = {name: value for name, value, *_ in row.attribute_columns}
-        expect(columns == {"status": "shipped", "quantity": 3}, f"read back {columns}")
+        _expect(columns == {"status": "shipped", "quantity": 3}, f"read back {columns}")
         return "get_row (alice, 1): status 'shipped', quantity 3, no amount"
 
     def batch_write(self) -> str:
@@ -279,59 +281,59 @@ class Story:
         items = [
             PutRowItem(Row([("customer", who), ("order_id", n)], [("amount", float(n)), ("paid", n % 2 == 0)]),
                        Condition(RowExistenceExpectation.IGNORE))
-            for who in CUSTOMERS for n in range(1, ORDERS_PER_CUSTOMER + 1)
+            for who in _CUSTOMERS for n in range(1, _ORDERS_PER_CUSTOMER + 1)
         ]
         request = BatchWriteRowRequest()
-        request.add(TableInBatchWriteRowItem(TABLE, items))
+        request.add(TableInBatchWriteRowItem(_TABLE, items))
         response = self.client.batch_write_row(request)
         succeeded, failed = response.get_put()
-        expect(not failed, f"{len(failed)} rows failed, e.g. {failed[0].error_code if failed else ''}")
+        _expect(not failed, f"{len(failed)} rows failed, e.g. {failed[0].error_code if failed else ''}")
         return f"batch_write_row: {len(items)} rows in one request, {len(succeeded)} succeeded"
 
     def get_range(self) -> str:
         assert self.client is not None
         start = [("customer", "bob"), ("order_id", INF_MIN)]
         end = [("customer", "bob"), ("order_id", INF_MAX)]
-        rows = list(self.client.xget_range(TABLE, Direction.FORWARD, start, end, CapacityUnit(0, 0)))
+        rows = list(self.client.xget_range(_TABLE, Direction.FORWARD, start, end, CapacityUnit(0, 0)))
         ids = [row.primary_key[1][1] for row in rows]
-        expect(ids == list(range(1, ORDERS_PER_CUSTOMER + 1)), f"order ids {ids}")
-        return f"get_range customer bob: {len(rows)} rows, order_id 1..{ORDERS_PER_CUSTOMER} in key order"
+        _expect(ids == list(range(1, _ORDERS_PER_CUSTOMER + 1)), f"order ids {ids}")
+        return f"get_range customer bob: {len(rows)} rows, order_id 1..{_ORDERS_PER_CUSTOMER} in key order"
 
     def denied_write(self) -> str:
-        creds = self._assume(READ_ONLY_ROLE, "TABLESTORE_STS_READONLY_ROLE_ARN")
+        creds = self._assume(_READ_ONLY_ROLE, "TABLESTORE_STS_READONLY_ROLE_ARN")
         client, _ = self._env_client(creds)
         with client:
-            _, row, _ = client.get_row(TABLE, ALICE_1, max_version=1)
-            expect(row is not None, "the read-only session cannot read (alice, 1)")
+            _, row, _ = client.get_row(_TABLE, _ALICE_1, max_version=1)
+            _expect(row is not None, "the read-only session cannot read (alice, 1)")
             try:
-                client.put_row(TABLE, Row(ALICE_1, [("status", "lost")]), Condition(RowExistenceExpectation.IGNORE))
+                client.put_row(_TABLE, Row(_ALICE_1, [("status", "lost")]), Condition(RowExistenceExpectation.IGNORE))
             except OTSServiceError as exc:
-                expect((exc.code, exc.http_status) == ("OTSNoPermissionAccess", 403),
+                _expect((exc.code, exc.http_status) == ("OTSNoPermissionAccess", 403),
                        f"the write was refused with {exc.code} (HTTP {exc.http_status})")
                 return "read-only role: get_row allowed, put_row OTSNoPermissionAccess (403)"
-        raise StepFailed("the read-only session could write")
+        raise _StepFailed("the read-only session could write")
 
     # --- time series ---------------------------------------------------------------------
     def create_timeseries_table(self) -> str:
         assert self.client is not None
-        self.client.create_timeseries_table(CreateTimeseriesTableRequest(TimeseriesTableMeta(TIMESERIES_TABLE)))
-        self.created.append(TIMESERIES_TABLE)
-        described = self.client.describe_timeseries_table(TIMESERIES_TABLE)
+        self.client.create_timeseries_table(CreateTimeseriesTableRequest(TimeseriesTableMeta(_TIMESERIES_TABLE)))
+        self.created.append(_TIMESERIES_TABLE)
+        described = self.client.describe_timeseries_table(_TIMESERIES_TABLE)
         name = described.table_meta.timeseries_table_name
-        expect(name == TIMESERIES_TABLE, f"DescribeTimeseriesTable shows {name}")
-        return f"create_timeseries_table {TIMESERIES_TABLE}"
+        _expect(name == _TIMESERIES_TABLE, f"DescribeTimeseriesTable shows {name}")
+        return f"create_timeseries_table {_TIMESERIES_TABLE}"
 
     def timeseries_points(self) -> str:
         assert self.client is not None
         now_us = int(time.time()) * 1_000_000
-        points = [TimeseriesRow(SERIES, {"usage": i / 100}, now_us - (POINTS - i) * 1_000_000)
-                  for i in range(POINTS)]
-        response = self._when_ready(lambda: self.client.put_timeseries_data(TIMESERIES_TABLE, points))  # type: ignore[union-attr]
-        expect(not response.failedRows, f"{len(response.failedRows)} points failed")
+        points = [TimeseriesRow(_SERIES, {"usage": i / 100}, now_us - (_POINTS - i) * 1_000_000)
+                  for i in range(_POINTS)]
+        response = self._when_ready(lambda: self.client.put_timeseries_data(_TIMESERIES_TABLE, points))  # type: ignore[union-attr]
+        _expect(not response.failedRows, f"{len(response.failedRows)} points failed")
         read: List[TimeseriesRow] = []
         token = None
         while True:
-            request = GetTimeseriesDataRequest(TIMESERIES_TABLE, SERIES, now_us - 3600 * 1_000_000,
+            request = GetTimeseriesDataRequest(_TIMESERIES_TABLE, _SERIES, now_us - 3600 * 1_000_000,
                                                now_us + 1, nextToken=token)
             page = self.client.get_timeseries_data(request)
             read.extend(page.rows or [])
@@ -339,29 +341,29 @@ class Story:
             if not token:
                 break
         values = [row.fields.get("usage") for row in read]
-        expect(values == [i / 100 for i in range(POINTS)], f"read back {len(values)} points: {values[:3]}...")
-        return f"put_timeseries_data {POINTS} points; get_timeseries_data read {len(read)} back in order"
+        _expect(values == [i / 100 for i in range(_POINTS)], f"read back {len(values)} points: {values[:3]}...")
+        return f"put_timeseries_data {_POINTS} points; get_timeseries_data read {len(read)} back in order"
 
     def list_tables(self) -> str:
         assert self.client is not None
         wide = self.client.list_table()
         series = [meta.timeseries_table_name for meta in self.client.list_timeseries_table()]
-        expect(TABLE in wide, f"ListTable shows {list(wide)}")
-        expect(TIMESERIES_TABLE in series, f"ListTimeseriesTable shows {series}")
-        return f"list_table: {TABLE}; list_timeseries_table: {TIMESERIES_TABLE}"
+        _expect(_TABLE in wide, f"ListTable shows {list(wide)}")
+        _expect(_TIMESERIES_TABLE in series, f"ListTimeseriesTable shows {series}")
+        return f"list_table: {_TABLE}; list_timeseries_table: {_TIMESERIES_TABLE}"
 
     def clean_up(self) -> str:
         self.drop_tables()
         assert self.client is not None
-        expect(TABLE not in self.client.list_table(), f"{TABLE} is still listed")
+        _expect(_TABLE not in self.client.list_table(), f"{_TABLE} is still listed")
         if not self.target.local:
             return "clean up: demo tables deleted"
         iam = self.target.emulator.iam
-        iam.delete_user(USER)
-        for role in (ROLE, READ_ONLY_ROLE):
+        iam.delete_user(_USER)
+        for role in (_ROLE, _READ_ONLY_ROLE):
             iam.delete_role(role)
         state = iam.describe()
-        expect(not state["users"] and not state["roles"], "RAM still has users or roles")
+        _expect(not state["users"] and not state["roles"], "RAM still has users or roles")
         return "clean up: tables, RAM user and roles deleted"
 
     def drop_tables(self) -> None:
@@ -370,7 +372,7 @@ class Story:
             return
         while self.created:
             name = self.created.pop()
-            if name == TIMESERIES_TABLE:
+            if name == _TIMESERIES_TABLE:
                 self.client.delete_timeseries_table(name)
             else:
                 self.client.delete_table(name)
@@ -378,26 +380,26 @@ class Story:
     def steps(self) -> List[Tuple[str, Callable[[], str]]]:
         """``(title, step)`` in story order; a step returns its line of output."""
         return [
-            (f"RAM role {ROLE}", self.create_role),
-            (f"RAM role {READ_ONLY_ROLE}", self.create_read_only_role),
-            (f"RAM user {USER}", self.create_user),
-            (f"STS AssumeRole {ROLE}", self.assume_role),
+            (f"RAM role {_ROLE}", self.create_role),
+            (f"RAM role {_READ_ONLY_ROLE}", self.create_read_only_role),
+            (f"RAM user {_USER}", self.create_user),
+            (f"STS AssumeRole {_ROLE}", self.assume_role),
             ("OTSClient from environment variables", self.build_client),
-            (f"create_table {TABLE}", self.create_table),
+            (f"create_table {_TABLE}", self.create_table),
             ("put_row", self.put_row),
             ("update_row", self.update_row),
             ("get_row", self.get_row),
             ("batch_write_row", self.batch_write),
             ("get_range", self.get_range),
-            (f"write as {READ_ONLY_ROLE}", self.denied_write),
-            (f"create_timeseries_table {TIMESERIES_TABLE}", self.create_timeseries_table),
+            (f"write as {_READ_ONLY_ROLE}", self.denied_write),
+            (f"create_timeseries_table {_TIMESERIES_TABLE}", self.create_timeseries_table),
             ("time series points", self.timeseries_points),
             ("list tables", self.list_tables),
             ("clean up", self.clean_up),
         ]
 
 
-def tell(story: Story, echo: Callable[[str], None]) -> bool:
+def _tell(story: _Story, echo: Callable[[str], None]) -> bool:
     """Run every step, one line each; False (and stop) at the first failure."""
     steps = story.steps()
     width = len(str(len(steps)))
@@ -405,7 +407,7 @@ def tell(story: Story, echo: Callable[[str], None]) -> bool:
         prefix = f"{number:>{width}}/{len(steps)}"
         try:
             detail = step()
-        except StepSkipped as skip:
+        except _StepSkipped as skip:
             echo(f"{prefix} skip {title}: {skip}")
             continue
         except Exception as exc:  # any error, ours included, is this step's one FAIL line
@@ -415,10 +417,10 @@ def tell(story: Story, echo: Callable[[str], None]) -> bool:
     return True
 
 
-def _run(target: Target, environ: Dict[str, str], echo: Callable[[str], None]) -> bool:
-    story = Story(target, environ)
+def _run(target: _Target, environ: Dict[str, str], echo: Callable[[str], None]) -> bool:
+    story = _Story(target, environ)
     try:
-        passed = tell(story, echo)
+        passed = _tell(story, echo)
     finally:
         if story.client is not None:
             if not target.local:
@@ -445,7 +447,7 @@ def demo() -> None:
     """
     logging.getLogger("alicloud_storage").addHandler(logging.NullHandler())
     environ = dict(os.environ)
-    target = real_target(environ)
+    target = _real_target(environ)
     if target is not None:
         click.echo(f"alicloud-storage demo: real instance {target.instance} at {target.endpoint}")
         passed = _run(target, environ, click.echo)
@@ -455,7 +457,7 @@ def demo() -> None:
         with Emulator(memory=True, environ={}) as emu:
             click.echo(f"alicloud-storage demo: emulator in-process (in memory), instance {emu.instance}, "
                        f"region {emu.region}, account {emu.account_id}")
-            local = Target(emu.tablestore_endpoint, emu.instance, emu.region, emu.sts_endpoint, emulator=emu)
+            local = _Target(emu.tablestore_endpoint, emu.instance, emu.region, emu.sts_endpoint, emulator=emu)
             passed = _run(local, environ, click.echo)
     if not passed:
         raise click.ClickException("the demo failed (see the FAIL line above)")

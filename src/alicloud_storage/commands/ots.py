@@ -43,7 +43,12 @@ from alicloud_storage.tablestore import (
     TableOptions,
 )
 
-PK_TYPES = ("STRING", "INTEGER", "BINARY")
+__all__ = [
+    "ots", "list_tables", "describe", "create", "delete_table", "get", "put", "delete", "scan",
+    "import_table", "export_table",
+]
+
+_PK_TYPES = ("STRING", "INTEGER", "BINARY")
 _EXISTENCE = {
     "ignore": RowExistenceExpectation.IGNORE,
     "exists": RowExistenceExpectation.EXPECT_EXIST,
@@ -64,7 +69,7 @@ def _one_line(exc: BaseException, endpoint: Optional[str]) -> str:
 
 
 @dataclass
-class Connection:
+class _Connection:
     """The group's options; the client is made when a command first needs it."""
 
     endpoint: Optional[str]
@@ -107,11 +112,11 @@ class _OtsGroup(click.Group):
         try:
             return super().invoke(ctx)
         except (OTSServiceError, OTSClientError, CredentialsError, InputError, TransferError, OSError) as exc:
-            connection = ctx.find_object(Connection)
+            connection = ctx.find_object(_Connection)
             raise click.ClickException(_one_line(exc, connection.endpoint if connection else None)) from None
 
 
-pass_connection = click.make_pass_decorator(Connection)
+_pass_connection = click.make_pass_decorator(_Connection)
 
 
 @click.group("ots", cls=_OtsGroup)
@@ -141,7 +146,7 @@ def ots(ctx: click.Context, endpoint: Optional[str], instance: Optional[str], re
         logging.basicConfig(level=logging.DEBUG, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
     else:
         logger.addHandler(logging.NullHandler())  # errors are reported once, by this command
-    connection = Connection(endpoint, instance, region, timeout, retries)
+    connection = _Connection(endpoint, instance, region, timeout, retries)
     ctx.obj = connection
     ctx.call_on_close(connection.close)
 
@@ -150,8 +155,8 @@ def ots(ctx: click.Context, endpoint: Optional[str], instance: Optional[str], re
 
 @ots.command("list")
 @click.option("--timeseries", is_flag=True, help="List time series tables instead of wide tables.")
-@pass_connection
-def list_tables(conn: Connection, timeseries: bool) -> None:
+@_pass_connection
+def list_tables(conn: _Connection, timeseries: bool) -> None:
     """Print the instance's table names, one per line."""
     if timeseries:
         names: Iterable[str] = sorted(m.timeseries_table_name for m in conn.client.list_timeseries_table())
@@ -164,8 +169,8 @@ def list_tables(conn: Connection, timeseries: bool) -> None:
 @ots.command("describe")
 @click.argument("table")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-@pass_connection
-def describe(conn: Connection, table: str, as_json: bool) -> None:
+@_pass_connection
+def describe(conn: _Connection, table: str, as_json: bool) -> None:
     """Show a table's primary key, options and reserved throughput."""
     described = conn.client.describe_table(table)
     options = described.table_options
@@ -195,8 +200,8 @@ def _pk_column(ctx: click.Context, param: click.Parameter, values: Tuple[str, ..
     columns = []
     for value in values:
         name, _, type_name = value.rpartition(":")
-        if not name or type_name.upper() not in PK_TYPES:
-            raise click.BadParameter(f"{value!r}: use NAME:TYPE with TYPE one of {', '.join(PK_TYPES)}")
+        if not name or type_name.upper() not in _PK_TYPES:
+            raise click.BadParameter(f"{value!r}: use NAME:TYPE with TYPE one of {', '.join(_PK_TYPES)}")
         columns.append((name, type_name.upper()))
     return columns
 
@@ -210,8 +215,8 @@ def _pk_column(ctx: click.Context, param: click.Parameter, values: Tuple[str, ..
               help="Versions kept per column.")
 @click.option("--read-cu", default=0, show_default=True, type=click.IntRange(min=0), help="Reserved read CU.")
 @click.option("--write-cu", default=0, show_default=True, type=click.IntRange(min=0), help="Reserved write CU.")
-@pass_connection
-def create(conn: Connection, table: str, primary_key: List[Tuple[str, str]], ttl: int,
+@_pass_connection
+def create(conn: _Connection, table: str, primary_key: List[Tuple[str, str]], ttl: int,
            max_versions: int, read_cu: int, write_cu: int) -> None:
     """Create a wide table."""
     conn.client.create_table(TableMeta(table, primary_key), TableOptions(ttl, max_versions),
@@ -223,8 +228,8 @@ def create(conn: Connection, table: str, primary_key: List[Tuple[str, str]], ttl
 @click.argument("table")
 @click.confirmation_option(prompt="Delete the table and every row in it?",
                            help="Do not ask for confirmation.")
-@pass_connection
-def delete_table(conn: Connection, table: str) -> None:
+@_pass_connection
+def delete_table(conn: _Connection, table: str) -> None:
     """Delete a wide table and all its rows."""
     conn.client.delete_table(table)
     click.echo(f"deleted table {table}")
@@ -239,8 +244,8 @@ def _row_line(schema: Schema, row: Any) -> str:
 @ots.command("get")
 @click.argument("table")
 @click.argument("key", metavar="KEY_JSON")
-@pass_connection
-def get(conn: Connection, table: str, key: str) -> None:
+@_pass_connection
+def get(conn: _Connection, table: str, key: str) -> None:
     """Print one row as a JSON line.
 
     KEY_JSON gives every primary-key column, e.g. '{"customer": "alice", "order_id": 1}'.
@@ -257,8 +262,8 @@ def get(conn: Connection, table: str, key: str) -> None:
 @click.argument("row", metavar="ROW_JSON")
 @click.option("--if", "expect", type=click.Choice(sorted(_EXISTENCE)), default="ignore", show_default=True,
               help="Write only if the row exists / is absent.")
-@pass_connection
-def put(conn: Connection, table: str, row: str, expect: str) -> None:
+@_pass_connection
+def put(conn: _Connection, table: str, row: str, expect: str) -> None:
     """Write a whole row given as one flat JSON object.
 
     ROW_JSON holds the primary-key columns and the attributes, e.g.
@@ -275,8 +280,8 @@ def put(conn: Connection, table: str, row: str, expect: str) -> None:
 @click.argument("key", metavar="KEY_JSON")
 @click.option("--if", "expect", type=click.Choice(["exists", "ignore"]), default="ignore", show_default=True,
               help="Fail unless the row exists.")
-@pass_connection
-def delete(conn: Connection, table: str, key: str, expect: str) -> None:
+@_pass_connection
+def delete(conn: _Connection, table: str, key: str, expect: str) -> None:
     """Delete one row.
 
     KEY_JSON gives every primary-key column, e.g. '{"customer": "alice", "order_id": 1}'.
@@ -295,8 +300,8 @@ def delete(conn: Connection, table: str, key: str, expect: str) -> None:
 @click.option("--limit", type=click.IntRange(min=1), help="At most this many rows.")
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True,
               help="An aligned table or one JSON object per line.")
-@pass_connection
-def scan(conn: Connection, table: str, start: Optional[str], end: Optional[str], prefix: Optional[str],
+@_pass_connection
+def scan(conn: _Connection, table: str, start: Optional[str], end: Optional[str], prefix: Optional[str],
          limit: Optional[int], fmt: str) -> None:
     """Read a key range in key order (the whole table by default)."""
     schema = conn.schema(table)
@@ -346,8 +351,8 @@ def _progress(label: str, length: Optional[int]) -> Any:
 @click.option("--checkpoint", "checkpoint_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Progress file [default: SOURCE.import-checkpoint].")
 @click.option("--restart", is_flag=True, help="Ignore an existing checkpoint and start from the first row.")
-@pass_connection
-def import_table(conn: Connection, table: str, source: Path, fmt: Optional[str],
+@_pass_connection
+def import_table(conn: _Connection, table: str, source: Path, fmt: Optional[str],
                  checkpoint_path: Optional[Path], restart: bool) -> None:
     """Put every row of a JSON-lines or CSV file into TABLE.
 
@@ -403,8 +408,8 @@ def import_table(conn: Connection, table: str, source: Path, fmt: Optional[str],
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), help="Default: from the file extension.")
 @click.option("--restart", is_flag=True, help="Ignore an existing checkpoint and start from the first row.")
 @click.option("--force", is_flag=True, help="Overwrite OUTPUT if it exists.")
-@pass_connection
-def export_table(conn: Connection, table: str, output: Path, fmt: Optional[str], restart: bool, force: bool) -> None:
+@_pass_connection
+def export_table(conn: _Connection, table: str, output: Path, fmt: Optional[str], restart: bool, force: bool) -> None:
     """Write every row of TABLE to a JSON-lines or CSV file.
 
     Rows go to OUTPUT.part first; after an interruption, the same command continues

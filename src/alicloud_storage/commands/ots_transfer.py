@@ -46,17 +46,17 @@ from alicloud_storage.tablestore import (
     TableInBatchWriteRowItem,
 )
 
-__all__ = ["TransferError", "Checkpoint", "import_rows", "export_rows", "file_format"]
+__all__ = ["TransferError", "Checkpoint", "import_rows", "export_rows", "finish_export", "file_format"]
 
-MAX_BATCH_ROWS = 200  # BatchWriteRow's limit
-MAX_BATCH_BYTES = 3 * 1024 * 1024  # under the 4 MB request limit, with room for encoding
+_MAX_BATCH_ROWS = 200  # BatchWriteRow's limit
+_MAX_BATCH_BYTES = 3 * 1024 * 1024  # under the 4 MB request limit, with room for encoding
 # Row errors worth sending the row again for (the request as a whole is retried by the client).
-RETRYABLE_ROW_ERRORS = frozenset({
+_RETRYABLE_ROW_ERRORS = frozenset({
     "OTSRowOperationConflict", "OTSNotEnoughCapacityUnit", "OTSTableNotReady",
     "OTSPartitionUnavailable", "OTSServerBusy", "OTSQuotaExhausted", "OTSTimeout",
     "OTSInternalServerError", "OTSServerUnavailable",
 })
-ROW_ATTEMPTS = 6
+_ROW_ATTEMPTS = 6
 
 
 class TransferError(Exception):
@@ -157,15 +157,15 @@ def _records(source: Any, fmt: str, checkpoint: Checkpoint, schema: Schema) -> I
 def _write_batch(client: OTSClient, table: str, rows: List[Tuple[Row, int]], sleep: Callable[[float], None]) -> None:
     """Put ``rows`` ((row, row number)) with BatchWriteRow, re-sending rows that failed transiently."""
     pending = rows
-    for attempt in range(ROW_ATTEMPTS):
+    for attempt in range(_ROW_ATTEMPTS):
         request = BatchWriteRowRequest()
         items = [PutRowItem(row, Condition(RowExistenceExpectation.IGNORE)) for row, _ in pending]
         request.add(TableInBatchWriteRowItem(table, items))
         _, failed = client.batch_write_row(request).get_put()
         if not failed:
             return
-        fatal = [f for f in failed if f.error_code not in RETRYABLE_ROW_ERRORS]
-        if fatal or attempt == ROW_ATTEMPTS - 1:
+        fatal = [f for f in failed if f.error_code not in _RETRYABLE_ROW_ERRORS]
+        if fatal or attempt == _ROW_ATTEMPTS - 1:
             worst = (fatal or failed)[0]
             number = pending[worst.index or 0][1]
             raise TransferError(f"row {number} was refused: {worst.error_code}: {worst.error_message}")
@@ -180,7 +180,7 @@ def _batches(source: Any, fmt: str, checkpoint: Checkpoint, schema: Schema) -> I
     for record, end, number in _records(source, fmt, checkpoint, schema):
         batch.append((schema.row(record, f"row {number}"), number))
         size, start = size + end - start, end
-        if len(batch) >= MAX_BATCH_ROWS or size >= MAX_BATCH_BYTES:
+        if len(batch) >= _MAX_BATCH_ROWS or size >= _MAX_BATCH_BYTES:
             yield batch, end, number
             batch, size = [], 0
     if batch:

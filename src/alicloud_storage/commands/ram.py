@@ -24,6 +24,12 @@ from alicloud_storage.emulator.config import (
 from alicloud_storage.http import Request, Response, SyncTransport, Timeout, TransportError
 from alicloud_storage.sts.signature import acs3_authorization
 
+__all__ = [
+    "ram", "RamAdmin", "ADMIN_PATH", "show", "load", "create_user", "delete_user",
+    "create_access_key", "set_access_key_status", "delete_access_key", "create_role",
+    "delete_role", "create_policy", "delete_policy", "attach_policy", "detach_policy",
+]
+
 ADMIN_PATH = "/_emulator/ram"
 
 

@@ -12,6 +12,8 @@ import click
 
 from alicloud_storage.emulator.config import ENV_PREFIX, default_data_dir
 
+__all__ = ["serve"]
+
 
 def _env(name: str) -> str:
     return ENV_PREFIX + name

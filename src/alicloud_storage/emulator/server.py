@@ -39,7 +39,7 @@ from alicloud_storage.emulator.tablestore.handlers import OPERATIONS, Context, O
 from alicloud_storage.emulator.tablestore.limits import REQUEST_BODY_BYTES
 from alicloud_storage.emulator.tablestore.storage import Storage
 
-__all__ = ["Emulator"]
+__all__ = ["Emulator", "ADMIN_PREFIX", "DATABASE_FILE"]
 
 logger = logging.getLogger(__name__)
 

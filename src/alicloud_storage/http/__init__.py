@@ -1,9 +1,9 @@
 """HTTP transport shared by every client; knows no service.
 
 Sans-IO values (Request, Response, Timeout, TLSConfig), a pooled sync transport
-(urllib3), an asyncio transport (aiohttp), mock transports for unit tests,
-transport errors and header redaction. urllib3 and aiohttp are imported only
-when a transport is built, so importing this package stays light.
+(HTTP/1.1 on sockets), an asyncio transport (aiohttp), mock transports for unit tests,
+transport errors and header redaction. The sockets/ssl code and aiohttp are imported
+only when a transport is built, so importing this package stays light.
 """
 from alicloud_storage.http.aio import AsyncTransport
 from alicloud_storage.http.base import AsyncBaseTransport, BaseTransport

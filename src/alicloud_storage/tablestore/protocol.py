@@ -58,8 +58,7 @@ from alicloud_storage.tablestore.models import (
     TableOptions,
     UpdateTableResponse,
 )
-from alicloud_storage.tablestore.models.condition import coerce_enum
-from alicloud_storage.tablestore.validation import check_int, check_name
+from alicloud_storage.tablestore.validation import check_int, check_name, coerce_enum
 from alicloud_storage.tablestore.wire import pb, plainbuffer
 from alicloud_storage.tablestore.wire.filter_values import encode_filter_value
 from alicloud_storage.tablestore.wire.plainbuffer import CellOp
@@ -78,6 +77,12 @@ __all__ = [
     "decode_none",
     "decode_next_token",
     "decode_schema_column",
+    "Encoder",
+    "Decoder",
+    # the encoders and iterator flows, named as the client methods they define
+    "create_table", "delete_table", "list_table", "update_table", "describe_table", "get_row",
+    "put_row", "update_row", "delete_row", "batch_get_row", "batch_write_row", "get_range",
+    "xget_range",
 ]
 
 Encoder = Callable[..., Tuple[Any, Any]]

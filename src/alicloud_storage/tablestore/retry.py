@@ -152,7 +152,8 @@ class DefaultRetryPolicy(RetryPolicy):
             base = self.server_throttling_exception_delay_factor
         else:
             base = self.stability_exception_delay_factor
-        ceiling = min(self.max_retry_delay, base * self.scale_factor ** retry_times)
+        growth: int = self.scale_factor ** retry_times  # typeshed: int ** int is Any
+        ceiling = min(self.max_retry_delay, base * growth)
         return self._rng() * ceiling
 
     def __repr__(self) -> str:

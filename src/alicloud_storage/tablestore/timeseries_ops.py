@@ -49,9 +49,15 @@ from alicloud_storage.tablestore.validation import check_int, check_name
 from alicloud_storage.tablestore.wire import pb, plainbuffer, timeseries_rows
 from alicloud_storage.tablestore.wire.timeseries_rows import format_tags, parse_tags
 
-__all__: List[str] = []  # everything is reached through protocol.OPERATIONS
+# The encoders, named as the client methods they define (registered in protocol.OPERATIONS).
+__all__ = [
+    "create_timeseries_table", "list_timeseries_table", "delete_timeseries_table",
+    "describe_timeseries_table", "update_timeseries_table", "put_timeseries_data",
+    "get_timeseries_data", "query_timeseries_meta", "update_timeseries_meta",
+    "delete_timeseries_meta",
+]
 
-SUPPORTED_TABLE_VERSION = 1  # what the official SDKs announce
+_SUPPORTED_TABLE_VERSION = 1  # what the official SDKs announce
 _INT32_MAX = 2**31 - 1
 
 # The official SDK numbers MetaQuerySingleOperator differently from the wire.
@@ -250,7 +256,7 @@ def put_timeseries_data(timeseriesTableName, timeseriesRows, meta_update_mode=Me
     message = pb.PutTimeseriesDataRequest(
         table_name=check_name(timeseriesTableName, "timeseriesTableName"),
         meta_update_mode=int(MetaUpdateMode(meta_update_mode)),
-        supported_table_version=SUPPORTED_TABLE_VERSION,
+        supported_table_version=_SUPPORTED_TABLE_VERSION,
     )
     rows = message.rows_data
     rows.type = 0  # RST_FLAT_BUFFER
@@ -299,7 +305,7 @@ def get_timeseries_data(request):  # type: ignore[no-untyped-def]
     _expect_request(request, GetTimeseriesDataRequest)
     message = pb.GetTimeseriesDataRequest(
         table_name=check_name(request.timeseriesTableName, "timeseriesTableName"),
-        supported_table_version=SUPPORTED_TABLE_VERSION,
+        supported_table_version=_SUPPORTED_TABLE_VERSION,
     )
     if request.timeseriesKey is None:
         raise OTSClientError("timeseriesKey is required")
@@ -397,7 +403,7 @@ def query_timeseries_meta(request):  # type: ignore[no-untyped-def]
     message = pb.QueryTimeseriesMetaRequest(
         table_name=check_name(request.timeseriesTableName, "timeseriesTableName"),
         get_total_hit=bool(request.getTotalHits),
-        supported_table_version=SUPPORTED_TABLE_VERSION,
+        supported_table_version=_SUPPORTED_TABLE_VERSION,
     )
     if request.limit is not None and check_int(request.limit, "limit") > 0:
         message.limit = min(request.limit, _INT32_MAX)
@@ -416,7 +422,7 @@ def update_timeseries_meta(request):  # type: ignore[no-untyped-def]
     _expect_request(request, UpdateTimeseriesMetaRequest)
     message = pb.UpdateTimeseriesMetaRequest(
         table_name=check_name(request.timeseries_tablename, "timeseries_tablename"),
-        supported_table_version=SUPPORTED_TABLE_VERSION,
+        supported_table_version=_SUPPORTED_TABLE_VERSION,
     )
     for meta in request.metas:
         if not isinstance(meta, TimeseriesMeta):
@@ -436,7 +442,7 @@ def delete_timeseries_meta(request):  # type: ignore[no-untyped-def]
     _expect_request(request, DeleteTimeseriesMetaRequest)
     message = pb.DeleteTimeseriesMetaRequest(
         table_name=check_name(request.timeseries_tablename, "timeseries_tablename"),
-        supported_table_version=SUPPORTED_TABLE_VERSION,
+        supported_table_version=_SUPPORTED_TABLE_VERSION,
     )
     for key in request.timeseries_keys:
         _key(message.timeseries_key.add(), key)

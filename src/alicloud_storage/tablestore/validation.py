@@ -5,11 +5,14 @@ argument, before anything is sent.
 """
 from __future__ import annotations
 
-from typing import Any, Optional
+from enum import Enum
+from typing import Any, Optional, Type, TypeVar
 
 from alicloud_storage.tablestore.errors import OTSClientError
 
-__all__ = ["check_name", "check_int"]
+__all__ = ["check_name", "check_int", "coerce_enum"]
+
+_E = TypeVar("_E", bound=Enum)
 
 
 def check_name(value: Any, what: str) -> str:
@@ -29,3 +32,12 @@ def check_int(value: Any, what: str, minimum: Optional[int] = None) -> int:
         raise OTSClientError(f"{what} must be >= {minimum}, not {value}")
     checked: int = value
     return checked
+
+
+def coerce_enum(enum: Type[_E], value: Any, what: str) -> _E:
+    """Return the member of ``enum`` equal to ``value`` or raise a clear OTSClientError."""
+    try:
+        return enum(value)
+    except (ValueError, TypeError):
+        names = ", ".join(f"{enum.__name__}.{m.name}" for m in enum)
+        raise OTSClientError(f"{what} should be one of [{names}], not {value!r}") from None

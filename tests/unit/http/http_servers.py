@@ -10,7 +10,9 @@ from typing import Optional, Set
 
 class Handler(BaseHTTPRequestHandler):
     """``/echo`` echoes the request; ``/sleep/<s>`` answers after s seconds; ``/drop``
-    closes the connection without answering."""
+    closes the connection without answering; ``/close-after`` answers as if keeping the
+    connection alive, then closes it; ``/chunked`` answers the body in chunks (with a
+    trailer); ``/until-close`` answers without Content-Length and closes."""
 
     protocol_version = "HTTP/1.1"
     server: "Server"
@@ -24,6 +26,9 @@ class Handler(BaseHTTPRequestHandler):
         if self.path == "/drop":
             self.close_connection = True
             return
+        if self.path in ("/chunked", "/until-close"):
+            self._answer_unsized(body)
+            return
         if self.path.startswith("/sleep/"):
             time.sleep(float(self.path.rsplit("/", 1)[1]))
         seen = json.dumps({"method": self.command, "path": self.path, "headers": dict(self.headers)})
@@ -35,6 +40,23 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
+        if self.path == "/close-after":
+            self.close_connection = True  # no "Connection: close" header: the client cannot know
+
+    def _answer_unsized(self, body: bytes) -> None:
+        self.send_response(200)
+        if self.path == "/chunked":
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            for start in range(0, len(body), 7):
+                piece = body[start:start + 7]
+                self.wfile.write(b"%x;ext=1\r\n%s\r\n" % (len(piece), piece))
+            self.wfile.write(b"0\r\nX-Trailer: t\r\n\r\n")
+        else:
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.wfile.write(body)
+            self.close_connection = True
 
     do_GET = do_POST = do_PUT = _answer
 

@@ -40,6 +40,9 @@ def test_send_round_trip(transport: SyncTransport, server: Server) -> None:
     seen = json.loads(response.headers["x-seen"])
     assert seen["method"] == "POST" and seen["path"] == "/echo?b=2&a=1"
     assert seen["headers"]["X-Ots-Date"] == "d" and seen["headers"]["x-custom"] == "v"
+    assert seen["headers"]["Host"] == server.url.split("://")[1]
+    assert seen["headers"]["Content-Length"] == str(len(body))
+    assert seen["headers"]["User-Agent"].startswith("alicloud-storage/")
 
 
 def test_keep_alive_reuses_one_connection(transport: SyncTransport, server: Server) -> None:
@@ -96,7 +99,6 @@ def test_https_unknown_ca_is_tls_error(tls_server: Server) -> None:
             transport.send(Request("POST", tls_server.url + "/echo"), Timeout(2, 2))
 
 
-@pytest.mark.filterwarnings("ignore::urllib3.exceptions.InsecureRequestWarning")
 def test_https_without_verification(tls_server: Server) -> None:
     with SyncTransport(tls=TLSConfig(verify=False)) as transport:
         assert transport.send(Request("POST", tls_server.url + "/echo"), Timeout(2, 2)).status == 201
@@ -115,3 +117,71 @@ def test_minimum_tls_version_is_honoured(tls12_server: Server, ca_bundle: str) -
 def test_bad_url_is_transport_error(transport: SyncTransport) -> None:
     with pytest.raises(TransportError):
         transport.send(Request("POST", "ftp://127.0.0.1/x"), Timeout(1, 1))
+
+
+def test_https_read_timeout(tls_server: Server, ca_bundle: str) -> None:
+    with SyncTransport(tls=TLSConfig(ca_bundle=ca_bundle)) as transport:
+        with pytest.raises(ReadTimeoutError):
+            transport.send(Request("POST", tls_server.url + "/sleep/1"), Timeout(2, 0.2))
+
+
+def _port(transport: SyncTransport, url: str) -> str:
+    return transport.send(Request("POST", url + "/echo"), Timeout(2, 2)).headers["x-client-port"]
+
+
+@pytest.mark.parametrize("scheme", ["http", "https"])
+def test_connection_closed_while_idle_is_replaced_once(
+    scheme: str, server: Server, tls_server: Server, ca_bundle: str
+) -> None:
+    url = server.url if scheme == "http" else tls_server.url
+    with SyncTransport(max_connections=1, tls=TLSConfig(ca_bundle=ca_bundle)) as transport:
+        closed = transport.send(Request("POST", url + "/close-after"), Timeout(2, 2)).headers["x-client-port"]
+        fresh = _port(transport, url)  # sent on the closed connection first, then on a new one
+        assert fresh != closed
+        assert _port(transport, url) == fresh
+
+
+def test_a_request_failing_again_on_the_fresh_connection_is_not_retried(transport: SyncTransport, server: Server) -> None:
+    reused = _port(transport, server.url)
+    with pytest.raises(ReadError):
+        transport.send(Request("POST", server.url + "/drop"), Timeout(2, 2))
+    assert len(server.client_ports - {int(reused)}) == 1  # the idle connection, then one fresh one
+
+
+def test_threads_share_the_pool(server: Server) -> None:
+    def worker(thread: int) -> list:
+        bodies = [f"{thread}-{i}".encode() for i in range(20)]
+        return [transport.send(Request("POST", server.url + "/echo", body=b), Timeout(2, 5)).body == b for b in bodies]
+
+    with SyncTransport(max_connections=3) as transport, ThreadPoolExecutor(8) as pool:
+        results = [ok for oks in pool.map(worker, range(8)) for ok in oks]
+    assert results == [True] * 160
+    assert 1 <= len(server.client_ports) <= 3
+
+
+def test_chunked_response_keeps_the_connection(transport: SyncTransport, server: Server) -> None:
+    body = bytes(range(100))
+    response = transport.send(Request("POST", server.url + "/chunked", body=body), Timeout(2, 2))
+    assert (response.status, response.body) == (200, body)
+    _port(transport, server.url)
+    assert len(server.client_ports) == 1
+
+
+def test_response_delimited_by_close(transport: SyncTransport, server: Server) -> None:
+    response = transport.send(Request("POST", server.url + "/until-close", body=b"to the end"), Timeout(2, 2))
+    assert (response.status, response.body) == (200, b"to the end")
+    _port(transport, server.url)
+    assert len(server.client_ports) == 2
+
+
+def test_head_response_has_no_body(transport: SyncTransport, server: Server) -> None:
+    response = transport.send(Request("HEAD", server.url + "/echo"), Timeout(2, 2))
+    assert (response.status, response.body) == (501, b"")  # the handler has no do_HEAD
+    assert int(response.headers["content-length"]) > 0
+
+
+def test_header_injection_is_refused(transport: SyncTransport, server: Server) -> None:
+    with pytest.raises(ValueError):
+        transport.send(Request("POST", server.url + "/echo", {"x-a": "1\r\nx-b: 2"}), Timeout(2, 2))
+    with pytest.raises(TransportError):
+        transport.send(Request("POST", server.url + "/echo x"), Timeout(2, 2))

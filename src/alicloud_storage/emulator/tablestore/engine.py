@@ -44,6 +44,13 @@ __all__ = [
     "RT_NONE",
     "RT_PK",
     "RT_AFTER_MODIFY",
+    "IGNORE",
+    "EXPECT_EXIST",
+    "EXPECT_NOT_EXIST",
+    "FORWARD",
+    "BACKWARD",
+    "PrimaryKey",
+    "Cell",
 ]
 
 PrimaryKey = List[Tuple[str, Any]]

@@ -15,6 +15,8 @@ __all__ = [
     "RowCondition",
     "matches",
     "count_nodes",
+    "EQUAL", "NOT_EQUAL", "GREATER_THAN", "GREATER_EQUAL", "LESS_THAN", "LESS_EQUAL", "EXIST", "NOT_EXIST",
+    "NOT", "AND", "OR",
 ]
 
 # ComparatorType numbers of table_store_filter.proto.

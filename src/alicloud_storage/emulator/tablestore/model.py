@@ -11,6 +11,7 @@ __all__ = [
     "Versions",
     "Cells",
     "CapacityUnits",
+    "PK_TYPES",
 ]
 
 # A row's attribute cells: column name -> [(timestamp ms, value)], newest first.
@@ -18,7 +19,6 @@ Versions = List[Tuple[int, Any]]
 Cells = Dict[str, Versions]
 
 PK_TYPES = ("INTEGER", "STRING", "BINARY")
-DEFINED_TYPES = ("INTEGER", "DOUBLE", "BOOLEAN", "STRING", "BINARY")
 
 
 @dataclass(frozen=True)

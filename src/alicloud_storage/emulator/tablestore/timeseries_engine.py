@@ -26,7 +26,18 @@ from alicloud_storage.tablestore.errors import OTSDecodeError
 from alicloud_storage.tablestore.wire import pb, plainbuffer, timeseries_rows
 from alicloud_storage.tablestore.wire.timeseries_rows import DataType, format_tags, parse_tags
 
-__all__ = ["TimeseriesEngine", "META_REFRESH_US", "GET_ROWS_MAX", "GET_BYTES_MAX", "QUERY_METAS_MAX"]
+__all__ = [
+    "TimeseriesEngine", "Key", "META_TTL_MIN_S", "META_REFRESH_US", "GET_ROWS_MAX", "GET_BYTES_MAX",
+    "QUERY_METAS_MAX", "QUERY_METAS_DEFAULT",
+    # its error table, in file order
+    "INVALID_TTL", "INVALID_META_TTL", "META_TTL_NEEDS_NO_UPDATE", "UPDATE_BOTH_OPTIONS",
+    "UPDATE_NO_OPTIONS", "INVALID_KEY_SCHEMA", "DUPLICATED_KEY", "INVALID_FIELD_PK_TYPE",
+    "ROWS_TYPE", "CRC_MISMATCH", "BAD_ROWS", "INVALID_MEASUREMENT", "INVALID_SOURCE",
+    "INVALID_TAG_NAME", "INVALID_TAG_VALUE", "INVALID_FIELD_NAME", "MISSING_KEY_TAG",
+    "MISSING_FIELD_PK", "FIELD_PK_TYPE", "ROW_EXPIRED", "INVALID_TIME_RANGE", "INVALID_LIMIT",
+    "INVALID_TOKEN", "MISSING_KEY", "UPDATE_ATTRIBUTES_DISALLOWED", "INVALID_ATTRIBUTES",
+    "INVALID_CONDITION", "EMPTY_REQUEST",
+]
 
 _INVALID = "OTSParameterInvalid"
 INVALID_TTL = ErrorSpec(400, _INVALID, "Invalid time_to_live: {ttl}, must be -1 or no less than 86400.")
@@ -62,7 +73,6 @@ INVALID_ATTRIBUTES = ErrorSpec(400, _INVALID, "Invalid attributes: '{text}'.")
 INVALID_CONDITION = ErrorSpec(400, _INVALID, "Invalid meta query condition: {detail}.")
 EMPTY_REQUEST = ErrorSpec(400, _INVALID, "No {what} is specified.")
 
-TTL_MIN_S = 86400
 META_TTL_MIN_S = 604800
 META_REFRESH_US = 3600 * 1000000  # a written series' meta update time is refreshed hourly [I]
 GET_ROWS_MAX = 5000
@@ -132,7 +142,7 @@ def _check_field_name(name: str) -> None:
 
 
 def _check_table_options(ttl: int, meta_ttl: int, allow_update: bool) -> None:
-    if ttl != -1 and ttl < TTL_MIN_S:
+    if ttl != -1 and ttl < limits.TTL_MIN_S:
         raise INVALID_TTL.error(ttl=ttl)
     if meta_ttl != -1 and (meta_ttl < META_TTL_MIN_S or ttl == -1 or meta_ttl < ttl):
         raise INVALID_META_TTL.error(ttl=meta_ttl)

@@ -19,6 +19,7 @@ __all__ = [
     "value_size",
     "text_size",
     "wire_type",
+    "PrimaryKey",
 ]
 
 PrimaryKey = Sequence[Tuple[str, Any]]

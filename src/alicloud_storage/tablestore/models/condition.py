@@ -7,9 +7,10 @@ so both spellings are accepted. Invalid arguments raise OTSClientError at constr
 from __future__ import annotations
 
 from enum import Enum, IntEnum
-from typing import Any, List, Optional, Type, TypeVar
+from typing import Any, List, Optional
 
 from alicloud_storage.tablestore.errors import OTSClientError
+from alicloud_storage.tablestore.validation import coerce_enum
 
 __all__ = [
     "LogicalOperator",
@@ -24,18 +25,6 @@ __all__ = [
     "SingleColumnRegexCondition",
     "Condition",
 ]
-
-E = TypeVar("E", bound=Enum)
-
-
-def coerce_enum(enum: Type[E], value: Any, what: str) -> E:
-    """Return the member of ``enum`` equal to ``value`` or raise a clear OTSClientError."""
-    try:
-        return enum(value)
-    except (ValueError, TypeError):
-        names = ", ".join(f"{enum.__name__}.{m.name}" for m in enum)
-        raise OTSClientError(f"{what} should be one of [{names}], not {value!r}") from None
-
 
 class LogicalOperator(IntEnum):
     """Combinator of a CompositeColumnCondition."""

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import struct
 from enum import IntEnum
-from typing import Any, Dict, Iterable, List, Mapping, NamedTuple, Optional, Tuple, Union
+from typing import Any, Dict, Iterable, List, Mapping, NamedTuple, Optional, Tuple, Union, cast
 
 from alicloud_storage.tablestore.errors import OTSClientError, OTSDecodeError
 
@@ -73,6 +73,11 @@ _I64 = struct.Struct("<q")
 _PAD = (b"", b"\x00", b"\x00\x00", b"\x00\x00\x00", b"\x00" * 4, b"\x00" * 5, b"\x00" * 6, b"\x00" * 7)
 _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 
+# Writer state: chunks in reverse order, shared vtables by key, memoised string chunks.
+_Parts = List[bytes]
+_VTables = Dict[Tuple[int, ...], int]
+_Texts = Dict[Tuple[Union[str, bytes], int], bytes]
+
 
 # --- encoder: a back-to-front writer with flatbuffers.Builder's exact layout ----------
 # ``parts`` holds chunks in reverse memory order; ``off`` is the number of bytes written
@@ -81,7 +86,7 @@ _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 # written after its table. Padding is computed from ``off`` exactly as Builder.Prep does.
 
 
-def _ref_vector(parts: list, off: int, targets: List[int]) -> int:
+def _ref_vector(parts: _Parts, off: int, targets: List[int]) -> int:
     """A vector of offsets to tables or strings (StartVector(4, n, 4) + prepends)."""
     k = len(targets)
     pad = -off & 3
@@ -92,7 +97,7 @@ def _ref_vector(parts: list, off: int, targets: List[int]) -> int:
     return off + pad + 4 * k + 4
 
 
-def _scalar_vector(parts: list, off: int, fmt: str, size: int, values: list) -> int:
+def _scalar_vector(parts: _Parts, off: int, fmt: str, size: int, values: List[Any]) -> int:
     """A vector of scalars of ``size`` bytes (StartVector(size, n, size) + prepends)."""
     k = len(values)
     body = size * k
@@ -102,7 +107,7 @@ def _scalar_vector(parts: list, off: int, fmt: str, size: int, values: list) -> 
     return off + pad + body + 4
 
 
-def _bytes_vector(parts: list, off: int, data: bytes) -> int:
+def _bytes_vector(parts: _Parts, off: int, data: bytes) -> int:
     """A [byte] vector (StartVector(1, n, 1) + prepends)."""
     pad = -(off + len(data)) & 3
     parts.append(_U32.pack(len(data)) + data + _PAD[pad])
@@ -110,7 +115,7 @@ def _bytes_vector(parts: list, off: int, data: bytes) -> int:
 
 
 def _end_table(
-    parts: list, vtables: Dict[tuple, int], off: int, start: int, slots: List[int]
+    parts: _Parts, vtables: _VTables, off: int, start: int, slots: List[int]
 ) -> Tuple[int, int]:
     """Builder.EndObject: soffset to the (possibly shared) vtable; (table offset, new off)."""
     pad = -off & 3
@@ -132,7 +137,7 @@ def _end_table(
 
 
 def _ref_table(
-    parts: list, vtables: Dict[tuple, int], off: int, nslots: int, refs: List[Tuple[int, int]]
+    parts: _Parts, vtables: _VTables, off: int, nslots: int, refs: List[Tuple[int, int]]
 ) -> Tuple[int, int]:
     """A table of offset fields added in ``refs`` order as (slot, target); (table, new off)."""
     start = off
@@ -147,7 +152,7 @@ def _ref_table(
     return _end_table(parts, vtables, off, start, slots)
 
 
-def _text_chunk(texts: Dict[tuple, bytes], text: Union[str, bytes], mod: int) -> bytes:
+def _text_chunk(texts: _Texts, text: Union[str, bytes], mod: int) -> bytes:
     """The bytes CreateString writes for ``text`` when Offset() % 4 == ``mod`` (memoised)."""
     raw = text.encode("utf-8") if isinstance(text, str) else text
     n = len(raw)
@@ -162,7 +167,7 @@ _TAG_REFS = struct.Struct("<II")
 _GROUP_REFS = struct.Struct("<4I")
 
 
-def _fixed_table(parts: list, vtables: Dict[tuple, int], obj: int, key: tuple, vtable: bytes) -> int:
+def _fixed_table(parts: _Parts, vtables: _VTables, obj: int, key: Tuple[int, ...], vtable: bytes) -> int:
     """EndObject of a fixed-layout table at ``obj``: soffset (+ vtable when new); the new off."""
     shared = vtables.get(key)
     if shared is not None:
@@ -175,7 +180,7 @@ def _fixed_table(parts: list, vtables: Dict[tuple, int], obj: int, key: tuple, v
 
 
 def _encode_row(
-    parts: list, vtables: Dict[tuple, int], texts: Dict[tuple, bytes], off: int, row: Any
+    parts: _Parts, vtables: _VTables, texts: _Texts, off: int, row: Any
 ) -> Tuple[int, int, bool]:
     """One row as its own row group: (group offset, new off, whether 8-byte alignment was used)."""
     measurement, source, tags, fields, time_us = row
@@ -246,7 +251,7 @@ def _encode_row(
         chunk = texts.get((tag, off & 3)) or _text_chunk(texts, tag, off & 3)
         append(chunk)
         tag_name = off = off + len(chunk)
-        value = tags[tag]  # type: ignore[index]
+        value = tags[tag]
         chunk = texts.get((value, off & 3)) or _text_chunk(texts, value, off & 3)
         append(chunk)
         off += len(chunk)  # 4-aligned after a string: the Tag table needs no padding
@@ -279,7 +284,7 @@ def _encode_row(
 
 
 def _row_table(
-    parts: list, vtables: Dict[tuple, int], off: int, source: int, values: int, time_us: int, tag_list: int
+    parts: _Parts, vtables: _VTables, off: int, source: int, values: int, time_us: int, tag_list: int
 ) -> Tuple[int, int]:
     """FlatBufferRowInGroup, fields added as the official encoder adds them."""
     tags = off  # the empty ``tags`` string was written last
@@ -309,9 +314,9 @@ def _row_table(
 
 def encode_rows(rows: Iterable[RowInput]) -> bytes:
     """The FlatBuffer of ``rows``: (measurement, data source, tags, fields, time us)."""
-    parts: list = []
-    vtables: Dict[tuple, int] = {}
-    texts: Dict[tuple, bytes] = {}
+    parts: _Parts = []
+    vtables: _VTables = {}
+    texts: _Texts = {}
     off = 0
     groups = []
     minalign = 4
@@ -395,7 +400,7 @@ def decode_rows(data: Union[bytes, bytearray, memoryview]) -> List[FlatRow]:
             return [first + u32(buf, first)[0]]
         return [first + 4 * i + o for i, o in enumerate(struct.unpack_from("<%dI" % count, buf, first))]
 
-    def scalars(field: int, fmt: str, width: int) -> tuple:
+    def scalars(field: int, fmt: str, width: int) -> Tuple[Any, ...]:
         count, first = vector(field, width)
         if count == 1:
             return _ONE_SCALAR[fmt].unpack_from(buf, first)
@@ -411,9 +416,10 @@ def decode_rows(data: Union[bytes, bytearray, memoryview]) -> List[FlatRow]:
             group = table(group_pos)
             measurement = field_string(group[0])
             names = [string(p) for p in refs(group[1])]
-            types = [_TYPES.get(code) for code in scalars(group[2], "B", 1)]
-            if len(types) != len(names) or None in types:
+            found = [_TYPES.get(code) for code in scalars(group[2], "B", 1)]
+            if len(found) != len(names) or None in found:
                 raise _fail("bad field names or types", group_pos)
+            types = cast("List[DataType]", found)  # no None: checked just above
             kinds = set(types)
             for row_pos in refs(group[3]):
                 row = table(row_pos)
@@ -425,14 +431,14 @@ def decode_rows(data: Union[bytes, bytearray, memoryview]) -> List[FlatRow]:
                 values = table(row[3] + u32(buf, row[3])[0]) if row[3] else [0] * 6
                 for kind in kinds:
                     if kind in _SCALARS:
-                        slot, fmt, width = _SCALARS[kind]  # type: ignore[index]
+                        slot, fmt, width = _SCALARS[kind]
                         columns[kind] = iter(scalars(values[slot], fmt, width))
                     elif kind is DataType.STRING:
                         columns[kind] = iter([string(p) for p in refs(values[3])])
                     else:
                         columns[kind] = iter([bytearray(scalars(table(p)[0], "B", 1)) for p in refs(values[4])])
                 try:
-                    fields = [(name, kind, next(columns[kind])) for name, kind in zip(names, types)]  # type: ignore[index]
+                    fields = [(name, kind, next(columns[kind])) for name, kind in zip(names, types)]
                 except StopIteration:
                     raise _fail("fewer values than fields", row_pos) from None
                 rows.append(FlatRow(
