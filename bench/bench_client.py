@@ -9,8 +9,7 @@ workload one call at a time: ``--rows`` PutRow (3 attribute columns), ``--rows``
 ``--ranges`` GetRange of 100 rows. The two sync clients alternate chunk by chunk
 (``--chunk`` calls), so that load from elsewhere on the machine hits both alike. Prints
 ops/s and client CPU per call for each phase, and the ratios (target: ours >= 1.5x the
-official client; async at 32 in flight vs sync). A reference row runs our client over
-``LeanTransport`` (defined here, not shipped) to show the share of the HTTP stack.
+official client; async at 32 in flight vs sync).
 """
 from __future__ import annotations
 
@@ -18,53 +17,14 @@ import argparse
 import asyncio
 import json
 import logging
-import socket
 import subprocess
 import sys
 import time
-from typing import Any, Callable, Dict, List, Optional
-from urllib.parse import urlsplit
+from typing import Any, Callable, Dict, List
 
 import alicloud_storage.tablestore as ours
-from alicloud_storage.http import BaseTransport, Request, Response, Timeout
 
 PHASES = ("PutRow", "GetRow", "GetRange")
-
-
-class LeanTransport(BaseTransport):
-    """Reference only (not shipped): one keep-alive socket, the whole request in one
-    ``sendall``, buffered reads, no per-call poll/timeout syscalls. Shows how much of a
-    call's cost is the HTTP stack rather than the client core."""
-
-    def __init__(self, endpoint: str) -> None:
-        parts = urlsplit(endpoint)
-        self.authority = parts.netloc
-        self.sock = socket.create_connection((parts.hostname, parts.port))
-        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        self.pending = b""
-
-    def send(self, request: Request, timeout: Optional[Timeout] = None) -> Response:
-        path = request.url.split(self.authority, 1)[1]
-        lines = [f"POST {path} HTTP/1.1", f"Host: {self.authority}", f"Content-Length: {len(request.body)}"]
-        lines += [f"{name}: {value}" for name, value in request.headers.items()]
-        self.sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + request.body)
-        data = self.pending
-        while b"\r\n\r\n" not in data:
-            data += self.sock.recv(65536)
-        head, _, body = data.partition(b"\r\n\r\n")
-        status_line, *header_lines = head.decode("latin-1").split("\r\n")
-        headers = {}
-        for line in header_lines:
-            name, _, value = line.partition(":")
-            headers[name.strip().lower()] = value.strip()
-        length = int(headers.get("content-length", "0"))
-        while len(body) < length:
-            body += self.sock.recv(65536)
-        self.pending = body[length:]
-        return Response(int(status_line.split(" ", 2)[1]), "", headers, body[:length])
-
-    def close(self) -> None:
-        self.sock.close()
 
 
 def start_emulator() -> "tuple[subprocess.Popen, Dict[str, Any]]":
@@ -164,13 +124,12 @@ def main() -> None:
     args = (info["tablestore_endpoint"], info["access_key_id"], info["access_key_secret"], info["instance"])
     try:
         setup = ours.OTSClient(*args)
-        for name in ("bench_ours", "bench_official", "bench_async", "bench_lean"):
+        for name in ("bench_ours", "bench_official", "bench_async"):
             setup.create_table(ours.TableMeta(name, [("id", "INTEGER")]), ours.TableOptions(),
                                ours.ReservedThroughput(ours.CapacityUnit(0, 0)))
         contenders = {
             "official": (official, official.OTSClient(*args), "bench_official"),
             "ours": (ours, ours.OTSClient(*args), "bench_ours"),
-            "lean": (ours, ours.OTSClient(*args, transport=LeanTransport(args[0])), "bench_lean"),
         }
         results = interleaved(contenders, options.rows, options.ranges, options.chunk)
 
@@ -191,15 +150,12 @@ def main() -> None:
     show("official tablestore (sync)", theirs)
     show("alicloud_storage (sync)", mine)
     show(f"alicloud_storage (async x{options.concurrency})", async_rates)
-    show("reference: ours + LeanTransport", results["lean"])
     print("client CPU per call, µs")
     show("official tablestore (sync)", {p: theirs[p + " cpu"] for p in PHASES})
     show("alicloud_storage (sync)", {p: mine[p + " cpu"] for p in PHASES})
-    show("reference: ours + LeanTransport", {p: results["lean"][p + " cpu"] for p in PHASES})
     print("ratios")
     show("ours sync / official", {p: mine[p] / theirs[p] for p in PHASES}, 2)
     show(f"ours async x{options.concurrency} / ours sync", {p: async_rates[p] / mine[p] for p in PHASES}, 2)
-    show("reference lean / official", {p: results["lean"][p] / theirs[p] for p in PHASES}, 2)
 
 
 if __name__ == "__main__":

@@ -1,78 +1,165 @@
-"""Pooled, keep-alive HTTP transport on urllib3 (imported when the first transport is built)."""
+"""Pooled, keep-alive HTTP/1.1 transport on plain sockets (http/_connection.py).
+
+Per origin, a LIFO list of idle connections and a semaphore that bounds the open ones to
+``max_connections``; a request waits for a free slot (as the official SDK does). A request
+is one write (head and body together) and, for a small response, one read: no liveness
+poll before reusing a connection. Instead, if a reused connection fails before any byte
+of the response arrived (the server closed it while it was idle), the request is sent
+once more on a fresh connection. No other retries, no redirects: the client's retry
+loop decides.
+"""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Optional
+import functools
+import re
+import threading
+from typing import TYPE_CHECKING, Dict, List, NamedTuple, Optional, Tuple
+from urllib.parse import urlsplit
 
+from alicloud_storage import __version__
 from alicloud_storage.http import errors
 from alicloud_storage.http.base import BaseTransport
 from alicloud_storage.http.config import Timeout, TLSConfig
-from alicloud_storage.http.models import Request, Response, response_headers
+from alicloud_storage.http.models import Request, Response
 
 if TYPE_CHECKING:
-    import urllib3
+    import ssl
+
+    from alicloud_storage.http._connection import Connection
 
 __all__ = ["SyncTransport"]
 
+_URL = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*)://([^/?#]*)([^#]*)")
+_BAD_TARGET = re.compile(r"[\x00-\x20\x7f]")
+_BODYLESS_METHODS = frozenset({"GET", "HEAD", "DELETE", "OPTIONS", "TRACE"})
+_USER_AGENT = f"alicloud-storage/{__version__}"
+
+
+class _Origin(NamedTuple):
+    """Where a request goes: the pool key, the socket address and the Host header."""
+
+    scheme: str
+    host: str
+    port: int
+    authority: str
+
+
+class _HostPool:
+    """Idle connections to one origin (used last-in, first-out) and the slots for open ones."""
+
+    __slots__ = ("idle", "slots")
+
+    def __init__(self, size: int) -> None:
+        self.idle: List["Connection"] = []  # list.append/pop are atomic: no lock needed
+        self.slots = threading.BoundedSemaphore(size)
+
 
 class SyncTransport(BaseTransport):
-    """urllib3 PoolManager: ``max_connections`` kept-alive connections per host; a request
-    waits for a free one (as the official SDK does). No retries, no redirects: the
-    client's retry loop decides."""
+    """At most ``max_connections`` kept-alive connections per origin, shared by threads."""
 
     def __init__(self, max_connections: int = 50, tls: Optional[TLSConfig] = None) -> None:
-        import urllib3
+        from alicloud_storage.http._connection import Connection, StaleConnection
 
+        if max_connections < 1:
+            raise ValueError("max_connections must be at least 1")
         self.max_connections = max_connections
-        self._pool = urllib3.PoolManager(
-            num_pools=10,
-            maxsize=max_connections,
-            block=True,
-            retries=False,
-            ssl_context=(tls or TLSConfig()).create_ssl_context(),
-        )
+        self._connection_type = Connection
+        self._stale = StaleConnection
+        self._ssl_context: "ssl.SSLContext" = (tls or TLSConfig()).create_ssl_context()
+        self._pools: Dict[_Origin, _HostPool] = {}
 
     def send(self, request: Request, timeout: Optional[Timeout] = None) -> Response:
-        import urllib3
-
         limits = timeout or Timeout()
+        origin, payload = _encode(request)
+        pool = self._pools.get(origin)
+        if pool is None:
+            pool = self._pools.setdefault(origin, _HostPool(self.max_connections))
+        head_only = request.method == "HEAD"
+        with pool.slots:
+            try:
+                connection = pool.idle.pop()
+            except IndexError:
+                pass
+            else:
+                try:
+                    return self._exchange(pool, connection, payload, limits, head_only)
+                except self._stale:
+                    pass  # closed by the server while idle: once more on a fresh connection
+            context = self._ssl_context if origin.scheme == "https" else None
+            connection = self._connection_type.open(origin.host, origin.port, context, limits.connect)
+            try:
+                return self._exchange(pool, connection, payload, limits, head_only)
+            except self._stale as exc:
+                raise errors.ReadError(f"connection broken before a response: {exc}") from exc
+
+    def _exchange(
+        self, pool: _HostPool, connection: "Connection", payload: bytes, limits: Timeout, head_only: bool
+    ) -> Response:
+        """One request on ``connection``; it goes back to the pool only after a clean response."""
         try:
-            raw = self._pool.urlopen(
-                request.method,
-                request.url,
-                body=request.body,
-                headers=dict(request.headers),
-                redirect=False,
-                retries=False,
-                assert_same_host=False,
-                timeout=urllib3.Timeout(connect=limits.connect, read=limits.read),
-                preload_content=True,
-            )
-        except urllib3.exceptions.HTTPError as exc:
-            raise _map_error(exc) from exc
-        return Response(raw.status, raw.reason or "", response_headers(raw.headers.items()), raw.data)
+            (status, reason, headers), body, keep_alive = connection.exchange(payload, limits.read, head_only)
+        except BaseException:
+            connection.close()
+            raise
+        if keep_alive:
+            pool.idle.append(connection)
+        else:
+            connection.close()
+        return Response(status, reason, headers, body)
 
     def close(self) -> None:
-        self._pool.clear()
+        for pool in list(self._pools.values()):
+            while pool.idle:
+                try:
+                    pool.idle.pop().close()
+                except IndexError:  # taken by a concurrent send
+                    break
 
     def __repr__(self) -> str:
         return f"SyncTransport(max_connections={self.max_connections})"
 
 
-def _map_error(exc: "urllib3.exceptions.HTTPError") -> errors.TransportError:
-    """Our error for a urllib3 error (the original stays chained as __cause__)."""
-    from urllib3 import exceptions as e
+def _encode(request: Request) -> Tuple[_Origin, bytes]:
+    """The request's origin and its bytes on the wire: head and body in one buffer."""
+    match = _URL.match(request.url)
+    if match is None:
+        raise errors.TransportError("malformed URL")
+    origin = _origin(match.group(1).lower(), match.group(2))
+    target = match.group(3) or "/"
+    if target[0] == "?":
+        target = "/" + target
+    if _BAD_TARGET.search(target):
+        raise errors.TransportError("URL path or query holds whitespace or control characters")
+    lines = [f"{request.method} {target} HTTP/1.1"]
+    given = set()
+    for name, value in request.headers.items():
+        given.add(name.lower())
+        lines.append(f"{name}: {value}")
+    if "host" not in given:
+        lines.append(f"Host: {origin.authority}")
+    if "content-length" not in given and (request.body or request.method not in _BODYLESS_METHODS):
+        lines.append(f"Content-Length: {len(request.body)}")
+    if "user-agent" not in given:
+        lines.append(f"User-Agent: {_USER_AGENT}")
+    if "accept-encoding" not in given:
+        lines.append("Accept-Encoding: identity")  # bodies are read as sent, never decoded
+    lines.append("\r\n")
+    head = "\r\n".join(lines)
+    if head.count("\n") != len(lines) or head.count("\r") != len(lines):
+        raise ValueError("header names and values must not hold CR or LF")
+    return origin, head.encode("latin-1") + request.body
 
-    cause: BaseException = exc
-    if isinstance(exc, e.MaxRetryError) and exc.reason is not None:
-        cause = exc.reason
-    if isinstance(cause, e.SSLError):
-        return errors.TLSError(f"TLS failure: {cause}")
-    if isinstance(cause, (e.NewConnectionError, e.ProxyError)):  # before its base ConnectTimeoutError
-        return errors.ConnectError(f"connection failed: {cause}")
-    if isinstance(cause, e.ConnectTimeoutError):
-        return errors.ConnectTimeoutError(f"connect timeout: {cause}")
-    if isinstance(cause, e.ReadTimeoutError):
-        return errors.ReadTimeoutError(f"read timeout: {cause}")
-    if isinstance(cause, (e.ProtocolError, e.IncompleteRead, e.DecodeError)):
-        return errors.ReadError(f"connection broken: {cause}")
-    return errors.TransportError(f"transport failure: {cause}")
+
+@functools.lru_cache(maxsize=64)
+def _origin(scheme: str, authority: str) -> _Origin:
+    """Parse ``scheme://authority`` once (a client talks to few origins)."""
+    if scheme not in ("http", "https"):
+        raise errors.TransportError(f"unsupported URL scheme: {scheme!r}")
+    try:
+        parts = urlsplit(f"{scheme}://{authority}")
+        port = parts.port or (443 if scheme == "https" else 80)
+    except ValueError as exc:
+        raise errors.TransportError(f"malformed URL authority: {exc}") from None
+    if not parts.hostname:
+        raise errors.TransportError("URL has no host")
+    return _Origin(scheme, parts.hostname, port, authority.rpartition("@")[2])
