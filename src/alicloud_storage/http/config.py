@@ -75,7 +75,7 @@ class TLSConfig:
     @classmethod
     def from_ssl_version(cls, ssl_version: Optional[TLSVersionLike]) -> "TLSConfig":
         """The official SDK's ``ssl_version`` kwarg: a legacy PROTOCOL_* constant pins that
-        one version (as urllib3 does for the sync client); a TLSVersion is a minimum
+        one version (as the official SDK's urllib3-based client does); a TLSVersion is a minimum
         (as the async client sets it)."""
         import ssl
 

@@ -1,7 +1,7 @@
 """Alibaba Cloud Tablestore: client, models and errors.
 
 ``from alicloud_storage.tablestore import *`` gives the names ``from tablestore import *``
-gives for the wide-table model. The clients (and with them protobuf, urllib3 and
+gives for the wide-table model. The clients (and with them protobuf and
 aiohttp) are imported on first use of ``OTSClient`` / ``AsyncOTSClient``, so importing
 this package stays fast and light.
 """

@@ -417,7 +417,7 @@ def _adopt(method: Callable[..., Any], name: str, target: Callable[..., Any], ow
 
 
 class OTSClient(_BaseClient):
-    """Blocking Tablestore client (pooled urllib3 connections). Use as a context manager or
+    """Blocking Tablestore client (pooled keep-alive connections). Use as a context manager or
     call close(). Methods and results are those of the official ``tablestore.OTSClient``."""
 
     _transport_type = BaseTransport

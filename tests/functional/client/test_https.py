@@ -79,7 +79,6 @@ def test_an_untrusted_certificate_fails_at_once_with_a_clear_error(tls_emu):
             client.list_table()
 
 
-@pytest.mark.filterwarnings("ignore:Unverified HTTPS request")  # urllib3 says so, rightly
 def test_verify_false_skips_certificate_checks(tls_emu):
     with OTSClient(*_args(tls_emu), verify=False) as client:
         assert isinstance(client.list_table(), tuple)

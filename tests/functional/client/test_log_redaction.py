@@ -1,4 +1,4 @@
-"""All log output at DEBUG (ours, urllib3's, aiohttp's, the emulator's) through a full
+"""All log output at DEBUG (ours, aiohttp's, the emulator's) through a full
 scenario holds no AccessKey secret, STS token or signature."""
 from __future__ import annotations
 
