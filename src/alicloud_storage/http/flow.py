@@ -8,9 +8,31 @@ in the ``serve`` function they pass.
 """
 from __future__ import annotations
 
-from typing import Any, Awaitable, Callable, Generator, Optional, Tuple, TypeVar, cast
+from dataclasses import dataclass
+from typing import Any, Awaitable, Callable, Generator, Optional, Tuple, TypeVar, Union, cast
 
-__all__ = ["Flow", "run_flow", "run_flow_async"]
+from alicloud_storage.http.models import Request
+
+__all__ = ["Flow", "NeedCredentials", "NEED_CREDENTIALS", "Pause", "Step", "run_flow", "run_flow_async"]
+
+
+class NeedCredentials:
+    """Step: the flow needs a credentials snapshot (the client's provider serves it)."""
+
+
+NEED_CREDENTIALS = NeedCredentials()
+
+
+@dataclass(frozen=True)
+class Pause:
+    """Step: wait ``seconds`` before the next attempt."""
+
+    seconds: float
+
+
+# What the service clients' call flows yield: each attempt asks for fresh credentials,
+# sends one request, and may pause before the next attempt.
+Step = Union[NeedCredentials, Request, Pause]
 
 _S = TypeVar("_S")
 _R = TypeVar("_R")

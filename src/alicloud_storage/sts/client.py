@@ -12,14 +12,13 @@ import asyncio
 import logging
 import random
 import time
-from dataclasses import dataclass
-from typing import Any, Awaitable, Callable, Mapping, Optional, TypeVar, Union
+from typing import Any, Awaitable, Callable, Mapping, Optional, TypeVar
 
 from alicloud_storage.credentials.base import Credentials, CredentialsProvider
 from alicloud_storage.http.base import AsyncBaseTransport, BaseTransport
 from alicloud_storage.http.config import Timeout, TimeoutLike
 from alicloud_storage.http.errors import TransportError
-from alicloud_storage.http.flow import Flow, run_flow, run_flow_async
+from alicloud_storage.http.flow import NEED_CREDENTIALS, Flow, Pause, Step, run_flow, run_flow_async
 from alicloud_storage.http.models import Request
 from alicloud_storage.sts.errors import StsClientError, StsError, StsServiceError
 from alicloud_storage.sts.protocol import (
@@ -43,21 +42,6 @@ _BACKOFF_CAP = 5.0
 _T = TypeVar("_T")
 
 
-class _NeedCredentials:
-    """Step: the flow needs a credentials snapshot."""
-
-
-_CREDENTIALS = _NeedCredentials()
-
-
-@dataclass(frozen=True)
-class _Pause:
-    """Step: wait ``seconds`` before the next attempt."""
-
-    seconds: float
-
-
-_Step = Union[_NeedCredentials, Request, _Pause]
 
 
 def _retryable(exc: StsError) -> bool:
@@ -98,12 +82,12 @@ class _StsBase:
 
     def _flow(
         self, action: str, params: Mapping[str, str], parse: Callable[[Mapping[str, Any]], _T]
-    ) -> Flow[_Step, _T]:
-        """One STS call: yields _CREDENTIALS, a Request or a _Pause; returns ``parse(body)``."""
+    ) -> Flow[Step, _T]:
+        """One STS call: yields NEED_CREDENTIALS, a Request or a Pause; returns ``parse(body)``."""
         attempt = 0
         while True:
             attempt += 1
-            creds: Credentials = yield _CREDENTIALS
+            creds: Credentials = yield NEED_CREDENTIALS
             request = build_request(self.url, action, params, creds, self._clock())
             try:
                 try:
@@ -115,7 +99,7 @@ class _StsBase:
                 delay = self._backoff(attempt, exc)
                 if delay is None:
                     raise
-            yield _Pause(delay)
+            yield Pause(delay)
 
     def _assume_role_flow(
         self,
@@ -124,7 +108,7 @@ class _StsBase:
         duration_seconds: Optional[int],
         policy: Optional[str],
         external_id: Optional[str],
-    ) -> Flow[_Step, AssumeRoleResult]:
+    ) -> Flow[Step, AssumeRoleResult]:
         params = {"RoleArn": role_arn, "RoleSessionName": role_session_name}
         if duration_seconds is not None:
             params["DurationSeconds"] = str(int(duration_seconds))
@@ -134,7 +118,7 @@ class _StsBase:
             params["ExternalId"] = external_id
         return self._flow("AssumeRole", params, parse_assume_role)
 
-    def _caller_identity_flow(self) -> Flow[_Step, CallerIdentity]:
+    def _caller_identity_flow(self) -> Flow[Step, CallerIdentity]:
         return self._flow("GetCallerIdentity", {}, parse_caller_identity)
 
     def __repr__(self) -> str:
@@ -165,10 +149,10 @@ class StsClient(_StsBase):
         self._transport = transport
         self._sleep = sleep
 
-    def _serve(self, step: _Step) -> Any:
+    def _serve(self, step: Step) -> Any:
         if isinstance(step, Request):
             return self._transport.send(step, self.timeout)
-        if isinstance(step, _Pause):
+        if isinstance(step, Pause):
             return self._sleep(step.seconds)
         return self.credentials_provider.get_credentials()
 
@@ -216,10 +200,10 @@ class AsyncStsClient(_StsBase):
         self._transport = transport
         self._sleep = sleep
 
-    async def _serve(self, step: _Step) -> Any:
+    async def _serve(self, step: Step) -> Any:
         if isinstance(step, Request):
             return await self._transport.send(step, self.timeout)
-        if isinstance(step, _Pause):
+        if isinstance(step, Pause):
             return await self._sleep(step.seconds)
         return await self.credentials_provider.get_credentials_async()
 

@@ -4,7 +4,7 @@ Every public method comes from :data:`protocol.OPERATIONS` (one request) or
 :data:`protocol.ITERATORS` (several requests), with the official signature. A call
 is a sans-IO generator, :meth:`_Core.call`, that yields what it needs (credentials,
 an HTTP request, a pause) and receives the result; the sync and the async client
-differ only in how they serve those steps (:func:`_drive` / :func:`_drive_async`).
+differ only in how they serve those steps (``_serve``, run by ``http.flow``).
 The retry loop, signing, response checks, error mapping and logging live in that
 one generator.
 """
@@ -21,6 +21,7 @@ from typing import Any, AsyncIterator, Callable, Dict, Generator, Iterator, Mapp
 from urllib.parse import urlsplit
 
 from alicloud_storage.credentials import CredentialsProvider, StaticCredentialsProvider
+from alicloud_storage.http.flow import NEED_CREDENTIALS, Pause, Step, run_flow, run_flow_async
 from alicloud_storage.http import (
     AsyncBaseTransport,
     AsyncTransport,
@@ -58,20 +59,6 @@ _KNOWN_KWARGS = frozenset(
         "transport",
     }
 )
-
-
-class _NeedCredentials:
-    """Step: the flow needs a credentials snapshot."""
-
-
-_CREDENTIALS = _NeedCredentials()
-
-
-@dataclass(frozen=True)
-class _Pause:
-    """Step: wait ``seconds`` before the next attempt."""
-
-    seconds: float
 
 
 @dataclass(frozen=True)
@@ -251,7 +238,7 @@ class _Core:
         self._clock = clock
 
     def call(self, method: str, operation: protocol.Operation, args: Tuple[Any, ...], kwargs: Dict[str, Any]) -> Generator[Any, Any, Any]:
-        """Flow of one API call; yields _CREDENTIALS, a Request or a _Pause."""
+        """Flow of one API call; yields NEED_CREDENTIALS, a Request or a Pause."""
         try:
             message, context = operation.encode(*args, **kwargs)
         except ValueError as exc:  # protobuf range checks (e.g. int32 fields)
@@ -261,7 +248,7 @@ class _Core:
         logger, policy = config.logger, config.retry_policy
         attempt = 0
         while True:
-            credentials = yield _CREDENTIALS
+            credentials = yield NEED_CREDENTIALS
             request = protocol.build_request(
                 api, body, config.base_url, credentials, config.instance_name, config.signer, _utcnow(),
                 config.extra_headers,
@@ -299,56 +286,10 @@ class _Core:
             logger.debug("OTS %s attempt %d failed (%s); retrying in %.3f s", api, attempt + 1, error, delay)
             attempt += 1
             if delay > 0:
-                yield _Pause(delay)
+                yield Pause(delay)
 
 
 _Flow = Generator[Any, Any, Any]
-
-
-def _drive(flow: _Flow, provider: CredentialsProvider, transport: BaseTransport, timeout: Timeout) -> Any:
-    """Run a call flow with blocking I/O."""
-    value: Any = None
-    error: Optional[BaseException] = None
-    while True:
-        try:
-            step = flow.send(value) if error is None else flow.throw(error)
-        except StopIteration as stop:
-            return stop.value
-        value, error = None, None
-        try:
-            if step is _CREDENTIALS:
-                value = provider.get_credentials()
-            elif isinstance(step, Request):
-                value = transport.send(step, timeout)
-            else:
-                time.sleep(step.seconds)
-        except Exception as exc:  # handed to the flow, which maps, retries or re-raises
-            error = exc
-
-
-async def _drive_async(
-    flow: _Flow, provider: CredentialsProvider, transport: AsyncBaseTransport, timeout: Timeout
-) -> Any:
-    """Run a call flow on the event loop."""
-    import asyncio  # here, not at module level: the sync client never needs it
-
-    value: Any = None
-    error: Optional[BaseException] = None
-    while True:
-        try:
-            step = flow.send(value) if error is None else flow.throw(error)
-        except StopIteration as stop:
-            return stop.value
-        value, error = None, None
-        try:
-            if step is _CREDENTIALS:
-                value = await provider.get_credentials_async()
-            elif isinstance(step, Request):
-                value = await transport.send(step, timeout)
-            else:
-                await asyncio.sleep(step.seconds)
-        except Exception as exc:  # handed to the flow, which maps, retries or re-raises
-            error = exc
 
 
 _C = TypeVar("_C", bound="_BaseClient")
@@ -425,7 +366,14 @@ class OTSClient(_BaseClient):
     _transport: BaseTransport
 
     def _run(self, flow: _Flow) -> Any:
-        return _drive(flow, self._config.provider, self._transport, self._config.timeout)
+        return run_flow(flow, self._serve)
+
+    def _serve(self, step: Step) -> Any:
+        if isinstance(step, Request):
+            return self._transport.send(step, self._config.timeout)
+        if isinstance(step, Pause):
+            return time.sleep(step.seconds)
+        return self._config.provider.get_credentials()
 
     def close(self) -> None:
         """Release pooled connections."""
@@ -449,7 +397,16 @@ class AsyncOTSClient(_BaseClient):
     _transport: AsyncBaseTransport
 
     async def _run(self, flow: _Flow) -> Any:
-        return await _drive_async(flow, self._config.provider, self._transport, self._config.timeout)
+        return await run_flow_async(flow, self._serve)
+
+    async def _serve(self, step: Step) -> Any:
+        import asyncio  # here, not at module level: the sync client never needs it
+
+        if isinstance(step, Request):
+            return await self._transport.send(step, self._config.timeout)
+        if isinstance(step, Pause):
+            return await asyncio.sleep(step.seconds)
+        return await self._config.provider.get_credentials_async()
 
     async def close(self) -> None:
         """Release pooled connections."""

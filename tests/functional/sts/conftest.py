@@ -2,17 +2,14 @@
 from __future__ import annotations
 
 import importlib.util
-import itertools
 import logging
-from pathlib import Path
-from typing import Iterator, Tuple
+from typing import Iterator
 
 import pytest
 
 from alicloud_storage.emulator import Emulator
+from sts_helpers import EXAMPLE
 
-EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "emulator-ram.json"
-ASSUMER = ("LTAI5tExampleAssumerKey", "ExampleAssumerSecretChangeMe000")  # from the example file
 
 # Files driving official SDKs run only where those SDKs are installed.
 collect_ignore_glob = [
@@ -23,7 +20,6 @@ collect_ignore_glob = [
 ]
 
 logging.getLogger("tablestore-client").setLevel(logging.CRITICAL)
-_names = itertools.count(1)
 
 
 @pytest.fixture(scope="module")
@@ -31,21 +27,3 @@ def emu() -> Iterator[Emulator]:
     """A fresh emulator per test module, RAM declared by the example config file."""
     with Emulator(memory=True, config=EXAMPLE) as emulator:
         yield emulator
-
-
-def unique(prefix: str) -> str:
-    """A name no other test of the session uses."""
-    return f"{prefix}{next(_names)}"
-
-
-def new_user(emu: Emulator, *policies: str) -> Tuple[str, str]:
-    """A fresh RAM user with these policies; returns its AccessKey pair."""
-    name = unique("user")
-    emu.iam.create_user(name)
-    for policy in policies:
-        emu.iam.attach_policy(policy, user=name)
-    return emu.iam.create_access_key(name)
-
-
-def role_arn(emu: Emulator, name: str) -> str:
-    return f"acs:ram::{emu.account_id}:role/{name.lower()}"

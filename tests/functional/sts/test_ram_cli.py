@@ -10,7 +10,7 @@ from click.testing import CliRunner, Result
 from alicloud_storage.cli import cli
 from alicloud_storage.emulator import Emulator
 
-from conftest import EXAMPLE, unique
+from sts_helpers import EXAMPLE, unique
 
 
 def run(emu: Emulator, *args: str, key: tuple = ()) -> Result:

@@ -9,7 +9,7 @@ from alicloud_storage.credentials import StaticCredentialsProvider
 from alicloud_storage.emulator import Emulator
 from alicloud_storage.tablestore import NoRetryPolicy, OTSClient, OTSServiceError
 
-from conftest import unique
+from sts_helpers import unique
 
 READER = ("LTAI5tExampleReaderKey", "ExampleReaderSecretChangeMe0000")  # from the example file
 

@@ -15,7 +15,7 @@ from alicloud_storage.http import Request, SyncTransport
 from alicloud_storage.sts import AsyncStsClient, StsClient, StsClientError, StsServiceError
 from alicloud_storage.sts.protocol import build_request, endpoint_url
 
-from conftest import ASSUMER, new_user, role_arn
+from sts_helpers import ASSUMER, new_user, role_arn
 
 
 def client(emu: Emulator, key: tuple, token: object = None, **kwargs: object) -> StsClient:

@@ -19,7 +19,7 @@ from alicloud_storage.http import SyncTransport
 from alicloud_storage.sts import StsClient, StsError
 from alicloud_storage.sts.protocol import build_request
 
-from conftest import ASSUMER, role_arn
+from sts_helpers import ASSUMER, role_arn
 
 
 def test_logs_errors_and_reprs_are_clean(emu: Emulator, caplog: pytest.LogCaptureFixture,

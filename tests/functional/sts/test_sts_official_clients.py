@@ -8,7 +8,7 @@ import pytest
 
 from alicloud_storage.emulator import Emulator
 
-from conftest import ASSUMER, role_arn
+from sts_helpers import ASSUMER, role_arn
 
 pytestmark = pytest.mark.official
 

@@ -19,7 +19,7 @@ from alicloud_storage.emulator import Emulator
 from alicloud_storage.emulator.ram import AuthenticationError
 from alicloud_storage.tablestore import AsyncOTSClient, NoRetryPolicy, OTSClient, OTSServiceError
 
-from conftest import ASSUMER, role_arn
+from sts_helpers import ASSUMER, role_arn
 
 WORKERS = 50
 # 900 s sessions: advisory refresh 450 s and mandatory refresh 300 s before expiry.

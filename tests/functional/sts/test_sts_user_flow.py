@@ -19,7 +19,7 @@ from alicloud_storage.emulator import Emulator
 from alicloud_storage.emulator.tablestore.errors import NO_PERMISSION
 from alicloud_storage.sts import StsClient
 
-from conftest import role_arn, unique
+from sts_helpers import role_arn, unique
 
 pytestmark = pytest.mark.official
 
