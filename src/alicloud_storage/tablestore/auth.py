@@ -88,6 +88,9 @@ _SIGN_DATE_FORMAT = "%Y%m%d"
 # Requests: any number of fraction digits (the Go SDK's layout prints odd ones).
 _REQUEST_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d+)?Z$")
 _SIGN_DATE_RE = re.compile(r"^\d{8}$")
+# Responses: what the official client's strptime("%Y-%m-%dT%H:%M:%S.%fZ") takes from a
+# server (1 to 6 fraction digits), matched without _strptime's ~25 µs per call.
+_RESPONSE_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})\.[0-9]{1,6}Z")
 
 
 @dataclass(frozen=True)
@@ -353,16 +356,27 @@ def check_response_headers(
         raise _check_failed("MD5 mismatch in response.", status)
     date = lowered.get("x-ots-date")
     if date is not None:
-        try:
-            server_time = datetime.strptime(date, "%Y-%m-%dT%H:%M:%S.%fZ")
-        except ValueError:
-            raise _check_failed("Invalid date format in response.", status) from None
-        skew = server_time.replace(microsecond=0) - _as_utc(now).replace(microsecond=0)
+        server_time = _parse_response_date(date)
+        if server_time is None:
+            raise _check_failed("Invalid date format in response.", status)
+        skew = server_time - _as_utc(now).replace(microsecond=0)
         if abs(skew) > MAX_CLOCK_SKEW:
             raise _check_failed(
                 "The difference between date in response and system time is more than 15 minutes.",
                 status,
             )
+
+
+def _parse_response_date(value: str) -> Optional[datetime]:
+    """A response's x-ots-date to the second (fractions are ignored), or None if invalid."""
+    match = _RESPONSE_DATE.fullmatch(value)
+    if match is None:
+        return None
+    year, month, day, hour, minute, second = (int(part) for part in match.groups())
+    try:
+        return datetime(year, month, day, hour, minute, second)
+    except ValueError:  # e.g. month 13 or February 30
+        return None
 
 
 def check_response_authorization(

@@ -401,6 +401,10 @@ def _update_cell(op_name: str, op: Optional[CellOp], item: Any) -> Tuple[str, An
     return (check_name(name, "column name"), value, timestamp, op)
 
 
+# Response rows skip their CRC-8s: parse_response has checked the whole body's x-ots-contentmd5 first.
+_VERIFY_ROW_CRC = False
+
+
 def _row_of(plain: plainbuffer.PlainRow) -> Row:
     return Row(plain.primary_key, [(name, value, ts) for name, value, ts, _ in plain.cells])
 
@@ -422,7 +426,7 @@ def decode_next_token(message: Any) -> Optional[bytes]:
 
 
 def _write_result(message: Any, context: Any, request_id: str) -> Tuple[CapacityUnit, Optional[Row]]:
-    return _capacity(message.consumed), _row_from_plain(plainbuffer.decode_row(message.row))
+    return _capacity(message.consumed), _row_from_plain(plainbuffer.decode_row(message.row, verify_checksums=_VERIFY_ROW_CRC))
 
 
 # ------------------------------------------------------------------- table operations
@@ -630,7 +634,7 @@ def describe_table(table_name):  # type: ignore[no-untyped-def]
 
 
 def _decode_get_row(message: Any, context: Any, request_id: str) -> Tuple[CapacityUnit, Optional[Row], Optional[bytes]]:
-    return _capacity(message.consumed), _row_from_plain(plainbuffer.decode_row(message.row)), decode_next_token(message)
+    return _capacity(message.consumed), _row_from_plain(plainbuffer.decode_row(message.row, verify_checksums=_VERIFY_ROW_CRC)), decode_next_token(message)
 
 
 @register("GetRow", pb.GetRowResponse, _decode_get_row, idempotent=True)
@@ -716,7 +720,7 @@ def _decode_batch_get_row(message: Any, context: Any, request_id: str) -> BatchG
         for row in table.rows:
             consumed = _capacity(row.consumed) if row.HasField("consumed") else None
             if row.is_ok:
-                plain = plainbuffer.decode_row(row.row) if row.HasField("row") else None
+                plain = plainbuffer.decode_row(row.row, verify_checksums=_VERIFY_ROW_CRC) if row.HasField("row") else None
                 pk, attrs = (plain.primary_key, [(n, v, ts) for n, v, ts, _ in plain.cells]) if plain else (None, None)
                 items.append(RowDataItem(True, None, None, table.table_name, consumed, pk, attrs))
             else:
@@ -766,7 +770,7 @@ def _decode_batch_write_row(message: Any, request: BatchWriteRowRequest, request
         for row in table.rows:
             consumed = _capacity(row.consumed) if row.HasField("consumed") else None
             if row.is_ok:
-                plain = plainbuffer.decode_row(row.row) if row.HasField("row") else None
+                plain = plainbuffer.decode_row(row.row, verify_checksums=_VERIFY_ROW_CRC) if row.HasField("row") else None
                 items.append(BatchWriteRowResponseItem(True, None, None, consumed, plain.primary_key if plain else None))
             else:
                 code, text = _row_error(row)
@@ -802,10 +806,10 @@ def batch_write_row(request):  # type: ignore[no-untyped-def]
 def _decode_get_range(
     message: Any, context: Any, request_id: str
 ) -> Tuple[CapacityUnit, Optional[plainbuffer.PrimaryKey], List[Row], Optional[bytes]]:
-    rows = [_row_of(plain) for plain in plainbuffer.decode_rows(message.rows)] if message.rows else []
+    rows = [_row_of(plain) for plain in plainbuffer.decode_rows(message.rows, verify_checksums=_VERIFY_ROW_CRC)] if message.rows else []
     next_start = None
     if message.HasField("next_start_primary_key") and message.next_start_primary_key:
-        plain = plainbuffer.decode_row(message.next_start_primary_key)
+        plain = plainbuffer.decode_row(message.next_start_primary_key, verify_checksums=_VERIFY_ROW_CRC)
         next_start = plain.primary_key if plain is not None else None
     return _capacity(message.consumed), next_start, rows, decode_next_token(message)
 

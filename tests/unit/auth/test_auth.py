@@ -162,6 +162,43 @@ def test_check_response_date_skew_boundary() -> None:
     check(headers, now=datetime(2024, 1, 1, 8, 0, tzinfo=timezone(timedelta(hours=8))))
 
 
+@pytest.mark.parametrize(
+    "date", ["2024-01-01T00:10:00.0Z", "2024-01-01T00:10:00.000Z", "2024-01-01T00:10:00.123456Z"]
+)
+def test_check_response_accepts_one_to_six_fraction_digits(date: str) -> None:
+    check(signed_response(date=date))  # 10 minutes ahead of NOW
+    with pytest.raises(OTSResponseCheckError, match="more than 15 minutes"):
+        check(signed_response(date=date), now=NOW - timedelta(minutes=5, seconds=1))
+
+
+@pytest.mark.parametrize(
+    "date",
+    [
+        "2024-01-01T00:00:00Z",  # no fraction
+        "2024-01-01T00:00:00.Z",
+        "2024-01-01T00:00:00.1234567Z",  # 7 digits: strptime's %f refuses them too
+        "2024-01-01T00:00:00.000",
+        "2024-01-01 00:00:00.000Z",
+        "2024-01-01T00:00:00.000Z\n",
+        " 2024-01-01T00:00:00.000Z",
+        "2024-1-01T00:00:00.000Z",
+        "2024-01-01T00:00:0x.000Z",
+        "2024-01-01T00:00:+1.000Z",
+        "2024-01-01T00:00:0\u0661.000Z",  # a non-ASCII digit
+        "2024-13-01T00:00:00.000Z",
+        "2023-02-29T00:00:00.000Z",
+        "2024-01-01T24:00:00.000Z",
+        "2024-01-01T00:60:00.000Z",
+        "Mon, 01 Jan 2024 00:00:00 GMT",
+        "",
+    ],
+)
+def test_check_response_rejects_other_date_forms(date: str) -> None:
+    with pytest.raises(OTSResponseCheckError) as caught:
+        check(signed_response(date=date))
+    assert caught.value.message == "Invalid date format in response. HTTP status: 200."
+
+
 def test_check_response_non_2xx_rules() -> None:
     bare = response_headers()
     del bare["x-ots-requestid"]

@@ -3,7 +3,9 @@
 Known byte vectors (checked against the official SDK, see tablestore-facts.md section 2),
 round trips of generated rows, input validation, and decoding of malformed buffers:
 every truncation and every single-byte corruption of valid buffers must end in
-OTSDecodeError or in rows that re-encode to exactly the bytes given.
+OTSDecodeError or in rows that re-encode to exactly the bytes given. The structural
+checks run with and without checksum verification (``verify_checksums=False`` may
+only differ by accepting wrong checksum bytes).
 """
 from __future__ import annotations
 
@@ -299,10 +301,13 @@ def _raw_cell(name: bytes, value: bytes) -> Tuple[bytes, int]:
     ), crc
 
 
-def _decode_error(data: bytes) -> OTSDecodeError:
+def _decode_error(data: bytes, verify: bool = True) -> OTSDecodeError:
     with pytest.raises(OTSDecodeError) as info:
-        decode_rows(data)
+        decode_rows(data, verify_checksums=verify)
     return info.value
+
+
+VERIFY = pytest.mark.parametrize("verify", [True, False], ids=["crc", "no-crc"])
 
 
 @pytest.mark.parametrize(
@@ -320,20 +325,23 @@ def _decode_error(data: bytes) -> OTSDecodeError:
         (b"\x03" + struct.pack("<I", 2) + b"\xff\xfe", "column 'c' holds invalid UTF-8"),
     ],
 )
-def test_bad_values_are_named(value: bytes, message: str) -> None:
+@VERIFY
+def test_bad_values_are_named(value: bytes, message: str, verify: bool) -> None:
     cell, crc = _raw_cell(b"c", value)
-    assert message in _decode_error(_one_cell_row(cell, crc)).message
+    assert message in _decode_error(_one_cell_row(cell, crc), verify).message
 
 
-def test_bad_value_twice_still_fails_after_caching_the_head() -> None:
+@VERIFY
+def test_bad_value_twice_still_fails_after_caching_the_head(verify: bool) -> None:
     cell, crc = _raw_cell(b"c", b"\x02\x02")
     for _ in range(2):
-        assert "bad boolean byte" in _decode_error(_one_cell_row(cell, crc)).message
+        assert "bad boolean byte" in _decode_error(_one_cell_row(cell, crc), verify).message
     cell, crc = _raw_cell(b"c", b"\x03" + struct.pack("<I", 9) + b"ab")
-    assert "does not fit type 0x03" in _decode_error(_one_cell_row(cell, crc)).message
+    assert "does not fit type 0x03" in _decode_error(_one_cell_row(cell, crc), verify).message
 
 
-def test_double_in_primary_key_is_rejected() -> None:
+@VERIFY
+def test_double_in_primary_key_is_rejected(verify: bool) -> None:
     name = b"k"
     value = b"\x01" + struct.pack("<d", 1.0)
     crc = crc8(name + value)
@@ -341,68 +349,93 @@ def test_double_in_primary_key_is_rejected() -> None:
         b"\x75\x00\x00\x00\x01\x03\x04\x01\x00\x00\x00k\x05\x09\x00\x00\x00" + value + b"\x0a"
         + bytes((crc,)) + b"\x09" + bytes((crc8(bytes((crc, 0))),))
     )
-    assert "DOUBLE is not a primary key type (primary key column 'k')" in _decode_error(data).message
+    assert "DOUBLE is not a primary key type (primary key column 'k')" in _decode_error(data, verify).message
 
 
-def test_header_and_tags() -> None:
+@VERIFY
+def test_header_and_tags(verify: bool) -> None:
     good = encode_put_row([("k", 1)], [("c", "v")])
-    assert "bad header '76000000'" in _decode_error(b"\x76" + good[1:]).message
-    error = _decode_error(good[:4] + b"\x02" + good[5:])
+    assert "bad header '76000000'" in _decode_error(b"\x76" + good[1:], verify).message
+    error = _decode_error(good[:4] + b"\x02" + good[5:], verify)
     assert "expected TAG_ROW_PK, found TAG_ROW_DATA (0x02)" in error.message and error.offset == 4
     name_tag = _cell_offset(good, b"k") + 1
-    error = _decode_error(_replace(good, name_tag, b"\x05"))
+    error = _decode_error(_replace(good, name_tag, b"\x05"), verify)
     assert "expected TAG_CELL_NAME" in error.message and error.offset == name_tag
     with pytest.raises(OTSDecodeError, match="expected TAG_ROW_PK, found end of data"):
-        decode_row(b"\x75\x00\x00\x00")
+        decode_row(b"\x75\x00\x00\x00", verify_checksums=verify)
     with pytest.raises(OTSDecodeError, match="unexpected data after the row"):
-        decode_row(good + good[4:])
+        decode_row(good + good[4:], verify_checksums=verify)
     with pytest.raises(OTSClientError, match="must be bytes, got str"):
-        decode_rows("not bytes")
+        decode_rows("not bytes", verify_checksums=verify)
 
 
-def test_checksums_are_verified() -> None:
+def _flip(data: bytes, offset: int) -> bytes:
+    return _replace(data, offset, bytes((data[offset] ^ 1,)))
+
+
+def test_checksums_are_verified_by_default_and_skipped_on_request() -> None:
     good = encode_put_row([("k", 1)], [("c", "v", 5)])
+    expected = decode_row(good)
     cell_crc_at = len(good) - 3
-    error = _decode_error(_replace(good, cell_crc_at, bytes((good[cell_crc_at] ^ 1,))))
+    error = _decode_error(_flip(good, cell_crc_at))
     assert "cell checksum mismatch for column 'c'" in error.message and error.offset == cell_crc_at
-    error = _decode_error(good[:-1] + bytes((good[-1] ^ 1,)))
+    error = _decode_error(_flip(good, len(good) - 1))
     assert "row checksum mismatch" in error.message and error.offset == len(good) - 1
     pk_crc_at = 27  # header 4, TAG_ROW_PK, cell head 6, "k", value head 6, int 8, tag
     assert good[pk_crc_at - 1] == 0x0A
-    assert "cell checksum mismatch for column 'k'" in _decode_error(
-        _replace(good, pk_crc_at, bytes((good[pk_crc_at] ^ 1,)))
-    ).message
+    assert "cell checksum mismatch for column 'k'" in _decode_error(_flip(good, pk_crc_at)).message
+    for corrupt_at in (cell_crc_at, len(good) - 1, pk_crc_at):
+        assert decode_row(_flip(good, corrupt_at), verify_checksums=False) == expected
+        assert decode_rows(_flip(good, corrupt_at), verify_checksums=False) == [expected]
+
+
+def test_long_values_are_hashed_by_crc8_unless_checksums_are_skipped() -> None:
+    """Values of 256+ bytes take crc8() instead of the inline loop, in keys and cells."""
+    key, text = [("k", "K" * 300)], "v" * 300
+    good = encode_put_row(key, [("c", text)])
+    for corrupt_at in (_cell_offset(good, b"c") + 20, len(good) - 3):  # a value byte, the cell CRC
+        bad = _flip(good, corrupt_at)
+        assert "cell checksum mismatch for column 'c'" in _decode_error(bad).message
+        if corrupt_at == len(good) - 3:
+            assert decode_row(bad, verify_checksums=False) == decode_row(good)
+    pk_crc_at = _cell_offset(good, b"c") - 2
+    assert good[pk_crc_at - 1] == 0x0A
+    assert "cell checksum mismatch for column 'k'" in _decode_error(_flip(good, pk_crc_at)).message
+    assert decode_row(_flip(good, pk_crc_at), verify_checksums=False) == PlainRow(key, [("c", text, None, None)])
 
 
 def test_delete_marker_is_part_of_the_row_checksum() -> None:
     deleted = encode_delete_row([("k", 1)])
     without_marker = deleted[:-3] + deleted[-2:]
     assert "row checksum mismatch" in _decode_error(without_marker).message
+    assert decode_row(without_marker, verify_checksums=False) == PlainRow([("k", 1)], [], False)
     assert decode_row(encode_primary_key([("k", 1)])).deleted is False
 
 
-def test_cell_op_rules_apply_when_decoding() -> None:
+@VERIFY
+def test_cell_op_rules_apply_when_decoding(verify: bool) -> None:
     name, value = b"c", b"\x00" + struct.pack("<q", 1)
     body = b"\x03\x04\x01\x00\x00\x00c\x05\x09\x00\x00\x00" + value + b"\x06\x03"
     crc = crc8(name + value + b"\x03")
-    error = _decode_error(_one_cell_row(body + b"\x0a" + bytes((crc,)), crc))
+    error = _decode_error(_one_cell_row(body + b"\x0a" + bytes((crc,)), crc), verify)
     assert "DELETE_ONE_VERSION takes no value" in error.message
     body = b"\x03\x04\x01\x00\x00\x00c\x06\x07"
     crc = crc8(name + b"\x07")
-    assert "unknown cell op 0x07 for column 'c'" in _decode_error(_one_cell_row(body + b"\x0a" + bytes((crc,)), crc)).message
+    assert "unknown cell op 0x07 for column 'c'" in _decode_error(_one_cell_row(body + b"\x0a" + bytes((crc,)), crc), verify).message
     body = b"\x03\x04\x01\x00\x00\x00c"
     crc = crc8(name)
-    assert "a cell without op needs a value" in _decode_error(_one_cell_row(body + b"\x0a" + bytes((crc,)), crc)).message
+    assert "a cell without op needs a value" in _decode_error(_one_cell_row(body + b"\x0a" + bytes((crc,)), crc), verify).message
 
 
-def test_overlong_lengths() -> None:
+@VERIFY
+def test_overlong_lengths(verify: bool) -> None:
     good = encode_put_row([("k", 1)], [("c", "value")])
     at = _cell_offset(good, b"c")
-    error = _decode_error(_replace(good, at + 2, struct.pack("<I", 1000)))
+    error = _decode_error(_replace(good, at + 2, struct.pack("<I", 1000)), verify)
     assert "cell name length 1000 runs past the end" in error.message
     total_at = at + 7
     for total in (1000, 0xFFFFFFFF, 0):
-        assert isinstance(_decode_error(_replace(good, total_at, struct.pack("<I", total))), OTSDecodeError)
+        assert isinstance(_decode_error(_replace(good, total_at, struct.pack("<I", total)), verify), OTSDecodeError)
 
 
 # ------------------------------------------------------------------ malformed buffers
@@ -421,47 +454,80 @@ MALFORMED_SOURCES = [
 ]
 
 
-def _assert_valid_or_decode_error(data: bytes) -> None:
-    """The decoder either refuses ``data`` or returns rows that encode back to it."""
+def _decode_outcome(data: bytes, verify: bool) -> object:
+    """The decoded rows (normalized), or the OTSDecodeError raised (any other error fails)."""
     try:
-        rows = decode_rows(data)
+        return norm_rows(decode_rows(data, verify_checksums=verify))
     except OTSDecodeError as exc:
         assert exc.offset is not None and 0 <= exc.offset <= len(data)
+        return exc
+
+
+def _assert_valid_or_decode_error(data: bytes, verify: bool = True) -> None:
+    """The decoder either refuses ``data`` or returns rows that encode back to it.
+
+    Without verification the re-encoding may differ only in checksum bytes (those
+    right after a checksum tag), and the outcome agrees with the verifying decoder's
+    unless that one stopped at a checksum mismatch.
+    """
+    outcome = _decode_outcome(data, verify)
+    if not verify:
+        checked = _decode_outcome(data, True)
+        if not isinstance(checked, OTSDecodeError) or "checksum mismatch" not in checked.message:
+            same = (
+                (checked.message, checked.offset) == (outcome.message, outcome.offset)
+                if isinstance(checked, OTSDecodeError) and isinstance(outcome, OTSDecodeError)
+                else checked == outcome
+            )
+            assert same, (checked, outcome)
+    if isinstance(outcome, OTSDecodeError):
         return
-    assert encode_rows(rows) == (data if rows else b"")
+    rows = decode_rows(data, verify_checksums=verify)
     assert rows or data in (b"", b"\x75\x00\x00\x00")
+    encoded = encode_rows(rows)
+    if verify or not rows:
+        assert encoded == (data if rows else b"")
+        return
+    assert len(encoded) == len(data)
+    differ = [i for i in range(len(data)) if encoded[i] != data[i]]
+    assert all(encoded[i - 1] in (0x09, 0x0A) for i in differ), differ
 
 
+@VERIFY
 @pytest.mark.parametrize("source", MALFORMED_SOURCES, ids=["put", "update", "delete", "rows"])
-def test_every_truncation(source: bytes) -> None:
+def test_every_truncation(source: bytes, verify: bool) -> None:
     for size in range(len(source)):
-        _assert_valid_or_decode_error(source[:size])
+        _assert_valid_or_decode_error(source[:size], verify)
 
 
+@VERIFY
 @pytest.mark.parametrize("source", MALFORMED_SOURCES[:3], ids=["put", "update", "delete"])
-def test_every_truncation_of_a_single_row_fails(source: bytes) -> None:
+def test_every_truncation_of_a_single_row_fails(source: bytes, verify: bool) -> None:
     for size in range(1, len(source)):
         with pytest.raises(OTSDecodeError):
-            decode_row(source[:size])
+            decode_row(source[:size], verify_checksums=verify)
 
 
+@VERIFY
 @pytest.mark.parametrize("source", MALFORMED_SOURCES, ids=["put", "update", "delete", "rows"])
-def test_every_single_byte_corruption(source: bytes) -> None:
+def test_every_single_byte_corruption(source: bytes, verify: bool) -> None:
     for offset in range(len(source)):
         for mask in (0x01, 0x02, 0x10, 0x80, 0xFF):
-            _assert_valid_or_decode_error(_replace(source, offset, bytes((source[offset] ^ mask,))))
+            _assert_valid_or_decode_error(_replace(source, offset, bytes((source[offset] ^ mask,))), verify)
 
 
+@VERIFY
 @settings(max_examples=300)
 @given(st.data())
-def test_random_corruption_and_splicing(data) -> None:
+def test_random_corruption_and_splicing(verify: bool, data) -> None:
     source = data.draw(st.sampled_from(MALFORMED_SOURCES))
     start = data.draw(st.integers(0, len(source)))
     stop = data.draw(st.integers(start, len(source)))
     junk = data.draw(st.binary(max_size=12))
-    _assert_valid_or_decode_error(source[:start] + junk + source[stop:])
+    _assert_valid_or_decode_error(source[:start] + junk + source[stop:], verify)
 
 
+@VERIFY
 @given(st.binary(max_size=64))
-def test_arbitrary_bytes_after_a_header(junk: bytes) -> None:
-    _assert_valid_or_decode_error(b"\x75\x00\x00\x00" + junk)
+def test_arbitrary_bytes_after_a_header(verify: bool, junk: bytes) -> None:
+    _assert_valid_or_decode_error(b"\x75\x00\x00\x00" + junk, verify)

@@ -190,11 +190,15 @@ def read_options(request: Any) -> ReadOptions:
     if request.HasField("time_range"):
         tr = request.time_range
         if tr.HasField("specific_time"):
+            if request.HasField("max_versions"):
+                raise E.SPECIFIC_TIME_WITH_MAX_VERSIONS.error()
+            if tr.specific_time < 0:
+                raise E.SPECIFIC_TIME_NEGATIVE.error()
             time_range = (tr.specific_time, tr.specific_time + 1)
         elif tr.HasField("start_time") and tr.HasField("end_time"):
             time_range = (tr.start_time, tr.end_time)
         else:
-            raise E.INVALID_TIME_RANGE.error(detail="start_time and end_time must both be set")
+            raise E.TIME_RANGE_HALF.error()
     return ReadOptions(
         columns_to_get=tuple(request.columns_to_get),
         max_versions=request.max_versions if request.HasField("max_versions") else None,
@@ -229,18 +233,19 @@ def column_filter(data: bytes) -> Filter:
     if message.type == _FT_COMPOSITE:
         composite = parse(pb.CompositeColumnValueFilter, message.filter)
         children = tuple(column_filter(child.SerializeToString()) for child in composite.sub_filters)
-        wanted_not = composite.combinator == 1
-        if (wanted_not and len(children) != 1) or (not wanted_not and len(children) < 2):
-            raise E.INVALID_FILTER.error(
-                detail="NOT takes exactly one sub filter, AND and OR at least two"
-            )
+        if composite.combinator == 1 and len(children) != 1:
+            raise E.FILTER_NOT_ARITY.error()
+        if composite.combinator != 1 and len(children) < 2:
+            raise E.FILTER_AND_OR_ARITY.error()
         return CompositeFilter(composite.combinator, children)
     if message.type == _FT_PAGINATION:
         page = parse(pb.ColumnPaginationFilter, message.filter)
-        if page.offset < 0 or page.limit <= 0:
-            raise E.INVALID_FILTER.error(detail="offset must be >= 0 and limit > 0")
+        if page.offset < 0:
+            raise E.PAGINATION_OFFSET.error()
+        if page.limit <= 0:
+            raise E.PAGINATION_LIMIT.error()
         return PaginationFilter(page.offset, page.limit)
-    raise E.INVALID_FILTER.error(detail=f"unknown filter type {message.type}")
+    raise E.FILTER_TYPE.error(type=message.type)
 
 
 def condition(message: Any) -> RowCondition:

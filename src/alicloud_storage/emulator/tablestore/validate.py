@@ -98,7 +98,7 @@ def _cell_value(name: str, value: Any) -> None:
     if value is INF_MIN or value is INF_MAX or value is AUTO_INCREMENT:
         raise E.INVALID_ATTRIBUTE_TYPE.error(type=wire_type(value))
     if isinstance(value, float) and not math.isfinite(value):
-        raise E.INFINITE_DOUBLE.error()
+        raise (E.NAN_DOUBLE if math.isnan(value) else E.INFINITE_DOUBLE).error()
     if isinstance(value, (str, bytes, bytearray)):
         size = value_size(value)
         if size > limits.ATTR_VALUE_MAX_BYTES:
@@ -119,10 +119,14 @@ def write_cells(cells: Sequence[Tuple[str, Any, Any, Any]], *, update: bool) -> 
         _timestamp(ts)
         if op is None:
             if value is None:
+                if not update:
+                    raise E.PUT_CELL_WITHOUT_VALUE.error()
                 raise E.BROKEN_ROW.error(detail=f"missing value of column '{name}'")
             _cell_value(name, value)
         elif not update:
-            raise E.BROKEN_ROW.error(detail="cell type is only allowed in UpdateRow")
+            raise E.OP_TYPE_IN_PUT.error(name=name)
+        elif op in (CellOp.DELETE_ONE_VERSION, CellOp.DELETE_ALL_VERSIONS) and value is not None:
+            raise E.VALUE_WITH_DELETE.error()
         elif op == CellOp.DELETE_ONE_VERSION and ts is None:
             raise E.DELETE_ONE_NEEDS_TS.error()
         elif op == CellOp.DELETE_ALL_VERSIONS and ts is not None:
