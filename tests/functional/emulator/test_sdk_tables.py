@@ -81,7 +81,7 @@ def test_schema_errors(client):
     expect(E.PK_COUNT, create, client, "t", [(f"p{i}", "STRING") for i in range(5)])
     expect(E.INVALID_TTL, create, client, "t", [("pk", "STRING")], TableOptions(100, 1, 86400))
     expect(E.INVALID_MAX_VERSIONS, create, client, "t", [("pk", "STRING")], TableOptions(-1, 0, 86400))
-    expect(E.INVALID_AUTO_INCREMENT, create, client, "t", [("pk", "INTEGER", PK_AUTO_INCR)])
+    expect(E.AUTO_INCREMENT_FIRST, create, client, "t", [("pk", "INTEGER", PK_AUTO_INCR)])
 
 
 def test_table_quota(client):

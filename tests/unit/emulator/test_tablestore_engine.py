@@ -8,7 +8,7 @@ from alicloud_storage.emulator.tablestore.engine import PUT, UPDATE, Engine, Rea
 from alicloud_storage.emulator.tablestore.errors import TablestoreError
 from alicloud_storage.emulator.tablestore.model import PkColumn, TableInfo, TableOptions
 from alicloud_storage.emulator.tablestore.storage import Storage
-from alicloud_storage.tablestore.wire.plainbuffer import CellOp
+from alicloud_storage.tablestore.wire.plainbuffer import INF_MAX, CellOp
 
 DAY = 86400
 PK = [("pk", "a")]
@@ -66,3 +66,19 @@ def test_increment_starts_at_zero_and_reports_the_new_value(engine):
     assert [c[:2] for c in first.row.cells] == [("n", 5)]
     assert [c[:2] for c in second.row.cells] == [("n", 10)]
     assert (second.consumed.read, second.consumed.write) == (0, 1)
+
+
+@pytest.mark.parametrize("cell, spec, params", [
+    (("c", 1, None, CellOp.DELETE_ALL_VERSIONS), E.VALUE_WITH_DELETE, {}),
+    (("c", None, None, CellOp.DELETE_ONE_VERSION), E.DELETE_ONE_NEEDS_TS, {}),
+    (("c", None, 5, CellOp.DELETE_ALL_VERSIONS), E.DELETE_ALL_NO_TS, {}),
+    (("c", "x", None, CellOp.INCREMENT), E.INCREMENT_NOT_INTEGER, {"name": "c"}),
+    (("c", INF_MAX, None, None), E.INVALID_ATTRIBUTE_TYPE, {"type": "VT_INF_MAX"}),
+])
+def test_cell_rules_of_direct_callers(engine, cell, spec, params):
+    """The DOC-ERR texts the engine gives cells the HTTP decoder would already refuse."""
+    make(engine)
+    with pytest.raises(TablestoreError) as info:
+        engine.write_row("i", "t", RowWrite(UPDATE, PK, [cell]), "UpdateRow")
+    assert (info.value.code, info.value.message) == (spec.code, spec.format(**params))
+    assert engine.get_row("i", "t", PK, LATEST).row is None

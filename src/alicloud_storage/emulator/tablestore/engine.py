@@ -61,6 +61,7 @@ RT_NONE, RT_PK, RT_AFTER_MODIFY = 0, 1, 2
 IGNORE, EXPECT_EXIST, EXPECT_NOT_EXIST = 0, 1, 2
 FORWARD, BACKWARD = 0, 1
 
+_EXPECTATION_NAMES = {EXPECT_EXIST: "EXPECT_EXIST", EXPECT_NOT_EXIST: "EXPECT_NOT_EXIST"}
 _VT_OF_PK_TYPE = {"INTEGER": "VT_INTEGER", "STRING": "VT_STRING", "BINARY": "VT_BLOB"}
 
 
@@ -174,8 +175,10 @@ class Engine:
             if column.name in seen:
                 raise E.DUPLICATED_PK_NAME.error(name=column.name)
             seen.add(column.name)
-            if column.auto_increment and (position == 0 or column.type != "INTEGER"):
-                raise E.INVALID_AUTO_INCREMENT.error()
+            if column.auto_increment and column.type != "INTEGER":
+                raise E.AUTO_INCREMENT_NOT_INTEGER.error()
+            if column.auto_increment and position == 0:
+                raise E.AUTO_INCREMENT_FIRST.error()
         if sum(c.auto_increment for c in info.primary_key) > 1:
             raise E.AUTO_INCREMENT_COUNT.error()
         if len(info.defined_columns) > limits.DEFINED_COLUMNS:
@@ -211,7 +214,9 @@ class Engine:
     @staticmethod
     def _check_throughput(read: Optional[int], write: Optional[int]) -> None:
         for value in (read, write):
-            if value is not None and not 0 <= value <= limits.RESERVED_CU_MAX:
+            if value is not None and value < 0:
+                raise E.NEGATIVE_RESERVED_THROUGHPUT.error(cu=value)
+            if value is not None and value > limits.RESERVED_CU_MAX:
                 raise E.INVALID_RESERVED_THROUGHPUT.error()
 
     def list_tables(self, instance: str) -> List[str]:
@@ -340,7 +345,7 @@ class Engine:
         if read.max_versions is None and read.time_range is None:
             raise (E.NO_VERSION_CONDITION_BATCH if batch else E.NO_VERSION_CONDITION).error()
         if read.max_versions is not None and read.max_versions <= 0:
-            raise E.INVALID_MAX_VERSIONS_READ.error()
+            raise E.INVALID_MAX_VERSIONS_READ.error(value=read.max_versions)
         if read.time_range is not None and read.time_range[0] >= read.time_range[1]:
             raise E.INVALID_TIME_RANGE.error(detail="start time must be less than end time")
         validate.columns_to_get(read.columns_to_get)
@@ -504,6 +509,7 @@ class Engine:
         for table, ops in requests:
             for op in ops:
                 size += self._check_write(table, op, "BatchWriteRow", batch=True)
+            self._check_repeated_rows(ops)
         if size > limits.WRITE_REQUEST_BYTES:
             raise E.ROW_TOO_LARGE.error(api="BatchWriteRow", limit=limits.WRITE_REQUEST_BYTES, size=size)
         now_ms = self._now_ms()
@@ -523,10 +529,35 @@ class Engine:
         return results
 
     @staticmethod
+    def _check_repeated_rows(ops: Sequence[RowWrite]) -> None:
+        """Rows of one table written more than once may carry no condition (DOC-ERR)."""
+        seen: Dict[Tuple[Any, ...], int] = {}
+        for op in ops:
+            if not any(v is AUTO_INCREMENT for _, v in op.primary_key):
+                key = tuple(bytes(v) if isinstance(v, bytearray) else v for _, v in op.primary_key)
+                seen[key] = seen.get(key, 0) + 1
+        for op in ops:
+            key = tuple(bytes(v) if isinstance(v, bytearray) else v for _, v in op.primary_key)
+            if seen.get(key, 0) > 1:
+                if op.condition.existence != IGNORE:
+                    raise E.REPEATED_ROW_EXPECTATION.error()
+                if op.condition.column_filter is not None:
+                    raise E.REPEATED_ROW_CONDITION.error()
+
+    @staticmethod
     def _check_write(table: str, op: RowWrite, api: str, *, batch: bool) -> int:
         """Syntax of one write; returns its data size."""
         validate.table_name(table)
         validate.primary_key(op.primary_key)
+        if op.kind == DELETE and op.cells:
+            raise E.DELETE_WITH_CELLS.error()
+        if any(v is AUTO_INCREMENT for _, v in op.primary_key):
+            if op.kind == DELETE:
+                raise E.AUTO_INCREMENT_DELETE.error()
+            if op.condition.existence != IGNORE:
+                raise E.AUTO_INCREMENT_EXPECT.error(expect=_EXPECTATION_NAMES[op.condition.existence])
+            if op.condition.column_filter is not None:
+                raise E.AUTO_INCREMENT_CONDITION.error()
         validate.write_cells(op.cells, update=op.kind == UPDATE)
         if op.kind == UPDATE and not op.cells:
             raise (E.BATCH_UPDATE_NO_CELLS if batch else E.NO_ATTRIBUTE).error()

@@ -119,8 +119,6 @@ def write_cells(cells: Sequence[Tuple[str, Any, Any, Any]], *, update: bool) -> 
         _timestamp(ts)
         if op is None:
             if value is None:
-                if not update:
-                    raise E.PUT_CELL_WITHOUT_VALUE.error()
                 raise E.BROKEN_ROW.error(detail=f"missing value of column '{name}'")
             _cell_value(name, value)
         elif not update:
