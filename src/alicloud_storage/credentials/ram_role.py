@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import contextlib
 import time
-import weakref
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Optional
 
 from alicloud_storage.credentials.base import Credentials, CredentialsError, CredentialsProvider
@@ -60,8 +59,6 @@ class RamRoleArnCredentialsProvider(RefreshableCredentialsProvider):
         self._sts_region = sts_region
         self._sts_client = sts_client
         self._async_sts_client = async_sts_client
-        # aiohttp sessions belong to one event loop: one default async client per loop
-        self._loop_clients: "weakref.WeakKeyDictionary[Any, AsyncStsClient]" = weakref.WeakKeyDictionary()
 
     def _client(self) -> "StsClient":
         if self._sts_client is None:
@@ -69,20 +66,6 @@ class RamRoleArnCredentialsProvider(RefreshableCredentialsProvider):
 
             self._sts_client = StsClient(self.source, self._sts_endpoint, region=self._sts_region)
         return self._sts_client
-
-    def _async_client(self) -> "AsyncStsClient":
-        if self._async_sts_client is not None:
-            return self._async_sts_client
-        import asyncio
-
-        from alicloud_storage.sts.client import AsyncStsClient
-
-        loop = asyncio.get_running_loop()
-        client = self._loop_clients.get(loop)
-        if client is None:
-            client = AsyncStsClient(self.source, self._sts_endpoint, region=self._sts_region)
-            self._loop_clients[loop] = client
-        return client
 
     def _assume_role_args(self) -> tuple[str, str, int, Optional[str], Optional[str]]:
         return self.role_arn, self.role_session_name, self.duration_seconds, self.policy, self.external_id
@@ -102,8 +85,19 @@ class RamRoleArnCredentialsProvider(RefreshableCredentialsProvider):
             return self._client().assume_role(*self._assume_role_args()).credentials
 
     async def fetch_async(self) -> Credentials:
-        with self._as_credentials_error():
-            return (await self._async_client().assume_role(*self._assume_role_args())).credentials
+        if self._async_sts_client is not None:
+            with self._as_credentials_error():
+                return (await self._async_sts_client.assume_role(*self._assume_role_args())).credentials
+        # An aiohttp session belongs to the event loop that made it, and refreshes are rare:
+        # a default client lives for one refresh, so no session outlives its loop.
+        from alicloud_storage.sts.client import AsyncStsClient
+
+        client = AsyncStsClient(self.source, self._sts_endpoint, region=self._sts_region)
+        try:
+            with self._as_credentials_error():
+                return (await client.assume_role(*self._assume_role_args())).credentials
+        finally:
+            await client.close()
 
     def close(self) -> None:
         """Release the pooled connections of the blocking STS client."""
@@ -111,12 +105,10 @@ class RamRoleArnCredentialsProvider(RefreshableCredentialsProvider):
             self._sts_client.close()
 
     async def aclose(self) -> None:
-        """Release the STS client connections of the running event loop."""
-        import asyncio
-
-        client = self._loop_clients.pop(asyncio.get_running_loop(), None) or self._async_sts_client
-        if client is not None:
-            await client.close()
+        """Release the connections of the async STS client given to the constructor, if
+        any (the default one lives for a single refresh)."""
+        if self._async_sts_client is not None:
+            await self._async_sts_client.close()
 
     def __repr__(self) -> str:
         return (

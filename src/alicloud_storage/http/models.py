@@ -19,6 +19,7 @@ SENSITIVE_HEADERS = frozenset(
         "x-ots-ststoken",
         "x-oss-security-token",
         "x-acs-security-token",
+        "x-aliyun-ecs-metadata-token",  # the IMDSv2 session token of the ECS metadata service
     }
 )
 _MASK = "***"

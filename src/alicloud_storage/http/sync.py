@@ -2,11 +2,14 @@
 
 Per origin, a LIFO list of idle connections and a semaphore that bounds the open ones to
 ``max_connections``; a request waits for a free slot (as the official SDK does). A request
-is one write (head and body together) and, for a small response, one read: no liveness
-poll before reusing a connection. Instead, if a reused connection fails before any byte
-of the response arrived (the server closed it while it was idle), the request is sent
-once more on a fresh connection. No other retries, no redirects: the client's retry
-loop decides.
+is one write (head and body together) and, for a small response, one read. Before an
+idle connection is reused, one non-blocking poll drops it if the server has closed it.
+If a reused connection still fails before any byte of the response arrived (closed in
+the meantime), the request is sent once more on a fresh connection only when it is safe
+to replay (the rule of Go's net/http: GET/HEAD/OPTIONS/TRACE without a body, or an
+Idempotency-Key header); otherwise the server may have acted on it, so ReadError is
+raised and the client's retry policy, which knows the API, decides. No other retries,
+no redirects.
 """
 from __future__ import annotations
 
@@ -33,6 +36,8 @@ _URL = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*)://([^/?#]*)([^#]*)")
 _BAD_TARGET = re.compile(r"[\x00-\x20\x7f]")
 _BODYLESS_METHODS = frozenset({"GET", "HEAD", "DELETE", "OPTIONS", "TRACE"})
 _USER_AGENT = f"alicloud-storage/{__version__}"
+_REPLAYABLE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+_IDEMPOTENCY_KEYS = frozenset({"idempotency-key", "x-idempotency-key"})
 
 
 class _Origin(NamedTuple):
@@ -76,15 +81,13 @@ class SyncTransport(BaseTransport):
             pool = self._pools.setdefault(origin, _HostPool(self.max_connections))
         head_only = request.method == "HEAD"
         with pool.slots:
-            try:
-                connection = pool.idle.pop()
-            except IndexError:
-                pass
-            else:
+            connection = _reusable(pool)
+            if connection is not None:
                 try:
                     return self._exchange(pool, connection, payload, limits, head_only)
-                except self._stale:
-                    pass  # closed by the server while idle: once more on a fresh connection
+                except self._stale as exc:  # closed by the server between the poll and the send
+                    if not _replayable(request):
+                        raise errors.ReadError(f"connection broken before a response: {exc}") from exc
             context = self._ssl_context if origin.scheme == "https" else None
             connection = self._connection_type.open(origin.host, origin.port, context, limits.connect)
             try:
@@ -117,6 +120,25 @@ class SyncTransport(BaseTransport):
 
     def __repr__(self) -> str:
         return f"SyncTransport(max_connections={self.max_connections})"
+
+
+def _reusable(pool: _HostPool) -> Optional["Connection"]:
+    """The most recently used idle connection the server has not closed, if any."""
+    while True:
+        try:
+            connection = pool.idle.pop()
+        except IndexError:
+            return None
+        if not connection.peer_closed():
+            return connection
+        connection.close()
+
+
+def _replayable(request: Request) -> bool:
+    """Safe to send twice: an idempotent method without a body, or an idempotency key."""
+    if request.method in _REPLAYABLE_METHODS and not request.body:
+        return True
+    return any(name.lower() in _IDEMPOTENCY_KEYS for name in request.headers)
 
 
 def _encode(request: Request) -> Tuple[_Origin, bytes]:

@@ -29,6 +29,7 @@ SECRET_HEADERS = {
     "X-OTS-STSTOKEN": "sts-token",
     "x-oss-security-token": "oss-token",
     "x-acs-security-token": "acs-token",
+    "x-aliyun-ecs-metadata-token": "imds-token",
 }
 
 
