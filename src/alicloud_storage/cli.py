@@ -19,6 +19,20 @@ _COMMANDS = {
 }
 
 
+# A third-party module a command needs -> the extra that installs it.
+_EXTRAS = {"aiohttp": "emulator"}
+
+
+def _needs_extra(name: str, extra: str) -> click.Command:
+    """Stands in for a command whose extra is not installed: says so in one line."""
+
+    def refuse() -> None:
+        raise click.ClickException(f"'{name}' needs the {extra} extra: pip install 'alicloud-storage[{extra}]'")
+
+    return click.Command(name, callback=refuse, help=f"(needs: pip install 'alicloud-storage[{extra}]')",
+                         context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+
+
 class _LazyGroup(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(name for name in _COMMANDS if self._load(name) is not None)
@@ -36,6 +50,8 @@ class _LazyGroup(click.Group):
         except ModuleNotFoundError as exc:
             if exc.name == f"alicloud_storage.commands.{module_name}":
                 return None
+            if exc.name in _EXTRAS:
+                return _needs_extra(name, _EXTRAS[exc.name])
             raise
         command: click.Command = getattr(module, attr)
         return command

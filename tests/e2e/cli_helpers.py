@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 from typing import Dict, List, Optional
 
-FRESH_CLONE_ENV = "ALICLOUD_STORAGE_FRESH_CLONE"  # set: the fresh-clone test is deselected
 _CREDENTIAL_PREFIXES = ("TABLESTORE_", "OTS_", "ALIBABA_CLOUD_", "OSS_")
 _names = itertools.count(1)
 
