@@ -15,7 +15,9 @@ import os
 
 import pytest
 
-_OFFICIAL_SDKS = ("tablestore", "alibabacloud_sts20150401", "alibabacloud_credentials")
+_OFFICIAL_SDKS = (
+    "tablestore", "alibabacloud_sts20150401", "alibabacloud_credentials", "alibabacloud_oss_v2", "oss2",
+)
 
 
 def pytest_configure(config: pytest.Config) -> None:
