@@ -12,7 +12,7 @@ from typing import List, Union
 
 import fastcrc
 
-__all__ = ["POLY_REFLECTED", "Crc64", "crc64", "combine"]
+__all__ = ["POLY_REFLECTED", "Buffer", "Crc64", "crc64", "combine"]
 
 POLY_REFLECTED = 0xC96C5795D7870F42
 """0x42F0E1EBA9EA3693 (ECMA-182) bit-reversed."""
