@@ -1,7 +1,7 @@
 """OTSClient and AsyncOTSClient: thin I/O shells generated from the one operation table.
 
-Every public method comes from :data:`protocol.OPERATIONS` (one request) or
-:data:`protocol.ITERATORS` (several requests), with the official signature. A call
+Every public method comes from :data:`operations.OPERATIONS` (one request) or
+:data:`operations.ITERATORS` (several requests), with the official signature. A call
 is a sans-IO generator, :meth:`_Core.call`, that yields what it needs (credentials,
 an HTTP request, a pause) and receives the result; the sync and the async client
 differ only in how they serve those steps (``_serve``, run by ``http.flow``).
@@ -34,9 +34,10 @@ from alicloud_storage.http import (
     TransportError,
     TransportTimeout,
 )
-from alicloud_storage.tablestore import protocol
+from alicloud_storage.tablestore import operations
 from alicloud_storage.tablestore.auth import RequestSigner
 from alicloud_storage.tablestore.errors import OTSClientError, OTSError, OTSNetworkError, OTSTimeoutError
+from alicloud_storage.tablestore.operations import envelope
 from alicloud_storage.tablestore.retry import DefaultRetryPolicy
 
 __all__ = ["OTSClient", "AsyncOTSClient"]
@@ -237,7 +238,7 @@ class _Core:
         self.config = config
         self._clock = clock
 
-    def call(self, method: str, operation: protocol.Operation, args: Tuple[Any, ...], kwargs: Dict[str, Any]) -> Generator[Any, Any, Any]:
+    def call(self, method: str, operation: operations.Operation, args: Tuple[Any, ...], kwargs: Dict[str, Any]) -> Generator[Any, Any, Any]:
         """Flow of one API call; yields NEED_CREDENTIALS, a Request or a Pause."""
         try:
             message, context = operation.encode(*args, **kwargs)
@@ -249,14 +250,14 @@ class _Core:
         attempt = 0
         while True:
             credentials = yield NEED_CREDENTIALS
-            request = protocol.build_request(
+            request = envelope.build_request(
                 api, body, config.base_url, credentials, config.instance_name, config.signer, _utcnow(),
                 config.extra_headers,
             )
             started = self._clock()
             try:
                 response = yield request
-                result = protocol.parse_response(
+                result = envelope.parse_response(
                     operation, response, context, credentials, config.signer,
                     request.headers.get("x-ots-signdate"), _utcnow(),
                 )
@@ -275,7 +276,7 @@ class _Core:
                 if logger.isEnabledFor(logging.DEBUG):
                     logger.debug(
                         "OTS %s: HTTP %d, request id %s, %.1f ms, attempt %d",
-                        api, response.status, protocol.request_id_of(response.headers),
+                        api, response.status, envelope.request_id_of(response.headers),
                         (self._clock() - started) * 1000, attempt + 1,
                     )
                 return result
@@ -421,14 +422,14 @@ class AsyncOTSClient(_BaseClient):
         await self.close()
 
 
-def _sync_operation(name: str, operation: protocol.Operation) -> Callable[..., Any]:
+def _sync_operation(name: str, operation: operations.Operation) -> Callable[..., Any]:
     def method(self: OTSClient, *args: Any, **kwargs: Any) -> Any:
         return self._run(self._core.call(name, operation, args, kwargs))
 
     return method
 
 
-def _async_operation(name: str, operation: protocol.Operation) -> Callable[..., Any]:
+def _async_operation(name: str, operation: operations.Operation) -> Callable[..., Any]:
     async def method(self: AsyncOTSClient, *args: Any, **kwargs: Any) -> Any:
         return await self._run(self._core.call(name, operation, args, kwargs))
 
@@ -444,7 +445,7 @@ def _sync_iterator(flow_factory: Callable[..., _Flow]) -> Callable[..., Iterator
                 item = flow.send(result)
             except StopIteration:
                 return
-            if isinstance(item, protocol.SubCall):
+            if isinstance(item, operations.SubCall):
                 result = getattr(self, item.method)(*item.args)
             else:
                 result = None
@@ -462,7 +463,7 @@ def _async_iterator(flow_factory: Callable[..., _Flow]) -> Callable[..., AsyncIt
                 item = flow.send(result)
             except StopIteration:
                 return
-            if isinstance(item, protocol.SubCall):
+            if isinstance(item, operations.SubCall):
                 result = await getattr(self, item.method)(*item.args)
             else:
                 result = None
@@ -473,10 +474,10 @@ def _async_iterator(flow_factory: Callable[..., _Flow]) -> Callable[..., AsyncIt
 
 def _install() -> None:
     """Generate both clients' public methods from the operation table."""
-    for name, operation in protocol.OPERATIONS.items():
+    for name, operation in operations.OPERATIONS.items():
         _adopt(_sync_operation(name, operation), name, operation.encode, OTSClient)
         _adopt(_async_operation(name, operation), name, operation.encode, AsyncOTSClient)
-    for name, flow in protocol.ITERATORS.items():
+    for name, flow in operations.ITERATORS.items():
         _adopt(_sync_iterator(flow), name, flow, OTSClient)
         _adopt(_async_iterator(flow), name, flow, AsyncOTSClient)
 

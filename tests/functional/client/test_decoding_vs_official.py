@@ -21,7 +21,7 @@ from alicloud_storage.tablestore import (
     TableMeta,
     TableOptions,
 )
-from alicloud_storage.tablestore import protocol
+from alicloud_storage.tablestore import operations
 
 pytestmark = pytest.mark.official
 
@@ -93,7 +93,7 @@ def test_responses_decode_the_same_as_with_the_official_sdk(emu):
     client.list_table()
 
     official = OTSProtoBufferDecoder("utf8", enable_native=False)
-    by_api = {operation.api: operation for operation in protocol.OPERATIONS.values()}
+    by_api = {operation.api: operation for operation in operations.OPERATIONS.values()}
     compared = set()
     for api, body in capture.bodies:
         if api in ("CreateTable", "BatchWriteRow"):

@@ -28,8 +28,8 @@ from alicloud_storage.tablestore import (
     TimeseriesRow,
     TimeseriesTableMeta,
     TimeseriesTableOptions,
-    timeseries_ops,
 )
+from alicloud_storage.tablestore.operations import timeseries as timeseries_ops
 from alicloud_storage.tablestore.wire import timeseries_rows
 
 TABLE = "ts_extras"

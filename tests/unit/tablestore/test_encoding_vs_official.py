@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 import alicloud_storage.tablestore as ours
-from alicloud_storage.tablestore import protocol
+from alicloud_storage.tablestore import operations
 
 pytestmark = pytest.mark.official
 
@@ -111,7 +111,7 @@ def test_request_body_is_identical_to_the_official_encoder(case):
     method = case.split("_with_")[0].replace("_time_range", "")
     our_args = CASES[case](ours)
     their_args = CASES[case](tablestore)
-    operation = protocol.OPERATIONS[method]
+    operation = operations.OPERATIONS[method]
     message, _ = operation.encode(*our_args)
     encoder = OTSProtoBufferEncoder("utf8", enable_native=False)
     official = encoder.encode_request(operation.api, *_official_args(method, their_args, tablestore))
@@ -122,5 +122,5 @@ def test_batch_get_defaults_to_the_latest_version():
     """The official SDK sends no version option (the service then rejects the request)."""
     request = ours.BatchGetRowRequest()
     request.add(ours.TableInBatchGetRowItem("t", [[("pk", 1)]]))
-    message, _ = protocol.OPERATIONS["batch_get_row"].encode(request)
+    message, _ = operations.OPERATIONS["batch_get_row"].encode(request)
     assert message.tables[0].max_versions == 1

@@ -16,7 +16,7 @@ import pytest
 from google.protobuf import descriptor_pool
 from google.protobuf.descriptor import Descriptor, EnumDescriptor, FieldDescriptor
 
-from alicloud_storage.tablestore.wire import _descriptors, pb
+from alicloud_storage.tablestore.wire import _descriptors, enums, pb
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -270,6 +270,15 @@ def test_module_exposes_every_message_enum_and_value() -> None:
         pb.NoSuchMessage  # noqa: B018
 
 
+def test_enums_module_is_the_descriptors_enums() -> None:
+    """wire.enums has each schema enum as an IntEnum with exactly the descriptor's names and numbers."""
+    assert set(enums.__all__) == set(ENUMS)
+    for name, descriptor in ENUMS.items():
+        members = [(member.name, member.value) for member in getattr(enums, name)]
+        assert members == [(value.name, value.number) for value in descriptor.values], name
+    assert enums.PrimaryKeyType.PK_BOOLEAN == 5 and enums.DefinedColumnType.DCT_BLOB == 7
+
+
 def test_private_pool_leaves_the_default_pool_alone() -> None:
     assert pb.PutRowRequest.DESCRIPTOR.file.pool is pb.POOL
     assert pb.POOL is not descriptor_pool.Default()
@@ -359,7 +368,9 @@ def test_golden_bytes_come_from_official(name: str) -> None:
 
 
 @pytest.mark.official  # grpcio-tools comes with the `official` extra (both need protobuf<6)
-def test_descriptors_are_up_to_date(tmp_path: Path) -> None:
-    out = tmp_path / "_descriptors.py"
-    subprocess.run([sys.executable, str(ROOT / "tools" / "gen_proto.py"), "--out", str(out)], check=True)
+def test_descriptors_and_enums_are_up_to_date(tmp_path: Path) -> None:
+    out, enums_out = tmp_path / "_descriptors.py", tmp_path / "enums.py"
+    command = [sys.executable, str(ROOT / "tools" / "gen_proto.py"), "--out", str(out), "--enums-out", str(enums_out)]
+    subprocess.run(command, check=True)
     assert out.read_bytes() == Path(_descriptors.__file__).read_bytes(), "run tools/gen_proto.py"
+    assert enums_out.read_bytes() == Path(enums.__file__).read_bytes(), "run tools/gen_proto.py"

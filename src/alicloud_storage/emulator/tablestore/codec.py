@@ -18,7 +18,14 @@ from alicloud_storage.emulator.tablestore.filters import (
 from alicloud_storage.emulator.tablestore.model import CapacityUnits, PkColumn, TableInfo, TableOptions
 from alicloud_storage.tablestore.errors import OTSDecodeError
 from alicloud_storage.tablestore.wire import pb, plainbuffer
+from alicloud_storage.tablestore.wire.enums import ComparatorType, FilterType, LogicalOperator, PrimaryKeyOption
 from alicloud_storage.tablestore.wire.filter_values import FilterValue, decode_filter_value
+from alicloud_storage.tablestore.wire.type_names import (
+    DEFINED_COLUMN_TYPE_NAMES,
+    DEFINED_COLUMN_TYPES,
+    PRIMARY_KEY_TYPE_NAMES,
+    PRIMARY_KEY_TYPES,
+)
 
 __all__ = [
     "parse",
@@ -37,11 +44,6 @@ __all__ = [
     "table_meta",
 ]
 
-_PK_TYPE_NAMES = {1: "INTEGER", 2: "STRING", 3: "BINARY", 5: "BOOLEAN"}
-_PK_TYPE_NUMBERS = {"INTEGER": 1, "STRING": 2, "BINARY": 3}
-_DEFINED_TYPE_NAMES = {1: "INTEGER", 2: "DOUBLE", 3: "BOOLEAN", 4: "STRING", 7: "BINARY"}
-_DEFINED_TYPE_NUMBERS = {v: k for k, v in _DEFINED_TYPE_NAMES.items()}
-_FT_SINGLE, _FT_COMPOSITE, _FT_PAGINATION = 1, 2, 3
 
 
 def parse(message_class: Any, data: bytes) -> Any:
@@ -140,10 +142,10 @@ def table_info(request: Any) -> TableInfo:
     meta = request.table_meta
     columns = []
     for column in meta.primary_key:
-        type_name = _PK_TYPE_NAMES.get(column.type, str(column.type))
-        columns.append(PkColumn(column.name, type_name, column.HasField("option") and column.option == 1))
+        type_name = PRIMARY_KEY_TYPE_NAMES.get(column.type, str(column.type))
+        columns.append(PkColumn(column.name, type_name, column.HasField("option") and column.option == PrimaryKeyOption.AUTO_INCREMENT))
     defined = tuple(
-        (c.name, _DEFINED_TYPE_NAMES.get(c.type, str(c.type))) for c in meta.defined_column
+        (c.name, DEFINED_COLUMN_TYPE_NAMES.get(c.type, str(c.type))) for c in meta.defined_column
     )
     cu = request.reserved_throughput.capacity_unit
     return TableInfo(
@@ -160,11 +162,11 @@ def table_meta(info: TableInfo) -> Any:
     """pb.TableMeta of a table."""
     meta = pb.TableMeta(table_name=info.name)
     for column in info.primary_key:
-        schema = meta.primary_key.add(name=column.name, type=_PK_TYPE_NUMBERS[column.type])
+        schema = meta.primary_key.add(name=column.name, type=PRIMARY_KEY_TYPES[column.type])
         if column.auto_increment:
-            schema.option = 1
+            schema.option = PrimaryKeyOption.AUTO_INCREMENT
     for name, type_name in info.defined_columns:
-        meta.defined_column.add(name=name, type=_DEFINED_TYPE_NUMBERS[type_name])
+        meta.defined_column.add(name=name, type=DEFINED_COLUMN_TYPES[type_name])
     return meta
 
 
@@ -220,9 +222,9 @@ def _filter_value(data: bytes) -> FilterValue:
 def column_filter(data: bytes) -> Filter:
     """The filter tree serialized in a pb.Filter."""
     message = parse(pb.Filter, data)
-    if message.type == _FT_SINGLE:
+    if message.type == FilterType.FT_SINGLE_COLUMN_VALUE:
         single = parse(pb.SingleColumnValueFilter, message.filter)
-        needs_value = single.comparator not in (7, 8)
+        needs_value = single.comparator not in (ComparatorType.CT_EXIST, ComparatorType.CT_NOT_EXIST)
         return SingleFilter(
             comparator=single.comparator,
             column=single.column_name,
@@ -230,15 +232,15 @@ def column_filter(data: bytes) -> Filter:
             pass_if_missing=not single.filter_if_missing,
             latest_version_only=single.latest_version_only,
         )
-    if message.type == _FT_COMPOSITE:
+    if message.type == FilterType.FT_COMPOSITE_COLUMN_VALUE:
         composite = parse(pb.CompositeColumnValueFilter, message.filter)
         children = tuple(column_filter(child.SerializeToString()) for child in composite.sub_filters)
-        if composite.combinator == 1 and len(children) != 1:
+        if composite.combinator == LogicalOperator.LO_NOT and len(children) != 1:
             raise E.FILTER_NOT_ARITY.error()
-        if composite.combinator != 1 and len(children) < 2:
+        if composite.combinator != LogicalOperator.LO_NOT and len(children) < 2:
             raise E.FILTER_AND_OR_ARITY.error()
         return CompositeFilter(composite.combinator, children)
-    if message.type == _FT_PAGINATION:
+    if message.type == FilterType.FT_COLUMN_PAGINATION:
         page = parse(pb.ColumnPaginationFilter, message.filter)
         if page.offset < 0:
             raise E.PAGINATION_OFFSET.error()

@@ -28,6 +28,7 @@ from alicloud_storage.emulator.tablestore.model import (
     TableOptions,
 )
 from alicloud_storage.emulator.tablestore.storage import Storage, decode_cells
+from alicloud_storage.tablestore.wire.enums import Direction, ReturnType, RowExistenceExpectation
 from alicloud_storage.tablestore.wire.plainbuffer import AUTO_INCREMENT, INF_MAX, INF_MIN, CellOp, PlainRow
 
 __all__ = [
@@ -57,11 +58,12 @@ PrimaryKey = List[Tuple[str, Any]]
 Cell = Tuple[str, Any, Optional[int], Optional[int]]
 
 PUT, UPDATE, DELETE = "PUT", "UPDATE", "DELETE"
-RT_NONE, RT_PK, RT_AFTER_MODIFY = 0, 1, 2
-IGNORE, EXPECT_EXIST, EXPECT_NOT_EXIST = 0, 1, 2
-FORWARD, BACKWARD = 0, 1
+RT_NONE, RT_PK, RT_AFTER_MODIFY = ReturnType.RT_NONE, ReturnType.RT_PK, ReturnType.RT_AFTER_MODIFY
+IGNORE, EXPECT_EXIST, EXPECT_NOT_EXIST = (
+    RowExistenceExpectation.IGNORE, RowExistenceExpectation.EXPECT_EXIST, RowExistenceExpectation.EXPECT_NOT_EXIST
+)
+FORWARD, BACKWARD = Direction.FORWARD, Direction.BACKWARD
 
-_EXPECTATION_NAMES = {EXPECT_EXIST: "EXPECT_EXIST", EXPECT_NOT_EXIST: "EXPECT_NOT_EXIST"}
 _VT_OF_PK_TYPE = {"INTEGER": "VT_INTEGER", "STRING": "VT_STRING", "BINARY": "VT_BLOB"}
 
 
@@ -555,7 +557,7 @@ class Engine:
             if op.kind == DELETE:
                 raise E.AUTO_INCREMENT_DELETE.error()
             if op.condition.existence != IGNORE:
-                raise E.AUTO_INCREMENT_EXPECT.error(expect=_EXPECTATION_NAMES[op.condition.existence])
+                raise E.AUTO_INCREMENT_EXPECT.error(expect=RowExistenceExpectation(op.condition.existence).name)
             if op.condition.column_filter is not None:
                 raise E.AUTO_INCREMENT_CONDITION.error()
         validate.write_cells(op.cells, update=op.kind == UPDATE)

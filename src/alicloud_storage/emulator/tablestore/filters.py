@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Optional, Tuple, Union
 
 from alicloud_storage.emulator.tablestore.model import Cells
+from alicloud_storage.tablestore.wire.enums import ComparatorType, LogicalOperator
 
 __all__ = [
     "SingleFilter",
@@ -20,9 +21,9 @@ __all__ = [
 ]
 
 # ComparatorType numbers of table_store_filter.proto.
-EQUAL, NOT_EQUAL, GREATER_THAN, GREATER_EQUAL, LESS_THAN, LESS_EQUAL, EXIST, NOT_EXIST = range(1, 9)
+EQUAL, NOT_EQUAL, GREATER_THAN, GREATER_EQUAL, LESS_THAN, LESS_EQUAL, EXIST, NOT_EXIST = ComparatorType
 # LogicalOperator numbers.
-NOT, AND, OR = 1, 2, 3
+NOT, AND, OR = LogicalOperator
 
 _COMPARE: "dict[int, Callable[[Any, Any], bool]]" = {
     EQUAL: operator.eq,

@@ -24,6 +24,14 @@ from alicloud_storage.emulator.tablestore.storage import Storage
 from alicloud_storage.emulator.tablestore.timeseries_store import Series, TimeseriesStore, TimeseriesTable
 from alicloud_storage.tablestore.errors import OTSDecodeError
 from alicloud_storage.tablestore.wire import pb, plainbuffer, timeseries_rows
+from alicloud_storage.tablestore.wire.enums import (
+    MetaQueryCompositeOperator,
+    MetaQueryConditionType,
+    MetaQuerySingleOperator,
+    MetaUpdateMode,
+    PrimaryKeyType,
+    RowsSerializeType,
+)
 from alicloud_storage.tablestore.wire.timeseries_rows import DataType, format_tags, parse_tags
 
 __all__ = [
@@ -82,14 +90,14 @@ QUERY_METAS_MAX = 1000
 QUERY_METAS_DEFAULT = 100
 _STATUS = "CREATED"
 _DEFAULT_KEYS = ("_m_name", "_data_source", "_tags")
-_PK_TYPE_NAMES = {1: "INTEGER", 2: "STRING", 3: "BINARY"}
+_PK_TYPE_NAMES = {PrimaryKeyType.INTEGER: "INTEGER", PrimaryKeyType.STRING: "STRING", PrimaryKeyType.BINARY: "BINARY"}
 _PK_TYPE_NUMBERS = {v: k for k, v in _PK_TYPE_NAMES.items()}
 _FIELD_PK_TYPE = {"INTEGER": DataType.LONG, "STRING": DataType.STRING, "BINARY": DataType.BINARY}
 _SUFFIX = {DataType.LONG: "l", DataType.BOOLEAN: "b", DataType.DOUBLE: "d", DataType.STRING: "s", DataType.BINARY: "n"}
 _TOKEN = struct.Struct(">Bq")
-_OP_EQ, _OP_GT, _OP_GE, _OP_LT, _OP_LE, _OP_PREFIX = 1, 2, 3, 4, 5, 6
-_COMPOSITE, _MEASUREMENT, _SOURCE, _TAG, _UPDATE_TIME, _ATTRIBUTE = 1, 2, 3, 4, 5, 6
-_AND, _OR, _NOT = 1, 2, 3
+_OP_EQ, _OP_GT, _OP_GE, _OP_LT, _OP_LE, _OP_PREFIX = MetaQuerySingleOperator
+_COMPOSITE, _MEASUREMENT, _SOURCE, _TAG, _UPDATE_TIME, _ATTRIBUTE = MetaQueryConditionType
+_AND, _OR, _NOT = MetaQueryCompositeOperator
 Key = Tuple[str, str, Dict[str, str]]  # measurement, source, tags
 
 
@@ -342,7 +350,7 @@ class TimeseriesEngine:
     def put_data(self, instance: str, request: Any) -> Any:
         """PutTimeseriesData."""
         rows_data = request.rows_data
-        if rows_data.type != 0:
+        if rows_data.type != RowsSerializeType.RST_FLAT_BUFFER:
             raise ROWS_TYPE.error(type=rows_data.type)
         data = rows_data.rows_data
         if rows_data.HasField("flatbuffer_crc32c"):
@@ -354,7 +362,7 @@ class TimeseriesEngine:
         except OTSDecodeError as exc:
             raise BAD_ROWS.error(detail=exc.message) from None
         now = self._now_us()
-        update_meta = request.meta_update_mode != 1  # MUM_IGNORE
+        update_meta = request.meta_update_mode != MetaUpdateMode.MUM_IGNORE
         response = pb.PutTimeseriesDataResponse()
         touched: Dict[int, int] = {}
         with self._storage.write():  # a request-level error below rolls every row back

@@ -1,13 +1,12 @@
-"""The ten time series APIs as operations of the shared table (see ``protocol.register``).
+"""Time series operations: the ten time series APIs (tables, data, metas).
 
 Encoders have the official ``OTSClient`` signatures and build the protobuf requests
 (rows as FlatBuffers with their CRC32C, see ``wire.timeseries_rows``); decoders return
-the official result shapes. Importing this module registers the operations, so both
-clients, generated from the one table, get the methods.
+the official result shapes.
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List, Tuple
+from typing import Any, Callable, Dict, List, Sequence, Tuple, Union
 
 from alicloud_storage.tablestore.errors import OTSClientError, OTSDecodeError
 from alicloud_storage.tablestore.models.timeseries import (
@@ -38,18 +37,14 @@ from alicloud_storage.tablestore.models.timeseries import (
     UpdateTimeseriesMetaRequest,
     UpdateTimeseriesMetaResponse,
 )
-from alicloud_storage.tablestore.protocol import (
-    PK_TYPES,
-    decode_next_token,
-    decode_none,
-    decode_schema_column,
-    register,
-)
+from alicloud_storage.tablestore.operations.registry import register
+from alicloud_storage.tablestore.operations.results import decode_next_token, decode_none, decode_schema_column
 from alicloud_storage.tablestore.validation import check_int, check_name
-from alicloud_storage.tablestore.wire import pb, plainbuffer, timeseries_rows
+from alicloud_storage.tablestore.wire import enums, pb, plainbuffer, timeseries_rows
 from alicloud_storage.tablestore.wire.timeseries_rows import format_tags, parse_tags
+from alicloud_storage.tablestore.wire.type_names import PRIMARY_KEY_TYPES
 
-# The encoders, named as the client methods they define (registered in protocol.OPERATIONS).
+# The encoders, named as the client methods they define.
 __all__ = [
     "create_timeseries_table", "list_timeseries_table", "delete_timeseries_table",
     "describe_timeseries_table", "update_timeseries_table", "put_timeseries_data",
@@ -59,16 +54,6 @@ __all__ = [
 
 _SUPPORTED_TABLE_VERSION = 1  # what the official SDKs announce
 _INT32_MAX = 2**31 - 1
-
-# The official SDK numbers MetaQuerySingleOperator differently from the wire.
-_SINGLE_OPERATOR = {
-    MetaQuerySingleOperator.OP_EQUAL: 1,
-    MetaQuerySingleOperator.OP_GREATER_THAN: 2,
-    MetaQuerySingleOperator.OP_GREATER_EQUAL: 3,
-    MetaQuerySingleOperator.OP_LESS_THAN: 4,
-    MetaQuerySingleOperator.OP_LESS_EQUAL: 5,
-    MetaQuerySingleOperator.OP_PREFIX: 6,
-}
 
 
 # --- requests ----------------------------------------------------------------------------
@@ -124,11 +109,11 @@ def _table_meta(message: Any, meta: Any) -> None:
         type_name = str(column[1]).upper()
         if type_name not in ("INTEGER", "STRING", "BINARY"):
             raise OTSClientError(f"field primary key type must be INTEGER, STRING or BINARY, not {column[1]!r}")
-        message.field_primary_key_schema.add(name=check_name(column[0], "field primary key name"), type=PK_TYPES[type_name])
+        message.field_primary_key_schema.add(name=check_name(column[0], "field primary key name"), type=PRIMARY_KEY_TYPES[type_name])
 
 
 @register("CreateTimeseriesTable", pb.CreateTimeseriesTableResponse, decode_none, idempotent=False)
-def create_timeseries_table(request):  # type: ignore[no-untyped-def]
+def create_timeseries_table(request: CreateTimeseriesTableRequest) -> Tuple[Any, None]:
     """Create a time series table from a CreateTimeseriesTableRequest; returns None."""
     _expect_request(request, CreateTimeseriesTableRequest)
     message = pb.CreateTimeseriesTableRequest()
@@ -140,7 +125,7 @@ def create_timeseries_table(request):  # type: ignore[no-untyped-def]
         if store.time_to_live is not None:
             item.time_to_live = check_int(store.time_to_live, "analytical store time_to_live", -1)
         if store.sync_option is not None:
-            item.sync_option = int(AnalyticalStoreSyncType(store.sync_option))
+            item.sync_option = enums.AnalyticalStoreSyncType[AnalyticalStoreSyncType(store.sync_option).name]
     if request.enable_analytical_store is not None:
         message.enable_analytical_store = bool(request.enable_analytical_store)
     for index in request.lastpoint_index_metas or ():
@@ -171,13 +156,13 @@ def _decode_list(message: Any, context: Any, request_id: str) -> List[Timeseries
 
 
 @register("ListTimeseriesTable", pb.ListTimeseriesTableResponse, _decode_list, idempotent=True)
-def list_timeseries_table():  # type: ignore[no-untyped-def]
+def list_timeseries_table() -> Tuple[Any, None]:
     """The TimeseriesTableMeta of every time series table of the instance, as a list."""
     return pb.ListTimeseriesTableRequest(), None
 
 
 @register("DeleteTimeseriesTable", pb.DeleteTimeseriesTableResponse, decode_none, idempotent=False)
-def delete_timeseries_table(timeseries_table_name):  # type: ignore[no-untyped-def]
+def delete_timeseries_table(timeseries_table_name: str) -> Tuple[Any, None]:
     """Delete a time series table with its data and metas; returns None."""
     return pb.DeleteTimeseriesTableRequest(table_name=check_name(timeseries_table_name, "timeseries_table_name")), None
 
@@ -198,13 +183,13 @@ def _decode_describe(message: Any, context: Any, request_id: str) -> DescribeTim
 
 
 @register("DescribeTimeseriesTable", pb.DescribeTimeseriesTableResponse, _decode_describe, idempotent=True)
-def describe_timeseries_table(timeseries_table_name):  # type: ignore[no-untyped-def]
+def describe_timeseries_table(timeseries_table_name: str) -> Tuple[Any, None]:
     """A DescribeTimeseriesTableResponse (``.table_meta``: options, keys, status)."""
     return pb.DescribeTimeseriesTableRequest(table_name=check_name(timeseries_table_name, "timeseries_table_name")), None
 
 
 @register("UpdateTimeseriesTable", pb.UpdateTimeseriesTableResponse, decode_none, idempotent=False)
-def update_timeseries_table(timeseries_meta):  # type: ignore[no-untyped-def]
+def update_timeseries_table(timeseries_meta: TimeseriesTableMeta) -> Tuple[Any, None]:
     """Change the table options or the meta options of a TimeseriesTableMeta; returns None."""
     if not isinstance(timeseries_meta, TimeseriesTableMeta):
         raise OTSClientError(f"timeseries_meta must be a TimeseriesTableMeta, not {type(timeseries_meta).__name__}")
@@ -221,15 +206,13 @@ def update_timeseries_table(timeseries_meta):  # type: ignore[no-untyped-def]
 # --- data ----------------------------------------------------------------------------
 
 
-def _failed_rows(response_type: Callable[[List[FailedRowResult]], Any]) -> Callable[[Any, Any, str], Any]:
-    """Decoder of an API answering per-row failures: ``response_type(failed rows)``."""
+def _failed_rows(message: Any) -> List[FailedRowResult]:
+    """The per-row failures of a response."""
+    return [FailedRowResult(row.row_index, Error(row.error_code, row.error_message)) for row in message.failed_rows]
 
-    def decode(message: Any, context: Any, request_id: str) -> Any:
-        return response_type([
-            FailedRowResult(row.row_index, Error(row.error_code, row.error_message)) for row in message.failed_rows
-        ])
 
-    return decode
+def _decode_put(message: Any, context: Any, request_id: str) -> PutTimeseriesDataResponse:
+    return PutTimeseriesDataResponse(_failed_rows(message))
 
 
 def _row_input(row: Any) -> timeseries_rows.RowInput:
@@ -243,10 +226,12 @@ def _row_input(row: Any) -> timeseries_rows.RowInput:
     return key.measurement_name, key.data_source, key.tags, row.fields, check_int(row.time_in_us, "time_in_us", 0)
 
 
-@register(
-    "PutTimeseriesData", pb.PutTimeseriesDataResponse, _failed_rows(PutTimeseriesDataResponse), idempotent=True
-)
-def put_timeseries_data(timeseriesTableName, timeseriesRows, meta_update_mode=MetaUpdateMode.MUM_NORMAL):  # type: ignore[no-untyped-def]
+@register("PutTimeseriesData", pb.PutTimeseriesDataResponse, _decode_put, idempotent=True)
+def put_timeseries_data(
+    timeseriesTableName: str,
+    timeseriesRows: Union[Sequence[TimeseriesRow], TimeseriesRow],
+    meta_update_mode: Union[MetaUpdateMode, int] = MetaUpdateMode.MUM_NORMAL,
+) -> Tuple[Any, None]:
     """Write points (a list of TimeseriesRow); failures per row are in ``.failedRows``."""
     if isinstance(timeseriesRows, TimeseriesRow):
         timeseriesRows = [timeseriesRows]
@@ -255,11 +240,11 @@ def put_timeseries_data(timeseriesTableName, timeseriesRows, meta_update_mode=Me
     data = timeseries_rows.encode_rows([_row_input(row) for row in timeseriesRows])
     message = pb.PutTimeseriesDataRequest(
         table_name=check_name(timeseriesTableName, "timeseriesTableName"),
-        meta_update_mode=int(MetaUpdateMode(meta_update_mode)),
+        meta_update_mode=enums.MetaUpdateMode[MetaUpdateMode(meta_update_mode).name],
         supported_table_version=_SUPPORTED_TABLE_VERSION,
     )
     rows = message.rows_data
-    rows.type = 0  # RST_FLAT_BUFFER
+    rows.type = enums.RowsSerializeType.RST_FLAT_BUFFER
     rows.rows_data = data
     rows.flatbuffer_crc32c = timeseries_rows.crc32c(data)
     return message, None
@@ -300,7 +285,7 @@ def _decode_get(message: Any, context: Any, request_id: str) -> GetTimeseriesDat
 
 
 @register("GetTimeseriesData", pb.GetTimeseriesDataResponse, _decode_get, idempotent=True)
-def get_timeseries_data(request):  # type: ignore[no-untyped-def]
+def get_timeseries_data(request: GetTimeseriesDataRequest) -> Tuple[Any, None]:
     """Points of one series in ``[beginTimeInUs, endTimeInUs)`` (or at ``specificTimeInUs``)."""
     _expect_request(request, GetTimeseriesDataRequest)
     message = pb.GetTimeseriesDataRequest(
@@ -337,15 +322,17 @@ def _operator(value: Any) -> MetaQuerySingleOperator:
 
 
 def _single(message_class: Any, condition: Any, **values: Any) -> Tuple[int, bytes]:
-    """(type, bytes) of a single condition; OP_NOT_EQUAL is sent as NOT(EQUAL)."""
+    """(type, bytes) of a single condition; OP_NOT_EQUAL (not on the wire) is sent as NOT(EQUAL).
+
+    The official SDK numbers MetaQuerySingleOperator differently from the wire: map by name."""
     operator = _operator(condition.operator)
-    kind = int(condition.get_type())
+    kind = enums.MetaQueryConditionType[MetaQueryConditionType(condition.get_type()).name]
     if operator is MetaQuerySingleOperator.OP_NOT_EQUAL:
-        equal = message_class(op=_SINGLE_OPERATOR[MetaQuerySingleOperator.OP_EQUAL], **values)
-        composite = pb.MetaQueryCompositeCondition(op=int(MetaQueryCompositeOperator.OP_NOT))
+        equal = message_class(op=enums.MetaQuerySingleOperator.OP_EQUAL, **values)
+        composite = pb.MetaQueryCompositeCondition(op=enums.MetaQueryCompositeOperator.OP_NOT)
         composite.sub_conditions.add(type=kind, proto_data=equal.SerializeToString())
-        return int(MetaQueryConditionType.COMPOSITE_CONDITION), composite.SerializeToString()
-    return kind, message_class(op=_SINGLE_OPERATOR[operator], **values).SerializeToString()
+        return enums.MetaQueryConditionType.COMPOSITE_CONDITION, composite.SerializeToString()
+    return kind, message_class(op=enums.MetaQuerySingleOperator[operator.name], **values).SerializeToString()
 
 
 # Single condition type -> (message class, its fields from the condition object).
@@ -369,11 +356,12 @@ def _condition(condition: Any) -> Tuple[int, bytes]:
     official SDK's condition objects work too)."""
     kind = condition.get_type() if hasattr(condition, "get_type") else None
     if kind == MetaQueryConditionType.COMPOSITE_CONDITION:
-        composite = pb.MetaQueryCompositeCondition(op=int(MetaQueryCompositeOperator(condition.operator)))
+        operator = MetaQueryCompositeOperator(condition.operator)
+        composite = pb.MetaQueryCompositeCondition(op=enums.MetaQueryCompositeOperator[operator.name])
         for sub in condition.subConditions:
             sub_type, sub_data = _condition(sub)
             composite.sub_conditions.add(type=sub_type, proto_data=sub_data)
-        return int(kind), composite.SerializeToString()
+        return enums.MetaQueryConditionType.COMPOSITE_CONDITION, composite.SerializeToString()
     if kind not in _SINGLE_CONDITIONS:
         raise OTSClientError(f"timeseries meta condition type wrong, {type(condition).__name__}")
     message_class, values = _SINGLE_CONDITIONS[kind]
@@ -397,7 +385,7 @@ def _decode_query(message: Any, context: Any, request_id: str) -> QueryTimeserie
 
 
 @register("QueryTimeseriesMeta", pb.QueryTimeseriesMetaResponse, _decode_query, idempotent=True)
-def query_timeseries_meta(request):  # type: ignore[no-untyped-def]
+def query_timeseries_meta(request: QueryTimeseriesMetaRequest) -> Tuple[Any, None]:
     """Series metas matching ``request.condition``, a page at a time (``nextToken``)."""
     _expect_request(request, QueryTimeseriesMetaRequest)
     message = pb.QueryTimeseriesMetaRequest(
@@ -414,10 +402,12 @@ def query_timeseries_meta(request):  # type: ignore[no-untyped-def]
     return message, None
 
 
-@register(
-    "UpdateTimeseriesMeta", pb.UpdateTimeseriesMetaResponse, _failed_rows(UpdateTimeseriesMetaResponse), idempotent=True
-)
-def update_timeseries_meta(request):  # type: ignore[no-untyped-def]
+def _decode_update_meta(message: Any, context: Any, request_id: str) -> UpdateTimeseriesMetaResponse:
+    return UpdateTimeseriesMetaResponse(_failed_rows(message))
+
+
+@register("UpdateTimeseriesMeta", pb.UpdateTimeseriesMetaResponse, _decode_update_meta, idempotent=True)
+def update_timeseries_meta(request: UpdateTimeseriesMetaRequest) -> Tuple[Any, None]:
     """Set the attributes of series metas (created when missing); failures in ``.failedRows``."""
     _expect_request(request, UpdateTimeseriesMetaRequest)
     message = pb.UpdateTimeseriesMetaRequest(
@@ -434,10 +424,12 @@ def update_timeseries_meta(request):  # type: ignore[no-untyped-def]
     return message, None
 
 
-@register(
-    "DeleteTimeseriesMeta", pb.DeleteTimeseriesMetaResponse, _failed_rows(DeleteTimeseriesMetaResponse), idempotent=True
-)
-def delete_timeseries_meta(request):  # type: ignore[no-untyped-def]
+def _decode_delete_meta(message: Any, context: Any, request_id: str) -> DeleteTimeseriesMetaResponse:
+    return DeleteTimeseriesMetaResponse(_failed_rows(message))
+
+
+@register("DeleteTimeseriesMeta", pb.DeleteTimeseriesMetaResponse, _decode_delete_meta, idempotent=True)
+def delete_timeseries_meta(request: DeleteTimeseriesMetaRequest) -> Tuple[Any, None]:
     """Delete the metas of series keys (their data stays); failures in ``.failedRows``."""
     _expect_request(request, DeleteTimeseriesMetaRequest)
     message = pb.DeleteTimeseriesMetaRequest(

@@ -1,0 +1,13 @@
+"""The Tablestore operations: the table both clients are generated from.
+
+:mod:`registry` holds the table (:data:`OPERATIONS`, :data:`ITERATORS`) and
+:func:`register`; :mod:`envelope` signs requests and checks responses; each family
+module (``table``, ``row``, ``batch``, ``range``, ``timeseries``) registers its
+operations when imported here, using the shared :mod:`arguments` and :mod:`results`
+helpers. A new family (indexes, transactions, search, SQL) is one more module, imported
+below. Importing this package loads protobuf.
+"""
+from alicloud_storage.tablestore.operations import batch, range, row, table, timeseries  # noqa: F401  (they register)
+from alicloud_storage.tablestore.operations.registry import ITERATORS, OPERATIONS, Operation, SubCall
+
+__all__ = ["OPERATIONS", "ITERATORS", "Operation", "SubCall"]
