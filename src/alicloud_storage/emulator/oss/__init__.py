@@ -1,0 +1,2 @@
+"""The emulated OSS: handlers -> engine (buckets, objects, multipart, listings) ->
+metadata (SQLite) + blob store (files under the data directory, or memory)."""
