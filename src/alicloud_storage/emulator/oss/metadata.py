@@ -16,7 +16,7 @@ from typing import Any, Dict, Iterator, List, Optional, Sequence, Set, Tuple
 from alicloud_storage.emulator.oss.blobs import Segment
 
 __all__ = [
-    "BucketRecord", "ObjectRecord", "UploadRecord", "PartRecord", "Metadata", "successor",
+    "BucketRecord", "ObjectRecord", "UploadRecord", "PartRecord", "Metadata", "Tags", "successor",
 ]
 
 _SCHEMA = """
