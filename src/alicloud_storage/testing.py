@@ -7,7 +7,9 @@ Registered as the ``alicloud_storage`` pytest11 entry point; installed with the 
                            tablestore.access_key_secret, tablestore.instance)
 
 ``tablestore_emulator`` is the session-wide Emulator (in memory); ``tablestore`` is the
-same emulator after ``reset()`` (no tables, no pending faults) at the start of a test.
+same emulator after ``reset()`` at the start of a test: no tables or time series, no
+pending faults or nonces, RAM as configured (no run-time users, keys, roles or policies,
+no valid STS token), request ids from the seed.
 """
 from __future__ import annotations
 
@@ -32,6 +34,6 @@ def tablestore_emulator() -> Iterator["Emulator"]:
 
 @pytest.fixture
 def tablestore(tablestore_emulator: "Emulator") -> "Emulator":
-    """The session emulator, emptied for this test."""
+    """The session emulator, reset to its configured state for this test."""
     tablestore_emulator.reset()
     return tablestore_emulator

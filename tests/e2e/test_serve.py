@@ -17,7 +17,7 @@ from urllib.request import urlopen
 
 import pytest
 
-from alicloud_storage.commands.ram import RamAdmin
+from alicloud_storage.admin_client import AdminClient
 from alicloud_storage.credentials import Credentials
 from alicloud_storage.emulator import DEV_ACCESS_KEY_ID, DEV_ACCESS_KEY_SECRET
 from alicloud_storage.tablestore import auth
@@ -107,7 +107,7 @@ def test_ready_line_and_clean_stop(tmp_path: Path):
         with pytest.raises(HTTPError) as unsigned:
             urlopen(endpoint + "/_emulator/health", timeout=5)
         assert unsigned.value.code == 403
-        admin = RamAdmin(endpoint, DEV_ACCESS_KEY_ID, DEV_ACCESS_KEY_SECRET, prefix="/_emulator")
+        admin = AdminClient(endpoint, DEV_ACCESS_KEY_ID, DEV_ACCESS_KEY_SECRET)
         health = admin.call("GET", "/health")
         assert health["instances"] == ["alpha", "beta-2"] and "access_key_secret" not in health
         server.create_table()

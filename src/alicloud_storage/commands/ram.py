@@ -1,83 +1,45 @@
 """`alicloud-storage ram ...`: change the RAM state of a running emulator.
 
-Talks to the emulator's admin endpoint (``<endpoint>/_emulator/ram``) with requests
-signed by the root AccessKey pair (ACS3-HMAC-SHA256), prints JSON answers.
+Talks to the emulator's admin endpoint (``<endpoint>/_emulator/ram``) through the library's
+admin client (requests signed by the root AccessKey pair, ACS3-HMAC-SHA256), prints JSON answers.
 """
 from __future__ import annotations
 
-import hashlib
 import json
-import uuid
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Optional
-from urllib.parse import urlsplit
 
 import click
 
+from alicloud_storage.admin_client import AdminClient, AdminError
 from alicloud_storage.emulator.config import (
     DEV_ACCESS_KEY_ID,
     DEV_ACCESS_KEY_SECRET,
     ENV_PREFIX,
     load_config_file,
 )
-from alicloud_storage.http import Request, Response, SyncTransport, Timeout, TransportError
-from alicloud_storage.sts.signature import acs3_authorization
+from alicloud_storage.http import TransportError
 
 __all__ = [
-    "ram", "RamAdmin", "ADMIN_PATH", "show", "load", "create_user", "delete_user",
+    "ram", "show", "load", "create_user", "delete_user",
     "create_access_key", "set_access_key_status", "delete_access_key", "create_role",
     "delete_role", "create_policy", "delete_policy", "attach_policy", "detach_policy",
 ]
 
-ADMIN_PATH = "/_emulator/ram"
 
+class _Ram:
+    """The RAM routes of the admin client, failures as ClickException (the server's Code/Message)."""
 
-class RamAdmin:
-    """A signed JSON client of the emulator's admin routes below ``prefix`` (the RAM ones by default)."""
-
-    def __init__(
-        self, endpoint: str, access_key_id: str, access_key_secret: str, prefix: str = ADMIN_PATH
-    ) -> None:
-        self.endpoint = endpoint.rstrip("/")
-        self._prefix = prefix
-        self._access_key_id = access_key_id
-        self._secret = access_key_secret
-        self._transport = SyncTransport(max_connections=1)
-
-    def send(self, method: str, path: str, payload: Optional[dict[str, Any]] = None) -> Response:
-        """Send one signed request and return the raw answer; raises TransportError."""
-        url = self.endpoint + self._prefix + path
-        body = b"" if payload is None else json.dumps(payload).encode()
-        headers = {
-            "host": urlsplit(url).netloc,
-            "content-type": "application/json",
-            "x-acs-action": "RamAdmin",
-            "x-acs-version": "emulator",
-            "x-acs-date": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "x-acs-signature-nonce": uuid.uuid4().hex,
-            "x-acs-content-sha256": hashlib.sha256(body).hexdigest(),
-        }
-        headers["Authorization"] = acs3_authorization(
-            self._access_key_id, self._secret, method, urlsplit(url).path, {}, headers
-        )
-        return self._transport.send(Request(method, url, headers, body), Timeout(5.0, 30.0))
+    def __init__(self, client: AdminClient) -> None:
+        self._client = client
 
     def call(self, method: str, path: str, payload: Optional[dict[str, Any]] = None) -> Any:
-        """Send one signed request; raises ClickException with the server's Code/Message."""
         try:
-            response = self.send(method, path, payload)
+            return self._client.call(method, "/ram" + path, payload)
         except TransportError as exc:
-            raise click.ClickException(f"cannot reach the emulator at {self.endpoint}: {exc}") from None
-        try:
-            answer = json.loads(response.body.decode("utf-8") or "{}")
-        except ValueError:
-            raise click.ClickException(f"the emulator answered HTTP {response.status} without JSON") from None
-        if response.status != 200:
-            raise click.ClickException(
-                f"{answer.get('Code', response.status)}: {answer.get('Message', '')}"
-            )
-        return answer
+            raise click.ClickException(f"cannot reach the emulator at {self._client.endpoint}: {exc}") from None
+        except AdminError as exc:
+            raise click.ClickException(f"{exc.code}: {exc.message}") from None
 
 
 def _document(value: str) -> Any:
@@ -99,8 +61,8 @@ def _out(value: Any) -> None:
     click.echo(json.dumps(value, indent=2, sort_keys=True))
 
 
-def _admin(ctx: click.Context) -> RamAdmin:
-    return ctx.find_object(RamAdmin)  # type: ignore[no-any-return]
+def _admin(ctx: click.Context) -> _Ram:
+    return ctx.find_object(_Ram)  # type: ignore[no-any-return]
 
 
 def _holder(user: Optional[str], role: Optional[str]) -> str:
@@ -120,7 +82,7 @@ def _holder(user: Optional[str], role: Optional[str]) -> str:
 @click.pass_context
 def ram(ctx: click.Context, endpoint: str, access_key_id: str, access_key_secret: str) -> None:
     """Manage RAM users, keys, roles and policies of a running emulator."""
-    ctx.obj = RamAdmin(endpoint, access_key_id, access_key_secret)
+    ctx.obj = _Ram(AdminClient(endpoint, access_key_id, access_key_secret))
 
 
 @ram.command("show")

@@ -1,61 +1,45 @@
-"""The Emulator: Tablestore and STS endpoints of one emulated account on loopback.
+"""The Emulator: the emulated services of one account (Tablestore, STS, RAM) on loopback.
 
     with Emulator(memory=True) as emu:
         client = OTSClient(emu.tablestore_endpoint, emu.access_key_id,
                            emu.access_key_secret, emu.instance)
 
-One aiohttp event loop serves every listener; ``start()`` runs it in a background
-thread, ``await start_async()`` in the caller's loop. All state (RAM, tables, faults,
-random ids) belongs to the instance. Admin endpoints live under ``/_emulator/`` on the
-Tablestore listener: ``GET health``, ``POST reset``, ``POST faults``, ``/ram...``; like the
-RAM routes, each request must be signed (ACS3-HMAC-SHA256) by the root AccessKey pair or
-by a RAM user allowed ``emulator:Health`` / ``emulator:Reset`` / ``emulator:InjectFault``.
+Services come from a registry (``services.SERVICES``, plus the admin API): each names the
+listener it is served on and its routes, and every route runs through the one pipeline
+(``pipeline.py``). One aiohttp event loop serves every listener; ``start()`` runs it in a
+background thread, ``await start_async()`` in the caller's loop. All state (RAM, tables,
+faults, nonces, request ids, clock) belongs to the instance; ``reset()`` resets all of it.
+The admin API lives under ``/_emulator/`` on the Tablestore listener (see ``admin.py``).
 """
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
-import random
 import ssl
 import threading
 import time
 from concurrent.futures import Future
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from aiohttp import web
 
+from alicloud_storage.admin_client import ADMIN_PREFIX
+from alicloud_storage.emulator.admin import AdminService
 from alicloud_storage.emulator.config import default_data_dir, load_config_file, resolve_settings
+from alicloud_storage.emulator.faults import Fault, FaultInjector
+from alicloud_storage.emulator.pipeline import Pipeline, Service
 from alicloud_storage.emulator.ram import Iam
-from alicloud_storage.emulator.ram.admin import ram_admin_routes
-from alicloud_storage.emulator.sts.app import create_sts_app
-from alicloud_storage.emulator.sts.errors import StsServiceError
-from alicloud_storage.emulator.sts.verify import NonceCache, authenticate, pop_request
-from alicloud_storage.emulator.tablestore import timeseries
-from alicloud_storage.emulator.tablestore.engine import Engine
-from alicloud_storage.emulator.tablestore.front import Fault, FaultBook, TablestoreFront
-from alicloud_storage.emulator.tablestore.handlers import OPERATIONS, Context, Operation
-from alicloud_storage.emulator.tablestore.limits import REQUEST_BODY_BYTES
-from alicloud_storage.emulator.tablestore.storage import Storage
+from alicloud_storage.emulator.runtime import RequestIds, Runtime
+from alicloud_storage.emulator.services import SERVICES, ServiceFactory
+from alicloud_storage.emulator.tablestore.service import DATABASE_FILE
+from alicloud_storage.sts.verify import NonceCache
 
 __all__ = ["Emulator", "ADMIN_PREFIX", "DATABASE_FILE"]
 
 logger = logging.getLogger(__name__)
 
-ADMIN_PREFIX = "/_emulator"
-DATABASE_FILE = "tablestore.sqlite3"
 _GRACE_SECONDS = 5.0  # how long stop() lets in-flight requests (e.g. injected delays) finish
-# The Tablestore front's dispatch table: the wide-table APIs and the time series APIs
-# (whose tables live in the same database, so Emulator.reset() empties them too).
-_OPERATIONS: Dict[str, Operation] = {**OPERATIONS, **timeseries.OPERATIONS}
-_AdminAction = Callable[[Dict[str, Any]], Any]
-_AdminHandler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-
-
-def _admin_error(code: str, message: str, status: int) -> web.Response:
-    """The admin routes' error answer, shaped as the RAM admin routes' ones."""
-    return web.json_response({"Code": code, "Message": message}, status=status)
 
 
 class Emulator:
@@ -80,10 +64,12 @@ class Emulator:
         config: Union[str, Path, Mapping[str, Any], None] = None,
         seed: Optional[int] = None,
         environ: Optional[Mapping[str, str]] = None,
+        ports: Optional[Mapping[str, int]] = None,
+        services: Sequence[ServiceFactory] = SERVICES,
     ) -> None:
         if isinstance(config, (str, Path)):
             config = load_config_file(config)
-        self._settings = resolve_settings(
+        self._settings = s = resolve_settings(
             instances=instances, region=region, account_id=account_id,
             access_key_id=access_key_id, access_key_secret=access_key_secret,
             config=config, environ=environ,
@@ -91,23 +77,20 @@ class Emulator:
         if (tls_cert is None) != (tls_key is None):
             raise ValueError("tls_cert and tls_key go together")
         self._host = host
-        self._port = port
-        self._sts_port = sts_port
+        self._ports: Dict[str, int] = {"tablestore": port, "sts": sts_port, **(ports or {})}
         self._data_dir = None if memory else Path(data_dir) if data_dir else default_data_dir()
         self._tls = (str(tls_cert), str(tls_key)) if tls_cert else None
-        self._clock = clock
-        self._rng = random.Random(seed)
-        s = self._settings
         self.iam = Iam(s.account_id, s.access_key_id, s.access_key_secret, clock=clock)
-        if s.ram:
-            self.iam.load_config(s.ram)
-        self._faults = FaultBook()
-        self._storage: Optional[Storage] = None
-        self._contexts: Dict[str, Context] = {}
+        self._runtime = Runtime(
+            settings=s, iam=self.iam, clock=clock, ids=RequestIds(seed), faults=FaultInjector(),
+            nonces=NonceCache(), data_dir=self._data_dir,
+        )
+        self.iam.reset(s.ram)
+        admin = AdminService(self._runtime, self.ready_info, self.reset)
+        self._services: List[Service] = [admin, *(factory(self._runtime) for factory in services)]
+        self._endpoints: Dict[str, str] = {}
         self._runners: List[web.AppRunner] = []
-        self._front: Optional[TablestoreFront] = None
-        self._tablestore_endpoint: Optional[str] = None
-        self._sts_endpoint: Optional[str] = None
+        self._opened: List[Service] = []
         self._loop: Optional[asyncio.AbstractEventLoop] = None
         self._thread: Optional[threading.Thread] = None
 
@@ -115,14 +98,19 @@ class Emulator:
     @property
     def tablestore_endpoint(self) -> str:
         """``http(s)://host:port`` of the Tablestore API (after start)."""
-        if self._tablestore_endpoint is None:
-            raise RuntimeError("the emulator is not started")
-        return self._tablestore_endpoint
+        return self.endpoint("tablestore")
 
     @property
     def sts_endpoint(self) -> Optional[str]:
         """``http(s)://host:port`` of the STS API (after start; None before)."""
-        return self._sts_endpoint
+        return self._endpoints.get("sts")
+
+    def endpoint(self, listener: str) -> str:
+        """``http(s)://host:port`` of a listener (``tablestore``, ``sts``, ...) after start."""
+        try:
+            return self._endpoints[listener]
+        except KeyError:
+            raise RuntimeError(f"the emulator is not started (no {listener!r} listener)") from None
 
     @property
     def instance(self) -> str:
@@ -172,7 +160,7 @@ class Emulator:
         }
 
     def __repr__(self) -> str:
-        return f"Emulator(tablestore_endpoint={self._tablestore_endpoint!r}, instances={self.instances!r})"
+        return f"Emulator(tablestore_endpoint={self._endpoints.get('tablestore')!r}, instances={self.instances!r})"
 
     # --- test controls -------------------------------------------------------------
     def inject_fault(
@@ -183,25 +171,30 @@ class Emulator:
         http_status: int = 503,
         count: int = 1,
         delay: float = 0.0,
+        service: str = "tablestore",
     ) -> None:
-        """Answer the next ``count`` ``api`` requests with this error after ``delay`` s.
+        """Answer the next ``count`` ``api`` requests of ``service`` with this error after ``delay`` s.
 
         ``code=None`` means: only delay, then serve normally (for read-timeout tests).
         """
-        self._faults.add(api, Fault(code, message, http_status, delay), count)
+        self._runtime.faults.add(service, api, Fault(code, message, http_status, delay), count)
 
     def reset(self) -> None:
-        """Drop every table of every instance and every pending fault."""
-        self._faults.clear()
-        self._in_loop(self._require_storage().clear)
-
-    def _require_storage(self) -> Storage:
-        if self._storage is None:
+        """Back to the configured state: no tables or time series, RAM as configured (every
+        other user, key, role, policy and attachment gone, every STS token invalid), no
+        nonces, no pending faults, request ids from the seed again."""
+        if not self._opened:
             raise RuntimeError("the emulator is not started")
-        return self._storage
+
+        def reset_all() -> None:
+            self._runtime.reset()
+            for service in self._services:
+                service.reset()
+
+        self._in_loop(reset_all)
 
     def _in_loop(self, fn: Callable[[], Any]) -> Any:
-        """Run ``fn`` on the emulator's loop thread (storage is only touched there)."""
+        """Run ``fn`` on the emulator's loop thread (service state is only touched there)."""
         if self._thread is None or threading.current_thread() is self._thread:
             return fn()
         assert self._loop is not None
@@ -212,20 +205,30 @@ class Emulator:
         return asyncio.run_coroutine_threadsafe(call(), self._loop).result()
 
     # --- lifecycle -----------------------------------------------------------------
-    def _context_for(self, instance: str) -> Context:
-        context = self._contexts.get(instance)
-        if context is None:
-            storage = self._require_storage()
-            context = Context(instance, Engine(storage, self._clock), storage, self._clock)
-            self._contexts[instance] = context
-        return context
-
     def _ssl_context(self) -> Optional[ssl.SSLContext]:
         if self._tls is None:
             return None
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(*self._tls)
         return context
+
+    def _applications(self) -> Dict[str, web.Application]:
+        """One aiohttp application per listener, holding the routes of every service on it."""
+        pipeline = Pipeline(self.iam, self._runtime.faults)
+        listeners: Dict[str, List[Service]] = {}
+        for service in self._services:
+            listeners.setdefault(service.listener, []).append(service)
+        apps = {}
+        for name, services in listeners.items():
+            app = web.Application(client_max_size=max(service.max_body for service in services))
+            for service in services:
+                target = web.Application() if service.prefix else app
+                for route in service.routes():
+                    target.router.add_route(route.method, route.path, pipeline.handler(route.endpoint))
+                if service.prefix:
+                    app.add_subapp(service.prefix, target)
+            apps[name] = app
+        return apps
 
     async def _listen(self, app: web.Application, port: int, tls: Optional[ssl.SSLContext]) -> str:
         runner = web.AppRunner(app, access_log=None, shutdown_timeout=_GRACE_SECONDS)
@@ -238,94 +241,31 @@ class Emulator:
         host = f"[{host}]" if ":" in host else host
         return f"{'https' if tls else 'http'}://{host}:{bound}"
 
-    def _admin_guard(self, action: str, run: _AdminAction, nonces: NonceCache) -> _AdminHandler:
-        """A handler that runs ``run(json_body)`` for callers signed in and allowed ``action``."""
-        iam, resource = self.iam, f"acs:emulator:*:{self.account_id}:*"
-
-        async def handler(request: web.Request) -> web.StreamResponse:
-            pop = await pop_request(request)
-            try:
-                principal = authenticate(pop, iam, iam.clock(), nonces).principal
-            except StsServiceError as exc:
-                return _admin_error(exc.code, (
-                    f"{exc.message} Admin requests must be signed with ACS3-HMAC-SHA256 (as "
-                    f"`alicloud-storage ram` signs) by the root AccessKey pair or a RAM user "
-                    f"allowed {action}."
-                ), 403)
-            if not iam.is_allowed(principal, action, resource, {"acs:SourceIp": request.remote or ""}):
-                return _admin_error("NoPermission", f"You are not authorized to do {action}.", 403)
-            try:
-                payload = json.loads(pop.body) if pop.body else {}
-                if not isinstance(payload, dict):
-                    raise TypeError("the body must be a JSON object")
-                result = run(payload)
-            except (KeyError, TypeError, ValueError) as exc:
-                return _admin_error("InvalidParameter", f"Bad or missing field: {exc}", 400)
-            return web.json_response({} if result is None else result)
-
-        return handler
-
-    def _admin_app(self) -> web.Application:
-        admin = web.Application()
-        nonces = NonceCache()
-
-        def health(payload: Dict[str, Any]) -> Dict[str, Any]:
-            info = self.ready_info()
-            del info["access_key_secret"]  # the caller already holds a key: no secret here
-            return info
-
-        def faults(spec: Dict[str, Any]) -> None:
-            self.inject_fault(
-                str(spec["api"]), spec.get("code"), str(spec.get("message", "")),
-                int(spec.get("http_status", 503)), int(spec.get("count", 1)),
-                float(spec.get("delay", 0.0)),
-            )
-
-        admin.add_routes([
-            web.get("/health", self._admin_guard("emulator:Health", health, nonces)),
-            web.post("/reset", self._admin_guard("emulator:Reset", lambda _: self.reset(), nonces)),
-            web.post("/faults", self._admin_guard("emulator:InjectFault", faults, nonces)),
-            *ram_admin_routes(self.iam),
-        ])
-        return admin
-
     async def start_async(self) -> "Emulator":
-        """Open the database and start the listeners in the running event loop."""
-        if self._data_dir is not None:
-            self._data_dir.mkdir(parents=True, exist_ok=True)
-            self._storage = Storage(str(self._data_dir / DATABASE_FILE))
-        else:
-            self._storage = Storage(None)
-        self._front = front = TablestoreFront(
-            iam=self.iam, context_for=self._context_for, operations=_OPERATIONS,
-            instances=self.instances, region=self.region, account_id=self.account_id,
-            clock=self._clock, rng=self._rng, faults=self._faults,
-        )
+        """Open every service and start its listener in the running event loop."""
         tls = self._ssl_context()
-        app = web.Application(client_max_size=REQUEST_BODY_BYTES + 1)
-        app.add_subapp(ADMIN_PREFIX, self._admin_app())
-        app.router.add_route("*", "/{tail:.*}", front.handle)
+        self._runtime.faults.arm()
         try:
-            self._tablestore_endpoint = await self._listen(app, self._port, tls)
-            sts_app = create_sts_app(self.iam, self.region, self._clock)
-            self._sts_endpoint = await self._listen(sts_app, self._sts_port, tls)
+            for service in self._services:
+                await service.open()
+                self._opened.append(service)
+            for name, app in self._applications().items():
+                self._endpoints[name] = await self._listen(app, self._ports.get(name, 0), tls)
         except BaseException:
             await self.stop_async()
             raise
-        logger.info("emulator ready at %s", self._tablestore_endpoint)
+        logger.info("emulator ready at %s", self._endpoints)
         return self
 
     async def stop_async(self) -> None:
-        """Close the listeners (in-flight requests finish) and the database."""
-        if self._front is not None:
-            self._front.close()
+        """Close the listeners (in-flight requests finish), then every service."""
+        self._runtime.faults.wake()
         for runner in reversed(self._runners):
             await runner.cleanup()
         self._runners.clear()
-        if self._storage is not None:
-            self._storage.close()
-            self._storage = None
-        self._contexts.clear()
+        self._endpoints.clear()
+        while self._opened:
+            await self._opened.pop().close()
 
     def start(self) -> "Emulator":
         """Start serving from a background thread; returns once requests are accepted."""

@@ -38,19 +38,19 @@ def ots(request: pytest.FixtureRequest, emu: Emulator) -> Iterator[Any]:
         loop.close()
 
 
-@pytest.fixture(scope="session")
-def sts_credentials(tablestore_emulator: Emulator) -> Credentials:
+@pytest.fixture
+def sts_credentials(tablestore: Emulator) -> Credentials:
     """Temporary credentials from the emulator's STS for a role with AliyunOTSFullAccess,
     obtained as the documents describe (RAM user -> AssumeRole)."""
     from alicloud_storage.sts import StsClient
 
-    iam = tablestore_emulator.iam
+    iam = tablestore.iam
     iam.create_user("ots-client-tests")
     key_id, secret = iam.create_access_key("ots-client-tests")
     iam.attach_policy("AliyunSTSAssumeRoleAccess", user="ots-client-tests")
     role_arn = iam.create_role("OtsClientTests")
     iam.attach_policy("AliyunOTSFullAccess", role="OtsClientTests")
-    sts = StsClient(StaticCredentialsProvider(key_id, secret), tablestore_emulator.sts_endpoint)
+    sts = StsClient(StaticCredentialsProvider(key_id, secret), tablestore.sts_endpoint)
     try:
         return sts.assume_role(role_arn, "ots-client-tests").credentials
     finally:

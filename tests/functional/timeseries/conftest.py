@@ -97,18 +97,18 @@ def ts(request: pytest.FixtureRequest, emu: Emulator) -> Iterator[SimpleNamespac
         loop.close()
 
 
-@pytest.fixture(scope="session")
-def ts_sts_credentials(tablestore_emulator: Emulator) -> Credentials:
+@pytest.fixture
+def ts_sts_credentials(tablestore: Emulator) -> Credentials:
     """Temporary credentials of a role with AliyunOTSFullAccess (RAM user -> AssumeRole)."""
     from alicloud_storage.sts import StsClient
 
-    iam = tablestore_emulator.iam
+    iam = tablestore.iam
     iam.create_user("timeseries-tests")
     key_id, secret = iam.create_access_key("timeseries-tests")
     iam.attach_policy("AliyunSTSAssumeRoleAccess", user="timeseries-tests")
     role_arn = iam.create_role("TimeseriesTests")
     iam.attach_policy("AliyunOTSFullAccess", role="TimeseriesTests")
-    sts = StsClient(StaticCredentialsProvider(key_id, secret), tablestore_emulator.sts_endpoint)
+    sts = StsClient(StaticCredentialsProvider(key_id, secret), tablestore.sts_endpoint)
     try:
         return sts.assume_role(role_arn, "timeseries-tests").credentials
     finally:

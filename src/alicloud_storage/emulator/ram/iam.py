@@ -127,12 +127,22 @@ class Iam:
             "root", account_id, "root", f"acs:ram::{account_id}:root",
             root_access_key_id, root_access_key_secret, principal_id=account_id,
         )
-        self._policies: dict[str, Policy] = {n: parse_policy(d) for n, d in SYSTEM_POLICIES.items()}
+        self._policies: dict[str, Policy] = {}
         self._users: dict[str, _User] = {}
         self._keys: dict[str, _AccessKey] = {}
         self._roles: dict[str, _Role] = {}
         self._sessions: dict[str, _Session] = {}
         self.sessions_issued = 0
+        self.reset()
+
+    def reset(self, config: Optional[Mapping[str, Any]] = None) -> None:
+        """Back to a fresh account holding only ``config``'s entities: every other user,
+        access key, role, custom policy and attachment is gone, every STS session too."""
+        with self._lock:
+            self._policies = {n: parse_policy(d) for n, d in SYSTEM_POLICIES.items()}
+            self._users, self._keys, self._roles, self._sessions = {}, {}, {}, {}
+            self.sessions_issued = 0
+            self.load_config(config or {})
 
     # ---- the two questions every service front asks -------------------------------------
 

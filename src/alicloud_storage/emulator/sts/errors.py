@@ -4,6 +4,8 @@ from __future__ import annotations
 import json
 from typing import Optional
 
+from alicloud_storage.emulator.pipeline import ServiceError
+
 __all__ = ["STS_ERRORS", "StsServiceError", "error_body"]
 
 STS_ERRORS: dict[str, tuple[int, str]] = {
@@ -32,19 +34,18 @@ STS_ERRORS: dict[str, tuple[int, str]] = {
 }
 
 
-class StsServiceError(Exception):
-    """An STS error answer; ``message`` never holds a secret."""
+class StsServiceError(ServiceError):
+    """An STS error answer from the table (status and message from ``code``); never holds a secret."""
 
     def __init__(self, code: str, message: Optional[str] = None, http_status: Optional[int] = None,
                  detail: str = "") -> None:
         status, template = STS_ERRORS.get(code, (400, "{detail}"))
-        self.code = code
-        self.http_status = http_status or status
-        self.message = message if message is not None else template.format(detail=detail)
-        super().__init__(f"{self.code}: {self.message}")
+        super().__init__(
+            http_status or status, code, message if message is not None else template.format(detail=detail)
+        )
 
 
-def error_body(error: StsServiceError, request_id: str, host_id: str) -> str:
+def error_body(error: ServiceError, request_id: str, host_id: str) -> str:
     """The JSON error document of the real service."""
     return json.dumps({
         "RequestId": request_id,

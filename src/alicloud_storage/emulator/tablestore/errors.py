@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from alicloud_storage.emulator.pipeline import ServiceError
+
 __all__ = [
     "ErrorSpec", "TablestoreError",
     # the table, in file order
@@ -58,14 +60,8 @@ class ErrorSpec:
         return TablestoreError(self.http_status, self.code, self.format(**params))
 
 
-class TablestoreError(Exception):
+class TablestoreError(ServiceError):
     """A failure the emulator reports as the service would (never holds a secret)."""
-
-    def __init__(self, http_status: int, code: str, message: str) -> None:
-        super().__init__(f"{code}: {message}")
-        self.http_status = http_status
-        self.code = code
-        self.message = message
 
 
 # --- transport, authentication, authorisation (§1.4) --------------------------------

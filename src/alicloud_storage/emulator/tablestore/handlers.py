@@ -22,6 +22,7 @@ from alicloud_storage.emulator.tablestore.engine import (
 )
 from alicloud_storage.emulator.tablestore.errors import TablestoreError
 from alicloud_storage.emulator.tablestore.storage import Storage
+from alicloud_storage.emulator.tablestore.timeseries_engine import TimeseriesEngine
 from alicloud_storage.tablestore.wire import pb, plainbuffer
 
 __all__ = ["Context", "Operation", "OPERATIONS", "table_name", "instance_level", "created_table"]
@@ -31,10 +32,11 @@ _WRITE_KINDS = {1: PUT, 2: UPDATE, 3: DELETE}
 
 @dataclass(frozen=True)
 class Context:
-    """What a handler may use: the instance asked for, the engine and the raw storage."""
+    """What a handler may use: the instance asked for, its engines and the raw storage."""
 
     instance: str
     engine: Engine
+    timeseries: TimeseriesEngine
     storage: Storage
     clock: Callable[[], float]
 

@@ -1,12 +1,10 @@
-"""Time series API handlers: API name -> Operation, merged by the front with the wide-table ones.
+"""Time series API handlers: API name -> Operation, merged by the service with the wide-table ones.
 
-Each emulator storage gets one TimeseriesEngine (its tables live in the same SQLite
-database, so ``Storage.clear`` empties them too), made on first use and dropped with
-the storage.
+The TimeseriesEngine is the Tablestore service's (one per storage, handed in by the
+Context); its tables live in the same SQLite database, so ``Storage.clear`` empties them too.
 """
 from __future__ import annotations
 
-import weakref
 from typing import Any, Callable, Dict
 
 from alicloud_storage.emulator.tablestore.handlers import (
@@ -16,27 +14,15 @@ from alicloud_storage.emulator.tablestore.handlers import (
     instance_level,
     table_name,
 )
-from alicloud_storage.emulator.tablestore.storage import Storage
 from alicloud_storage.emulator.tablestore.timeseries_engine import TimeseriesEngine
 from alicloud_storage.tablestore.wire import pb
 
-__all__ = ["OPERATIONS", "engine_for"]
-
-_ENGINES: "weakref.WeakKeyDictionary[Storage, TimeseriesEngine]" = weakref.WeakKeyDictionary()
-
-
-def engine_for(ctx: Context) -> TimeseriesEngine:
-    """The time series engine over the context's storage."""
-    engine = _ENGINES.get(ctx.storage)
-    if engine is None:
-        engine = TimeseriesEngine(ctx.storage, ctx.clock)
-        _ENGINES[ctx.storage] = engine
-    return engine
+__all__ = ["OPERATIONS"]
 
 
 def _run(method: Callable[[TimeseriesEngine, str, Any], Any]) -> Callable[[Context, Any], Any]:
     def run(ctx: Context, request: Any) -> Any:
-        return method(engine_for(ctx), ctx.instance, request)
+        return method(ctx.timeseries, ctx.instance, request)
 
     return run
 

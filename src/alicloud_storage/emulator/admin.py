@@ -1,0 +1,201 @@
+"""The emulator's own admin API under ``/_emulator`` on the Tablestore listener.
+
+Every route goes through the one pipeline with one guard: the request must be signed with
+ACS3-HMAC-SHA256 (as ``alicloud_storage.admin_client`` signs) by the root AccessKey pair or
+by a RAM user allowed the route's action. JSON in, JSON out; a refusal answers
+``{"Code", "Message"}`` with its HTTP status. Routes (relative to the prefix) and actions:
+
+    GET    /health                                    emulator:Health       identity, no secret
+    POST   /reset                                     emulator:Reset
+    POST   /faults   {api, code?, message?, http_status?, count?, delay?, service?}  emulator:InjectFault
+    GET    /ram                                       ram:GetAccountRam     the state, no secrets
+    POST   /ram/config                                ram:LoadConfig        a RAM config document
+    POST   /ram/policies          {name, document}    ram:CreatePolicy
+    DELETE /ram/policies/{name}                       ram:DeletePolicy
+    POST   /ram/users             {name}              ram:CreateUser
+    DELETE /ram/users/{name}                          ram:DeleteUser
+    POST   /ram/users/{name}/access-keys {id?, secret?} -> {id, secret}   ram:CreateAccessKey
+    PATCH  /ram/access-keys/{id}  {active}            ram:UpdateAccessKey
+    DELETE /ram/access-keys/{id}                      ram:DeleteAccessKey
+    POST   /ram/roles             {name, trust_policy?, max_session_duration?} -> {arn}  ram:CreateRole
+    DELETE /ram/roles/{name}                          ram:DeleteRole
+    POST   /ram/{users|roles}/{name}/policies {policy}          ram:AttachPolicy
+    DELETE /ram/{users|roles}/{name}/policies/{policy}          ram:DetachPolicy
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Callable, Dict, Optional, Sequence
+
+from aiohttp import web
+
+from alicloud_storage.admin_client import ADMIN_PREFIX
+from alicloud_storage.emulator.faults import Fault
+from alicloud_storage.emulator.pipeline import Endpoint, Requirement, Route, Service, ServiceError
+from alicloud_storage.emulator.ram import Principal, RamError
+from alicloud_storage.emulator.ram.iam import DEFAULT_MAX_SESSION
+from alicloud_storage.emulator.runtime import Runtime
+from alicloud_storage.emulator.sts.verify import authenticate, pop_request
+from alicloud_storage.sts.verify import PopRequest
+
+__all__ = ["AdminService"]
+
+_Action = Callable[[web.Request, Dict[str, Any]], Any]
+
+
+@dataclass
+class _Call:
+    request: web.Request
+    pop: PopRequest
+
+
+def _required(payload: Dict[str, Any], name: str) -> Any:
+    if name not in payload:
+        raise KeyError(name)
+    return payload[name]
+
+
+def _document(value: Any) -> Any:
+    """A policy document sent as a JSON object or as JSON text."""
+    return json.dumps(value) if isinstance(value, (dict, list)) else value
+
+
+class _AdminEndpoint(Endpoint[_Call]):
+    """One admin route: the guard (signature, then ``action``) and its JSON action."""
+
+    service = "admin"
+
+    def __init__(self, runtime: Runtime, action: str, run: _Action) -> None:
+        self._runtime = runtime
+        self._action = action
+        self._run = run
+        scope = action.split(":", 1)[0]
+        self._resource = f"acs:{scope}:*:{runtime.settings.account_id}:*"
+
+    async def read(self, request: web.Request) -> _Call:
+        return _Call(request, await pop_request(request))
+
+    def authenticate(self, call: _Call) -> Principal:
+        rt = self._runtime
+        try:
+            return authenticate(call.pop, rt.iam, rt.clock(), rt.nonces).principal
+        except ServiceError as exc:
+            raise ServiceError(403, exc.code, (
+                f"{exc.message} Admin requests must be signed with ACS3-HMAC-SHA256 (as "
+                f"`alicloud-storage ram` signs) by the root AccessKey pair or a RAM user "
+                f"allowed {self._action}."
+            )) from None
+
+    def api(self, call: _Call) -> str:
+        return self._action
+
+    def requirement(self, call: _Call, principal: Principal) -> Requirement:
+        return Requirement(self._action, (self._resource,), {"acs:SourceIp": call.request.remote or ""})
+
+    def denied(self, call: _Call, action: str) -> ServiceError:
+        return ServiceError(403, "NoPermission", f"You are not authorized to do {action}.")
+
+    async def dispatch(self, call: _Call, principal: Principal) -> Any:
+        try:
+            payload = json.loads(call.pop.body) if call.pop.body else {}
+        except ValueError:
+            raise ServiceError(400, "InvalidParameter", "The body is not JSON.") from None
+        if not isinstance(payload, dict):
+            raise ServiceError(400, "InvalidParameter", "The body must be a JSON object.")
+        try:
+            return self._run(call.request, payload)
+        except RamError as exc:
+            raise ServiceError(exc.http_status, exc.code, exc.message) from None
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ServiceError(400, "InvalidParameter", f"Bad or missing field: {exc}") from None
+
+    def render(self, call: _Call, result: Any) -> web.StreamResponse:
+        return web.json_response({} if result is None else result)
+
+    def render_error(self, request: web.Request, call: Optional[_Call], error: ServiceError) -> web.StreamResponse:
+        return web.json_response({"Code": error.code, "Message": error.message}, status=error.http_status)
+
+    def internal_error(self) -> ServiceError:
+        return ServiceError(500, "InternalError", "The emulator failed; see its log.")
+
+
+class AdminService(Service):
+    """The admin routes of one Emulator; ``health`` and ``reset`` are the Emulator's own."""
+
+    name = "admin"
+    listener = "tablestore"
+    prefix = ADMIN_PREFIX
+
+    def __init__(
+        self, runtime: Runtime, health: Callable[[], Dict[str, Any]], reset: Callable[[], None]
+    ) -> None:
+        self._runtime = runtime
+        self._health = health
+        self._reset = reset
+
+    def routes(self) -> Sequence[Route]:
+        iam, faults = self._runtime.iam, self._runtime.faults
+
+        def route(method: str, path: str, action: str, run: _Action) -> Route:
+            return Route(method, path, _AdminEndpoint(self._runtime, action, run))
+
+        def inject(request: web.Request, spec: Dict[str, Any]) -> None:
+            fault = Fault(spec.get("code"), str(spec.get("message", "")), int(spec.get("http_status", 503)),
+                          float(spec.get("delay", 0.0)))
+            faults.add(str(spec.get("service", "tablestore")), str(spec["api"]), fault, int(spec.get("count", 1)))
+
+        def holder(request: web.Request) -> Dict[str, str]:
+            kind = "user" if request.match_info["kind"] == "users" else "role"
+            return {kind: request.match_info["name"]}
+
+        def access_key(request: web.Request, payload: Dict[str, Any]) -> Dict[str, str]:
+            key_id, secret = iam.create_access_key(
+                request.match_info["name"], payload.get("id"), payload.get("secret")
+            )
+            return {"id": key_id, "secret": secret}
+
+        def role(request: web.Request, payload: Dict[str, Any]) -> Dict[str, str]:
+            trust = payload.get("trust_policy")
+            arn = iam.create_role(
+                _required(payload, "name"), None if trust is None else _document(trust),
+                int(payload.get("max_session_duration", DEFAULT_MAX_SESSION)),
+            )
+            return {"arn": arn}
+
+        def key_status(request: web.Request, payload: Dict[str, Any]) -> None:
+            active = _required(payload, "active")
+            if not isinstance(active, bool):
+                raise TypeError("active must be true or false")
+            iam.set_access_key_active(request.match_info["id"], active)
+
+        def health(request: web.Request, payload: Dict[str, Any]) -> Dict[str, Any]:
+            info = self._health()
+            info.pop("access_key_secret", None)  # the caller already holds a key: no secret here
+            return info
+
+        return [
+            route("GET", "/health", "emulator:Health", health),
+            route("POST", "/reset", "emulator:Reset", lambda r, p: self._reset()),
+            route("POST", "/faults", "emulator:InjectFault", inject),
+            route("GET", "/ram", "ram:GetAccountRam", lambda r, p: iam.describe()),
+            route("POST", "/ram/config", "ram:LoadConfig", lambda r, p: iam.load_config(p)),
+            route("POST", "/ram/policies", "ram:CreatePolicy", lambda r, p: iam.create_policy(
+                _required(p, "name"), _document(_required(p, "document")))),
+            route("DELETE", "/ram/policies/{name}", "ram:DeletePolicy",
+                  lambda r, p: iam.delete_policy(r.match_info["name"])),
+            route("POST", "/ram/users", "ram:CreateUser", lambda r, p: iam.create_user(_required(p, "name"))),
+            route("DELETE", "/ram/users/{name}", "ram:DeleteUser",
+                  lambda r, p: iam.delete_user(r.match_info["name"])),
+            route("POST", "/ram/users/{name}/access-keys", "ram:CreateAccessKey", access_key),
+            route("PATCH", "/ram/access-keys/{id}", "ram:UpdateAccessKey", key_status),
+            route("DELETE", "/ram/access-keys/{id}", "ram:DeleteAccessKey",
+                  lambda r, p: iam.delete_access_key(r.match_info["id"])),
+            route("POST", "/ram/roles", "ram:CreateRole", role),
+            route("DELETE", "/ram/roles/{name}", "ram:DeleteRole",
+                  lambda r, p: iam.delete_role(r.match_info["name"])),
+            route("POST", "/ram/{kind:users|roles}/{name}/policies", "ram:AttachPolicy",
+                  lambda r, p: iam.attach_policy(_required(p, "policy"), **holder(r))),
+            route("DELETE", "/ram/{kind:users|roles}/{name}/policies/{policy}", "ram:DetachPolicy",
+                  lambda r, p: iam.detach_policy(r.match_info["policy"], **holder(r))),
+        ]

@@ -1,0 +1,181 @@
+"""The one request pipeline of every emulated service: read -> authenticate -> faults ->
+authorize -> dispatch -> render.
+
+A service describes each of its routes with an ``Endpoint``: how to read a request (the
+body is the endpoint's to read: whole and bounded, or streamed), how to authenticate it
+(its signer's verify side), what it needs to be allowed (action, resources, context), how
+to run it and how to render answers and errors (its error table, its response signer).
+The pipeline runs those stages in that order for every request, consults the Emulator's
+fault injector after authentication and asks RAM's one decision function before dispatch.
+"""
+from __future__ import annotations
+
+import abc
+import logging
+from dataclasses import dataclass
+from typing import Any, Awaitable, Callable, Generic, Mapping, Optional, Sequence, TypeVar
+
+from aiohttp import web
+
+from alicloud_storage.emulator.faults import FaultInjector
+from alicloud_storage.emulator.ram import Iam, Principal
+
+__all__ = [
+    "ServiceError", "Requirement", "NO_REQUIREMENT", "Endpoint", "Route", "Service", "Pipeline", "read_bounded",
+]
+
+logger = logging.getLogger(__name__)
+
+_CallT = TypeVar("_CallT")
+_Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+class ServiceError(Exception):
+    """A failure a service answers as the real one would: HTTP status, code, message (no secret)."""
+
+    def __init__(self, http_status: int, code: str, message: str) -> None:
+        super().__init__(f"{code}: {message}")
+        self.http_status = http_status
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """What a request needs to be allowed: ``action`` on every one of ``resources``."""
+
+    action: str
+    resources: Sequence[str]
+    context: Mapping[str, str]
+
+
+NO_REQUIREMENT = Requirement("", (), {})  # the handler itself decides (e.g. sts:AssumeRole)
+
+
+class Endpoint(abc.ABC, Generic[_CallT]):
+    """The stages of one route, generic in the endpoint's view of one request in flight."""
+
+    service = ""  # the name faults are injected under
+
+    @abc.abstractmethod
+    async def read(self, request: web.Request) -> _CallT:
+        """Check the request line and read as much of the body as authentication needs."""
+
+    @abc.abstractmethod
+    def authenticate(self, call: _CallT) -> Principal:
+        """Verify the signature; the caller behind it."""
+
+    @abc.abstractmethod
+    def api(self, call: _CallT) -> str:
+        """The API name of an authenticated call (what faults are injected for)."""
+
+    @abc.abstractmethod
+    def requirement(self, call: _CallT, principal: Principal) -> Requirement:
+        """What the call needs to be allowed (may decode the request)."""
+
+    @abc.abstractmethod
+    def denied(self, call: _CallT, action: str) -> ServiceError:
+        """The error of a call RAM does not allow."""
+
+    @abc.abstractmethod
+    async def dispatch(self, call: _CallT, principal: Principal) -> Any:
+        """Run the call; its result."""
+
+    @abc.abstractmethod
+    def render(self, call: _CallT, result: Any) -> web.StreamResponse:
+        """The answer of a call that succeeded."""
+
+    @abc.abstractmethod
+    def render_error(self, request: web.Request, call: Optional[_CallT], error: ServiceError) -> web.StreamResponse:
+        """The answer of a failure (``call`` is None when reading the request failed)."""
+
+    @abc.abstractmethod
+    def internal_error(self) -> ServiceError:
+        """What an unexpected exception (an emulator bug) is answered as."""
+
+
+@dataclass(frozen=True)
+class Route:
+    """One route of a service: HTTP method (``*`` = any), path pattern, endpoint."""
+
+    method: str
+    path: str
+    endpoint: "Endpoint[Any]"
+
+
+class Service(abc.ABC):
+    """An emulated service: its listener, its routes and its state's lifecycle."""
+
+    name = ""
+    listener = ""  # the listener (port) it is served on; services may share one
+    prefix = ""  # a path prefix of its own on a shared listener ("" = the listener's root)
+    max_body = 1 << 20  # the largest body it reads whole
+
+    @abc.abstractmethod
+    def routes(self) -> Sequence[Route]:
+        """Every route of the service."""
+
+    async def open(self) -> None:
+        """Acquire the service's resources (before the listener accepts requests)."""
+
+    async def close(self) -> None:
+        """Release them (after the listener stopped)."""
+
+    def reset(self) -> None:
+        """Drop every piece of state a test or a user created (on the emulator's loop)."""
+
+
+class Pipeline:
+    """Runs every endpoint's stages in the one order; holds RAM and the fault injector."""
+
+    def __init__(self, iam: Iam, faults: FaultInjector) -> None:
+        self._iam = iam
+        self._faults = faults
+
+    def handler(self, endpoint: "Endpoint[_CallT]") -> _Handler:
+        """The aiohttp handler of ``endpoint``."""
+        iam, faults = self._iam, self._faults
+
+        async def handle(request: web.Request) -> web.StreamResponse:
+            call: Optional[_CallT] = None
+            try:
+                call = await endpoint.read(request)
+                principal = endpoint.authenticate(call)
+                fault = faults.take(endpoint.service, endpoint.api(call))
+                if fault is not None:
+                    if fault.delay:
+                        await faults.sleep(fault.delay)
+                    if fault.code is not None:
+                        raise ServiceError(fault.http_status, fault.code, fault.message)
+                need = endpoint.requirement(call, principal)
+                for resource in need.resources:
+                    if not iam.is_allowed(principal, need.action, resource, need.context):
+                        raise endpoint.denied(call, need.action)
+                result = await endpoint.dispatch(call, principal)
+                return endpoint.render(call, result)
+            except ServiceError as exc:
+                logger.debug("%s %s -> %s %s", endpoint.service, request.path, exc.http_status, exc.code)
+                return endpoint.render_error(request, call, exc)
+            except Exception:  # an emulator bug must still look like the service's 500
+                logger.exception("internal error while serving %s %s", endpoint.service, request.path)
+                return endpoint.render_error(request, call, endpoint.internal_error())
+
+        return handle
+
+
+async def read_bounded(request: web.Request, limit: int, too_large: Callable[[], ServiceError]) -> bytes:
+    """The whole body, read in chunks as it arrives; ``too_large()`` is raised past ``limit`` bytes."""
+    if request.content_length is not None and request.content_length > limit:
+        raise too_large()
+    chunks = []
+    size = 0
+    content = request.content
+    while True:
+        chunk = await content.readany()
+        if not chunk:
+            break
+        size += len(chunk)
+        if size > limit:
+            raise too_large()
+        chunks.append(chunk)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
