@@ -32,14 +32,27 @@ from aiohttp import web
 
 from alicloud_storage.admin_client import ADMIN_PREFIX
 from alicloud_storage.emulator.faults import Fault
-from alicloud_storage.emulator.pipeline import Endpoint, Requirement, Route, Service, ServiceError
+from alicloud_storage.emulator.pipeline import Endpoint, ErrorSpec, Requirement, Route, Service, ServiceError
 from alicloud_storage.emulator.ram import Principal, RamError
 from alicloud_storage.emulator.ram.iam import DEFAULT_MAX_SESSION
 from alicloud_storage.emulator.runtime import Runtime
 from alicloud_storage.emulator.sts.verify import authenticate, pop_request
 from alicloud_storage.sts.verify import PopRequest
 
-__all__ = ["AdminService"]
+__all__ = [
+    "AdminService", "UNSIGNED", "NO_PERMISSION", "NOT_JSON", "NOT_AN_OBJECT", "BAD_FIELD", "INTERNAL_ERROR",
+]
+
+# The admin API's error table (a RamError keeps its own code, message and status).
+UNSIGNED = ErrorSpec(403, "", (  # the code is the STS verifier's
+    "{message} Admin requests must be signed with ACS3-HMAC-SHA256 (as `alicloud-storage ram` "
+    "signs) by the root AccessKey pair or a RAM user allowed {action}."
+))
+NO_PERMISSION = ErrorSpec(403, "NoPermission", "You are not authorized to do {action}.")
+NOT_JSON = ErrorSpec(400, "InvalidParameter", "The body is not JSON.")
+NOT_AN_OBJECT = ErrorSpec(400, "InvalidParameter", "The body must be a JSON object.")
+BAD_FIELD = ErrorSpec(400, "InvalidParameter", "Bad or missing field: {detail}")
+INTERNAL_ERROR = ErrorSpec(500, "InternalError", "The emulator failed; see its log.")
 
 _Action = Callable[[web.Request, Dict[str, Any]], Any]
 
@@ -80,12 +93,9 @@ class _AdminEndpoint(Endpoint[_Call]):
         rt = self._runtime
         try:
             return authenticate(call.pop, rt.iam, rt.clock(), rt.nonces).principal
-        except ServiceError as exc:
-            raise ServiceError(403, exc.code, (
-                f"{exc.message} Admin requests must be signed with ACS3-HMAC-SHA256 (as "
-                f"`alicloud-storage ram` signs) by the root AccessKey pair or a RAM user "
-                f"allowed {self._action}."
-            )) from None
+        except ServiceError as exc:  # the STS verifier's code, the admin API's status and hint
+            refused = UNSIGNED.error(message=exc.message, action=self._action)
+            raise ServiceError(refused.http_status, exc.code, refused.message) from None
 
     def api(self, call: _Call) -> str:
         return self._action
@@ -94,21 +104,21 @@ class _AdminEndpoint(Endpoint[_Call]):
         return Requirement(self._action, (self._resource,), {"acs:SourceIp": call.request.remote or ""})
 
     def denied(self, call: _Call, action: str) -> ServiceError:
-        return ServiceError(403, "NoPermission", f"You are not authorized to do {action}.")
+        return NO_PERMISSION.error(action=action)
 
     async def dispatch(self, call: _Call, principal: Principal) -> Any:
         try:
             payload = json.loads(call.pop.body) if call.pop.body else {}
         except ValueError:
-            raise ServiceError(400, "InvalidParameter", "The body is not JSON.") from None
+            raise NOT_JSON.error() from None
         if not isinstance(payload, dict):
-            raise ServiceError(400, "InvalidParameter", "The body must be a JSON object.")
+            raise NOT_AN_OBJECT.error()
         try:
             return self._run(call.request, payload)
         except RamError as exc:
             raise ServiceError(exc.http_status, exc.code, exc.message) from None
         except (KeyError, TypeError, ValueError) as exc:
-            raise ServiceError(400, "InvalidParameter", f"Bad or missing field: {exc}") from None
+            raise BAD_FIELD.error(detail=exc) from None
 
     def render(self, call: _Call, result: Any) -> web.StreamResponse:
         return web.json_response({} if result is None else result)
@@ -117,7 +127,7 @@ class _AdminEndpoint(Endpoint[_Call]):
         return web.json_response({"Code": error.code, "Message": error.message}, status=error.http_status)
 
     def internal_error(self) -> ServiceError:
-        return ServiceError(500, "InternalError", "The emulator failed; see its log.")
+        return INTERNAL_ERROR.error()
 
 
 class AdminService(Service):

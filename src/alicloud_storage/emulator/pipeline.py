@@ -21,7 +21,7 @@ from alicloud_storage.emulator.faults import FaultInjector
 from alicloud_storage.emulator.ram import Iam, Principal
 
 __all__ = [
-    "ServiceError", "Requirement", "NO_REQUIREMENT", "Endpoint", "Route", "Service", "Pipeline", "read_bounded",
+    "ServiceError", "ErrorSpec", "Requirement", "NO_REQUIREMENT", "Endpoint", "Route", "Service", "Pipeline", "read_bounded",
 ]
 
 logger = logging.getLogger(__name__)
@@ -38,6 +38,23 @@ class ServiceError(Exception):
         self.http_status = http_status
         self.code = code
         self.message = message
+
+
+@dataclass(frozen=True)
+class ErrorSpec:
+    """One row of a service's error table; ``template`` is a ``str.format`` pattern."""
+
+    http_status: int
+    code: str
+    template: str
+
+    def format(self, **params: Any) -> str:
+        """The message text for ``params``."""
+        return self.template.format(**params)
+
+    def error(self, **params: Any) -> ServiceError:
+        """An exception carrying this failure, ready to raise."""
+        return ServiceError(self.http_status, self.code, self.format(**params))
 
 
 @dataclass(frozen=True)

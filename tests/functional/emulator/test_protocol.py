@@ -136,7 +136,8 @@ def test_body_over_5_megabytes(raw):
 
 
 def test_injected_faults(raw, emu):
-    emu.inject_fault("ListTable", "OTSServerBusy", "Server is busy.", 503, count=2)
+    busy = E.SERVER_BUSY
+    emu.inject_fault("ListTable", busy.code, busy.template, busy.http_status, count=2)
     for _ in range(2):
         status, headers, body = raw.post("ListTable", b"")
         assert error_of(status, headers, body) == expected(E.SERVER_BUSY)

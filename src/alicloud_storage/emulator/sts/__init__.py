@@ -1,7 +1,8 @@
-"""Emulated STS: AssumeRole and GetCallerIdentity on their own listener (see app.py).
+"""Emulated STS: AssumeRole and GetCallerIdentity on their own listener (see service.py).
 
-Modules: ``app`` (the aiohttp application), ``verify`` (signature and replay checks),
-``errors`` (the service's error codes); the package itself exports nothing.
+Modules: ``service`` (the service and its endpoint), ``verify`` (the POP verify side:
+request -> caller, refusals -> STS errors), ``errors`` (the service's error table); the
+package itself exports nothing.
 """
 from __future__ import annotations
 

@@ -5,9 +5,9 @@ in exactly one place. Texts follow reference/tablestore-facts.md §1.4 and §4.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
+from alicloud_storage.emulator.pipeline import ErrorSpec as BaseSpec
 from alicloud_storage.emulator.pipeline import ServiceError
 
 __all__ = [
@@ -43,25 +43,16 @@ __all__ = [
 _INVALID = "OTSParameterInvalid"
 
 
-@dataclass(frozen=True)
-class ErrorSpec:
-    """One kind of service failure; ``template`` is a ``str.format`` pattern."""
-
-    http_status: int
-    code: str
-    template: str
-
-    def format(self, **params: Any) -> str:
-        """The message text for ``params``."""
-        return self.template.format(**params)
-
-    def error(self, **params: Any) -> "TablestoreError":
-        """An exception carrying this failure, ready to raise."""
-        return TablestoreError(self.http_status, self.code, self.format(**params))
-
-
 class TablestoreError(ServiceError):
     """A failure the emulator reports as the service would (never holds a secret)."""
+
+
+class ErrorSpec(BaseSpec):
+    """One kind of Tablestore failure; its exception is a TablestoreError."""
+
+    def error(self, **params: Any) -> TablestoreError:
+        """An exception carrying this failure, ready to raise."""
+        return TablestoreError(self.http_status, self.code, self.format(**params))
 
 
 # --- transport, authentication, authorisation (§1.4) --------------------------------
