@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -58,6 +59,20 @@ def ensure_env(name: str, extras: str, pins: list[str]) -> Path:
     return env
 
 
+def ensure_node_modules() -> None:
+    """Install the Node.js test dependencies from package-lock.json (npm ci), once per lock file."""
+    stamp = hashlib.sha256((ROOT / "package-lock.json").read_bytes()).hexdigest()
+    stamp_file = ROOT / "node_modules" / ".installed"
+    if stamp_file.exists() and stamp_file.read_text() == stamp:
+        return
+    npm = shutil.which("npm")
+    if npm is None:  # the Node.js tests then fail (ALICLOUD_STORAGE_REQUIRE_NODE) and say why
+        print("npm not found: cannot install the Node.js test dependencies", file=sys.stderr)
+        return
+    _run(npm, "ci", "--no-audit", "--no-fund")
+    stamp_file.write_text(stamp)
+
+
 def demo(args: list[str]) -> int:
     env = ensure_env(".venv", "[emulator]", [])
     return subprocess.call([str(_bin(env, "alicloud-storage")), "demo", *args], cwd=ROOT)
@@ -65,7 +80,8 @@ def demo(args: list[str]) -> int:
 
 def test(args: list[str]) -> int:
     oldest = ensure_env(".venv-test", "[test,official]", [OLDEST_PROTOBUF])
-    required = dict(os.environ, ALICLOUD_STORAGE_REQUIRE_OFFICIAL="1")
+    ensure_node_modules()
+    required = dict(os.environ, ALICLOUD_STORAGE_REQUIRE_OFFICIAL="1", ALICLOUD_STORAGE_REQUIRE_NODE="1")
     code = subprocess.call([str(_bin(oldest, "python")), "-m", "pytest", *args], cwd=ROOT, env=required)
     if code != 0:
         return code

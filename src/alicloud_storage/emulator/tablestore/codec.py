@@ -99,10 +99,31 @@ def row(data: bytes) -> plainbuffer.PlainRow:
     try:
         decoded = plainbuffer.decode_row(data)
     except OTSDecodeError as exc:
-        raise _broken(exc) from None
+        decoded = _zero_padded_row(data)
+        if decoded is None:
+            raise _broken(exc) from None
     if decoded is None or not decoded.primary_key:
         raise E.EMPTY_PK.error()
     return decoded
+
+
+def _zero_padded_row(data: bytes) -> Optional[plainbuffer.PlainRow]:
+    """The row of a buffer whose row is followed by zero bytes (None if it is not one).
+
+    The official Node.js SDK sizes some buffers for more than it writes (INF_MIN/INF_MAX and
+    auto-increment key values, DELETE cells) and sends the rest as zeros; the service accepts
+    them. The row itself is still decoded and checksummed in full. It ends with its checksum
+    byte, which may itself be zero: so it ends at the last non-zero byte or one after it.
+    """
+    body = len(data.rstrip(b"\0"))
+    if body == len(data):
+        return None
+    for end in (body, body + 1):
+        try:
+            return plainbuffer.decode_row(data[:end])
+        except OTSDecodeError:
+            continue
+    return None
 
 
 # --- tables ------------------------------------------------------------------------
@@ -171,7 +192,8 @@ def table_meta(info: TableInfo) -> Any:
 
 
 def fill_table_status(response: Any, info: TableInfo) -> None:
-    """Set reserved_throughput_details and table_options of a Describe/UpdateTable response."""
+    """Set reserved_throughput_details, table_options and stream_details (streams are never
+    enabled here) of a Describe/UpdateTable response."""
     details = response.reserved_throughput_details
     details.capacity_unit.read = info.read_cu
     details.capacity_unit.write = info.write_cu
@@ -183,6 +205,7 @@ def fill_table_status(response: Any, info: TableInfo) -> None:
     options.max_versions = info.options.max_versions
     options.deviation_cell_version_in_sec = info.options.deviation
     options.allow_update = info.options.allow_update
+    response.stream_details.enable_stream = False
 
 
 # --- reads -------------------------------------------------------------------------

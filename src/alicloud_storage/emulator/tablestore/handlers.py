@@ -93,7 +93,7 @@ def _list_table(ctx: Context, request: Any) -> Any:
 
 def _describe_table(ctx: Context, request: Any) -> Any:
     info = ctx.engine.describe_table(ctx.instance, request.table_name)
-    response = pb.DescribeTableResponse(table_meta=codec.table_meta(info))
+    response = pb.DescribeTableResponse(table_meta=codec.table_meta(info), table_status=pb.ACTIVE)
     codec.fill_table_status(response, info)
     return response
 
