@@ -24,6 +24,7 @@ from alicloud_storage.emulator.tablestore.errors import TablestoreError
 from alicloud_storage.emulator.tablestore.storage import Storage
 from alicloud_storage.emulator.tablestore.timeseries_engine import TimeseriesEngine
 from alicloud_storage.tablestore.wire import pb, plainbuffer
+from alicloud_storage.tablestore.wire.enums import TableStatus
 
 __all__ = ["Context", "Operation", "OPERATIONS", "table_name", "instance_level", "created_table"]
 
@@ -93,7 +94,7 @@ def _list_table(ctx: Context, request: Any) -> Any:
 
 def _describe_table(ctx: Context, request: Any) -> Any:
     info = ctx.engine.describe_table(ctx.instance, request.table_name)
-    response = pb.DescribeTableResponse(table_meta=codec.table_meta(info), table_status=pb.ACTIVE)
+    response = pb.DescribeTableResponse(table_meta=codec.table_meta(info), table_status=TableStatus.ACTIVE)
     codec.fill_table_status(response, info)
     return response
 

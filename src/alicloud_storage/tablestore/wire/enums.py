@@ -27,6 +27,7 @@ __all__ = [
     "RowExistenceExpectation",
     "RowsSerializeType",
     "SSEKeyType",
+    "TableStatus",
     "VariantType",
 ]
 
@@ -75,6 +76,16 @@ class SSEKeyType(IntEnum):
 
     SSE_KMS_SERVICE = 1
     SSE_BYOK = 2
+
+
+class TableStatus(IntEnum):
+    """TableStatus of table_store.proto."""
+
+    ACTIVE = 1
+    INACTIVE = 2
+    LOADING = 3
+    UNLOADING = 4
+    UPDATING = 5
 
 
 class RowExistenceExpectation(IntEnum):
