@@ -330,6 +330,9 @@ async function ranges() {
       start = data.nextStartPrimaryKey.map((c) => ({ [c.name]: c.value }));
     }
   };
+  const infKey = TableStore.PlainBufferBuilder.serializePrimaryKey([{ part: TableStore.INF_MIN }]);
+  // ... row checksum tag 0x09, checksum, then one byte of padding
+  h.eq('the SDK sends an INF_MIN key followed by a zero byte', [infKey[infKey.length - 3], infKey[infKey.length - 1]], [0x09, 0]);
   const fwd = await page({
     tableName: 'range', direction: TableStore.Direction.FORWARD, limit: 4,
     inclusiveStartPrimaryKey: [{ part: TableStore.INF_MIN }, { seq: TableStore.INF_MIN }],
@@ -417,10 +420,13 @@ async function versionsAndTimeRanges() {
   }
   // The SDK sizes this request for a value it does not write: the row is followed by zero
   // padding, which the service accepts.
-  await ots.updateRow({
+  const deleteOne = {
     tableName: 'versions', condition: EXPECT_EXIST, primaryKey: key,
     updateOfAttributeColumns: [{ DELETE: [{ col: Long.fromNumber(BASE + 1000) }] }],
-  });
+  };
+  const rowChange = TableStore.encoder.encode('updateRow', deleteOne).rowChange;
+  h.eq('the SDK sends a DELETE cell followed by 5 zero bytes', [...rowChange.subarray(-5)], [0, 0, 0, 0, 0]);
+  await ots.updateRow(deleteOne);
   const got = await ots.getRow({ tableName: 'versions', primaryKey: key, maxVersions: 5 });
   h.eq('getRow maxVersions 5 after deleting one version', versions(got.row), [
     ['col', 'at+3000', BigInt(BASE + 3000)], ['col', 'at+2000', BigInt(BASE + 2000)], ['col', 'at+0', BigInt(BASE)],

@@ -1,14 +1,40 @@
-"""Run one tests/node/<script>.js as a subprocess and read its machine-readable summary."""
+"""Run one tests/node/<script>.js as a subprocess and read its machine-readable summary;
+find the Node.js toolchain the scripts need."""
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, List, Mapping
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[3]
+NODE_SDK = ROOT / "node_modules" / "tablestore"
+# Set by `python3 dev.py test`: there a missing toolchain fails the tests instead of skipping them.
+REQUIRE_NODE = "ALICLOUD_STORAGE_REQUIRE_NODE"
+
+
+def missing_toolchain(need_node: bool = True) -> List[str]:
+    """What the Node.js tests need and this machine lacks (`node`, the installed packages)."""
+    missing = []
+    if need_node and shutil.which("node") is None:
+        missing.append("the `node` executable")
+    if not (NODE_SDK / "package.json").is_file():
+        missing.append("node_modules (run `npm ci` in the repository root)")
+    return missing
+
+
+def require(missing: List[str]) -> None:
+    """Fail (where REQUIRE_NODE=1) or skip the calling test when something it needs is missing."""
+    if missing:
+        message = "Node.js tests need " + " and ".join(missing)
+        if os.environ.get(REQUIRE_NODE) == "1":
+            pytest.fail(message)
+        pytest.skip(message)
 
 
 @dataclass
