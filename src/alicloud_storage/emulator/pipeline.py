@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import abc
 import logging
+from types import MappingProxyType
 from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Generic, Mapping, Optional, Sequence, TypeVar
 
@@ -66,7 +67,7 @@ class Requirement:
     context: Mapping[str, str]
 
 
-NO_REQUIREMENT = Requirement("", (), {})  # the handler itself decides (e.g. sts:AssumeRole)
+NO_REQUIREMENT = Requirement("", (), MappingProxyType({}))  # the handler itself decides (e.g. sts:AssumeRole)
 
 
 class Endpoint(abc.ABC, Generic[_CallT]):

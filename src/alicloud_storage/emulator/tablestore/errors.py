@@ -9,6 +9,7 @@ from typing import Any
 
 from alicloud_storage.emulator.pipeline import ErrorSpec as BaseSpec
 from alicloud_storage.emulator.pipeline import ServiceError
+from alicloud_storage.tablestore.auth import AUTH_ERRORS
 
 __all__ = [
     "ErrorSpec", "TablestoreError",
@@ -55,26 +56,30 @@ class ErrorSpec(BaseSpec):
         return TablestoreError(self.http_status, self.code, self.format(**params))
 
 
+def _verifier(reason: str) -> ErrorSpec:
+    """A row of the signature verifier's table (``tablestore.auth.AUTH_ERRORS``), not a copy."""
+    row = AUTH_ERRORS[reason]
+    return ErrorSpec(row.http_status, row.code, row.template)
+
+
 # --- transport, authentication, authorisation (§1.4) --------------------------------
 METHOD_NOT_ALLOWED = ErrorSpec(405, "OTSMethodNotAllowed", "Only POST method for requests is supported.")
 UNSUPPORTED_OPERATION = ErrorSpec(400, _INVALID, "Unsupported operation: '{operation}'.")
-ACCESS_KEY_NOT_EXIST = ErrorSpec(403, "OTSAuthFailed", "The AccessKeyID does not exist.")
+ACCESS_KEY_NOT_EXIST = _verifier("unknown_access_key")
 ACCESS_KEY_DISABLED = ErrorSpec(403, "OTSAuthFailed", "The AccessKeyID is disabled.")
 SECURITY_TOKEN_INVALID = ErrorSpec(403, "OTSAuthFailed", "The SecurityToken is invalid.")
 SECURITY_TOKEN_EXPIRED = ErrorSpec(403, "OTSAuthFailed", "The SecurityToken has expired.")
 INSTANCE_NOT_FOUND = ErrorSpec(403, "OTSAuthFailed", "The instance is not found.")
-SIGNATURE_MISMATCH = ErrorSpec(403, "OTSAuthFailed", "Signature mismatch.")
-DATE_SKEW = ErrorSpec(403, "OTSAuthFailed", "Mismatch between system time and x-ots-date: {date}.")
-MD5_MISMATCH = ErrorSpec(
-    403, "OTSAuthFailed", "Mismatch between MD5 value of request body and x-ots-contentmd5 in header."
-)
+SIGNATURE_MISMATCH = _verifier("signature_mismatch")
+DATE_SKEW = _verifier("date_skew")
+MD5_MISMATCH = _verifier("md5_mismatch")
 NO_PERMISSION = ErrorSpec(
     403,
     "OTSNoPermissionAccess",
     "You have no permission to access the requested resource, please contact the resource owner",
 )
-MISSING_HEADER = ErrorSpec(400, _INVALID, "Missing header: '{header}'.")
-INVALID_DATE = ErrorSpec(400, _INVALID, "Invalid date format: {date}.")
+MISSING_HEADER = _verifier("missing_header")
+INVALID_DATE = _verifier("invalid_date")
 BAD_PROTOBUF = ErrorSpec(400, _INVALID, "Failed to parse the ProtoBuf message.")
 BODY_TOO_LARGE = ErrorSpec(413, "OTSRequestBodyTooLarge", "The size of POST data is too large.")
 
