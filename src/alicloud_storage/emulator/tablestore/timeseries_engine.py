@@ -523,6 +523,9 @@ class TimeseriesEngine:
             meta.time_series_key.source = series.source
             for name in sorted(series.tags):
                 meta.time_series_key.tag_list.add(name=name, value=series.tags[name])
+            if not request.HasField("supported_table_version"):
+                # A client without the field (the Go SDK) reads, and requires, the tags string.
+                meta.time_series_key.tags = format_tags(series.tags)
             if series.attributes:
                 meta.attributes = format_tags(series.attributes)
         if position + limit < len(hits):
