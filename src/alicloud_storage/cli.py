@@ -57,8 +57,30 @@ class _LazyGroup(click.Group):
         return command
 
 
+def _print_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    """``--version``: the package version and the PlainBuffer codec in use."""
+    if not value or ctx.resilient_parsing:
+        return
+    from importlib.metadata import version
+
+    from alicloud_storage.tablestore.wire.plainbuffer import ACTIVE
+
+    click.echo(
+        f"{ctx.find_root().info_name}, version {version('alicloud-storage')} "
+        f"(PlainBuffer codec: {ACTIVE.name})"
+    )
+    ctx.exit()
+
+
 @click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="alicloud-storage")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_print_version,
+    help="Show the version and the PlainBuffer codec in use (compiled or pure Python), then exit.",
+)
 def cli() -> None:
     """alicloud-storage: Tablestore SDK tools and a local emulator of Tablestore, STS and RAM."""
 

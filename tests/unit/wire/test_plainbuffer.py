@@ -1,6 +1,6 @@
 """PlainBuffer codec (wire/plainbuffer.py, wire/crc8.py) on its own: no official SDK.
 
-Known byte vectors (checked against the official SDK, see tablestore-facts.md section 2),
+Run against both codecs (conftest.py). Known byte vectors (checked against the official SDK, see tablestore-facts.md section 2),
 round trips of generated rows, input validation, and decoding of malformed buffers:
 every truncation and every single-byte corruption of valid buffers must end in
 OTSDecodeError or in rows that re-encode to exactly the bytes given. The structural
@@ -49,6 +49,10 @@ from plainbuffer_cases import (
     put_columns,
     update_cells,
 )
+
+
+# Each test runs against both codecs (conftest.py).
+pytestmark = pytest.mark.usefixtures("plainbuffer_codec")
 
 
 def _naive_crc8(data: bytes, crc: int = 0) -> int:

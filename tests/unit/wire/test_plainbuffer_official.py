@@ -49,7 +49,8 @@ from plainbuffer_cases import (
     update_cells,
 )
 
-pytestmark = pytest.mark.official
+# Each test runs against both codecs (conftest.py).
+pytestmark = [pytest.mark.official, pytest.mark.usefixtures("plainbuffer_codec")]
 
 
 @functools.lru_cache(maxsize=None)

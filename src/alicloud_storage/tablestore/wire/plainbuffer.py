@@ -16,13 +16,33 @@ byte: 1 if the delete marker is present, else 0.
 Values: ``int`` (INTEGER, int64), ``float`` (DOUBLE), ``bool`` (BOOLEAN), ``str``
 (STRING, UTF-8), ``bytes``/``bytearray`` (BINARY, decoded as ``bytearray``) and, in
 primary keys only, the sentinels ``INF_MIN``, ``INF_MAX`` and ``AUTO_INCREMENT``.
+
+Two implementations with identical results and errors: this module's Python code (the
+reference, ``PURE_PYTHON``) and the C extension ``_plainbuffer`` (``COMPILED``, built at
+install time when a compiler is available), which hands every input it does not accept
+to the reference. The module's functions are those of ``ACTIVE``: the compiled codec
+unless it is missing or ``ALICLOUD_STORAGE_PURE_PYTHON=1`` is set.
 """
 from __future__ import annotations
 
 import gc
+import logging
+import os
 import struct
 from enum import IntEnum
-from typing import Any, Dict, Iterable, List, NamedTuple, Optional, Sequence, Tuple, Union
+from typing import (
+    Any,
+    Callable,
+    Dict,
+    Iterable,
+    List,
+    NamedTuple,
+    Optional,
+    Protocol,
+    Sequence,
+    Tuple,
+    Union,
+)
 
 from alicloud_storage.tablestore.errors import OTSClientError, OTSDecodeError
 from alicloud_storage.tablestore.wire.crc8 import CRC8_TABLE, crc8
@@ -43,7 +63,17 @@ __all__ = [
     "encode_rows",
     "decode_rows",
     "decode_row",
+    "Codec",
+    "PURE_PYTHON",
+    "COMPILED",
+    "ACTIVE",
+    "PURE_PYTHON_ENV",
 ]
+
+PURE_PYTHON_ENV = "ALICLOUD_STORAGE_PURE_PYTHON"
+"""Set to 1 to use the pure-Python codec even where the compiled one is built."""
+
+_log = logging.getLogger(__name__)
 
 
 class _Sentinel:
@@ -392,14 +422,14 @@ def _encode_row(
     parts.append(_ROW_CHECKSUM[_T[row_crc]])
 
 
-def encode_primary_key(primary_key: Sequence[Tuple[str, Value]]) -> bytes:
+def _py_encode_primary_key(primary_key: Sequence[Tuple[str, Value]]) -> bytes:
     """Encode a primary key alone (GetRow, GetRange bounds, BatchGetRow keys)."""
     parts = [_HEADER]
     _encode_row(primary_key, None, _PK, False, parts)
     return b"".join(parts)
 
 
-def encode_put_row(
+def _py_encode_put_row(
     primary_key: Sequence[Tuple[str, Value]], columns: Sequence[Tuple[Any, ...]]
 ) -> bytes:
     """Encode a PutRow row; ``columns`` holds ``(name, value)`` or ``(name, value, ts)``."""
@@ -408,21 +438,21 @@ def encode_put_row(
     return b"".join(parts)
 
 
-def encode_update_row(primary_key: Sequence[Tuple[str, Value]], cells: Sequence[Cell]) -> bytes:
+def _py_encode_update_row(primary_key: Sequence[Tuple[str, Value]], cells: Sequence[Cell]) -> bytes:
     """Encode an UpdateRow row change from (name, value, timestamp, op) cells."""
     parts = [_HEADER]
     _encode_row(primary_key, cells, _UPDATE, False, parts)
     return b"".join(parts)
 
 
-def encode_delete_row(primary_key: Sequence[Tuple[str, Value]]) -> bytes:
+def _py_encode_delete_row(primary_key: Sequence[Tuple[str, Value]]) -> bytes:
     """Encode a DeleteRow key: the primary key followed by the delete marker."""
     parts = [_HEADER]
     _encode_row(primary_key, None, _PK, True, parts)
     return b"".join(parts)
 
 
-def encode_rows(rows: Iterable[PlainRow]) -> bytes:
+def _py_encode_rows(rows: Iterable[PlainRow]) -> bytes:
     """Encode rows as a server returns them (GetRange, BatchGetRow); no rows -> b''."""
     parts = [_HEADER]
     for row in rows:
@@ -460,7 +490,7 @@ def _check_header(buf: bytes) -> None:
         raise OTSDecodeError(f"PlainBuffer: bad header {buf[:4].hex()!r}, expected '75000000'", 0)
 
 
-def decode_rows(
+def _py_decode_rows(
     data: Union[bytes, bytearray, memoryview], verify_checksums: bool = True
 ) -> List[PlainRow]:
     """Decode a buffer of rows (GetRange, BatchWrite results); b'' -> [].
@@ -484,12 +514,12 @@ def decode_rows(
         gc.enable()
 
 
-def decode_row(
+def _py_decode_row(
     data: Union[bytes, bytearray, memoryview], verify_checksums: bool = True
 ) -> Optional[PlainRow]:
     """Decode a buffer holding exactly one row; b'' (no row, e.g. GetRow miss) -> None.
 
-    ``verify_checksums`` as for :func:`decode_rows`.
+    ``verify_checksums`` as for :func:`_py_decode_rows`.
     """
     buf = _as_bytes(data)
     if not buf:
@@ -780,3 +810,150 @@ def _check_decoded_op(cell: Cell, pos: int) -> None:
         _check_op(name, value, timestamp, op)
     except OTSClientError as exc:
         raise OTSDecodeError(f"PlainBuffer: {exc.message}", pos) from None
+
+
+# ------------------------------------------------------------------------- the backends
+
+
+_Encode = Callable[[Sequence[Tuple[str, Value]]], bytes]
+_EncodeRow = Callable[[Sequence[Tuple[str, Value]], Sequence[Any]], bytes]
+
+
+class _DecodeRows(Protocol):
+    def __call__(
+        self, data: Union[bytes, bytearray, memoryview], verify_checksums: bool = True
+    ) -> List[PlainRow]: ...
+
+
+class _DecodeRow(Protocol):
+    def __call__(
+        self, data: Union[bytes, bytearray, memoryview], verify_checksums: bool = True
+    ) -> Optional[PlainRow]: ...
+
+
+class Codec(NamedTuple):
+    """One implementation of the codec's public functions, and its name."""
+
+    name: str
+    encode_primary_key: _Encode
+    encode_put_row: _EncodeRow
+    encode_update_row: _EncodeRow
+    encode_delete_row: _Encode
+    encode_rows: Callable[[Iterable[PlainRow]], bytes]
+    decode_rows: _DecodeRows
+    decode_row: _DecodeRow
+
+
+PURE_PYTHON = Codec(
+    "pure Python",
+    _py_encode_primary_key,
+    _py_encode_put_row,
+    _py_encode_update_row,
+    _py_encode_delete_row,
+    _py_encode_rows,
+    _py_decode_rows,
+    _py_decode_row,
+)
+"""The reference implementation (always available)."""
+
+
+def _load_compiled() -> Optional[Codec]:
+    """The compiled codec, if the extension was built (at install time) and imports."""
+    try:
+        from alicloud_storage.tablestore.wire import _plainbuffer as native
+    except ImportError:
+        return None
+    native.configure(PlainRow, INF_MIN, INF_MAX, AUTO_INCREMENT, CellOp)
+    encode_row = native.encode_row
+    decode = native.decode
+
+    # Each function answers from the extension; NotImplemented from it means "ask the
+    # reference": for malformed input (which then raises the reference's error, same
+    # type, message and offset) and for inputs the extension leaves to it (subclasses
+    # of the value types, iterables other than list and tuple).
+
+    def encode_primary_key(primary_key: Sequence[Tuple[str, Value]]) -> bytes:
+        """Encode a primary key alone (GetRow, GetRange bounds, BatchGetRow keys)."""
+        data = encode_row(primary_key, None, _PK, False)
+        return data if data is not NotImplemented else _py_encode_primary_key(primary_key)
+
+    def encode_put_row(primary_key: Sequence[Tuple[str, Value]], columns: Sequence[Any]) -> bytes:
+        """Encode a PutRow row; ``columns`` holds ``(name, value)`` or ``(name, value, ts)``."""
+        data = encode_row(primary_key, columns, _PUT, False)
+        return data if data is not NotImplemented else _py_encode_put_row(primary_key, columns)
+
+    def encode_update_row(primary_key: Sequence[Tuple[str, Value]], cells: Sequence[Any]) -> bytes:
+        """Encode an UpdateRow row change from (name, value, timestamp, op) cells."""
+        data = encode_row(primary_key, cells, _UPDATE, False)
+        return data if data is not NotImplemented else _py_encode_update_row(primary_key, cells)
+
+    def encode_delete_row(primary_key: Sequence[Tuple[str, Value]]) -> bytes:
+        """Encode a DeleteRow key: the primary key followed by the delete marker."""
+        data = encode_row(primary_key, None, _PK, True)
+        return data if data is not NotImplemented else _py_encode_delete_row(primary_key)
+
+    def encode_rows(rows: Iterable[PlainRow]) -> bytes:
+        """Encode rows as a server returns them (GetRange, BatchGetRow); no rows -> b''."""
+        data = native.encode_rows(rows)
+        return data if data is not NotImplemented else _py_encode_rows(rows)
+
+    def decode_rows(
+        data: Union[bytes, bytearray, memoryview], verify_checksums: bool = True
+    ) -> List[PlainRow]:
+        """Decode a buffer of rows (as :func:`_py_decode_rows`); b'' -> []."""
+        buf = data if type(data) is bytes else _as_bytes(data)
+        if not buf:
+            return []
+        if len(buf) < _GC_PAUSE_FROM or not gc.isenabled():
+            rows = decode(buf, False, verify_checksums)
+        else:
+            gc.disable()  # as in _py_decode_rows: the rows are acyclic
+            try:
+                rows = decode(buf, False, verify_checksums)
+            finally:
+                gc.enable()
+        return rows if rows is not NotImplemented else _py_decode_rows(buf, verify_checksums)
+
+    def decode_row(
+        data: Union[bytes, bytearray, memoryview], verify_checksums: bool = True
+    ) -> Optional[PlainRow]:
+        """Decode a buffer holding exactly one row; b'' (no row) -> None."""
+        buf = data if type(data) is bytes else _as_bytes(data)
+        if not buf:
+            return None
+        rows = decode(buf, True, verify_checksums)
+        return rows[0] if rows is not NotImplemented else _py_decode_row(buf, verify_checksums)
+
+    return Codec(
+        "compiled (C extension)",
+        encode_primary_key,
+        encode_put_row,
+        encode_update_row,
+        encode_delete_row,
+        encode_rows,
+        decode_rows,
+        decode_row,
+    )
+
+
+COMPILED: Optional[Codec] = _load_compiled()
+"""The compiled codec, or None when the extension was not built."""
+
+ACTIVE: Codec = (
+    PURE_PYTHON if COMPILED is None or os.environ.get(PURE_PYTHON_ENV, "") not in ("", "0") else COMPILED
+)
+"""The codec behind the module's functions: compiled unless unavailable or forced off."""
+
+_log.debug(
+    "PlainBuffer codec: %s%s",
+    ACTIVE.name,
+    f" ({PURE_PYTHON_ENV} set)" if COMPILED is not None and ACTIVE is PURE_PYTHON else "",
+)
+
+encode_primary_key = ACTIVE.encode_primary_key
+encode_put_row = ACTIVE.encode_put_row
+encode_update_row = ACTIVE.encode_update_row
+encode_delete_row = ACTIVE.encode_delete_row
+encode_rows = ACTIVE.encode_rows
+decode_rows = ACTIVE.decode_rows
+decode_row = ACTIVE.decode_row
