@@ -36,7 +36,7 @@ from alicloud_storage.tablestore.wire.plainbuffer import (
     PlainRow,
 )
 
-from conftest import compiled_codec
+from codec_backends import compiled_codec
 from plainbuffer_cases import (
     FIXED_COLUMNS,
     FIXED_PK,
