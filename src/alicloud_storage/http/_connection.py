@@ -1,29 +1,38 @@
-"""One HTTP/1.1 keep-alive connection on a socket: connect (TCP, TLS), send a request in
-one write, read one response framed by Content-Length, chunked encoding or close.
+"""One HTTP/1.1 keep-alive connection on a socket: connect (TCP, TLS), send a request (head,
+then a body as given: bytes, file or chunks), read the response through the sans-IO
+parser (``http/_parser.py``), whole or as a stream.
 
-The read timeout is the socket's timeout (it bounds each send and recv). Measured against
-kernel-side SO_RCVTIMEO on a blocking socket, the poll() it adds costs ~3 µs a request.
+The socket's timeout is the write timeout while sending and the read timeout while
+reading (set only when it changes: equal timeouts cost no syscall a request). Measured
+against kernel-side SO_RCVTIMEO on a blocking socket, the poll() it adds costs ~3 µs a
+request.
 """
 from __future__ import annotations
 
 import select
 import socket
 import ssl
-from typing import Dict, List, Optional, Tuple
+import struct
+from typing import Callable, List, NoReturn, Optional, Tuple
 
 from alicloud_storage.http import errors
-from alicloud_storage.http.models import response_headers
+from alicloud_storage.http._parser import NEED_DATA, EndOfMessage, ResponseHead, ResponseParser
+from alicloud_storage.http.models import Request
 
-__all__ = ["Connection", "StaleConnection"]
+__all__ = ["Connection", "SocketBody", "StaleConnection"]
 
 _RECV_SIZE = 65536
-_MAX_HEAD = 65536
+_SMALL_CHUNK = 65536  # chunks below this are sent with their framing in one write
 # A send or recv whose timeout expired (socket.timeout is TimeoutError only from 3.10 on);
 # the others are raised when the timeout is 0 (non-blocking).
 _TIMEOUTS = (socket.timeout, BlockingIOError, ssl.SSLWantReadError, ssl.SSLWantWriteError)
 _UNSET = object()
 
-Head = Tuple[int, str, Dict[str, str]]
+
+def _timeval(seconds: Optional[float]) -> bytes:
+    """A struct timeval for SO_SNDTIMEO (None: no limit; a positive value is at least 1 µs)."""
+    micros = round((seconds or 0.0) * 1e6) or (1 if seconds else 0)
+    return struct.pack("ll", micros // 1000000, micros % 1000000)
 
 
 class StaleConnection(Exception):
@@ -65,31 +74,176 @@ class Connection:
             raise errors.ConnectError(f"connection to {host}:{port} failed: {exc}") from exc
         return cls(sock)
 
-    def exchange(self, payload: bytes, read_timeout: Optional[float], head_only: bool) -> Tuple[Head, bytes, bool]:
-        """Send ``payload`` (a whole request) and read the response: its head, its body and
-        whether the connection may carry another request.
+    def _settimeout(self, timeout: Optional[float]) -> None:
+        if timeout != self._timeout:
+            self.sock.settimeout(timeout)
+            self._timeout = timeout
 
-        Raises StaleConnection if nothing of the response arrived, ReadTimeoutError or ReadError.
+    def exchange(
+        self, payload: bytes, write_timeout: Optional[float], read_timeout: Optional[float], head_only: bool
+    ) -> Tuple[ResponseHead, bytes, bool]:
+        """Send ``payload`` (a whole request) and read the whole response: its head, its body
+        and whether the connection may carry another request.
+
+        Raises StaleConnection if nothing of the response arrived, a TransportTimeout or ReadError.
         """
-        sock = self.sock
+        self.send_head(payload, write_timeout)
+        parser = ResponseParser(head_only)
+        head = self.read_head(parser, read_timeout)
+        return head, self.read_body(parser), parser.reusable
+
+    def send_head(self, data: bytes, write_timeout: Optional[float]) -> None:
+        """Send the request head (with a bytes body, perhaps); StaleConnection if the socket failed."""
+        self._settimeout(write_timeout)
         try:
-            if read_timeout != self._timeout:
-                sock.settimeout(read_timeout)
-                self._timeout = read_timeout
-            sock.sendall(payload)
-            data = sock.recv(_RECV_SIZE)
+            self.sock.sendall(data)
         except _TIMEOUTS as exc:
-            raise errors.ReadTimeoutError(f"read timeout ({read_timeout} s)") from exc
+            raise errors.WriteTimeoutError(f"write timeout ({write_timeout} s)") from exc
         except OSError as exc:
             raise StaleConnection(str(exc)) from exc
-        if not data:
-            raise StaleConnection("the server closed the connection")
+
+    def send_body(self, request: Request, length: Optional[int], write_timeout: Optional[float]) -> None:
+        """Send the body: ``length`` bytes as they are, or chunked (``length`` None).
+
+        The socket blocks, its send bounded by the kernel (SO_SNDTIMEO): a timed-out
+        socket polls before every partial send, which costs ~40% of loopback throughput."""
+        sock = self.sock
+        self._settimeout(None)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, _timeval(write_timeout))
         try:
-            return self._read_response(data, head_only)
+            self._send_chunks(request, length, write_timeout)
+        finally:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, _timeval(None))
+
+    def _send_chunks(self, request: Request, length: Optional[int], write_timeout: Optional[float]) -> None:
+        sendall = self.sock.sendall
+        sent = 0
+        try:
+            for chunk in request.iter_body():
+                size = len(chunk)
+                sent += size
+                if length is None:
+                    if size < _SMALL_CHUNK:
+                        sendall(b"%x\r\n%s\r\n" % (size, chunk))
+                    else:
+                        sendall(b"%x\r\n" % size)
+                        sendall(chunk)
+                        sendall(b"\r\n")
+                elif sent > length:
+                    raise ValueError(f"the body holds more than the {length} bytes its Content-Length says")
+                else:
+                    sendall(chunk)
+            if length is None:
+                sendall(b"0\r\n\r\n")
+            elif sent != length:
+                raise ValueError(f"the body held {sent} bytes, its Content-Length says {length}")
+        except _TIMEOUTS as exc:
+            raise errors.WriteTimeoutError(f"write timeout ({write_timeout} s) sending the body") from exc
+        except OSError as exc:
+            raise errors.ReadError(f"connection broken while sending the body: {exc}") from exc
+
+    def await_continue(self, parser: ResponseParser, wait: float, read_timeout: Optional[float]) -> Optional[ResponseHead]:
+        """After an ``Expect: 100-continue`` head: wait up to ``wait`` s for an answer.
+        None: send the body (``100 Continue`` came, or nothing did); a ResponseHead: the
+        server answered finally, the body must not be sent."""
+        sock = self.sock
+        pending = sock.pending() if isinstance(sock, ssl.SSLSocket) else 0
+        if not pending and not select.select([sock], [], [], wait)[0]:
+            return None
+        self._settimeout(read_timeout)
+        first = True
+        while True:
+            event = parser.next_event()
+            if event is NEED_DATA:
+                parser.receive_data(self._recv_first() if first else self._recv())
+                first = False
+            elif isinstance(event, ResponseHead):
+                return event
+            elif event.status == 100:  # type: ignore[union-attr]
+                return None
+
+    def read_head(self, parser: ResponseParser, read_timeout: Optional[float]) -> ResponseHead:
+        """Read up to the final response head (1xx responses are skipped)."""
+        self._settimeout(read_timeout)
+        parser.receive_data(self._recv_first())
+        try:
+            while True:
+                event = parser.next_event()
+                if event is NEED_DATA:
+                    parser.receive_data(self.sock.recv(_RECV_SIZE))
+                elif isinstance(event, ResponseHead):
+                    return event
         except _TIMEOUTS as exc:
             raise errors.ReadTimeoutError(f"read timeout ({read_timeout} s)") from exc
         except OSError as exc:
             raise errors.ReadError(f"connection broken: {exc}") from exc
+
+    def _recv_first(self) -> bytes:
+        """The first bytes of a response; StaleConnection if the socket failed or closed."""
+        try:
+            data = self.sock.recv(_RECV_SIZE)
+        except _TIMEOUTS as exc:
+            raise errors.ReadTimeoutError(f"read timeout ({self._timeout} s)") from exc
+        except OSError as exc:
+            raise StaleConnection(str(exc)) from exc
+        if not data:
+            raise StaleConnection("the server closed the connection")
+        return data
+
+    def _recv(self) -> bytes:
+        try:
+            return self.sock.recv(_RECV_SIZE)
+        except _TIMEOUTS as exc:
+            raise errors.ReadTimeoutError(f"read timeout ({self._timeout} s)") from exc
+        except OSError as exc:
+            raise errors.ReadError(f"connection broken: {exc}") from exc
+
+    def read_body(self, parser: ResponseParser) -> bytes:
+        """The rest of the body, read whole."""
+        try:
+            remaining = parser.length_remaining()
+            if remaining is not None and remaining > _RECV_SIZE:
+                return self._read_sized(parser, remaining)
+            parts: List[bytes] = []
+            while True:
+                limit = parser.direct_read_limit()
+                if limit:
+                    data = self.sock.recv(min(limit, _RECV_SIZE))
+                    parser.direct_read_done(len(data))
+                    if data:
+                        parts.append(data)
+                    continue
+                event = parser.next_event()
+                if type(event) is bytes:
+                    parts.append(event)
+                elif event is NEED_DATA:
+                    parser.receive_data(self.sock.recv(_RECV_SIZE))
+                elif isinstance(event, EndOfMessage):
+                    return parts[0] if len(parts) == 1 else b"".join(parts)
+        except _TIMEOUTS as exc:
+            raise errors.ReadTimeoutError(f"read timeout ({self._timeout} s)") from exc
+        except OSError as exc:
+            raise errors.ReadError(f"connection broken: {exc}") from exc
+
+    def _read_sized(self, parser: ResponseParser, size: int) -> bytes:
+        """A large Content-Length body, received straight into one buffer."""
+        buffer = bytearray(size)
+        view = memoryview(buffer)
+        have = 0
+        while have < size:
+            if parser.direct_read_limit():
+                count = self.sock.recv_into(view[have:])
+                parser.direct_read_done(count)
+                have += count
+                continue
+            event = parser.next_event()
+            if type(event) is bytes:
+                view[have:have + len(event)] = event
+                have += len(event)
+            elif event is NEED_DATA:
+                parser.receive_data(self.sock.recv(_RECV_SIZE))
+        parser.next_event()  # EndOfMessage
+        return bytes(buffer)
 
     def peer_closed(self) -> bool:
         """True if the idle connection is readable: the server closed it (or sent bytes no
@@ -107,111 +261,79 @@ class Connection:
         except OSError:
             pass
 
-    def _recv(self) -> bytes:
-        data = self.sock.recv(_RECV_SIZE)
-        if not data:
-            raise errors.ReadError("the server closed the connection mid-response")
-        return data
 
-    def _read_response(self, data: bytes, head_only: bool) -> Tuple[Head, bytes, bool]:
-        while True:  # skip interim 1xx responses
-            end = data.find(b"\r\n\r\n")
-            while end < 0:
-                if len(data) > _MAX_HEAD:
-                    raise errors.ReadError("response head too large")
-                data += self._recv()
-                end = data.find(b"\r\n\r\n")
-            version, status, reason, headers = _parse_head(data[:end].decode("latin-1"))
-            data = data[end + 4:]
-            if not 100 <= status < 200 or status == 101:
-                break
-        connection = headers.get("connection", "").lower()
-        keep_alive = "close" not in connection and (version == "HTTP/1.1" or "keep-alive" in connection)
-        if head_only or status in (101, 204, 304):
-            body = b""
-        elif "chunked" in headers.get("transfer-encoding", "").lower():
-            body, data = self._read_chunked(data)
-        elif "content-length" in headers:
-            body, data = self._take(data, _content_length(headers["content-length"]))
-        else:  # delimited by the server closing the connection
-            body, data, keep_alive = self._read_to_close(data), b"", False
-        # Requests are never pipelined: bytes past the response mean the framing is off.
-        return (status, reason, headers), body, keep_alive and not data
+class SocketBody:
+    """A response body read from the connection as the caller asks (a BodySource).
+    ``release(connection, reusable)`` runs once: at the end of the body, on close or on error."""
 
-    def _take(self, data: bytes, size: int) -> Tuple[bytes, bytes]:
-        """The next ``size`` bytes (``data`` first, then the socket) and what ``data`` held past them."""
-        have = len(data)
-        if have >= size:
-            return data[:size], data[size:]
-        buffer = bytearray(size)
-        buffer[:have] = data
-        view = memoryview(buffer)
-        while have < size:
-            count = self.sock.recv_into(view[have:])
-            if not count:
-                raise errors.ReadError("the server closed the connection mid-response")
-            have += count
-        return bytes(buffer), b""
+    __slots__ = ("_connection", "_parser", "_release")
 
-    def _line(self, data: bytes) -> Tuple[bytes, bytes]:
-        """The next CRLF-terminated line (without CRLF) and the rest."""
-        end = data.find(b"\r\n")
-        while end < 0:
-            if len(data) > _MAX_HEAD:
-                raise errors.ReadError("chunked encoding line too long")
-            data += self._recv()
-            end = data.find(b"\r\n")
-        return data[:end], data[end + 2:]
+    def __init__(
+        self, connection: Connection, parser: ResponseParser, release: Callable[[Connection, bool], None]
+    ) -> None:
+        self._connection: Optional[Connection] = connection
+        self._parser = parser
+        self._release = release
 
-    def _read_chunked(self, data: bytes) -> Tuple[bytes, bytes]:
-        parts: List[bytes] = []
-        while True:
-            line, data = self._line(data)
+    def read(self, size: int) -> bytes:
+        while self._connection is not None:
+            parser = self._parser
+            limit = parser.direct_read_limit()
             try:
-                size = int(line.split(b";", 1)[0], 16)
-            except ValueError:
-                raise errors.ReadError("malformed chunk size") from None
-            if size == 0:
-                break
-            chunk, data = self._take(data, size + 2)
-            parts.append(chunk[:-2])
-        while True:  # trailer fields, up to an empty line
-            line, data = self._line(data)
-            if not line:
-                return b"".join(parts), data
+                if limit:
+                    data = self._connection.sock.recv(min(limit, size))
+                    parser.direct_read_done(len(data))
+                    if data:
+                        return data
+                    continue
+                event = parser.next_event(size)
+                if type(event) is bytes:
+                    return event
+                if event is NEED_DATA:
+                    parser.receive_data(self._connection.sock.recv(_RECV_SIZE))
+                elif isinstance(event, EndOfMessage):
+                    self._finish(parser.reusable)
+            except BaseException as exc:
+                self._fail(exc)
+        return b""
 
-    def _read_to_close(self, data: bytes) -> bytes:
-        parts = [data]
-        while True:
-            more = self.sock.recv(_RECV_SIZE)
-            if not more:
-                return b"".join(parts)
-            parts.append(more)
+    def readinto(self, buffer: memoryview) -> int:
+        while self._connection is not None:
+            parser = self._parser
+            limit = parser.direct_read_limit()
+            try:
+                if limit:
+                    count = self._connection.sock.recv_into(buffer[:limit] if limit < len(buffer) else buffer)
+                    parser.direct_read_done(count)
+                    if count:
+                        return count
+                    continue
+                event = parser.next_event(len(buffer))
+                if type(event) is bytes:
+                    buffer[:len(event)] = event
+                    return len(event)
+                if event is NEED_DATA:
+                    parser.receive_data(self._connection.sock.recv(_RECV_SIZE))
+                elif isinstance(event, EndOfMessage):
+                    self._finish(parser.reusable)
+            except BaseException as exc:
+                self._fail(exc)
+        return 0
 
+    def close(self) -> None:
+        self._finish(self._parser.reusable)
 
-def _parse_head(head: str) -> Tuple[str, int, str, Dict[str, str]]:
-    """Version, status, reason and headers (lowercase names) of a response head."""
-    status_line, _, block = head.partition("\r\n")
-    parts = status_line.split(" ", 2)
-    if len(parts) < 2 or not parts[0].startswith("HTTP/1.") or not (parts[1].isascii() and parts[1].isdigit()):
-        raise errors.ReadError("malformed status line")
-    pairs: List[Tuple[str, str]] = []
-    for line in block.split("\r\n") if block else ():
-        if line[:1] in (" ", "\t") and pairs:  # obsolete line folding
-            pairs[-1] = (pairs[-1][0], f"{pairs[-1][1]} {line.strip()}")
-            continue
-        name, colon, value = line.partition(":")
-        if not colon:
-            raise errors.ReadError("malformed header line")
-        pairs.append((name.strip(), value.strip()))
-    return parts[0], int(parts[1]), parts[2] if len(parts) == 3 else "", response_headers(pairs)
+    def _fail(self, exc: BaseException) -> NoReturn:
+        """Drop the connection and raise ``exc`` as a transport error."""
+        self._finish(False)
+        if isinstance(exc, _TIMEOUTS):
+            raise errors.ReadTimeoutError("read timeout while reading the body") from exc
+        if isinstance(exc, OSError):
+            raise errors.ReadError(f"connection broken: {exc}") from exc
+        raise exc
 
+    def _finish(self, reusable: bool) -> None:
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            self._release(connection, reusable)
 
-def _content_length(value: str) -> int:
-    try:
-        length = int(value.split(",", 1)[0])  # a repeated header arrives joined: "5, 5"
-    except ValueError:
-        raise errors.ReadError("malformed Content-Length") from None
-    if length < 0:
-        raise errors.ReadError("malformed Content-Length")
-    return length

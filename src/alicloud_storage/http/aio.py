@@ -1,72 +1,155 @@
-"""Pooled asyncio HTTP transport on aiohttp (imported when the first transport is built)."""
+"""Pooled asyncio HTTP transport on aiohttp (imported when the first transport is built).
+
+It sends the head ``http/_request.py`` encodes, as the sync transport does: aiohttp adds
+no header of its own (no User-Agent, Accept, Accept-Encoding or Content-Type), stores no
+cookie and never decompresses. ``Expect: 100-continue``: aiohttp sends the body after
+``100 Continue`` and none after a final response; a request class of ours stops its wait
+after ``CONTINUE_WAIT`` seconds, as the sync transport does (aiohttp alone waits forever).
+"""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Optional
+import functools
+from typing import TYPE_CHECKING, Any, List, Optional, Tuple
 
 from alicloud_storage.http import errors
+from alicloud_storage.http._request import encode_head
 from alicloud_storage.http.base import AsyncBaseTransport
 from alicloud_storage.http.config import Timeout, TLSConfig
 from alicloud_storage.http.models import Request, Response, response_headers
+from alicloud_storage.http.streaming import AsyncStreamingResponse
 
 if TYPE_CHECKING:
+    import asyncio
+
     import aiohttp
 
 __all__ = ["AsyncTransport"]
 
+_NO_LIMITS = Timeout()
+_READ_BUFFER = 1 << 18  # aiohttp pauses reading above twice this: 64 KiB halves large downloads
+_SKIP_AUTO_HEADERS = ("Accept", "Accept-Encoding", "Content-Type", "User-Agent")
+
 
 class AsyncTransport(AsyncBaseTransport):
     """aiohttp ClientSession with at most ``max_connections`` connections. The session is
-    created on the first send, inside the running loop, and belongs to that loop.
-    No retries, no redirects."""
+    created on the first send, inside the running loop, and belongs to that loop; the TLS
+    context on the first https request (shared per TLSConfig). No retries, no redirects."""
 
     def __init__(
         self,
         max_connections: int = 50,
         tls: Optional[TLSConfig] = None,
         keepalive_timeout: float = 12.0,
+        expect_continue_threshold: Optional[int] = None,
     ) -> None:
         import aiohttp  # noqa: F401  (fail here, not on first send, if it is missing)
 
+        if max_connections < 1:
+            raise ValueError("max_connections must be at least 1")
         self.max_connections = max_connections
         self.keepalive_timeout = keepalive_timeout
-        self._ssl_context = (tls or TLSConfig()).create_ssl_context()
+        self.expect_continue_threshold = expect_continue_threshold
+        self._tls = tls or TLSConfig()
         self._session: Optional["aiohttp.ClientSession"] = None
+        self._slots: Optional["asyncio.Semaphore"] = None
 
     def _get_session(self) -> "aiohttp.ClientSession":
+        import asyncio
+
         import aiohttp
 
         if self._session is None or self._session.closed:
-            connector = aiohttp.TCPConnector(
-                limit=self.max_connections,
-                ssl=self._ssl_context,
-                keepalive_timeout=self.keepalive_timeout,
+            connector = aiohttp.TCPConnector(limit=self.max_connections, keepalive_timeout=self.keepalive_timeout)
+            self._session = aiohttp.ClientSession(
+                connector=connector,
+                auto_decompress=False,
+                cookie_jar=aiohttp.DummyCookieJar(),
+                read_bufsize=_READ_BUFFER,
+                request_class=_request_class(),
             )
-            self._session = aiohttp.ClientSession(connector=connector)
+            self._slots = asyncio.Semaphore(self.max_connections)
         return self._session
 
-    async def send(self, request: Request, timeout: Optional[Timeout] = None) -> Response:
+    async def _acquire(self, limits: Timeout) -> "asyncio.Semaphore":
+        """A connection slot within the pool timeout, else PoolTimeout."""
+        import asyncio
+
+        self._get_session()
+        slots = self._slots
+        assert slots is not None
+        if not slots.locked():
+            await slots.acquire()
+            return slots
+        try:
+            await asyncio.wait_for(slots.acquire(), limits.pool)
+        except asyncio.TimeoutError:
+            raise errors.PoolTimeout(f"no free connection within the pool timeout ({limits.pool} s)") from None
+        return slots
+
+    async def _open(self, request: Request, limits: Timeout) -> "aiohttp.ClientResponse":
+        """Send ``request`` (a slot is held) and return aiohttp's response, head read."""
         import asyncio
 
         import aiohttp
         from yarl import URL
 
-        limits = timeout or Timeout()
-        session = self._get_session()
+        head = encode_head(request, self.expect_continue_threshold)
+        headers: List[Tuple[str, str]] = []
+        for line in head.lines[1:]:
+            name, _, value = line.partition(": ")
+            headers.append((name, value))
+        data: Any
+        if head.length is None:
+            headers.pop()  # Transfer-Encoding: aiohttp adds it (last, as the sync head has it)
+            data = request.aiter_body()
+        elif isinstance(request.body, (bytes, bytearray, memoryview)):
+            data = bytes(request.body) if head.length else None
+        else:
+            data = request.aiter_body()
+        url = URL(request.url, encoded=True)  # send the (signed) path exactly as given
         try:
-            async with session.request(
+            return await self._get_session().request(
                 request.method,
-                URL(request.url, encoded=True),  # send the (signed) path exactly as given
-                headers=dict(request.headers),
-                data=request.body,
+                url,
+                headers=headers,
+                data=data,
+                skip_auto_headers=_SKIP_AUTO_HEADERS,
                 allow_redirects=False,
-                timeout=aiohttp.ClientTimeout(
-                    total=None, sock_connect=limits.connect, sock_read=limits.read
-                ),
-            ) as raw:
-                body = await raw.read()
-                return Response(raw.status, raw.reason or "", response_headers(raw.headers.items()), body)
+                ssl=self._tls.shared_ssl_context() if head.origin.scheme == "https" else True,
+                timeout=aiohttp.ClientTimeout(total=None, sock_connect=limits.connect, sock_read=limits.read),
+            )
         except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
             raise _map_error(exc) from exc
+
+    async def send(self, request: Request, timeout: Optional[Timeout] = None) -> Response:
+        import asyncio
+
+        import aiohttp
+
+        limits = timeout or _NO_LIMITS
+        slots = await self._acquire(limits)
+        try:
+            raw = await self._open(request, limits)
+            try:
+                body = await raw.read()
+            except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+                raw.close()
+                raise _map_error(exc) from exc
+            raw.release()
+            return Response(raw.status, raw.reason or "", response_headers(raw.headers.items()), body)
+        finally:
+            slots.release()
+
+    async def stream(self, request: Request, timeout: Optional[Timeout] = None) -> AsyncStreamingResponse:
+        limits = timeout or _NO_LIMITS
+        slots = await self._acquire(limits)
+        try:
+            raw = await self._open(request, limits)
+        except BaseException:
+            slots.release()
+            raise
+        headers = response_headers(raw.headers.items())
+        return AsyncStreamingResponse(raw.status, raw.reason or "", headers, _AiohttpBody(raw, slots))
 
     async def close(self) -> None:
         if self._session is not None:
@@ -75,6 +158,69 @@ class AsyncTransport(AsyncBaseTransport):
 
     def __repr__(self) -> str:
         return f"AsyncTransport(max_connections={self.max_connections})"
+
+
+@functools.lru_cache(maxsize=None)
+def _request_class() -> "type[aiohttp.ClientRequest]":
+    """aiohttp's ClientRequest whose wait for ``100 Continue`` ends after CONTINUE_WAIT."""
+    import aiohttp
+
+    from alicloud_storage.http import sync
+
+    class ContinueRequest(aiohttp.ClientRequest):
+        def update_expect_continue(self, expect: bool = False) -> None:
+            super().update_expect_continue(expect)
+            waiter = self._continue
+            if waiter is not None:
+                self.loop.call_later(sync.CONTINUE_WAIT, _stop_waiting, waiter)
+
+    return ContinueRequest
+
+
+def _stop_waiting(waiter: "asyncio.Future[bool]") -> None:
+    if not waiter.done():
+        waiter.set_result(True)
+
+
+class _AiohttpBody:
+    """An aiohttp response's body as an AsyncBodySource; frees the slot when done."""
+
+    def __init__(self, raw: "aiohttp.ClientResponse", slots: "asyncio.Semaphore") -> None:
+        self._raw: Optional["aiohttp.ClientResponse"] = raw
+        self._slots = slots
+
+    async def read(self, size: int) -> bytes:
+        import asyncio
+
+        import aiohttp
+
+        raw = self._raw
+        if raw is None:
+            return b""
+        try:
+            data = await raw.content.read(size)
+        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+            self._finish(complete=False)
+            raise _map_error(exc) from exc
+        except BaseException:
+            self._finish(complete=False)
+            raise
+        if not data:
+            self._finish(complete=True)
+        return data
+
+    async def close(self) -> None:
+        raw = self._raw
+        self._finish(complete=raw is not None and raw.content.at_eof())
+
+    def _finish(self, complete: bool) -> None:
+        raw, self._raw = self._raw, None
+        if raw is not None:
+            if complete:
+                raw.release()  # the connection goes back to aiohttp's pool
+            else:
+                raw.close()  # half-read: the connection is closed, never pooled
+            self._slots.release()
 
 
 def _map_error(exc: BaseException) -> errors.TransportError:

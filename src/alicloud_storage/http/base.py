@@ -1,4 +1,5 @@
-"""The transport interface: one method that sends a Request and returns a Response."""
+"""The transport interface: ``send`` returns a Response read whole, ``stream`` one whose
+body is read as it arrives (by default: sent whole, served from memory)."""
 from __future__ import annotations
 
 import abc
@@ -7,6 +8,7 @@ from typing import Optional, Type, TypeVar
 
 from alicloud_storage.http.config import Timeout
 from alicloud_storage.http.models import Request, Response
+from alicloud_storage.http.streaming import AsyncStreamingResponse, StreamingResponse
 
 __all__ = ["BaseTransport", "AsyncBaseTransport"]
 
@@ -20,6 +22,10 @@ class BaseTransport(abc.ABC):
     @abc.abstractmethod
     def send(self, request: Request, timeout: Optional[Timeout] = None) -> Response:
         """Send ``request`` and return the fully read response."""
+
+    def stream(self, request: Request, timeout: Optional[Timeout] = None) -> StreamingResponse:
+        """Send ``request``; the response's body is read from the returned stream (close it)."""
+        return StreamingResponse.from_response(self.send(request, timeout))
 
     def close(self) -> None:
         """Release pooled connections; a later send opens new ones."""
@@ -42,6 +48,10 @@ class AsyncBaseTransport(abc.ABC):
     @abc.abstractmethod
     async def send(self, request: Request, timeout: Optional[Timeout] = None) -> Response:
         """Send ``request`` and return the fully read response."""
+
+    async def stream(self, request: Request, timeout: Optional[Timeout] = None) -> AsyncStreamingResponse:
+        """Send ``request``; the response's body is read from the returned stream (close it)."""
+        return AsyncStreamingResponse.from_response(await self.send(request, timeout))
 
     async def close(self) -> None:
         """Release pooled connections; a later send opens new ones."""

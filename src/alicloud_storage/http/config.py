@@ -1,6 +1,7 @@
 """Transport configuration values: timeouts and TLS."""
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional, Tuple, Union
 
@@ -14,16 +15,46 @@ TimeoutLike = Union["Timeout", float, Tuple[Optional[float], Optional[float]], N
 TLSVersionLike = Union["ssl.TLSVersion", int, str]
 
 
-@dataclass(frozen=True)
-class Timeout:
-    """Connect and read timeouts in seconds; None means wait forever."""
+class _Same:
+    """Default of Timeout's write and pool fields: take the read (write) or connect (pool) value."""
 
-    connect: Optional[float] = None
-    read: Optional[float] = None
+    def __repr__(self) -> str:
+        return "<same>"
+
+
+_SAME = _Same()
+
+
+@dataclass(frozen=True, init=False)
+class Timeout:
+    """Timeouts in seconds; None means wait forever.
+
+    ``connect``: open the TCP connection and the TLS handshake. ``read``: each wait for
+    response bytes. ``write``: each wait to send request bytes (default: ``read``).
+    ``pool``: waiting for a free connection when ``max_connections`` are busy (default:
+    ``connect``); it expires with PoolTimeout.
+    """
+
+    connect: Optional[float]
+    read: Optional[float]
+    write: Optional[float]
+    pool: Optional[float]
+
+    def __init__(
+        self,
+        connect: Optional[float] = None,
+        read: Optional[float] = None,
+        write: Union[float, None, _Same] = _SAME,
+        pool: Union[float, None, _Same] = _SAME,
+    ) -> None:
+        object.__setattr__(self, "connect", connect)
+        object.__setattr__(self, "read", read)
+        object.__setattr__(self, "write", read if isinstance(write, _Same) else write)
+        object.__setattr__(self, "pool", connect if isinstance(pool, _Same) else pool)
 
     @classmethod
     def of(cls, value: TimeoutLike) -> "Timeout":
-        """From a Timeout, one float for both, a ``(connect, read)`` pair, or None (no limit)."""
+        """From a Timeout, one float for all four, a ``(connect, read)`` pair, or None (no limit)."""
         if isinstance(value, Timeout):
             return value
         if value is None or isinstance(value, (int, float)):
@@ -60,7 +91,8 @@ def _tls_version(value: Optional[TLSVersionLike]) -> "Optional[ssl.TLSVersion]":
 
 @dataclass(frozen=True)
 class TLSConfig:
-    """How HTTPS connections are secured; built into one ssl.SSLContext per transport.
+    """How HTTPS connections are secured. ``shared_ssl_context()`` builds the ssl.SSLContext
+    on first use and shares it between every transport with equal settings.
 
     ``ca_bundle`` None means certifi's bundle. ``min_version``/``max_version``
     take an ssl.TLSVersion, a legacy ``ssl.PROTOCOL_TLSv1_2``-style constant or
@@ -83,8 +115,18 @@ class TLSConfig:
             return cls(min_version=ssl_version)
         return cls(min_version=ssl_version, max_version=ssl_version)
 
+    def validate(self) -> None:
+        """Raise ValueError for an unknown TLS version (cheap: builds no context)."""
+        _tls_version(self.min_version)
+        _tls_version(self.max_version)
+
+    def shared_ssl_context(self) -> "ssl.SSLContext":
+        """The one SSLContext for these settings, built on first use (loading a CA bundle
+        costs milliseconds); a context is safe to share between threads and transports."""
+        return _shared_context(self)
+
     def create_ssl_context(self) -> "ssl.SSLContext":
-        """A client SSLContext with these settings."""
+        """A new client SSLContext with these settings."""
         import ssl
 
         context = ssl.create_default_context(cafile=self.ca_bundle or _certifi_bundle())
@@ -97,6 +139,11 @@ class TLSConfig:
         if maximum is not None:
             context.maximum_version = maximum
         return context
+
+
+@functools.lru_cache(maxsize=None)
+def _shared_context(config: TLSConfig) -> "ssl.SSLContext":
+    return config.create_ssl_context()
 
 
 def _certifi_bundle() -> str:

@@ -6,6 +6,8 @@
      ├── ReadError              the connection broke after the request was (maybe) sent
      └── TransportTimeout       a timeout expired
           ├── ConnectTimeoutError   while connecting: the request was not sent
+          ├── PoolTimeout           no pooled connection came free: the request was not sent
+          ├── WriteTimeoutError     while sending the request
           └── ReadTimeoutError      while waiting for or reading the response
 
 Clients map these into their own trees (Tablestore: OTSNetworkError /
@@ -20,6 +22,8 @@ __all__ = [
     "ReadError",
     "TransportTimeout",
     "ConnectTimeoutError",
+    "PoolTimeout",
+    "WriteTimeoutError",
     "ReadTimeoutError",
 ]
 
@@ -41,11 +45,19 @@ class ReadError(TransportError):
 
 
 class TransportTimeout(TransportError):
-    """A connect or read timeout expired."""
+    """A connect, pool, write or read timeout expired."""
 
 
 class ConnectTimeoutError(TransportTimeout):
     """Connecting took longer than the connect timeout."""
+
+
+class PoolTimeout(TransportTimeout):
+    """Every one of the ``max_connections`` connections stayed busy for the pool timeout."""
+
+
+class WriteTimeoutError(TransportTimeout):
+    """Sending the request stalled for longer than the write timeout."""
 
 
 class ReadTimeoutError(TransportTimeout):

@@ -162,8 +162,8 @@ def _tls(kwargs: Mapping[str, Any]) -> TLSConfig:
     base = TLSConfig.from_ssl_version(ssl_version) if ssl_version is not None else TLSConfig()
     config = TLSConfig(verify, ca_certs, base.min_version, base.max_version)
     try:
-        config.create_ssl_context()
-    except (ValueError, OSError) as exc:  # unknown TLS version, unreadable bundle
+        config.validate()  # the context itself is built on the first https connection
+    except ValueError as exc:  # unknown TLS version
         raise OTSClientError(f"invalid TLS settings (ssl_version / ca_certs): {exc}") from None
     return config
 
