@@ -78,7 +78,7 @@ class Request:
             length = body.nbytes
         elif callable(getattr(body, "read", None)):
             start, length = _file_extent(body)  # type: ignore[arg-type]
-        elif hasattr(body, "__iter__") or hasattr(body, "__aiter__"):
+        elif (hasattr(body, "__iter__") or hasattr(body, "__aiter__")) and not isinstance(body, str):
             length = None
         else:
             raise TypeError(f"a request body is bytes, a binary file or an iterable of bytes, not {type(body).__name__}")

@@ -204,8 +204,9 @@ def test_declared_length_must_match_the_stream(transport: SyncTransport, raw_ser
 
 
 def test_bad_bodies_are_refused() -> None:
-    with pytest.raises(TypeError, match="not int"):
-        Request("PUT", "http://h/x", body=5)  # type: ignore[arg-type]
+    for wrong, name in ((5, "int"), ("text", "str")):
+        with pytest.raises(TypeError, match=f"not {name}"):
+            Request("PUT", "http://h/x", body=wrong)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="must yield bytes, not str"):
         list(Request("PUT", "http://h/x", body=["text"]).iter_body())  # type: ignore[list-item]
 
