@@ -42,16 +42,9 @@ class RequestHead(NamedTuple):
 
     origin: Origin
     lines: List[str]  # request line, then "Name: value" lines
+    data: bytes  # the head's bytes, up to and including the blank line
     length: Optional[int]  # bytes of body to send; None: chunked
     expect_continue: bool
-
-    def encode(self) -> bytes:
-        """The head's bytes, up to and including the blank line."""
-        lines = self.lines
-        head = "\r\n".join(lines) + "\r\n\r\n"
-        if head.count("\n") != len(lines) + 1 or head.count("\r") != len(lines) + 1:
-            raise ValueError("header names and values must not hold CR or LF")
-        return head.encode("latin-1")
 
 
 def encode_head(request: Request, expect_threshold: Optional[int] = None) -> RequestHead:
@@ -100,7 +93,10 @@ def encode_head(request: Request, expect_threshold: Optional[int] = None) -> Req
         expect = True
     if length is None:
         lines.append("Transfer-Encoding: chunked")
-    return RequestHead(origin, lines, length, expect)
+    text = "\r\n".join(lines) + "\r\n\r\n"
+    if text.count("\n") != len(lines) + 1 or text.count("\r") != len(lines) + 1:
+        raise ValueError("header names and values must not hold CR or LF")
+    return RequestHead(origin, lines, text.encode("latin-1"), length, expect)
 
 
 def _length(request: Request, declared: Optional[str]) -> Optional[int]:

@@ -142,7 +142,7 @@ class SyncTransport(BaseTransport):
 
     def _send_whole(self, request: Request, head: RequestHead, pool: _HostPool, limits: Timeout) -> Response:
         """The hot path: a bytes body, head and body in one write, the response read whole."""
-        payload = head.encode() + request.body  # type: ignore[operator]
+        payload = head.data + request.body  # type: ignore[operator]
         head_only = request.method == "HEAD"
         pool.acquire(limits.pool)
         try:
@@ -200,11 +200,10 @@ class SyncTransport(BaseTransport):
         """Send ``request`` on ``connection`` and read the response head (closed on error)."""
         parser = ResponseParser(request.method == "HEAD")
         try:
-            encoded = head.encode()
             if type(request.body) is bytes and not head.expect_continue:
-                connection.send_head(encoded + request.body, limits.write)
+                connection.send_head(head.data + request.body, limits.write)
                 return connection, parser, connection.read_head(parser, limits.read)
-            connection.send_head(encoded, limits.write)
+            connection.send_head(head.data, limits.write)
             if head.expect_continue:
                 wait = CONTINUE_WAIT if limits.read is None else min(CONTINUE_WAIT, limits.read)
                 final = connection.await_continue(parser, wait, limits.read)

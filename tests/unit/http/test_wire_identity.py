@@ -143,3 +143,10 @@ def test_set_cookie_is_never_sent_back(raw_server: RawServer) -> None:
 
     asyncio.run(twice())
     assert [r.headers.get("cookie") for r in raw_server.requests] == [None, None]
+
+
+def test_header_injection_is_refused_by_both(raw_server: RawServer) -> None:
+    for send in (sync_send, async_send):
+        with pytest.raises(ValueError, match="CR or LF"):
+            send(Request("POST", raw_server.url + "/x", {"x-a": "1\r\nx-b: 2"}))
+    assert raw_server.requests == []
