@@ -163,6 +163,9 @@ async function singleRows() {
 
   const some = await ots.getRow({ tableName: 'types', primaryKey: TYPES_PK, columnsToGet: ['i_big', 'b_true', 'nope'] });
   h.eq('getRow columnsToGet', attrs(some.row), [['b_true', true], ['i_big', 9007199254740993n]]);
+  const slice = await ots.getRow({ tableName: 'types', primaryKey: TYPES_PK, startColumn: 'bin', endColumn: 'i_min' });
+  h.eq('getRow startColumn/endColumn [bin, i_min)', attrs(slice.row).map(([name]) => name),
+    ['bin', 'd_frac', 'd_neg', 'i_big']);
   const missing = await ots.getRow({ tableName: 'types', primaryKey: [{ pk_s: 'none' }, { pk_i: Long.fromNumber(0) }, { pk_b: BIN }] });
   h.eq('getRow missing row', missing.row, {});
 
@@ -477,6 +480,13 @@ async function autoIncrement() {
     ids.push(key[1][1]);
   }
   h.eq('auto-increment ids are positive and increasing', ids[0] > 0n && ids[1] > ids[0], true);
+  const batch = await ots.batchWriteRow({ tables: [{ tableName: 'auto', rows: [{
+    type: 'PUT', condition: IGNORE, primaryKey: [{ part: 'b' }, { id: TableStore.PK_AUTO_INCR }],
+    attributeColumns: [{ name: 'batched' }], returnContent: { returnType: TableStore.ReturnType.Primarykey },
+  }] }] });
+  const batchKey = pk(batch.tables[0].primaryKey);
+  h.eq('batchWriteRow auto-increment key returned', [batchKey[0], batchKey[1][0], batchKey[1][1] > 0n],
+    [['part', 'b'], 'id', true]);
   const rows = await ots.getRange({
     tableName: 'auto', direction: TableStore.Direction.FORWARD,
     inclusiveStartPrimaryKey: [{ part: 'a' }, { id: TableStore.INF_MIN }],

@@ -56,4 +56,4 @@ def test_official_node_sdk_drives_every_table_and_row_api(node: str, emu: Emulat
     assert result.failures == [], result.output
     assert result.steps == STEPS
     assert result.returncode == 0, result.output
-    assert result.checks >= 70, result.checks
+    assert result.checks >= 74, result.checks
