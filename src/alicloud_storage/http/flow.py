@@ -2,18 +2,19 @@
 
 A flow is a generator written once: it yields a step (a request to send, a pause, ...),
 receives the step's result, or has the step's exception thrown into it, and returns
-the call's result. ``run_flow`` serves the steps with blocking I/O and
-``run_flow_async`` on the event loop, so a client's sync and async shells differ only
-in the ``serve`` function they pass.
+the call's result. The retry engine's attempt loop (``retry.run_attempts``) is such a
+flow, and its ``retry.Pause`` is one of the steps. ``run_flow`` serves the steps with
+blocking I/O and ``run_flow_async`` on the event loop, so a client's sync and async
+shells differ only in the ``serve`` function they pass.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Generator, Optional, Tuple, TypeVar, Union, cast
 
 from alicloud_storage.http.models import Request
+from alicloud_storage.retry.loop import Pause
 
-__all__ = ["Flow", "NeedCredentials", "NEED_CREDENTIALS", "Pause", "Step", "run_flow", "run_flow_async"]
+__all__ = ["Flow", "NeedCredentials", "NEED_CREDENTIALS", "Step", "run_flow", "run_flow_async"]
 
 
 class NeedCredentials:
@@ -21,13 +22,6 @@ class NeedCredentials:
 
 
 NEED_CREDENTIALS = NeedCredentials()
-
-
-@dataclass(frozen=True)
-class Pause:
-    """Step: wait ``seconds`` before the next attempt."""
-
-    seconds: float
 
 
 # What the service clients' call flows yield: each attempt asks for fresh credentials,

@@ -1,10 +1,10 @@
 """STS clients (sync and async): thin shells around one sans-IO call flow.
 
-:meth:`_StsBase._flow` is written once: it asks for credentials, builds and signs the
-request (``sts.protocol``), parses the answer, and retries transport failures, 5xx
-answers and throttling with capped full-jitter backoff, re-signing with fresh
-credentials per attempt. The clients only serve its steps: the provider, the
-transport and the sleep (``http.flow`` runs it).
+:meth:`_StsBase._attempt` is written once: it asks for credentials, builds and signs the
+request (``sts.protocol``) and parses the answer; the retry engine's attempt loop
+retries transport failures, 5xx answers and throttling with capped full-jitter backoff,
+re-signing with fresh credentials per attempt. The clients only serve its steps: the
+provider, the transport and the injected sleep (``http.flow`` runs it).
 """
 from __future__ import annotations
 
@@ -18,8 +18,19 @@ from alicloud_storage.credentials.base import Credentials, CredentialsProvider
 from alicloud_storage.http.base import AsyncBaseTransport, BaseTransport
 from alicloud_storage.http.config import Timeout, TimeoutLike
 from alicloud_storage.http.errors import TransportError
-from alicloud_storage.http.flow import NEED_CREDENTIALS, Flow, Pause, Step, run_flow, run_flow_async
+from alicloud_storage.http.flow import NEED_CREDENTIALS, Flow, Step, run_flow, run_flow_async
 from alicloud_storage.http.models import Request
+from alicloud_storage.retry import (
+    FullJitterBackoff,
+    Pause,
+    RetryContext,
+    StandardRetryStrategy,
+    first_match,
+    network,
+    run_attempts,
+    throttling,
+    transient,
+)
 from alicloud_storage.sts.errors import StsClientError, StsError, StsServiceError
 from alicloud_storage.sts.protocol import (
     AssumeRoleResult,
@@ -36,22 +47,38 @@ __all__ = ["StsClient", "AsyncStsClient", "DEFAULT_TIMEOUT"]
 logger = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = Timeout(connect=5.0, read=10.0)
-_BACKOFF_BASE = 0.1
-_BACKOFF_CAP = 5.0
+# AssumeRole and GetCallerIdentity change nothing on the service: every failure that may
+# pass (throttling, 5xx, no answer) is retried, pausing rng() * min(5, 0.2 * 2**n) s.
+_BACKOFF = FullJitterBackoff(base=0.2, cap=5.0)
 
 _T = TypeVar("_T")
 
 
+def _is_throttling(error: BaseException) -> bool:
+    return isinstance(error, StsServiceError) and error.code.startswith("Throttling")
 
 
-def _retryable(exc: StsError) -> bool:
-    if isinstance(exc, StsServiceError):
-        return exc.http_status >= 500 or exc.code.startswith(("Throttling", "ServiceUnavailable"))
-    return isinstance(exc.__cause__, TransportError)
+def _is_transient(error: BaseException) -> bool:
+    return isinstance(error, StsServiceError) and (
+        error.http_status >= 500 or error.code.startswith("ServiceUnavailable")
+    )
+
+
+def _is_network(error: BaseException) -> bool:
+    return isinstance(error, StsClientError) and isinstance(error.__cause__, TransportError)
+
+
+_CLASSIFY = first_match(throttling(_is_throttling), transient(_is_transient), network(_is_network))
+
+
+def _log_retry(context: RetryContext, delay: float) -> None:
+    logger.info(
+        "STS attempt %d failed (%s), retrying in %.2fs", context.attempt, type(context.error).__name__, delay
+    )
 
 
 class _StsBase:
-    """What the sync and async clients share: configuration, signing, retry decisions."""
+    """What the sync and async clients share: configuration and the call flow."""
 
     def __init__(
         self,
@@ -71,35 +98,35 @@ class _StsBase:
         self.max_attempts = max_attempts
         self._clock = clock
         self._rng = rng or random.Random()
-
-    def _backoff(self, attempt: int, exc: StsError) -> Optional[float]:
-        """Seconds to wait before the next attempt, or None to give up and raise."""
-        if attempt >= self.max_attempts or not _retryable(exc):
-            return None
-        delay = self._rng.random() * min(_BACKOFF_CAP, _BACKOFF_BASE * (1 << min(attempt, 32)))
-        logger.info("STS attempt %d failed (%s), retrying in %.2fs", attempt, type(exc).__name__, delay)
-        return delay
+        self._strategy = StandardRetryStrategy(
+            _CLASSIFY, _BACKOFF, max_attempts=max_attempts, rng=self._rng.random
+        )
 
     def _flow(
         self, action: str, params: Mapping[str, str], parse: Callable[[Mapping[str, Any]], _T]
     ) -> Flow[Step, _T]:
         """One STS call: yields NEED_CREDENTIALS, a Request or a Pause; returns ``parse(body)``."""
-        attempt = 0
-        while True:
-            attempt += 1
-            creds: Credentials = yield NEED_CREDENTIALS
-            request = build_request(self.url, action, params, creds, self._clock())
-            try:
-                try:
-                    response = yield request
-                except TransportError as exc:
-                    raise StsClientError(f"STS {action} failed: {type(exc).__name__}: {exc}") from exc
-                return parse(parse_response(response, (creds.security_token,)))
-            except StsError as exc:
-                delay = self._backoff(attempt, exc)
-                if delay is None:
-                    raise
-            yield Pause(delay)
+        return run_attempts(
+            lambda attempt: self._attempt(action, params, parse),
+            self._strategy,
+            retryable=(StsError,),
+            clock=self._clock,
+            operation=action,
+            idempotent=True,
+            on_retry=_log_retry,
+        )
+
+    def _attempt(
+        self, action: str, params: Mapping[str, str], parse: Callable[[Mapping[str, Any]], _T]
+    ) -> Flow[Step, _T]:
+        """One signed request (fresh credentials) and its parsed answer; raises StsError."""
+        creds: Credentials = yield NEED_CREDENTIALS
+        request = build_request(self.url, action, params, creds, self._clock())
+        try:
+            response = yield request
+        except TransportError as exc:
+            raise StsClientError(f"STS {action} failed: {type(exc).__name__}: {exc}") from exc
+        return parse(parse_response(response, (creds.security_token,)))
 
     def _assume_role_flow(
         self,

@@ -21,7 +21,7 @@ from typing import Any, AsyncIterator, Callable, Dict, Generator, Iterator, Mapp
 from urllib.parse import urlsplit
 
 from alicloud_storage.credentials import CredentialsProvider, StaticCredentialsProvider
-from alicloud_storage.http.flow import NEED_CREDENTIALS, Pause, Step, run_flow, run_flow_async
+from alicloud_storage.http.flow import NEED_CREDENTIALS, Step, run_flow, run_flow_async
 from alicloud_storage.http import (
     AsyncBaseTransport,
     AsyncTransport,
@@ -34,11 +34,12 @@ from alicloud_storage.http import (
     TransportError,
     TransportTimeout,
 )
+from alicloud_storage.retry import Pause, RetryContext, run_attempts
 from alicloud_storage.tablestore import operations
 from alicloud_storage.tablestore.auth import RequestSigner
 from alicloud_storage.tablestore.errors import OTSClientError, OTSError, OTSNetworkError, OTSTimeoutError
 from alicloud_storage.tablestore.operations import envelope
-from alicloud_storage.tablestore.retry import DefaultRetryPolicy
+from alicloud_storage.tablestore.retry import DefaultRetryPolicy, RetryPolicyStrategy
 
 __all__ = ["OTSClient", "AsyncOTSClient"]
 
@@ -58,6 +59,9 @@ _KNOWN_KWARGS = frozenset(
         "verify",
         "extra_headers",
         "transport",
+        "clock",
+        "sleep",
+        "rng",
     }
 )
 
@@ -79,12 +83,21 @@ class _Config:
     encoding: str
     extra_headers: Mapping[str, str] = field(repr=False)
     transport: Any = field(repr=False)
+    clock: Callable[[], float] = field(repr=False)
+    sleep: Optional[Callable[[float], Any]] = field(repr=False)
 
 
 def _optional_str(kwargs: Mapping[str, Any], name: str) -> Optional[str]:
     value = kwargs.get(name)
     if value is not None and not isinstance(value, str):
         raise OTSClientError(f"{name} must be a str, not {type(value).__name__}")
+    return value
+
+
+def _optional_callable(kwargs: Mapping[str, Any], name: str) -> Any:
+    value = kwargs.get(name)
+    if value is not None and not callable(value):
+        raise OTSClientError(f"{name} must be callable, not {type(value).__name__}")
     return value
 
 
@@ -193,7 +206,8 @@ def _configure(
         "".encode(encoding)
     except LookupError:
         raise OTSClientError(f"unknown encoding: {encoding!r}") from None
-    policy = kwargs.get("retry_policy") or DefaultRetryPolicy()
+    clock, sleep, rng = (_optional_callable(kwargs, name) for name in ("clock", "sleep", "rng"))
+    policy = kwargs.get("retry_policy") or DefaultRetryPolicy(rng=rng)
     if not (callable(getattr(policy, "should_retry", None)) and callable(getattr(policy, "get_retry_delay", None))):
         raise OTSClientError(f"retry_policy must be a RetryPolicy, not {type(policy).__name__}")
     logger_name = _optional_str(kwargs, "logger_name")
@@ -223,20 +237,22 @@ def _configure(
         encoding=encoding,
         extra_headers=dict(extra_headers),
         transport=transport,
+        clock=clock or time.time,
+        sleep=sleep,
     )
 
 
-def _utcnow() -> datetime:
-    return datetime.now(timezone.utc)
-
-
 class _Core:
-    """The sans-IO call flow shared by both clients: encode once, then sign, send,
-    check, decode, and retry per the policy (re-signing with fresh credentials)."""
+    """The sans-IO call flow shared by both clients: encode once, then per attempt sign
+    (fresh credentials, the injected clock's date), send, check and decode; the retry
+    engine's one attempt loop asks the retry policy and pauses between attempts."""
 
-    def __init__(self, config: _Config, clock: Callable[[], float] = time.perf_counter) -> None:
+    def __init__(self, config: _Config) -> None:
         self.config = config
-        self._clock = clock
+        self._strategy = RetryPolicyStrategy(config.retry_policy)
+
+    def _now(self) -> datetime:
+        return datetime.fromtimestamp(self.config.clock(), timezone.utc)
 
     def call(self, method: str, operation: operations.Operation, args: Tuple[Any, ...], kwargs: Dict[str, Any]) -> Generator[Any, Any, Any]:
         """Flow of one API call; yields NEED_CREDENTIALS, a Request or a Pause."""
@@ -245,49 +261,57 @@ class _Core:
         except ValueError as exc:  # protobuf range checks (e.g. int32 fields)
             raise OTSClientError(f"{method}: invalid argument: {exc}") from None
         body = message.SerializeToString()
+        return (yield from run_attempts(
+            lambda attempt: self._attempt(operation, body, context, attempt),
+            self._strategy,
+            retryable=(OTSError,),
+            clock=self.config.clock,
+            operation=operation.api,
+            idempotent=operation.idempotent,
+            on_retry=self._log_retry,
+            on_give_up=self._log_failure,
+        ))
+
+    def _attempt(self, operation: operations.Operation, body: bytes, context: Any, attempt: int) -> Generator[Any, Any, Any]:
+        """One signed request and its checked, decoded answer; failures raise OTSError."""
         config, api = self.config, operation.api
-        logger, policy = config.logger, config.retry_policy
-        attempt = 0
-        while True:
-            credentials = yield NEED_CREDENTIALS
-            request = envelope.build_request(
-                api, body, config.base_url, credentials, config.instance_name, config.signer, _utcnow(),
-                config.extra_headers,
+        credentials = yield NEED_CREDENTIALS
+        request = envelope.build_request(
+            api, body, config.base_url, credentials, config.instance_name, config.signer, self._now(),
+            config.extra_headers,
+        )
+        started = time.perf_counter()
+        try:
+            response = yield request
+        except TransportTimeout as exc:
+            raise OTSTimeoutError(f"{api} timed out: {exc}") from exc
+        except TLSError as exc:  # a certificate or protocol mismatch: retrying cannot help
+            raise OTSClientError(f"{api} failed to set up TLS: {exc}") from exc
+        except TransportError as exc:
+            raise OTSNetworkError(f"{api} failed on the network: {exc}") from exc
+        result = envelope.parse_response(
+            operation, response, context, credentials, config.signer,
+            request.headers.get("x-ots-signdate"), self._now(),
+        )
+        logger = config.logger
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug(
+                "OTS %s: HTTP %d, request id %s, %.1f ms, attempt %d",
+                api, response.status, envelope.request_id_of(response.headers),
+                (time.perf_counter() - started) * 1000, attempt,
             )
-            started = self._clock()
-            try:
-                response = yield request
-                result = envelope.parse_response(
-                    operation, response, context, credentials, config.signer,
-                    request.headers.get("x-ots-signdate"), _utcnow(),
-                )
-            except TransportTimeout as exc:
-                error: OTSError = OTSTimeoutError(f"{api} timed out: {exc}")
-                error.__cause__ = exc
-            except TLSError as exc:  # a certificate or protocol mismatch: retrying cannot help
-                error = OTSClientError(f"{api} failed to set up TLS: {exc}")
-                error.__cause__ = exc
-            except TransportError as exc:
-                error = OTSNetworkError(f"{api} failed on the network: {exc}")
-                error.__cause__ = exc
-            except OTSError as exc:
-                error = exc
-            else:
-                if logger.isEnabledFor(logging.DEBUG):
-                    logger.debug(
-                        "OTS %s: HTTP %d, request id %s, %.1f ms, attempt %d",
-                        api, response.status, envelope.request_id_of(response.headers),
-                        (self._clock() - started) * 1000, attempt + 1,
-                    )
-                return result
-            if not policy.should_retry(attempt, error, api):
-                logger.log(config.failure_level, "OTS %s failed after %d attempt(s): %s", api, attempt + 1, error)
-                raise error
-            delay = policy.get_retry_delay(attempt, error, api)
-            logger.debug("OTS %s attempt %d failed (%s); retrying in %.3f s", api, attempt + 1, error, delay)
-            attempt += 1
-            if delay > 0:
-                yield Pause(delay)
+        return result
+
+    def _log_retry(self, context: RetryContext, delay: float) -> None:
+        self.config.logger.debug(
+            "OTS %s attempt %d failed (%s); retrying in %.3f s", context.operation, context.attempt, context.error, delay
+        )
+
+    def _log_failure(self, context: RetryContext) -> None:
+        self.config.logger.log(
+            self.config.failure_level, "OTS %s failed after %d attempt(s): %s",
+            context.operation, context.attempt, context.error,
+        )
 
 
 _Flow = Generator[Any, Any, Any]
@@ -320,7 +344,10 @@ class _BaseClient:
         no handler is added), retry_policy (DefaultRetryPolicy()), ssl_version (https
         only), sign_date / auto_update_v4_sign (with region), ca_certs (CA bundle path,
         default certifi), verify (True), extra_headers (signed x-ots-* headers),
-        transport (a custom BaseTransport / AsyncBaseTransport, e.g. MockTransport).
+        transport (a custom BaseTransport / AsyncBaseTransport, e.g. MockTransport);
+        for tests: clock (epoch seconds for signing dates and retry timing, time.time),
+        sleep (the pause between attempts: time.sleep, or asyncio.sleep for the async
+        client) and rng (the default retry policy's jitter draw, random.random).
         """
         self._config = config = _configure(
             end_point, access_key_id, access_key_secret, instance_name, credentials_provider, region,
@@ -373,7 +400,7 @@ class OTSClient(_BaseClient):
         if isinstance(step, Request):
             return self._transport.send(step, self._config.timeout)
         if isinstance(step, Pause):
-            return time.sleep(step.seconds)
+            return (self._config.sleep or time.sleep)(step.seconds)
         return self._config.provider.get_credentials()
 
     def close(self) -> None:
@@ -406,7 +433,7 @@ class AsyncOTSClient(_BaseClient):
         if isinstance(step, Request):
             return await self._transport.send(step, self._config.timeout)
         if isinstance(step, Pause):
-            return await asyncio.sleep(step.seconds)
+            return await (self._config.sleep or asyncio.sleep)(step.seconds)
         return await self._config.provider.get_credentials_async()
 
     async def close(self) -> None:

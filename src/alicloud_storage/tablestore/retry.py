@@ -1,44 +1,47 @@
-"""Retry policies with the official SDK's interface, plus network errors and full jitter.
+"""Retry policies with the official SDK's interface, as adapters onto the retry engine.
 
 A policy answers two questions after a failed attempt number ``retry_times``
 (0 for the first failure): ``should_retry`` and ``get_retry_delay`` (seconds).
+:class:`RetryPolicyStrategy` makes any policy (ours or a user's subclass) the strategy
+of the one attempt loop (``alicloud_storage.retry``).
 
-DefaultRetryPolicy retries:
+DefaultRetryPolicy retries (the official ``retry.py`` code lists):
   * for every API: throttling and transient contention (server busy, not enough
     capacity, row/operation conflict, table not ready, partition unavailable,
     "Too frequent table operations.");
-  * for idempotent APIs only: server errors (OTSTimeout, internal error,
-    unavailable, HTTP 500/502/503), connection failures and timeouts
-    (OTSNetworkError / OTSTimeoutError), which the official SDK never retries.
+  * for idempotent APIs only (``Operation.idempotent`` in the operation table): server
+    errors (OTSTimeout, internal error, unavailable, HTTP 500/502/503), connection
+    failures and timeouts (OTSNetworkError / OTSTimeoutError), which the official SDK
+    never retries.
 The delay is exponential with full jitter: ``rng() * min(max_retry_delay, base * 2**n)``.
 """
 from __future__ import annotations
 
 import random
-from typing import Callable, FrozenSet, Optional, Set
+from typing import Callable, FrozenSet, Optional, cast
 
+from alicloud_storage.retry import (
+    FullJitterBackoff,
+    RetryContext,
+    first_match,
+    network,
+    throttling,
+    transient,
+)
 from alicloud_storage.tablestore.errors import OTSError, OTSNetworkError, OTSServiceError
 
 __all__ = [
     "RetryPolicy",
+    "RetryPolicyStrategy",
     "RetryUtil",
     "DefaultRetryPolicy",
     "WriteRetryPolicy",
     "NoRetryPolicy",
     "NoDelayRetryPolicy",
-    "register_idempotent_api",
 ]
 
-_ANY_API_CODES: FrozenSet[str] = frozenset(
-    {
-        "OTSRowOperationConflict",
-        "OTSNotEnoughCapacityUnit",
-        "OTSTableNotReady",
-        "OTSPartitionUnavailable",
-        "OTSServerBusy",
-        "OTSOperationConflict",
-        "OTSOperationThrottled",
-    }
+_CONTENTION_CODES: FrozenSet[str] = frozenset(
+    {"OTSRowOperationConflict", "OTSTableNotReady", "OTSPartitionUnavailable", "OTSOperationConflict"}
 )
 _THROTTLING_CODES: FrozenSet[str] = frozenset(
     {"OTSServerBusy", "OTSNotEnoughCapacityUnit", "OTSOperationThrottled"}
@@ -49,21 +52,45 @@ _SERVER_ERROR_CODES: FrozenSet[str] = frozenset(
 _SERVER_ERROR_STATUSES: FrozenSet[int] = frozenset({500, 502, 503})
 _WRITE_APIS: FrozenSet[str] = frozenset({"PutRow", "UpdateRow", "DeleteRow", "BatchWriteRow"})
 
-# Filled by the operation table (protocol.register): the APIs safe to send twice.
-_IDEMPOTENT_APIS: Set[str] = set()
+
+def _is_throttling(error: BaseException) -> bool:
+    if not isinstance(error, OTSServiceError):
+        return False
+    if error.code in _THROTTLING_CODES:
+        return True
+    return error.code == "OTSQuotaExhausted" and error.message == "Too frequent table operations."
 
 
-def register_idempotent_api(api_name: str) -> None:
-    """Declare ``api_name`` idempotent (called by the operation table, the single source)."""
-    _IDEMPOTENT_APIS.add(api_name)
+def _is_contention(error: BaseException) -> bool:
+    return isinstance(error, OTSServiceError) and error.code in _CONTENTION_CODES
 
 
-def _is_quota_throttle(exception: OTSError) -> bool:
-    return (
-        isinstance(exception, OTSServiceError)
-        and exception.code == "OTSQuotaExhausted"
-        and exception.message == "Too frequent table operations."
+def _is_server_error(error: BaseException) -> bool:
+    return isinstance(error, OTSServiceError) and (
+        error.code in _SERVER_ERROR_CODES or error.http_status in _SERVER_ERROR_STATUSES
     )
+
+
+def _is_network(error: BaseException) -> bool:
+    return isinstance(error, OTSNetworkError)
+
+
+# The official classification as engine classifiers: throttling and contention for any
+# API, server and network errors for idempotent ones.
+_CLASSIFY = first_match(
+    throttling(_is_throttling),
+    transient(_is_contention, idempotent_only=False),
+    transient(_is_server_error),
+    network(_is_network),
+)
+
+
+def _idempotent_api(api_name: str) -> bool:
+    # The operation table is the single source; it is loaded with the clients (protobuf),
+    # so this light module looks it up only when a failure is judged.
+    from alicloud_storage.tablestore.operations import OPERATIONS
+
+    return any(op.api == api_name and op.idempotent for op in OPERATIONS.values())
 
 
 class RetryUtil:
@@ -72,33 +99,22 @@ class RetryUtil:
     @staticmethod
     def should_retry_no_matter_which_api(exception: OTSError) -> bool:
         """Throttling and transient contention: safe to retry any API."""
-        if isinstance(exception, OTSServiceError) and exception.code in _ANY_API_CODES:
-            return True
-        return _is_quota_throttle(exception)
+        return _is_throttling(exception) or _is_contention(exception)
 
     @staticmethod
     def is_repeatable_api(api_name: str) -> bool:
         """True for APIs the operation table marks idempotent (reads)."""
-        return api_name in _IDEMPOTENT_APIS
+        return _idempotent_api(api_name)
 
     @staticmethod
     def should_retry_when_api_repeatable(retry_times: int, exception: OTSError, api_name: str) -> bool:
         """Server errors, connection failures and timeouts: retry only idempotent APIs."""
-        if isinstance(exception, OTSNetworkError):
-            return True
-        if isinstance(exception, OTSServiceError):
-            return (
-                exception.code in _SERVER_ERROR_CODES
-                or exception.http_status in _SERVER_ERROR_STATUSES
-            )
-        return False
+        return _is_server_error(exception) or _is_network(exception)
 
     @staticmethod
     def is_server_throttling_exception(exception: OTSError) -> bool:
         """Errors that mean "slow down" (longer base delay)."""
-        if isinstance(exception, OTSServiceError) and exception.code in _THROTTLING_CODES:
-            return True
-        return _is_quota_throttle(exception)
+        return _is_throttling(exception)
 
 
 class RetryPolicy:
@@ -134,27 +150,27 @@ class DefaultRetryPolicy(RetryPolicy):
             self.max_retry_delay = max_retry_delay
         self._rng = rng or random.random
 
+    def _max_retry_time_reached(self, retry_times: int, exception: OTSError, api_name: str) -> bool:
+        return retry_times >= self.max_retry_times
+
     def is_repeatable_api(self, api_name: str) -> bool:
         return RetryUtil.is_repeatable_api(api_name)
 
     def _can_retry(self, retry_times: int, exception: OTSError, api_name: str) -> bool:
-        if RetryUtil.should_retry_no_matter_which_api(exception):
-            return True
-        return self.is_repeatable_api(api_name) and RetryUtil.should_retry_when_api_repeatable(
-            retry_times, exception, api_name
-        )
+        context = RetryContext(retry_times + 1, exception, api_name, self.is_repeatable_api(api_name))
+        return _CLASSIFY(context) is not None
 
     def should_retry(self, retry_times: int, exception: OTSError, api_name: str) -> bool:
-        return retry_times < self.max_retry_times and self._can_retry(retry_times, exception, api_name)
+        if self._max_retry_time_reached(retry_times, exception, api_name):
+            return False
+        return self._can_retry(retry_times, exception, api_name)
 
     def get_retry_delay(self, retry_times: int, exception: OTSError, api_name: str) -> float:
         if RetryUtil.is_server_throttling_exception(exception):
             base = self.server_throttling_exception_delay_factor
         else:
             base = self.stability_exception_delay_factor
-        growth: int = self.scale_factor ** retry_times  # typeshed: int ** int is Any
-        ceiling = min(self.max_retry_delay, base * growth)
-        return self._rng() * ceiling
+        return FullJitterBackoff(base, self.max_retry_delay, self.scale_factor).delay(retry_times, self._rng)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(max_retry_times={self.max_retry_times}, max_retry_delay={self.max_retry_delay})"
@@ -182,3 +198,24 @@ class NoDelayRetryPolicy(DefaultRetryPolicy):
 
     def get_retry_delay(self, retry_times: int, exception: OTSError, api_name: str) -> float:
         return 0.0
+
+
+class RetryPolicyStrategy:
+    """The engine's strategy for a RetryPolicy (any object with the official two methods):
+    attempt ``n`` failed -> ``should_retry(n - 1, ...)`` -> ``get_retry_delay(n - 1, ...)``."""
+
+    def __init__(self, policy: RetryPolicy) -> None:
+        self.policy = policy
+
+    def next_delay(self, context: RetryContext) -> Optional[float]:
+        # The client's attempt loop lets only OTSError reach a strategy.
+        retry_times, error, api = context.attempt - 1, cast(OTSError, context.error), context.operation
+        if not self.policy.should_retry(retry_times, error, api):
+            return None
+        return self.policy.get_retry_delay(retry_times, error, api)
+
+    def succeeded(self, attempts: int) -> None:
+        return None
+
+    def __repr__(self) -> str:
+        return f"RetryPolicyStrategy({self.policy!r})"

@@ -49,3 +49,39 @@ def test_an_error_the_flow_does_not_handle_propagates() -> None:
 
     with pytest.raises(KeyError, match="boom"):
         run_flow(flow(), serve)
+
+
+def test_the_retry_engines_attempt_loop_runs_on_both_runners() -> None:
+    """run_attempts is a flow: its Pause steps reach the client's serve (a fake sleep here)."""
+    from alicloud_storage.retry import FixedDelayBackoff, Pause, StandardRetryStrategy, run_attempts, transient
+
+    def make(sleeps: List[float]) -> Generator[Any, Any, str]:
+        failures = [ValueError("503"), ValueError("503")]
+
+        def attempt(number: int) -> Generator[str, Any, str]:
+            answer = yield f"send {number}"
+            if failures:
+                raise failures.pop()
+            return str(answer)
+
+        strategy = StandardRetryStrategy(transient(lambda e: isinstance(e, ValueError)), FixedDelayBackoff(1.5))
+        return run_attempts(attempt, strategy, retryable=(ValueError,), clock=lambda: 0.0, idempotent=True)
+
+    def serve_step(sleeps: List[float]) -> Any:
+        def serve_it(step: Any) -> Any:
+            if isinstance(step, Pause):
+                return sleeps.append(step.seconds)
+            return step.upper()
+
+        return serve_it
+
+    sleeps: List[float] = []
+    assert run_flow(make(sleeps), serve_step(sleeps)) == "SEND 3" and sleeps == [1.5, 1.5]
+
+    async_sleeps: List[float] = []
+
+    async def serve_async_step(step: Any) -> Any:
+        return serve_step(async_sleeps)(step)
+
+    assert asyncio.run(run_flow_async(make(async_sleeps), serve_async_step)) == "SEND 3"
+    assert async_sleeps == [1.5, 1.5]

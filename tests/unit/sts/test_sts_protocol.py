@@ -55,13 +55,21 @@ def test_retries_5xx_and_throttling_then_succeeds() -> None:
         seen.append(request)
         return answers.pop(0)
 
+    now = [1_700_000_000.0]
+
+    def sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+        now[0] += 60  # a fake clock that the fake sleep moves (a minute, to see it in Timestamp)
+
     sts = StsClient(StaticCredentialsProvider("AKID", "secret"), transport=MockTransport(handler),
-                    sleep=sleeps.append, rng=random.Random(0))
+                    sleep=sleep, rng=random.Random(0), clock=lambda: now[0])
     result = sts.assume_role("acs:ram::1:role/r", "s", 900)
     assert result.credentials.access_key_id == "STS.x" and result.assumed_role_id == "9:s"
-    assert len(seen) == 3 and len(sleeps) == 2
-    nonces = {dict(parse_qsl(r.body.decode()))["SignatureNonce"] for r in seen}
-    assert len(nonces) == 3  # re-signed per attempt
+    draws = random.Random(0)
+    assert sleeps == [draws.random() * 0.2, draws.random() * 0.4]  # rng() * min(5, 0.2 * 2**n)
+    params = [dict(parse_qsl(r.body.decode())) for r in seen]
+    assert len({p["SignatureNonce"] for p in params}) == 3  # re-signed per attempt
+    assert [p["Timestamp"] for p in params] == ["2023-11-14T22:13:20Z", "2023-11-14T22:14:20Z", "2023-11-14T22:15:20Z"]
 
 
 @pytest.mark.parametrize(
@@ -131,11 +139,13 @@ def test_transport_failures_are_retried_then_raised_as_client_errors() -> None:
         calls.append(1)
         raise ConnectError("connection refused")
 
+    sleeps: List[float] = []
     sts = StsClient(StaticCredentialsProvider("AKID", "secret"), transport=MockTransport(handler),
-                    max_attempts=2, sleep=lambda s: None)
+                    max_attempts=4, sleep=sleeps.append, rng=random.Random(7))
     with pytest.raises(StsClientError, match="GetCallerIdentity failed: ConnectError") as raised:
         sts.get_caller_identity()
-    assert len(calls) == 2 and isinstance(raised.value.__cause__, ConnectError)
+    assert len(calls) == 4 and isinstance(raised.value.__cause__, ConnectError)
+    assert len(sleeps) == 3 and all(0 <= s < cap for s, cap in zip(sleeps, (0.2, 0.4, 0.8)))
 
 
 def test_sync_and_async_clients_expose_the_same_methods() -> None:

@@ -15,8 +15,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, Generator, Tuple
 
-from alicloud_storage.tablestore import retry
-
 __all__ = [
     "Operation",
     "SubCall",
@@ -62,8 +60,6 @@ def register(api: str, response_type: Any, decode: Decoder, idempotent: bool) ->
 
     def add(encode: Encoder) -> Encoder:
         OPERATIONS[encode.__name__] = Operation(api, encode, response_type, decode, idempotent)
-        if idempotent:
-            retry.register_idempotent_api(api)
         return encode
 
     return add
