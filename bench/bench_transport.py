@@ -11,6 +11,8 @@ from elsewhere on the shared machine hits all alike); the best run counts. Print
 the ratio to the raw loop (target >= 0.70), the peak RSS growth of this process during the
 transport phases (VmHWM after resetting it through /proc/self/clear_refs; target <= 32
 MiB), and ``OTSClient(...)`` construction time for http:// and https:// endpoints.
+"plain aiohttp download" reads the same body with a bare aiohttp session: the ceiling of
+the async transport, which is built on aiohttp.
 """
 from __future__ import annotations
 
@@ -213,6 +215,19 @@ def contenders(port: int, size: int, chunk: bytes) -> Dict[str, Callable[[], Non
                 got += len(piece)
         assert got == size
 
+    async def aiohttp_download(transport: AsyncTransport) -> None:
+        import aiohttp
+
+        got = 0
+        async with aiohttp.ClientSession(auto_decompress=False) as session:
+            async with session.get(f"{url}/download/{size}") as response:
+                while True:
+                    piece = await response.content.read(len(chunk))
+                    if not piece:
+                        break
+                    got += len(piece)
+        assert got == size
+
     return {
         "raw upload (sendall)": lambda: raw_upload(port, size, chunk),
         "sync upload": sync_upload,
@@ -222,6 +237,7 @@ def contenders(port: int, size: int, chunk: bytes) -> Dict[str, Callable[[], Non
         "sync download (readinto)": sync_download,
         "sync download (iter_bytes)": sync_download_iter,
         "async download (iter_bytes)": run_async(async_download),  # type: ignore[arg-type]
+        "plain aiohttp download (ref.)": run_async(aiohttp_download),  # type: ignore[arg-type]
     }
 
 
@@ -278,13 +294,13 @@ def main() -> None:
         server.kill()
         server.wait()
     print(f"{size / MIB:,.0f} MiB each way, {len(chunk) // 1024} KiB writes/reads, best of {args.repeat}")
-    print(f"{'':30}{'MB/s':>10}{'vs raw':>9}{'peak RSS +MiB':>15}")
+    print(f"{'':32}{'MB/s':>10}{'vs raw':>9}{'peak RSS +MiB':>15}")
     rows: List[Tuple[str, str]] = [(name, "raw upload (sendall)" if "upload" in name else "raw download (recv_into)")
                                    for name in runs]
     for name, raw in rows:
         rate = size / best[name] / 1e6
         ratio = best[raw] / best[name]
-        print(f"  {name:28}{rate:>10,.0f}{ratio:>9.2f}{growth[name] / MIB:>15.1f}")
+        print(f"  {name:30}{rate:>10,.0f}{ratio:>9.2f}{growth[name] / MIB:>15.1f}")
     print("OTSClient(...) construction, median ms")
     print(f"  http://   {construction_ms('http://127.0.0.1:1'):.3f}")
     print(f"  https://  {construction_ms('https://127.0.0.1:1'):.3f}")

@@ -9,7 +9,7 @@ after ``CONTINUE_WAIT`` seconds, as the sync transport does (aiohttp alone waits
 from __future__ import annotations
 
 import functools
-from typing import TYPE_CHECKING, Any, List, Optional, Tuple
+from typing import TYPE_CHECKING, Any, AsyncIterator, List, Optional, Tuple
 
 from alicloud_storage.http import errors
 from alicloud_storage.http._request import encode_head
@@ -98,14 +98,17 @@ class AsyncTransport(AsyncBaseTransport):
         for line in head.lines[1:]:
             name, _, value = line.partition(": ")
             headers.append((name, value))
-        data: Any
         if head.length is None:
             headers.pop()  # Transfer-Encoding: aiohttp adds it (last, as the sync head has it)
-            data = request.aiter_body()
-        elif isinstance(request.body, (bytes, bytearray, memoryview)):
+        watch: Optional[_WriteWatch] = None
+        data: Any
+        if isinstance(request.body, (bytes, bytearray, memoryview)):
             data = bytes(request.body) if head.length else None
         else:
             data = request.aiter_body()
+            if limits.write is not None:
+                watch = _WriteWatch(limits.write)
+                data = watch.watched(data)
         url = URL(request.url, encoded=True)  # send the (signed) path exactly as given
         try:
             return await self._get_session().request(
@@ -120,6 +123,14 @@ class AsyncTransport(AsyncBaseTransport):
             )
         except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
             raise _map_error(exc) from exc
+        except asyncio.CancelledError:
+            if watch is None or not watch.fired:
+                raise
+            watch.uncancel()
+            raise errors.WriteTimeoutError(f"write timeout ({limits.write} s) sending the body") from None
+        finally:
+            if watch is not None:
+                watch.stop()
 
     async def send(self, request: Request, timeout: Optional[Timeout] = None) -> Response:
         import asyncio
@@ -158,6 +169,51 @@ class AsyncTransport(AsyncBaseTransport):
 
     def __repr__(self) -> str:
         return f"AsyncTransport(max_connections={self.max_connections})"
+
+
+class _WriteWatch:
+    """The write timeout for a streamed body (aiohttp has none): if aiohttp does not take
+    the next chunk within ``limit`` seconds of its offer, the sending task is cancelled."""
+
+    def __init__(self, limit: float) -> None:
+        import asyncio
+
+        self.limit = limit
+        self.fired = False
+        self._task = asyncio.current_task()
+        self._handle: Optional["asyncio.TimerHandle"] = None
+
+    async def watched(self, chunks: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
+        """``chunks``, each one timed from its offer until aiohttp asks for the next."""
+        import asyncio
+
+        loop = asyncio.get_running_loop()
+        async for chunk in chunks:  # pulling from the caller's source is not timed
+            if self._task is not None:
+                self._handle = loop.call_later(self.limit, self._fire)
+            yield chunk
+            self._disarm()
+
+    def _fire(self) -> None:
+        self.fired = True
+        if self._task is not None:
+            self._task.cancel()
+
+    def _disarm(self) -> None:
+        if self._handle is not None:
+            self._handle.cancel()
+            self._handle = None
+
+    def stop(self) -> None:
+        """The request is answered (or failed): never cancel the task from now on."""
+        self._disarm()
+        self._task = None
+
+    def uncancel(self) -> None:
+        """Undo our cancel() on the task (Python >= 3.11 counts them)."""
+        uncancel = getattr(self._task, "uncancel", None)
+        if uncancel is not None:
+            uncancel()
 
 
 @functools.lru_cache(maxsize=None)

@@ -258,6 +258,25 @@ def test_write_timeout_when_the_server_stops_reading(body: str) -> None:
             assert time.monotonic() - started < 4
 
 
+def test_async_write_timeout_when_the_server_stops_reading() -> None:
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        url = f"http://127.0.0.1:{listener.getsockname()[1]}/up"
+
+        async def main() -> None:
+            async with AsyncTransport() as transport:
+                body = (PATTERN for _ in range(64))
+                with pytest.raises(WriteTimeoutError, match=r"write timeout \(0.2 s\)"):
+                    await transport.send(Request("PUT", url, body=body), Timeout(2, 5, write=0.2))
+                task = asyncio.current_task()
+                assert not getattr(task, "cancelling", lambda: 0)()  # our cancel() was undone (3.11+)
+
+        started = time.monotonic()
+        asyncio.run(main())
+        assert time.monotonic() - started < 4
+
+
 def test_timeout_defaults() -> None:
     assert Timeout(1, 2) == Timeout(1, 2, write=2, pool=1)  # write follows read, pool connect
     assert Timeout(1, 2, write=None, pool=None).write is None
