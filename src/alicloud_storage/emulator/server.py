@@ -24,7 +24,6 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from aiohttp import web
 
-from alicloud_storage.admin_client import ADMIN_PREFIX
 from alicloud_storage.emulator.admin import AdminService
 from alicloud_storage.emulator.config import default_data_dir, load_config_file, resolve_settings
 from alicloud_storage.emulator.faults import Fault, FaultInjector
@@ -32,10 +31,9 @@ from alicloud_storage.emulator.pipeline import Pipeline, Service
 from alicloud_storage.emulator.ram import Iam
 from alicloud_storage.emulator.runtime import RequestIds, Runtime
 from alicloud_storage.emulator.services import SERVICES, ServiceFactory
-from alicloud_storage.emulator.tablestore.service import DATABASE_FILE
 from alicloud_storage.sts.verify import NonceCache
 
-__all__ = ["Emulator", "ADMIN_PREFIX", "DATABASE_FILE"]
+__all__ = ["Emulator"]
 
 logger = logging.getLogger(__name__)
 

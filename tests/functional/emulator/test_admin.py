@@ -14,11 +14,10 @@ from urllib.request import Request, urlopen
 
 import pytest
 
-from alicloud_storage.admin_client import AdminClient
+from alicloud_storage.admin_client import ADMIN_PREFIX, AdminClient
 from alicloud_storage.emulator import Emulator
 from alicloud_storage.emulator.admin import BAD_FIELD, NO_PERMISSION, UNSIGNED
 from alicloud_storage.emulator.faults import MAX_FAULT_COUNT
-from alicloud_storage.emulator.server import ADMIN_PREFIX
 from alicloud_storage.emulator.tablestore import errors as E
 from alicloud_storage.emulator.sts.errors import StsServiceError
 from alicloud_storage.http import Response
