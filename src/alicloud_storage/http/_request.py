@@ -15,7 +15,7 @@ import re
 from typing import List, NamedTuple, Optional
 from urllib.parse import urlsplit
 
-from alicloud_storage import __version__
+from alicloud_storage._version import __version__
 from alicloud_storage.http import errors
 from alicloud_storage.http.models import Request
 
