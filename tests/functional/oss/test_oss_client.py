@@ -13,7 +13,7 @@ import pytest
 
 import alicloud_storage.oss as oss
 from alicloud_storage.oss.crc64 import crc64
-from conftest import Shell, make_config
+from oss_client_helpers import Shell, make_config
 from oss_server import SK, OssServer
 
 B = "examplebucket"
