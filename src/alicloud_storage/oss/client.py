@@ -26,8 +26,9 @@ from alicloud_storage.http.errors import (
     TransportError,
     TransportTimeout,
 )
-from alicloud_storage.http.flow import NEED_CREDENTIALS, Pause, run_flow, run_flow_async
+from alicloud_storage.http.flow import NEED_CREDENTIALS, run_flow, run_flow_async
 from alicloud_storage.oss import models, protocol
+from alicloud_storage.retry import Pause
 from alicloud_storage.oss.body import AsyncStreamBody, StreamBody
 from alicloud_storage.oss.config import DEFAULT_CONNECT_TIMEOUT, DEFAULT_READWRITE_TIMEOUT, Config
 from alicloud_storage.oss.credentials import has_keys, snapshot

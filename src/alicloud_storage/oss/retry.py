@@ -5,16 +5,17 @@ backoff_delayer=FullJitterBackoff)`` retries a ServiceError with status >= 500 o
 401/408/429, the codes RequestTimeTooSkewed and BadRequest, and client-side failures
 (RequestError, ResponseError, InconsistentError, CredentialsFetchError). The client asks
 ``is_error_retryable`` / ``retry_delay`` between attempts, re-signs and rewinds the body
-(a body that cannot rewind is not retried). Randomness is injectable (``rng``).
+(a body that cannot rewind is not retried). Randomness is injectable (``rng``); the
+backoff family is the project's retry engine (:mod:`alicloud_storage.retry`) under the
+official names.
 """
 from __future__ import annotations
 
 import abc
-import math
 import random
-import sys
 from typing import Callable, List, Optional, Sequence
 
+from alicloud_storage import retry as engine
 from alicloud_storage.oss.exceptions import (
     CredentialsFetchError,
     InconsistentError,
@@ -81,45 +82,47 @@ class ErrorRetryable(abc.ABC):
 
 
 class FixedDelayBackoff(BackoffDelayer):
-    """The same pause before every retry."""
+    """The same pause before every retry (the retry engine's FixedDelayBackoff)."""
 
     def __init__(self, backoff: float) -> None:
-        self._backoff = float(backoff)
+        self._engine = engine.FixedDelayBackoff(float(backoff))
 
     def backoff_delay(self, attempt: int, error: Exception) -> float:
-        return self._backoff
+        return self._engine.delay(attempt, random.random)
 
     def __repr__(self) -> str:
-        return f"FixedDelayBackoff({self._backoff})"
+        return f"FixedDelayBackoff({self._engine.seconds})"
 
 
 class _Exponential(BackoffDelayer):
+    _engine_type: type = engine.ExponentialBackoff
+
     def __init__(self, base_delay: float, max_backoff: float, rng: Optional[Rng] = None) -> None:
         if base_delay <= 0 or max_backoff < 0:
             raise ValueError("base_delay must be > 0 and max_backoff >= 0")
-        self._base_delay = float(base_delay)
-        self._max_backoff = float(max_backoff)
-        self._ceiling_attempt = int(math.log2(float(sys.maxsize) / base_delay))
+        self._engine: engine.ExponentialBackoff = self._engine_type(float(base_delay), float(max_backoff))
         self._rng = rng or random.random
 
     def ceiling(self, attempt: int) -> float:
         """``min(base_delay * 2 ** attempt, max_backoff)``."""
-        attempt = min(max(attempt, 0), self._ceiling_attempt)
-        return min(self._base_delay * (1 << attempt), self._max_backoff)
+        return self._engine.ceiling(attempt)
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(base_delay={self._base_delay}, max_backoff={self._max_backoff})"
+        return f"{type(self).__name__}(base_delay={self._engine.base}, max_backoff={self._engine.cap})"
 
 
 class FullJitterBackoff(_Exponential):
-    """``[0.0, 1.0) * min(2 ** attempt * base_delay, max_backoff)``."""
+    """``[0.0, 1.0) * min(2 ** attempt * base_delay, max_backoff)`` (the engine's full jitter)."""
+
+    _engine_type = engine.FullJitterBackoff
 
     def backoff_delay(self, attempt: int, error: Exception) -> float:
-        return self._rng() * self.ceiling(attempt)
+        return self._engine.delay(attempt, self._rng)
 
 
 class EqualJitterBackoff(_Exponential):
-    """``ceil / 2 + [0.0, 1.0) * (ceil / 2 + 1)`` with ceil as in full jitter (as oss_v2)."""
+    """``ceil / 2 + [0.0, 1.0) * (ceil / 2 + 1)``: alibabacloud_oss_v2's formula over the
+    engine's exponential ceiling."""
 
     def backoff_delay(self, attempt: int, error: Exception) -> float:
         half = self.ceiling(attempt) / 2

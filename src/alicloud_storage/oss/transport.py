@@ -76,6 +76,13 @@ def _timeout(connect: Optional[float], read: Optional[float], given: Optional[Ti
     return Timeout(connect if connect is not None else base.connect, read if read is not None else base.read)
 
 
+def _bytes(body: object) -> bytes:
+    """The OSS client sends in-memory bodies (oss.body builds them); refuse anything else."""
+    if isinstance(body, (bytes, bytearray, memoryview)):
+        return bytes(body)
+    raise TypeError("the proxy and session paths send in-memory bodies only")
+
+
 def _follow(request: Request, response: Response) -> Optional[Request]:
     location = response.headers.get("location")
     if response.status not in _REDIRECTS or not location:
@@ -151,7 +158,7 @@ class RequestsHttpClient(HttpClient):
             if not self.enabled_redirect:
                 handlers.append(_NoRedirect())
             self._opener = urllib.request.build_opener(*handlers)
-        raw = urllib.request.Request(request.url, data=request.body or None, headers=dict(request.headers),
+        raw = urllib.request.Request(request.url, data=_bytes(request.body) or None, headers=dict(request.headers),
                                      method=request.method)
         try:
             reply = self._opener.open(raw, timeout=limits.read or limits.connect)
@@ -173,7 +180,7 @@ class RequestsHttpClient(HttpClient):
         """Through the caller's requests.Session."""
         try:
             reply = self._session.request(
-                request.method, request.url, headers=dict(request.headers), data=request.body or None,
+                request.method, request.url, headers=dict(request.headers), data=_bytes(request.body) or None,
                 timeout=(limits.connect, limits.read), verify=not self.insecure_skip_verify,
                 allow_redirects=self.enabled_redirect, proxies=self.proxies or None, stream=False)
         except Exception as exc:  # requests' own exception tree: mapped to ours
