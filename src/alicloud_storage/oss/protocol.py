@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any, Dict, Optional, Tuple
 from xml.etree import ElementTree
 
-from alicloud_storage import __version__
+from alicloud_storage._version import __version__
 from alicloud_storage.credentials import Credentials
 from alicloud_storage.http import Request, Response
 from alicloud_storage.oss import endpoints
