@@ -1,7 +1,8 @@
 """Client throughput: our OTSClient vs the official ``tablestore.OTSClient``, and our
 AsyncOTSClient at concurrency 32 vs our sync client, against one emulator, in one run.
 
-Run: ``.venv-test/bin/python bench/bench_client.py [--rows 2000] [--ranges 200] [--chunk 100]``.
+Run: ``.venv-test/bin/python bench/bench_client.py [--rows 2000] [--ranges 200] [--chunk 100]``
+(``--profile 300``: also a cProfile summary of 300 of our GetRange calls).
 
 The emulator runs as a child process (``alicloud-storage serve --memory``) so that the
 server does not share this process's GIL with the clients. Each client does the same
@@ -11,20 +12,27 @@ workload one call at a time: ``--rows`` PutRow (3 attribute columns), ``--rows``
 ops/s and client CPU per call for each phase, and the ratios (target: ours >= 1.5x the
 official client; async at 32 in flight vs sync). Client CPU is ``time.process_time``
 of this process around the calls: the emulator's work (which dominates GetRange wall
-time on a shared CPU) is not in it, so its ratio isolates the clients' own cost.
+time on a shared CPU) is not in it, so its ratio isolates the clients' own cost. The
+official client runs as users get it: with its native PlainBuffer parser where it loads
+(the header line says whether it did), its pure-Python encoder; ours with the PlainBuffer
+codec that ``alicloud-storage --version`` names.
 """
 from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
+import io
 import json
 import logging
+import pstats
 import subprocess
 import sys
 import time
 from typing import Any, Callable, Dict, List
 
 import alicloud_storage.tablestore as ours
+from alicloud_storage.tablestore.wire.plainbuffer import ACTIVE
 
 PHASES = ("PutRow", "GetRow", "GetRange")
 
@@ -107,6 +115,16 @@ async def async_workload(client: Any, table: str, rows: int, ranges: int, concur
     return {"PutRow": await phase(put), "GetRow": await phase(get), "GetRange": await phase(scan)}
 
 
+def profile(client: Any, table: str, calls_count: int, rows: int) -> str:
+    """A cProfile summary (top 15 by own time) of ``calls_count`` GetRange calls of ``client``."""
+    scan = calls(ours, client, table, "GetRange", 0, calls_count, rows)
+    profiler = cProfile.Profile()
+    profiler.runcall(scan)
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(15)
+    return out.getvalue()
+
+
 def show(title: str, values: Dict[str, float], digits: int = 0) -> None:
     print(f"  {title:<34}" + "".join(f"{values[p]:>12,.{digits}f}" for p in PHASES))
 
@@ -117,10 +135,12 @@ def main() -> None:
     parser.add_argument("--ranges", type=int, default=200)
     parser.add_argument("--chunk", type=int, default=100)
     parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--profile", type=int, default=0, help="GetRange calls to profile (0: none)")
     options = parser.parse_args()
 
     logging.getLogger("tablestore-client").setLevel(logging.ERROR)
     import tablestore as official
+    from tablestore.native import NATIVE_AVAILABLE
 
     process, info = start_emulator()
     args = (info["tablestore_endpoint"], info["access_key_id"], info["access_key_secret"], info["instance"])
@@ -134,6 +154,7 @@ def main() -> None:
             "ours": (ours, ours.OTSClient(*args), "bench_ours"),
         }
         results = interleaved(contenders, options.rows, options.ranges, options.chunk)
+        summary = profile(contenders["ours"][1], "bench_ours", options.profile, options.rows) if options.profile else ""
 
         async def run_async() -> Dict[str, float]:
             async with ours.AsyncOTSClient(*args, max_connection=options.concurrency) as client:
@@ -148,6 +169,8 @@ def main() -> None:
     mine, theirs = results["ours"], results["official"]
     print(f"{options.rows} PutRow + {options.rows} GetRow + {options.ranges} GetRange (100 rows), "
           f"interleaved in chunks of {options.chunk} calls")
+    print(f"official: native PlainBuffer parser {'loaded' if NATIVE_AVAILABLE else 'NOT loaded'}; "
+          f"ours: PlainBuffer codec {ACTIVE.name}")
     print(f"ops/s{'':<31}" + "".join(f"{p:>12}" for p in PHASES))
     show("official tablestore (sync)", theirs)
     show("alicloud_storage (sync)", mine)
@@ -159,6 +182,11 @@ def main() -> None:
     show("ours sync / official (ops/s)", {p: mine[p] / theirs[p] for p in PHASES}, 2)
     show("official / ours sync (client CPU)", {p: theirs[p + " cpu"] / mine[p + " cpu"] for p in PHASES}, 2)
     show(f"ours async x{options.concurrency} / ours sync", {p: async_rates[p] / mine[p] for p in PHASES}, 2)
+    print(f"target: official / ours client CPU per GetRange >= 1.5: "
+          f"{theirs['GetRange cpu'] / mine['GetRange cpu']:.2f}")
+    if summary:
+        print(f"profile of {options.profile} GetRange calls (ours):")
+        print(summary)
 
 
 if __name__ == "__main__":

@@ -33,6 +33,8 @@ from alicloud_storage.tablestore.wire.plainbuffer import (
     encode_put_row,
     encode_rows,
     encode_update_row,
+    read_row,
+    read_rows,
 )
 
 from plainbuffer_cases import (
@@ -198,6 +200,18 @@ def test_rows_round_trip(rows) -> None:
     assert norm_rows(decode_rows(data)) == norm_rows(rows)
     if len(rows) == 1:
         assert norm_row(decode_row(data)) == norm_row(rows[0])
+
+
+@given(plain_rows())
+def test_read_rows_are_rows_as_a_reader_sees_them(rows) -> None:
+    data = encode_rows(rows)
+    for verify in (True, False):
+        read = read_rows(data, verify)
+        assert _norm_read(read) == _norm_read([_as_read(row) for row in decode_rows(data, verify)])
+        assert all(type(pair) is tuple and type(pair[1]) is list for pair in read)
+        if len(rows) == 1:
+            assert _norm_read([read_row(data, verify)]) == _norm_read(read)
+    assert read_rows(b"") == [] and read_row(b"") is None
 
 
 def test_timestamps_near_and_far_from_the_previous_one() -> None:
@@ -471,12 +485,30 @@ MALFORMED_SOURCES = [
 
 
 def _decode_outcome(data: bytes, verify: bool) -> object:
-    """The decoded rows (normalized), or the OTSDecodeError raised (any other error fails)."""
+    """The decoded rows (normalized), or the OTSDecodeError raised (any other error fails).
+
+    read_rows must agree: the same rows as (primary_key, columns) pairs, or the same error.
+    """
     try:
-        return norm_rows(decode_rows(data, verify_checksums=verify))
+        rows = decode_rows(data, verify_checksums=verify)
     except OTSDecodeError as exc:
         assert exc.offset is not None and 0 <= exc.offset <= len(data)
+        with pytest.raises(OTSDecodeError) as info:
+            read_rows(data, verify)
+        assert (info.value.message, info.value.offset) == (exc.message, exc.offset)
         return exc
+    assert _norm_read(read_rows(data, verify)) == _norm_read([_as_read(row) for row in rows])
+    return norm_rows(rows)
+
+
+def _as_read(row: PlainRow) -> tuple:
+    """A decoded row as read_rows gives it: cell ops and delete marker dropped."""
+    return (row.primary_key, [cell[:3] for cell in row.cells])
+
+
+def _norm_read(pairs: list) -> list:
+    """(primary_key, columns) pairs in norm_rows' comparable form."""
+    return norm_rows([PlainRow(key, [(*column, None) for column in columns], False) for key, columns in pairs])
 
 
 def _assert_valid_or_decode_error(data: bytes, verify: bool = True) -> None:

@@ -141,18 +141,22 @@ def test_same_bytes_and_objects_for_server_rows(compiled: Codec, rows) -> None:
     assert compiled.encode_rows(tuple(rows)) == data
     for verify in (True, False):
         assert strict(compiled.decode_rows(data, verify)) == strict(REF.decode_rows(data, verify))
+        assert strict(compiled.read_rows(data, verify)) == strict(REF.read_rows(data, verify))
+        if len(rows) == 1:
+            assert strict(compiled.read_row(data, verify)) == strict(REF.read_row(data, verify))
 
 
 def test_the_extension_itself_decodes_valid_rows(native: Any) -> None:
     """Not through the fallback: the extension returns the rows of valid buffers itself."""
     data = REF.encode_update_row(FIXED_PK, FIXED_UPDATE)
     for verify in (True, False):
-        assert strict(native.decode(data, True, verify)) == strict([REF.decode_row(data)])
+        assert strict(native.decode(data, True, verify, False)) == strict([REF.decode_row(data)])
+        assert strict(native.decode(data, True, verify, True)) == strict([REF.read_row(data)])
     put = REF.encode_put_row(FIXED_PK, FIXED_COLUMNS)
     assert native.encode_row(FIXED_PK, FIXED_COLUMNS, 1, False) == put
     rows = [PlainRow(FIXED_PK, FIXED_UPDATE, True)] * 3
     assert native.encode_rows(rows) == REF.encode_rows(rows)
-    assert type(native.decode(REF.encode_rows(rows), False, True)[0]) is PlainRow
+    assert type(native.decode(REF.encode_rows(rows), False, True, False)[0]) is PlainRow
 
 
 # ---------------------------------------------------------------- malformed input
@@ -175,17 +179,17 @@ def assert_same_decoding(native: Any, compiled: Codec, data: bytes) -> None:
     """Extension and reference agree on ``data``: same rows, or both refuse it."""
     for verify in (True, False):
         for single in (False, True):
-            reference = getattr(REF, "decode_row" if single else "decode_rows")
-            expected = outcome(lambda: reference(data, verify))
-            if data:
-                raw = native.decode(data, single, verify)
-                if expected[0] == "ok":
-                    assert raw is not NotImplemented, (data.hex(), expected)
-                    assert strict(raw[0] if single else raw) == expected[1]
-                else:
-                    assert raw is NotImplemented, (data.hex(), expected)
-            public = getattr(compiled, "decode_row" if single else "decode_rows")
-            assert outcome(lambda: public(data, verify)) == expected
+            for columns in (False, True):
+                name = ("read_row" if single else "read_rows") if columns else ("decode_row" if single else "decode_rows")
+                expected = outcome(lambda: getattr(REF, name)(data, verify))
+                if data:
+                    raw = native.decode(data, single, verify, columns)
+                    if expected[0] == "ok":
+                        assert raw is not NotImplemented, (data.hex(), expected)
+                        assert strict(raw[0] if single else raw) == expected[1]
+                    else:
+                        assert raw is NotImplemented, (data.hex(), expected)
+                assert outcome(lambda: getattr(compiled, name)(data, verify)) == expected, name
 
 
 @pytest.mark.parametrize("source", SOURCES, ids=["put", "update", "delete", "rows"])
@@ -314,9 +318,11 @@ def test_error_paths_leak_neither_memory_nor_references(native: Any) -> None:
     def work() -> None:
         for data in LEAK_INPUTS:
             for verify in (True, False):
-                assert native.decode(data, False, verify) is NotImplemented
+                for columns in (False, True):
+                    assert native.decode(data, False, verify, columns) is NotImplemented
         for data in SOURCES:
-            native.decode(data, False, True)
+            native.decode(data, False, True, False)
+            native.decode(data, False, True, True)
         assert native.encode_row([("k", 1), ("a", INF_MIN)], [("c", 1), ("d", None)], 1, False) is NotImplemented
         assert native.encode_row([("k", "\ud800")], None, 0, False) is NotImplemented
         assert native.encode_rows([PlainRow([("k", 1)], FIXED_UPDATE, False), ("bad",)]) is NotImplemented
@@ -366,8 +372,9 @@ def test_bounded_fuzz_run_under_the_extension(native: Any, compiled: Codec) -> N
                 data[offset : offset + 4] = struct.pack("<I", rng.choice([0, 1, 5, 9, 0x7FFFFFFF, 0xFFFFFFFF, rng.randrange(1 << 32)]))
         buf = bytes(data)
         for verify in (True, False):
-            rows = native.decode(buf, False, verify) if buf else []
-            expected = outcome(lambda: REF.decode_rows(buf, verify))
+            columns = rng.random() < 0.5
+            rows = native.decode(buf, False, verify, columns) if buf else []
+            expected = outcome(lambda: (REF.read_rows if columns else REF.decode_rows)(buf, verify))
             assert (rows is NotImplemented) == (expected[0] == "error"), buf.hex()
             if rows is not NotImplemented:
                 assert ("ok", strict(rows)) == expected

@@ -35,8 +35,8 @@ def _decode_batch_get_row(message: Any, context: Any, request_id: str) -> BatchG
         for row in table.rows:
             consumed = capacity(row.consumed) if row.HasField("consumed") else None
             if row.is_ok:
-                plain = plainbuffer.decode_row(row.row, verify_checksums=VERIFY_ROW_CRC) if row.HasField("row") else None
-                pk, attrs = (plain.primary_key, [(n, v, ts) for n, v, ts, _ in plain.cells]) if plain else (None, None)
+                pair = plainbuffer.read_row(row.row, VERIFY_ROW_CRC) if row.HasField("row") else None
+                pk, attrs = pair if pair is not None else (None, None)
                 items.append(RowDataItem(True, None, None, table.table_name, consumed, pk, attrs))
             else:
                 code, text = _row_error(row)

@@ -7,7 +7,7 @@ from alicloud_storage.tablestore.errors import OTSClientError
 from alicloud_storage.tablestore.models import CapacityUnit, ColumnCondition, Direction, Row
 from alicloud_storage.tablestore.operations import arguments
 from alicloud_storage.tablestore.operations.registry import SubCall, register, register_iterator
-from alicloud_storage.tablestore.operations.results import VERIFY_ROW_CRC, capacity, decode_next_token, row_of
+from alicloud_storage.tablestore.operations.results import VERIFY_ROW_CRC, capacity, decode_next_token, rows_of
 from alicloud_storage.tablestore.operations.types import GetRangeResult, PrimaryKeyInput, TimeRange
 from alicloud_storage.tablestore.validation import check_int, check_name, coerce_enum
 from alicloud_storage.tablestore.wire import enums, pb, plainbuffer
@@ -17,7 +17,7 @@ __all__ = ["get_range", "xget_range"]
 
 
 def _decode_get_range(message: Any, context: Any, request_id: str) -> GetRangeResult:
-    rows = [row_of(plain) for plain in plainbuffer.decode_rows(message.rows, verify_checksums=VERIFY_ROW_CRC)] if message.rows else []
+    rows = rows_of(message.rows)
     next_start = None
     if message.HasField("next_start_primary_key") and message.next_start_primary_key:
         plain = plainbuffer.decode_row(message.next_start_primary_key, verify_checksums=VERIFY_ROW_CRC)

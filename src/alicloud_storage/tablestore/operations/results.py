@@ -2,7 +2,7 @@
 next tokens, primary key schema columns."""
 from __future__ import annotations
 
-from typing import Any, Optional, Tuple
+from typing import Any, List, Optional, Tuple
 
 from alicloud_storage.tablestore.errors import OTSDecodeError
 from alicloud_storage.tablestore.models import PK_AUTO_INCR, CapacityUnit, Row
@@ -12,7 +12,7 @@ from alicloud_storage.tablestore.wire.type_names import PRIMARY_KEY_TYPE_NAMES
 __all__ = [
     "VERIFY_ROW_CRC",
     "capacity",
-    "row_of",
+    "rows_of",
     "optional_row",
     "decode_next_token",
     "decode_none",
@@ -31,15 +31,15 @@ def capacity(message: Any) -> CapacityUnit:
     )
 
 
-def row_of(plain: plainbuffer.PlainRow) -> Row:
-    """The public Row of a decoded PlainBuffer row."""
-    return Row(plain.primary_key, [(name, value, ts) for name, value, ts, _ in plain.cells])
+def rows_of(data: bytes) -> List[Row]:
+    """The Rows of a PlainBuffer rows field (b'' -> [])."""
+    return [Row(key, columns) for key, columns in plainbuffer.read_rows(data, VERIFY_ROW_CRC)]
 
 
 def optional_row(data: bytes) -> Optional[Row]:
     """The Row of a PlainBuffer row field, or None when it is empty."""
-    plain = plainbuffer.decode_row(data, verify_checksums=VERIFY_ROW_CRC)
-    return None if plain is None else row_of(plain)
+    pair = plainbuffer.read_row(data, VERIFY_ROW_CRC)
+    return None if pair is None else Row(*pair)
 
 
 def decode_next_token(message: Any) -> Optional[bytes]:

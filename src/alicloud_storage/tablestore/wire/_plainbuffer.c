@@ -128,6 +128,7 @@ typedef struct {
     const uint8_t *buf;
     Py_ssize_t end;
     int verify;
+    int columns; /* rows as (primary_key, [(name, value, timestamp)]) pairs */
     NameSlot pk_names[NAME_SLOTS];
     NameSlot cell_names[NAME_SLOTS];
     int64_t last_ts;
@@ -487,7 +488,7 @@ read_cells(Decoder *d, Py_ssize_t *pos, PyObject *cells, uint8_t *row_crc)
                 goto fail;
             }
         }
-        PyObject *cell = PyTuple_New(4);
+        PyObject *cell = PyTuple_New(d->columns ? 3 : 4);
         if (cell == NULL) {
             status = ERROR;
             goto fail;
@@ -500,12 +501,14 @@ read_cells(Decoder *d, Py_ssize_t *pos, PyObject *cells, uint8_t *row_crc)
             Py_INCREF(Py_None);
             timestamp = Py_None;
         }
-        op = op_value ? ops[op_value] : Py_None;
-        Py_INCREF(op);
         PyTuple_SET_ITEM(cell, 0, name);
         PyTuple_SET_ITEM(cell, 1, value);
         PyTuple_SET_ITEM(cell, 2, timestamp);
-        PyTuple_SET_ITEM(cell, 3, op);
+        if (!d->columns) {
+            op = op_value ? ops[op_value] : Py_None;
+            Py_INCREF(op);
+            PyTuple_SET_ITEM(cell, 3, op);
+        }
         int appended = PyList_Append(cells, cell);
         Py_DECREF(cell);
         if (appended < 0) return ERROR;
@@ -523,7 +526,8 @@ read_cells(Decoder *d, Py_ssize_t *pos, PyObject *cells, uint8_t *row_crc)
     return OK;
 }
 
-/* One row at *pos (at TAG_ROW_PK): a new PlainRow in *out. */
+/* One row at *pos (at TAG_ROW_PK): a new PlainRow in *out, or with ``columns`` a new
+ * (primary_key, [(name, value, timestamp)]) pair (cell ops and delete marker dropped). */
 static int
 read_row(Decoder *d, Py_ssize_t *pos, PyObject **out)
 {
@@ -555,16 +559,23 @@ read_row(Decoder *d, Py_ssize_t *pos, PyObject **out)
         goto fail;
     }
     at += 2;
-    PyObject *row = ((PyTypeObject *)plain_row_type)->tp_alloc((PyTypeObject *)plain_row_type, 3);
+    PyObject *row;
+    if (d->columns) {
+        row = PyTuple_New(2);
+    } else {
+        row = ((PyTypeObject *)plain_row_type)->tp_alloc((PyTypeObject *)plain_row_type, 3);
+    }
     if (row == NULL) {
         status = ERROR;
         goto fail;
     }
-    PyObject *flag = deleted ? Py_True : Py_False;
-    Py_INCREF(flag);
     PyTuple_SET_ITEM(row, 0, primary_key);
     PyTuple_SET_ITEM(row, 1, cells);
-    PyTuple_SET_ITEM(row, 2, flag);
+    if (!d->columns) {
+        PyObject *flag = deleted ? Py_True : Py_False;
+        Py_INCREF(flag);
+        PyTuple_SET_ITEM(row, 2, flag);
+    }
     *out = row;
     *pos = at;
     return OK;
@@ -574,7 +585,8 @@ fail:
     return status;
 }
 
-/* decode(data: bytes, single: bool, verify: bool) -> list[PlainRow] | NotImplemented
+/* decode(data: bytes, single: bool, verify: bool, columns: bool)
+ *     -> list[PlainRow] | list[(primary_key, columns)] | NotImplemented
  *
  * ``data`` is a non-empty buffer. With ``single`` it must hold exactly one row.
  * NotImplemented: the buffer is malformed; the reference decoder says why. */
@@ -582,18 +594,20 @@ static PyObject *
 pb_decode(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
     if (check_configured() < 0) return NULL;
-    if (nargs != 3 || !PyBytes_CheckExact(args[0])) {
-        PyErr_SetString(PyExc_TypeError, "decode(data: bytes, single: bool, verify: bool)");
+    if (nargs != 4 || !PyBytes_CheckExact(args[0])) {
+        PyErr_SetString(PyExc_TypeError, "decode(data: bytes, single: bool, verify: bool, columns: bool)");
         return NULL;
     }
     int single = PyObject_IsTrue(args[1]);
     int verify = PyObject_IsTrue(args[2]);
-    if (single < 0 || verify < 0) return NULL;
+    int columns = PyObject_IsTrue(args[3]);
+    if (single < 0 || verify < 0 || columns < 0) return NULL;
     Decoder d;
     memset(&d, 0, sizeof d);
     d.buf = (const uint8_t *)PyBytes_AS_STRING(args[0]);
     d.end = PyBytes_GET_SIZE(args[0]);
     d.verify = verify;
+    d.columns = columns;
     if (d.end < 4 || memcmp(d.buf, "\x75\x00\x00\x00", 4) != 0 || (single && d.end == 4)) {
         Py_RETURN_NOTIMPLEMENTED;
     }
@@ -993,7 +1007,7 @@ static PyMethodDef methods[] = {
     {"configure", (PyCFunction)(void (*)(void))pb_configure, METH_FASTCALL,
      "configure(PlainRow, INF_MIN, INF_MAX, AUTO_INCREMENT, CellOp): the objects to return."},
     {"decode", (PyCFunction)(void (*)(void))pb_decode, METH_FASTCALL,
-     "decode(data, single, verify) -> list of PlainRow, or NotImplemented if malformed."},
+     "decode(data, single, verify, columns) -> list of rows, or NotImplemented if malformed."},
     {"encode_row", (PyCFunction)(void (*)(void))pb_encode_row, METH_FASTCALL,
      "encode_row(primary_key, cells, shape, deleted) -> bytes, or NotImplemented."},
     {"encode_rows", (PyCFunction)pb_encode_rows, METH_O,

@@ -63,6 +63,10 @@ __all__ = [
     "encode_rows",
     "decode_rows",
     "decode_row",
+    "read_rows",
+    "read_row",
+    "Column",
+    "ReadRow",
     "Codec",
     "PURE_PYTHON",
     "COMPILED",
@@ -107,6 +111,10 @@ class CellOp(IntEnum):
 Value = Union[int, float, bool, str, bytes, bytearray, _Sentinel]
 PrimaryKey = List[Tuple[str, Value]]
 Cell = Tuple[str, Optional[Value], Optional[int], Optional[CellOp]]
+
+
+Column = Tuple[str, Optional[Value], Optional[int]]
+ReadRow = Tuple[PrimaryKey, List[Column]]
 
 
 class PlainRow(NamedTuple):
@@ -530,6 +538,28 @@ def _py_decode_row(
     return _decode(buf, True, verify_checksums)[0]
 
 
+def _py_read_rows(
+    data: Union[bytes, bytearray, memoryview], verify_checksums: bool = True
+) -> List[ReadRow]:
+    """Decode response rows as ``(primary_key, [(name, value, timestamp)])`` pairs.
+
+    The shape of the public Row (the reader's view: cell ops and the delete marker are
+    dropped); otherwise as :func:`_py_decode_rows`, with the same checks and errors.
+    """
+    return [
+        (row.primary_key, [(name, value, ts) for name, value, ts, _ in row.cells])
+        for row in _py_decode_rows(data, verify_checksums)
+    ]
+
+
+def _py_read_row(
+    data: Union[bytes, bytearray, memoryview], verify_checksums: bool = True
+) -> Optional[ReadRow]:
+    """Decode a buffer holding exactly one row as a :func:`_py_read_rows` pair; b'' -> None."""
+    row = _py_decode_row(data, verify_checksums)
+    return None if row is None else (row.primary_key, [(n, v, ts) for n, v, ts, _ in row.cells])
+
+
 def _decode(buf: bytes, single: bool, verify: bool) -> List[PlainRow]:
     """Decode the rows after the header; with ``single`` exactly one row is allowed.
 
@@ -831,6 +861,18 @@ class _DecodeRow(Protocol):
     ) -> Optional[PlainRow]: ...
 
 
+class _ReadRows(Protocol):
+    def __call__(
+        self, data: Union[bytes, bytearray, memoryview], verify_checksums: bool = True
+    ) -> List[ReadRow]: ...
+
+
+class _ReadRow(Protocol):
+    def __call__(
+        self, data: Union[bytes, bytearray, memoryview], verify_checksums: bool = True
+    ) -> Optional[ReadRow]: ...
+
+
 class Codec(NamedTuple):
     """One implementation of the codec's public functions, and its name."""
 
@@ -842,6 +884,8 @@ class Codec(NamedTuple):
     encode_rows: Callable[[Iterable[PlainRow]], bytes]
     decode_rows: _DecodeRows
     decode_row: _DecodeRow
+    read_rows: _ReadRows
+    read_row: _ReadRow
 
 
 PURE_PYTHON = Codec(
@@ -853,6 +897,8 @@ PURE_PYTHON = Codec(
     _py_encode_rows,
     _py_decode_rows,
     _py_decode_row,
+    _py_read_rows,
+    _py_read_row,
 )
 """The reference implementation (always available)."""
 
@@ -897,6 +943,16 @@ def _load_compiled() -> Optional[Codec]:
         data = native.encode_rows(rows)
         return data if data is not NotImplemented else _py_encode_rows(rows)
 
+    def decode_all(buf: bytes, verify: bool, columns: bool) -> Any:
+        """The extension's rows of a non-empty buffer, or NotImplemented."""
+        if len(buf) < _GC_PAUSE_FROM or not gc.isenabled():
+            return decode(buf, False, verify, columns)
+        gc.disable()  # as in _py_decode_rows: the rows are acyclic
+        try:
+            return decode(buf, False, verify, columns)
+        finally:
+            gc.enable()
+
     def decode_rows(
         data: Union[bytes, bytearray, memoryview], verify_checksums: bool = True
     ) -> List[PlainRow]:
@@ -904,14 +960,7 @@ def _load_compiled() -> Optional[Codec]:
         buf = data if type(data) is bytes else _as_bytes(data)
         if not buf:
             return []
-        if len(buf) < _GC_PAUSE_FROM or not gc.isenabled():
-            rows = decode(buf, False, verify_checksums)
-        else:
-            gc.disable()  # as in _py_decode_rows: the rows are acyclic
-            try:
-                rows = decode(buf, False, verify_checksums)
-            finally:
-                gc.enable()
+        rows: List[PlainRow] = decode_all(buf, verify_checksums, False)
         return rows if rows is not NotImplemented else _py_decode_rows(buf, verify_checksums)
 
     def decode_row(
@@ -921,8 +970,28 @@ def _load_compiled() -> Optional[Codec]:
         buf = data if type(data) is bytes else _as_bytes(data)
         if not buf:
             return None
-        rows = decode(buf, True, verify_checksums)
+        rows: List[PlainRow] = decode(buf, True, verify_checksums, False)
         return rows[0] if rows is not NotImplemented else _py_decode_row(buf, verify_checksums)
+
+    def read_rows(
+        data: Union[bytes, bytearray, memoryview], verify_checksums: bool = True
+    ) -> List[ReadRow]:
+        """Decode response rows as (primary_key, columns) pairs (as :func:`_py_read_rows`)."""
+        buf = data if type(data) is bytes else _as_bytes(data)
+        if not buf:
+            return []
+        rows: List[ReadRow] = decode_all(buf, verify_checksums, True)
+        return rows if rows is not NotImplemented else _py_read_rows(buf, verify_checksums)
+
+    def read_row(
+        data: Union[bytes, bytearray, memoryview], verify_checksums: bool = True
+    ) -> Optional[ReadRow]:
+        """Decode one row as a (primary_key, columns) pair; b'' (no row) -> None."""
+        buf = data if type(data) is bytes else _as_bytes(data)
+        if not buf:
+            return None
+        rows: List[ReadRow] = decode(buf, True, verify_checksums, True)
+        return rows[0] if rows is not NotImplemented else _py_read_row(buf, verify_checksums)
 
     return Codec(
         "compiled (C extension)",
@@ -933,6 +1002,8 @@ def _load_compiled() -> Optional[Codec]:
         encode_rows,
         decode_rows,
         decode_row,
+        read_rows,
+        read_row,
     )
 
 
@@ -957,3 +1028,5 @@ encode_delete_row = ACTIVE.encode_delete_row
 encode_rows = ACTIVE.encode_rows
 decode_rows = ACTIVE.decode_rows
 decode_row = ACTIVE.decode_row
+read_rows = ACTIVE.read_rows
+read_row = ACTIVE.read_row
