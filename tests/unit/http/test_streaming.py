@@ -189,6 +189,18 @@ def test_a_partly_sent_stream_is_never_sent_again(transport: SyncTransport) -> N
         server.close()
 
 
+@pytest.mark.parametrize("kind", ["file", "iterator"])
+def test_a_stale_connection_resend_needs_a_body_that_rewinds(kind: str, server: Server) -> None:
+    with SyncTransport(max_connections=1) as transport:
+        reused = transport.send(Request("POST", server.url + "/echo"), LIMITS).headers["x-client-port"]
+        body = io.BytesIO(b"payload") if kind == "file" else iter([b"payload"])
+        request = Request("POST", server.url + "/drop", {"Idempotency-Key": "k"}, body)
+        with pytest.raises(ReadError):  # /drop closes every connection without an answer
+            transport.send(request, LIMITS)
+    fresh = server.client_ports - {int(reused)}
+    assert len(fresh) == (1 if kind == "file" else 0)  # the file was rewound and sent once more
+
+
 def test_an_unsent_stream_may_still_be_sent() -> None:
     request = Request("PUT", "http://h/x", body=iter([b"a"]))
     assert request.body_length is None and request.rewind()  # nothing of it was taken yet
