@@ -1,5 +1,5 @@
-"""The server side of the OSS signatures: verify a request signed with V4 or V1, in a
-header or in a presigned URL (the emulator verifies with this module, clients sign with
+"""The server side of the OSS signatures: verify a request signed with V4, V1 or oss2's
+OSS2, in a header or in a presigned URL (the emulator verifies with this module, clients sign with
 :mod:`.v4` / :mod:`.v1`: one truth for the wire).
 
 Tolerant where the official SDKs differ: oss2 writes ``", "`` between the parts of a
@@ -15,7 +15,7 @@ from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from typing import Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
-from alicloud_storage.oss.signer import v1, v4
+from alicloud_storage.oss.signer import v1, v2, v4
 from alicloud_storage.oss.signer.canonical import SigningRequest, lower_headers, parse_query, utc
 
 __all__ = [
@@ -94,7 +94,7 @@ class VerifiedRequest:
     """Who signed a verified request and how; ``access_key_id`` is None when anonymous."""
 
     access_key_id: Optional[str]
-    signature_version: str  # "v4", "v1" or "anonymous"
+    signature_version: str  # "v4", "v1", "v2" (oss2's OSS2) or "anonymous"
     presigned: bool = False
     date: Optional[datetime] = None
     region: Optional[str] = None
@@ -123,8 +123,12 @@ def verify_request(
         return _verify_v4_header(request, auth, secret_for, utc(now), region)
     if auth.startswith("OSS "):
         return _verify_v1_header(request, auth, secret_for, utc(now))
+    if auth.startswith(v2.ALGORITHM + " "):
+        return _verify_v2_header(request, auth, secret_for, utc(now))
     if auth:
         raise SignatureError("malformed_authorization")
+    if dict(query).get("x-oss-signature-version") == v2.ALGORITHM:
+        return _verify_v2_query(request, secret_for, utc(now))
     if "x-oss-signature" in names:
         return _verify_v4_query(request, secret_for, utc(now), region)
     if "Signature" in names and "OSSAccessKeyId" in names:
@@ -311,3 +315,59 @@ def _verify_v1_query(request: SigningRequest, secret_for: SecretLookup, now: dat
         [(k, v) for k, v in request.query if k != "Signature"], request.headers)
     _compare_v1(unsigned, access_key_id, secret, expires_text, params["Signature"])
     return VerifiedRequest(access_key_id, "v1", True, expires, None, _token(request))
+
+
+def _compare_v2(
+    request: SigningRequest, access_key_id: str, secret: str, date: str,
+    additional: Sequence[str], provided: str,
+) -> None:
+    to_sign = v2.string_to_sign(request, date, additional)
+    if not hmac.compare_digest(v2.signature(secret, to_sign), provided):
+        raise SignatureError(
+            "signature_mismatch", {"OSSAccessKeyId": access_key_id, "StringToSign": to_sign})
+
+
+def _verify_v2_header(
+    request: SigningRequest, auth: str, secret_for: SecretLookup, now: datetime
+) -> VerifiedRequest:
+    fields: Dict[str, str] = {}
+    for item in auth[len(v2.ALGORITHM):].split(","):
+        name, sep, value = item.strip().partition(":")
+        if sep:
+            fields[name] = value
+    access_key_id, provided = fields.get("AccessKeyId", ""), fields.get("Signature", "")
+    if not access_key_id or not provided:
+        raise SignatureError("malformed_authorization")
+    additional = _additional(fields.get("AdditionalHeaders"))
+    text = request.headers.get("date", "")
+    try:
+        moment = utc(parsedate_to_datetime(text))
+    except (TypeError, ValueError):
+        raise SignatureError("missing_date") from None
+    _check_skew(moment, now)
+    secret = _secret(access_key_id, secret_for)
+    _compare_v2(request, access_key_id, secret, text, additional, provided)
+    return VerifiedRequest(access_key_id, "v2", False, moment, None, _token(request),
+                           tuple(additional))
+
+
+def _verify_v2_query(request: SigningRequest, secret_for: SecretLookup, now: datetime) -> VerifiedRequest:
+    params = dict(request.query)
+    access_key_id = params.get("x-oss-access-key-id", "")
+    expires_text = params.get("x-oss-expires", "")
+    if not access_key_id or "x-oss-signature" not in params:
+        raise SignatureError("malformed_authorization")
+    try:
+        expires = datetime.fromtimestamp(int(expires_text), timezone.utc)
+    except (ValueError, OverflowError, OSError):
+        raise SignatureError("presign_expires_invalid") from None
+    if now > expires:
+        raise SignatureError("presign_expired")
+    additional = _additional(params.get("x-oss-additional-headers"))
+    secret = _secret(access_key_id, secret_for)
+    unsigned = SigningRequest(
+        request.method, request.bucket, request.key,
+        [(k, v) for k, v in request.query if k != "x-oss-signature"], request.headers)
+    _compare_v2(unsigned, access_key_id, secret, expires_text, additional, params["x-oss-signature"])
+    return VerifiedRequest(access_key_id, "v2", True, expires, None, _token(request),
+                           tuple(additional))
