@@ -1,4 +1,4 @@
-"""`alicloud-storage serve`: run the local Tablestore/STS/RAM emulator in the foreground."""
+"""`alicloud-storage serve`: run the local Tablestore/OSS/STS/RAM emulator in the foreground."""
 from __future__ import annotations
 
 import json
@@ -25,6 +25,8 @@ def _env(name: str) -> str:
               help="Tablestore port (0 = any free port).")
 @click.option("--sts-port", default=None, type=int,
               help="STS port (0 = any free port) [default: 8801, or any free port with --port 0].")
+@click.option("--oss-port", default=None, type=int,
+              help="OSS port (0 = any free port) [default: 8802, or any free port with --port 0].")
 @click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help=f"Where the SQLite database lives [default: {default_data_dir()}].")
 @click.option("--memory", is_flag=True, help="Keep everything in memory (lost on exit).")
@@ -46,6 +48,7 @@ def serve(
     host: str,
     port: int,
     sts_port: Optional[int],
+    oss_port: Optional[int],
     data_dir: Optional[Path],
     memory: bool,
     instances: Tuple[str, ...],
@@ -57,7 +60,7 @@ def serve(
     tls_cert: Optional[str],
     tls_key: Optional[str],
 ) -> None:
-    """Serve emulated Tablestore and STS. Prints one JSON line with endpoints and
+    """Serve emulated Tablestore, OSS and STS. Prints one JSON line with endpoints and
     credentials once ready; stops cleanly on Ctrl-C / SIGTERM."""
     from alicloud_storage.emulator import Emulator
     from alicloud_storage.emulator.ram import RamError
@@ -66,8 +69,10 @@ def serve(
         raise click.UsageError("--tls-cert and --tls-key go together")
     if sts_port is None:
         sts_port = 0 if port == 0 else 8801
+    if oss_port is None:
+        oss_port = 0 if port == 0 else 8802
     kwargs: Any = dict(
-        host=host, port=port, sts_port=sts_port, data_dir=data_dir, memory=memory,
+        host=host, port=port, sts_port=sts_port, oss_port=oss_port, data_dir=data_dir, memory=memory,
         instances=instances or None, region=region, account_id=account_id,
         access_key_id=access_key_id, access_key_secret=access_key_secret,
         tls_cert=tls_cert, tls_key=tls_key, config=config_file,

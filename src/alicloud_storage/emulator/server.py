@@ -1,4 +1,4 @@
-"""The Emulator: the emulated services of one account (Tablestore, STS, RAM) on loopback.
+"""The Emulator: the emulated services of one account (Tablestore, OSS, STS, RAM) on loopback.
 
     with Emulator(memory=True) as emu:
         client = OTSClient(emu.tablestore_endpoint, emu.access_key_id,
@@ -27,6 +27,7 @@ from aiohttp import web
 from alicloud_storage.emulator.admin import AdminService
 from alicloud_storage.emulator.config import default_data_dir, load_config_file, resolve_settings
 from alicloud_storage.emulator.faults import Fault, FaultInjector
+from alicloud_storage.emulator.oss.service import OssService
 from alicloud_storage.emulator.pipeline import Pipeline, Service
 from alicloud_storage.emulator.ram import Iam
 from alicloud_storage.emulator.runtime import RequestIds, Runtime
@@ -49,6 +50,7 @@ class Emulator:
         host: str = "127.0.0.1",
         port: int = 0,
         sts_port: int = 0,
+        oss_port: int = 0,
         data_dir: Union[str, Path, None] = None,
         memory: bool = False,
         instances: Optional[Sequence[str]] = None,
@@ -75,7 +77,8 @@ class Emulator:
         if (tls_cert is None) != (tls_key is None):
             raise ValueError("tls_cert and tls_key go together")
         self._host = host
-        self._ports: Dict[str, int] = {"tablestore": port, "sts": sts_port, **(ports or {})}
+        self._ports: Dict[str, int] = {
+            "tablestore": port, "sts": sts_port, "oss": oss_port, **(ports or {})}
         self._data_dir = None if memory else Path(data_dir) if data_dir else default_data_dir()
         self._tls = (str(tls_cert), str(tls_key)) if tls_cert else None
         self.iam = Iam(s.account_id, s.access_key_id, s.access_key_secret, clock=clock)
@@ -102,6 +105,11 @@ class Emulator:
     def sts_endpoint(self) -> Optional[str]:
         """``http(s)://host:port`` of the STS API (after start; None before)."""
         return self._endpoints.get("sts")
+
+    @property
+    def oss_endpoint(self) -> str:
+        """``http(s)://host:port`` of the OSS API (after start)."""
+        return self.endpoint("oss")
 
     def endpoint(self, listener: str) -> str:
         """``http(s)://host:port`` of a listener (``tablestore``, ``sts``, ...) after start."""
@@ -148,6 +156,7 @@ class Emulator:
         return {
             "tablestore_endpoint": self.tablestore_endpoint,
             "sts_endpoint": self.sts_endpoint,
+            "oss_endpoint": self._endpoints.get("oss"),
             "region": self.region,
             "instance": self.instance,
             "instances": list(self.instances),
@@ -190,6 +199,15 @@ class Emulator:
                 service.reset()
 
         self._in_loop(reset_all)
+
+    def create_oss_bucket(self, name: str, acl: str = "private") -> None:
+        """Create an OSS bucket of the root account directly (test setup, nothing signed)."""
+        for service in self._services:
+            if isinstance(service, OssService):
+                engine = service.engine
+                self._in_loop(lambda: engine.create_bucket(name, acl, "Standard", "LRS"))
+                return
+        raise RuntimeError("this emulator serves no OSS")
 
     def _in_loop(self, fn: Callable[[], Any]) -> Any:
         """Run ``fn`` on the emulator's loop thread (service state is only touched there)."""

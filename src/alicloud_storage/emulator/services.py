@@ -1,12 +1,13 @@
 """The registry of emulated cloud services: each is made from the Emulator's runtime.
 
-Adding a service (OSS next) means adding its factory here; the server serves whatever
+Adding a service means adding its factory here; the server serves whatever
 this list holds, on the listeners the services name.
 """
 from __future__ import annotations
 
 from typing import Callable, Tuple
 
+from alicloud_storage.emulator.oss.service import OssService
 from alicloud_storage.emulator.pipeline import Service
 from alicloud_storage.emulator.runtime import Runtime
 from alicloud_storage.emulator.sts.service import StsService
@@ -16,4 +17,4 @@ __all__ = ["SERVICES", "ServiceFactory"]
 
 ServiceFactory = Callable[[Runtime], Service]
 
-SERVICES: Tuple[ServiceFactory, ...] = (TablestoreService, StsService)
+SERVICES: Tuple[ServiceFactory, ...] = (TablestoreService, StsService, OssService)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import hashlib
-import random
+import uuid
 from pathlib import Path
 from typing import Iterator, List
 
@@ -31,7 +31,7 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[OssEngine
         metadata, blobs = Metadata(str(tmp_path / "oss.sqlite3")), FileBlobStore(tmp_path / "oss")
     else:
         metadata, blobs = Metadata(None), MemoryBlobStore()
-    engine = OssEngine(metadata, blobs, lambda: NOW, random.Random(7))
+    engine = OssEngine(metadata, blobs, lambda: NOW, lambda: uuid.uuid4().hex.upper())
     engine.create_bucket("bkt", None, "Standard", "LRS")
     yield engine
     metadata.close()
@@ -261,7 +261,7 @@ def test_restore_rules(engine: OssEngine) -> None:
 def test_file_store_sweeps_crash_leftovers(tmp_path: Path) -> None:
     blobs: BlobStore = FileBlobStore(tmp_path)
     metadata = Metadata(str(tmp_path / "m.sqlite3"))
-    engine = OssEngine(metadata, blobs, lambda: NOW, random.Random(1))
+    engine = OssEngine(metadata, blobs, lambda: NOW, lambda: uuid.uuid4().hex.upper())
     engine.create_bucket("bkt", None, "Standard", "LRS")
     put(engine, "kept", b"kept")
     half = engine.writer()

@@ -3,14 +3,13 @@
 HTTP-free: the handlers parse requests into these calls and render what they return.
 Bodies arrive as finished blobs (:class:`~.blobs.Digest`); the engine checks the rules
 of reference/oss-facts.md §4, writes the metadata in one transaction and frees the
-blobs a write replaced. Time comes from the injected clock, upload ids from the rng.
+blobs a write replaced. Time comes from the injected clock, upload ids from the injected generator.
 """
 from __future__ import annotations
 
 import base64
 import binascii
 import hashlib
-import random
 from dataclasses import dataclass, field
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
@@ -118,7 +117,7 @@ def encode_token(key: str) -> str:
 def decode_token(token: str) -> str:
     """The key a continuation token stands for; InvalidArgument if it is not ours."""
     try:
-        return base64.urlsafe_b64decode(token.encode("ascii")).decode("utf-8")
+        return base64.b64decode(token.encode("ascii"), altchars=b"-_", validate=True).decode("utf-8")
     except (ValueError, binascii.Error, UnicodeError):
         raise E.INVALID_ARGUMENT.error(
             {"ArgumentName": "continuation-token", "ArgumentValue": token},
@@ -129,12 +128,13 @@ class OssEngine:
     """The state of the emulated OSS of one account: metadata plus blobs."""
 
     def __init__(
-        self, metadata: Metadata, blobs: BlobStore, clock: Callable[[], float], rng: random.Random
+        self, metadata: Metadata, blobs: BlobStore, clock: Callable[[], float],
+        upload_ids: Callable[[], str],
     ) -> None:
         self.metadata = metadata
         self.blobs = blobs
         self._clock = clock
-        self._rng = rng
+        self._upload_ids = upload_ids
 
     def clear(self) -> None:
         """Drop every bucket, object and upload."""
@@ -428,7 +428,7 @@ class OssEngine:
         """InitiateMultipartUpload."""
         record = self.check_writable(bucket, key, forbid_overwrite)
         upload = UploadRecord(
-            f"{self._rng.getrandbits(128):032X}", bucket, key, self._now(),
+            self._upload_ids(), bucket, key, self._now(),
             settings.storage_class or record.storage_class, settings.acl, dict(settings.headers),
             dict(settings.meta), settings.tags or ())
         self.metadata.put_upload(upload)

@@ -6,8 +6,10 @@ lives in exactly one place. Texts and ECs follow reference/oss-facts.md §5.2; r
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Dict, Mapping, Optional
+
+from alicloud_storage.emulator.pipeline import ServiceError
 
 __all__ = [
     "OssErrorSpec", "OssError",
@@ -50,19 +52,18 @@ class OssErrorSpec:
                         dict(details or {}), dict(headers or {}))
 
 
-@dataclass
-class OssError(Exception):
-    """A failure to answer with OSS's error XML (``details`` become extra elements)."""
+class OssError(ServiceError):
+    """A failure to answer with OSS's error XML: ``details`` become extra elements,
+    ``headers`` extra response headers, ``ec`` the service's error-center code."""
 
-    http_status: int
-    code: str
-    message: str
-    ec: str = ""
-    details: Dict[str, str] = field(default_factory=dict)
-    headers: Dict[str, str] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        super().__init__(f"{self.code}: {self.message}")
+    def __init__(
+        self, http_status: int, code: str, message: str, ec: str = "",
+        details: Optional[Mapping[str, str]] = None, headers: Optional[Mapping[str, str]] = None,
+    ) -> None:
+        super().__init__(http_status, code, message)
+        self.ec = ec
+        self.details: Dict[str, str] = dict(details or {})
+        self.headers: Dict[str, str] = dict(headers or {})
 
 
 NO_SUCH_BUCKET = OssErrorSpec(404, "NoSuchBucket", "The specified bucket does not exist.",
