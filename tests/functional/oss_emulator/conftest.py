@@ -8,7 +8,7 @@ import pytest
 
 from alicloud_storage.emulator import Emulator
 from alicloud_storage.testing import OssBucket
-from oss_emulator_helpers import RawOss
+from oss_emulator_helpers import RawOss, v2_client
 
 if any(importlib.util.find_spec(m) is None for m in ("alibabacloud_oss_v2", "oss2")):
     collect_ignore_glob = ["test_official_*.py"]
@@ -27,22 +27,6 @@ def bucket(oss_bucket: OssBucket) -> str:
 @pytest.fixture
 def raw(emu: Emulator) -> RawOss:
     return RawOss.of(emu)
-
-
-def v2_client(emu: Emulator, version: str, **credentials: Any) -> Any:
-    """An alibabacloud-oss-v2 Client on the emulator (path style: an IP endpoint)."""
-    import alibabacloud_oss_v2 as oss
-
-    cfg = oss.config.load_default()
-    cfg.credentials_provider = oss.credentials.StaticCredentialsProvider(
-        credentials.get("access_key_id", emu.access_key_id),
-        credentials.get("access_key_secret", emu.access_key_secret),
-        credentials.get("security_token"))
-    cfg.region = emu.region
-    cfg.endpoint = emu.oss_endpoint
-    cfg.signature_version = version
-    cfg.retry_max_attempts = 1
-    return oss.Client(cfg)
 
 
 @pytest.fixture(params=["v1", "v4"])

@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 from urllib.parse import quote, urlsplit
 
 from alicloud_storage.credentials.base import Credentials
@@ -136,3 +136,19 @@ class ServedOss:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+
+
+def v2_client(emu: Emulator, version: str, **credentials: Any) -> Any:
+    """An alibabacloud-oss-v2 Client on the emulator (path style: an IP endpoint)."""
+    import alibabacloud_oss_v2 as oss
+
+    cfg = oss.config.load_default()
+    cfg.credentials_provider = oss.credentials.StaticCredentialsProvider(
+        credentials.get("access_key_id", emu.access_key_id),
+        credentials.get("access_key_secret", emu.access_key_secret),
+        credentials.get("security_token"))
+    cfg.region = emu.region
+    cfg.endpoint = emu.oss_endpoint
+    cfg.signature_version = version
+    cfg.retry_max_attempts = 1
+    return oss.Client(cfg)

@@ -11,7 +11,7 @@ from alicloud_storage.credentials import StaticCredentialsProvider
 from alicloud_storage.emulator import Emulator
 from alicloud_storage.emulator.oss import errors as E
 from alicloud_storage.sts import StsClient
-from conftest import v2_client
+from oss_emulator_helpers import v2_client
 
 pytestmark = pytest.mark.official
 

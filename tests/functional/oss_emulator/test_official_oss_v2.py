@@ -10,6 +10,7 @@ import pytest
 from alicloud_storage.emulator import Emulator
 from alicloud_storage.emulator.oss import errors as E
 from alicloud_storage.oss.crc64 import crc64
+from oss_emulator_helpers import v2_client
 
 pytestmark = pytest.mark.official
 
@@ -152,8 +153,6 @@ def test_multipart_and_list_helpers(client: Any, bucket: str) -> None:
 @pytest.mark.parametrize("signature", ["v4"])
 def test_uploader_downloader_copier_and_files(emu: Emulator, bucket: str, tmp_path: Path,
                                               signature: str) -> None:
-    from conftest import v2_client
-
     client = v2_client(emu, signature)
     data = bytes(range(256)) * (1024 * 5)  # 1.25 MiB: several parts of 256 KiB
     source = tmp_path / "up.bin"

@@ -24,7 +24,7 @@ __all__ = [
     "parse_delete", "parse_complete", "parse_tagging", "parse_tag_header", "parse_create_bucket",
 ]
 
-Value = Union[str, int, bool, None]
+_Value = Union[str, int, bool, None]
 
 
 def iso_time(epoch: float) -> str:
@@ -53,7 +53,7 @@ class Xml:
         self._parts: List[str] = ['<?xml version="1.0" encoding="UTF-8"?>\n', f"<{root}>"]
         self._stack = [root]
 
-    def leaf(self, name: str, value: Value) -> "Xml":
+    def leaf(self, name: str, value: _Value) -> "Xml":
         """``<name>value</name>`` (booleans as ``true``/``false``; None as empty)."""
         if isinstance(value, bool):
             text = "true" if value else "false"

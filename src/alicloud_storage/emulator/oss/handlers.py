@@ -45,7 +45,7 @@ from alicloud_storage.emulator.oss.engine import (
 from alicloud_storage.emulator.oss.metadata import ObjectRecord
 from alicloud_storage.oss.signer.v1 import OSS2_SUB_RESOURCES, SUB_RESOURCES
 
-__all__ = ["Call", "Authorizer", "HANDLERS", "ACTIONS", "route", "read_body"]
+__all__ = ["Call", "Authorizer", "Handler", "HANDLERS", "ACTIONS", "route", "read_body"]
 
 Authorizer = Callable[[str, Optional[str], Optional[str]], None]
 """``authorize(action, bucket, key)``: raises 403 AccessDenied when not allowed."""
@@ -387,7 +387,7 @@ def _endpoints(call: Call) -> Tuple[str, str]:
     return f"oss-{call.region}.aliyuncs.com", f"oss-{call.region}-internal.aliyuncs.com"
 
 
-async def list_buckets(call: Call) -> web.StreamResponse:
+async def _list_buckets(call: Call) -> web.StreamResponse:
     prefix, marker = call.query.get("prefix", ""), call.query.get("marker", "")
     max_keys = call.int_arg("max-keys", limits.DEFAULT_MAX_KEYS, 1, limits.MAX_KEYS)
     buckets, truncated = call.engine.list_buckets(prefix, marker, max_keys)
@@ -406,19 +406,19 @@ async def list_buckets(call: Call) -> web.StreamResponse:
     return call.xml(doc.close())
 
 
-async def put_bucket(call: Call) -> web.StreamResponse:
+async def _put_bucket(call: Call) -> web.StreamResponse:
     storage_class, redundancy = parse_create_bucket(await _read_small(call))
     acl = call.header("x-oss-acl") or None
     call.engine.create_bucket(call.bucket, acl, storage_class, redundancy)
     return call.empty(extra={"Location": f"/{call.bucket}"})
 
 
-async def delete_bucket(call: Call) -> web.StreamResponse:
+async def _delete_bucket(call: Call) -> web.StreamResponse:
     call.engine.delete_bucket(call.bucket)
     return call.empty(204)
 
 
-async def get_bucket_info(call: Call) -> web.StreamResponse:
+async def _get_bucket_info(call: Call) -> web.StreamResponse:
     bucket = call.engine.bucket(call.bucket)
     extranet, intranet = _endpoints(call)
     doc = Xml("BucketInfo").open("Bucket")
@@ -436,12 +436,12 @@ async def get_bucket_info(call: Call) -> web.StreamResponse:
     return call.xml(doc)
 
 
-async def get_bucket_location(call: Call) -> web.StreamResponse:
+async def _get_bucket_location(call: Call) -> web.StreamResponse:
     call.engine.bucket(call.bucket)
     return call.xml(Xml("LocationConstraint").text(f"oss-{call.region}"))
 
 
-async def get_bucket_stat(call: Call) -> web.StreamResponse:
+async def _get_bucket_stat(call: Call) -> web.StreamResponse:
     call.engine.bucket(call.bucket)
     count, size, uploads, mtime = call.engine.metadata.bucket_usage(call.bucket)
     doc = Xml("BucketStat").leaf("Storage", size).leaf("ObjectCount", count)
@@ -461,17 +461,17 @@ def _acl_document(call: Call, grant: str) -> web.Response:
     return call.xml(doc.open("AccessControlList").leaf("Grant", grant).close())
 
 
-async def get_bucket_acl(call: Call) -> web.StreamResponse:
+async def _get_bucket_acl(call: Call) -> web.StreamResponse:
     return _acl_document(call, call.engine.bucket(call.bucket).acl)
 
 
-async def put_bucket_acl(call: Call) -> web.StreamResponse:
+async def _put_bucket_acl(call: Call) -> web.StreamResponse:
     await _read_small(call)
     call.engine.set_bucket_acl(call.bucket, call.header("x-oss-acl"))
     return call.empty()
 
 
-async def get_bucket_versioning(call: Call) -> web.StreamResponse:
+async def _get_bucket_versioning(call: Call) -> web.StreamResponse:
     call.engine.bucket(call.bucket)
     return call.xml(Xml("VersioningConfiguration"))
 
@@ -486,7 +486,7 @@ def _contents(call: Call, doc: Xml, obj: ObjectRecord, encode: Callable[[str], s
     doc.close()
 
 
-async def list_objects(call: Call) -> web.StreamResponse:
+async def _list_objects(call: Call) -> web.StreamResponse:
     q = call.query
     prefix, delimiter, marker = q.get("prefix", ""), q.get("delimiter", ""), q.get("marker", "")
     max_keys = call.int_arg("max-keys", limits.DEFAULT_MAX_KEYS, 0, limits.MAX_KEYS)
@@ -506,7 +506,7 @@ async def list_objects(call: Call) -> web.StreamResponse:
     return call.xml(doc)
 
 
-async def list_objects_v2(call: Call) -> web.StreamResponse:
+async def _list_objects_v2(call: Call) -> web.StreamResponse:
     q = call.query
     prefix, delimiter = q.get("prefix", ""), q.get("delimiter", "")
     token, start_after = q.get("continuation-token", ""), q.get("start-after", "")
@@ -534,7 +534,7 @@ async def list_objects_v2(call: Call) -> web.StreamResponse:
     return call.xml(doc)
 
 
-async def delete_multiple_objects(call: Call) -> web.StreamResponse:
+async def _delete_multiple_objects(call: Call) -> web.StreamResponse:
     if not call.header("Content-MD5"):
         raise E.MISSING_ARGUMENT.error({"ArgumentName": "Content-MD5"})
     quiet, keys = parse_delete(await _read_small(call))
@@ -554,7 +554,7 @@ async def delete_multiple_objects(call: Call) -> web.StreamResponse:
 
 # --- objects ---------------------------------------------------------------------------------
 
-async def put_object(call: Call) -> web.StreamResponse:
+async def _put_object(call: Call) -> web.StreamResponse:
     forbid = _flag(call, "x-oss-forbid-overwrite")
     settings = _settings(call)
     call.engine.check_writable(call.bucket, call.key, forbid)
@@ -590,15 +590,15 @@ async def _send_object(call: Call, head: bool) -> web.StreamResponse:
     return response
 
 
-async def get_object(call: Call) -> web.StreamResponse:
+async def _get_object(call: Call) -> web.StreamResponse:
     return await _send_object(call, head=False)
 
 
-async def head_object(call: Call) -> web.StreamResponse:
+async def _head_object(call: Call) -> web.StreamResponse:
     return await _send_object(call, head=True)
 
 
-async def get_object_meta(call: Call) -> web.StreamResponse:
+async def _get_object_meta(call: Call) -> web.StreamResponse:
     obj = call.engine.head(call.bucket, call.key)
     headers = {"Content-Length": str(obj.size), "ETag": f'"{obj.etag}"',
                "Last-Modified": http_time(obj.mtime), "x-oss-last-access-time": http_time(obj.mtime),
@@ -606,7 +606,7 @@ async def get_object_meta(call: Call) -> web.StreamResponse:
     return call.empty(extra=headers)
 
 
-async def delete_object(call: Call) -> web.StreamResponse:
+async def _delete_object(call: Call) -> web.StreamResponse:
     call.engine.delete_object(call.bucket, call.key)
     return call.empty(204)
 
@@ -629,7 +629,7 @@ def _source_object(call: Call) -> ObjectRecord:
     return source
 
 
-async def copy_object(call: Call) -> web.StreamResponse:
+async def _copy_object(call: Call) -> web.StreamResponse:
     source = _source_object(call)
     directive = call.header("x-oss-metadata-directive", "COPY").upper()
     if directive not in ("COPY", "REPLACE"):
@@ -647,7 +647,7 @@ async def copy_object(call: Call) -> web.StreamResponse:
     return call.xml(doc, extra={"ETag": f'"{obj.etag}"', "x-oss-hash-crc64ecma": str(obj.crc64)})
 
 
-async def append_object(call: Call) -> web.StreamResponse:
+async def _append_object(call: Call) -> web.StreamResponse:
     text = call.query.get("position", "")
     if not text.isdigit():
         raise E.MISSING_ARGUMENT.error({"ArgumentName": "position", "ArgumentValue": text})
@@ -660,7 +660,7 @@ async def append_object(call: Call) -> web.StreamResponse:
                              "x-oss-next-append-position": str(obj.size)})
 
 
-async def put_symlink(call: Call) -> web.StreamResponse:
+async def _put_symlink(call: Call) -> web.StreamResponse:
     target = call.header("x-oss-symlink-target")
     if not target:
         raise E.MISSING_SYMLINK_TARGET.error({"ArgumentName": "x-oss-symlink-target"})
@@ -669,7 +669,7 @@ async def put_symlink(call: Call) -> web.StreamResponse:
     return call.empty(extra={"ETag": f'"{obj.etag}"'})
 
 
-async def get_symlink(call: Call) -> web.StreamResponse:
+async def _get_symlink(call: Call) -> web.StreamResponse:
     obj = call.engine.symlink(call.bucket, call.key)
     assert obj.symlink_target is not None
     headers = {"x-oss-symlink-target": quote(obj.symlink_target, safe=""), "ETag": f'"{obj.etag}"',
@@ -678,16 +678,16 @@ async def get_symlink(call: Call) -> web.StreamResponse:
     return call.empty(extra=headers)
 
 
-async def get_object_acl(call: Call) -> web.StreamResponse:
+async def _get_object_acl(call: Call) -> web.StreamResponse:
     return _acl_document(call, call.engine.head(call.bucket, call.key).acl)
 
 
-async def put_object_acl(call: Call) -> web.StreamResponse:
+async def _put_object_acl(call: Call) -> web.StreamResponse:
     call.engine.set_object_acl(call.bucket, call.key, call.header("x-oss-object-acl"))
     return call.empty()
 
 
-async def get_object_tagging(call: Call) -> web.StreamResponse:
+async def _get_object_tagging(call: Call) -> web.StreamResponse:
     obj = call.engine.head(call.bucket, call.key)
     doc = Xml("Tagging").open("TagSet")
     for key, value in obj.tags:
@@ -695,18 +695,18 @@ async def get_object_tagging(call: Call) -> web.StreamResponse:
     return call.xml(doc)
 
 
-async def put_object_tagging(call: Call) -> web.StreamResponse:
+async def _put_object_tagging(call: Call) -> web.StreamResponse:
     tags = parse_tagging(await _read_small(call))
     call.engine.set_tags(call.bucket, call.key, tags)
     return call.empty()
 
 
-async def delete_object_tagging(call: Call) -> web.StreamResponse:
+async def _delete_object_tagging(call: Call) -> web.StreamResponse:
     call.engine.set_tags(call.bucket, call.key, ())
     return call.empty(204)
 
 
-async def restore_object(call: Call) -> web.StreamResponse:
+async def _restore_object(call: Call) -> web.StreamResponse:
     await _read_small(call)
     first = call.engine.restore(call.bucket, call.key)
     return call.empty(202 if first else 200)
@@ -714,7 +714,7 @@ async def restore_object(call: Call) -> web.StreamResponse:
 
 # --- multipart -------------------------------------------------------------------------------
 
-async def initiate_multipart_upload(call: Call) -> web.StreamResponse:
+async def _initiate_multipart_upload(call: Call) -> web.StreamResponse:
     await _read_small(call)
     upload = call.engine.initiate(call.bucket, call.key, _settings(call),
                                   _flag(call, "x-oss-forbid-overwrite"))
@@ -733,7 +733,7 @@ def _part_number(call: Call) -> int:
     return number
 
 
-async def upload_part(call: Call) -> web.StreamResponse:
+async def _upload_part(call: Call) -> web.StreamResponse:
     number = _part_number(call)
     upload_id = call.query["uploadId"]
     call.engine.upload(call.bucket, call.key, upload_id)
@@ -759,7 +759,7 @@ def _copy_range(call: Call, size: int) -> Tuple[int, int]:
     return first, min(last, size - 1) - first + 1
 
 
-async def upload_part_copy(call: Call) -> web.StreamResponse:
+async def _upload_part_copy(call: Call) -> web.StreamResponse:
     number = _part_number(call)
     upload_id = call.query["uploadId"]
     call.engine.upload(call.bucket, call.key, upload_id)
@@ -783,7 +783,7 @@ async def upload_part_copy(call: Call) -> web.StreamResponse:
     return call.xml(doc.leaf("ETag", f'"{part.md5}"'), extra={"ETag": f'"{part.md5}"'})
 
 
-async def complete_multipart_upload(call: Call) -> web.StreamResponse:
+async def _complete_multipart_upload(call: Call) -> web.StreamResponse:
     body = await _read_small(call)
     listed: Optional[Sequence[Tuple[int, str]]]
     if call.header("x-oss-complete-all").lower() == "yes":
@@ -810,12 +810,12 @@ async def complete_multipart_upload(call: Call) -> web.StreamResponse:
     return call.xml(doc, extra={"ETag": f'"{obj.etag}"', "x-oss-hash-crc64ecma": str(obj.crc64)})
 
 
-async def abort_multipart_upload(call: Call) -> web.StreamResponse:
+async def _abort_multipart_upload(call: Call) -> web.StreamResponse:
     call.engine.abort(call.bucket, call.key, call.query["uploadId"])
     return call.empty(204)
 
 
-async def list_multipart_uploads(call: Call) -> web.StreamResponse:
+async def _list_multipart_uploads(call: Call) -> web.StreamResponse:
     q = call.query
     prefix, delimiter = q.get("prefix", ""), q.get("delimiter", "")
     key_marker, id_marker = q.get("key-marker", ""), q.get("upload-id-marker", "")
@@ -840,7 +840,7 @@ async def list_multipart_uploads(call: Call) -> web.StreamResponse:
     return call.xml(doc)
 
 
-async def list_parts(call: Call) -> web.StreamResponse:
+async def _list_parts(call: Call) -> web.StreamResponse:
     upload_id = call.query["uploadId"]
     marker = call.int_arg("part-number-marker", 0, 0, limits.MAX_PART_NUMBER)
     max_parts = call.int_arg("max-parts", 1000, 1, 1000)
@@ -863,22 +863,22 @@ async def list_parts(call: Call) -> web.StreamResponse:
 Handler = Callable[[Call], Awaitable[web.StreamResponse]]
 
 HANDLERS: Dict[str, Handler] = {
-    "ListBuckets": list_buckets, "PutBucket": put_bucket, "DeleteBucket": delete_bucket,
-    "GetBucketInfo": get_bucket_info, "GetBucketLocation": get_bucket_location,
-    "GetBucketStat": get_bucket_stat, "GetBucketAcl": get_bucket_acl,
-    "PutBucketAcl": put_bucket_acl, "GetBucketVersioning": get_bucket_versioning,
-    "ListObjects": list_objects, "ListObjectsV2": list_objects_v2,
-    "DeleteMultipleObjects": delete_multiple_objects,
-    "PutObject": put_object, "GetObject": get_object, "HeadObject": head_object,
-    "GetObjectMeta": get_object_meta, "DeleteObject": delete_object,
-    "AppendObject": append_object, "PutSymlink": put_symlink, "GetSymlink": get_symlink,
-    "GetObjectAcl": get_object_acl, "PutObjectAcl": put_object_acl,
-    "GetObjectTagging": get_object_tagging, "PutObjectTagging": put_object_tagging,
-    "DeleteObjectTagging": delete_object_tagging, "RestoreObject": restore_object,
-    "CopyObject": copy_object, "UploadPartCopy": upload_part_copy,
-    "InitiateMultipartUpload": initiate_multipart_upload, "UploadPart": upload_part,
-    "CompleteMultipartUpload": complete_multipart_upload,
-    "AbortMultipartUpload": abort_multipart_upload,
-    "ListMultipartUploads": list_multipart_uploads, "ListParts": list_parts,
+    "ListBuckets": _list_buckets, "PutBucket": _put_bucket, "DeleteBucket": _delete_bucket,
+    "GetBucketInfo": _get_bucket_info, "GetBucketLocation": _get_bucket_location,
+    "GetBucketStat": _get_bucket_stat, "GetBucketAcl": _get_bucket_acl,
+    "PutBucketAcl": _put_bucket_acl, "GetBucketVersioning": _get_bucket_versioning,
+    "ListObjects": _list_objects, "ListObjectsV2": _list_objects_v2,
+    "DeleteMultipleObjects": _delete_multiple_objects,
+    "PutObject": _put_object, "GetObject": _get_object, "HeadObject": _head_object,
+    "GetObjectMeta": _get_object_meta, "DeleteObject": _delete_object,
+    "AppendObject": _append_object, "PutSymlink": _put_symlink, "GetSymlink": _get_symlink,
+    "GetObjectAcl": _get_object_acl, "PutObjectAcl": _put_object_acl,
+    "GetObjectTagging": _get_object_tagging, "PutObjectTagging": _put_object_tagging,
+    "DeleteObjectTagging": _delete_object_tagging, "RestoreObject": _restore_object,
+    "CopyObject": _copy_object, "UploadPartCopy": _upload_part_copy,
+    "InitiateMultipartUpload": _initiate_multipart_upload, "UploadPart": _upload_part,
+    "CompleteMultipartUpload": _complete_multipart_upload,
+    "AbortMultipartUpload": _abort_multipart_upload,
+    "ListMultipartUploads": _list_multipart_uploads, "ListParts": _list_parts,
 }
 """Every operation the emulator serves, by its API name."""
