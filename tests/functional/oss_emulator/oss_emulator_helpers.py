@@ -124,6 +124,14 @@ class ServedOss:
         self.raw = RawOss(self.info["oss_endpoint"], self.info["region"], Credentials(
             self.info["access_key_id"], self.info["access_key_secret"]))
 
+    def peak_rss_mib(self) -> float:
+        """The child's peak resident memory so far (Linux ``VmHWM``)."""
+        with open(f"/proc/{self.process.pid}/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+        raise RuntimeError("no VmHWM")
+
     def kill(self) -> None:
         """SIGKILL: no cleanup of any kind runs in the child."""
         self.process.send_signal(signal.SIGKILL)

@@ -23,6 +23,7 @@ from alicloud_storage.oss.crc64 import Crc64
 
 __all__ = [
     "CHUNK", "Digest", "Segment", "BlobWriter", "BlobStore", "FileBlobStore", "MemoryBlobStore",
+    "pieces",
 ]
 
 CHUNK = 1024 * 1024  # read size when streaming a blob out
@@ -121,17 +122,26 @@ class BlobStore:
         self, segments: Sequence[Segment], offset: int = 0, length: Optional[int] = None
     ) -> Iterator[bytes]:
         """Bytes ``offset``..``offset+length`` of an object made of ``segments``."""
-        remaining = sum(size for _, size in segments) - offset if length is None else length
-        for blob_id, size in segments:
-            if remaining <= 0:
-                return
-            if offset >= size:
-                offset -= size
-                continue
-            take = min(size - offset, remaining)
-            yield from self.read(blob_id, offset, take)
-            remaining -= take
-            offset = 0
+        for blob_id, start, count in pieces(segments, offset, length):
+            yield from self.read(blob_id, start, count)
+
+
+def pieces(
+    segments: Sequence[Segment], offset: int = 0, length: Optional[int] = None
+) -> Iterator[Tuple[str, int, int]]:
+    """(blob id, offset in it, byte count) covering ``offset``..``offset+length`` of an
+    object made of ``segments``."""
+    remaining = sum(size for _, size in segments) - offset if length is None else length
+    for blob_id, size in segments:
+        if remaining <= 0:
+            return
+        if offset >= size:
+            offset -= size
+            continue
+        take = min(size - offset, remaining)
+        yield blob_id, offset, take
+        remaining -= take
+        offset = 0
 
 
 def _new_id() -> str:

@@ -211,7 +211,11 @@ class OssEngine:
 
     def resolve(self, bucket: str, key: str) -> ObjectRecord:
         """The object to read: a symlink's target; 403 for unrestored archives."""
-        obj = self.head(bucket, key)
+        return self.follow(self.head(bucket, key))
+
+    def follow(self, obj: ObjectRecord) -> ObjectRecord:
+        """What reading ``obj`` reads: a symlink's target; 403 for unrestored archives."""
+        bucket, key = obj.bucket, obj.key
         if obj.type == "Symlink":
             assert obj.symlink_target is not None
             target = self.metadata.get_object(bucket, obj.symlink_target)

@@ -22,7 +22,7 @@ from aiohttp import web
 from alicloud_storage.emulator.oss import errors as E
 from alicloud_storage.emulator.oss import limits
 from alicloud_storage.emulator.oss.addressing import Address
-from alicloud_storage.emulator.oss.blobs import BlobWriter, Digest
+from alicloud_storage.emulator.oss.blobs import BlobWriter, Digest, pieces
 from alicloud_storage.emulator.oss.documents import (
     Xml,
     http_time,
@@ -67,7 +67,7 @@ _HANDLED = frozenset(
 ) | frozenset(_OVERRIDES)
 _OTHER_SUB_RESOURCES = (SUB_RESOURCES | OSS2_SUB_RESOURCES) - _HANDLED
 _RANGE = re.compile(r"\s*bytes=(\d*)-(\d*)\s*(?:,.*)?")
-_EMPTY_MD5 = hashlib.md5(b"").digest()
+_BATCH = 1 << 20  # body bytes handed to a writer thread at once (two batches at most in memory)
 
 
 @dataclass
@@ -228,15 +228,31 @@ async def read_body(call: Call, limit: int) -> Digest:
         raise E.ENTITY_TOO_LARGE.error()
     expected_md5 = _md5_header(call)
     writer: BlobWriter = call.engine.writer()
+    loop = asyncio.get_running_loop()
+    pending: Optional["asyncio.Future[None]"] = None
+    batch: List[bytes] = []
+    batched = received = 0
     try:
         content = request.content
         while True:
             chunk = await content.readany()
             if not chunk:
                 break
-            writer.write(chunk)
-            if writer.size > limit:
+            received += len(chunk)
+            if received > limit:
                 raise E.ENTITY_TOO_LARGE.error()
+            batch.append(chunk)
+            batched += len(chunk)
+            if batched >= _BATCH:  # hash and write in a thread while the next batch arrives
+                if pending is not None:
+                    await pending
+                pending = loop.run_in_executor(None, writer.write, b"".join(batch))
+                batch, batched = [], 0
+        if pending is not None:
+            await pending
+            pending = None
+        if batch:
+            writer.write(b"".join(batch))
         digest = writer.digest()
         if expected_md5 is not None and expected_md5 != digest.md5:
             raise E.BAD_DIGEST.error({"Content-MD5": call.header("Content-MD5")})
@@ -245,6 +261,8 @@ async def read_body(call: Call, limit: int) -> Digest:
             raise E.CRC64_MISMATCH.error()
         return writer.finish()
     except BaseException:
+        if pending is not None:
+            await asyncio.wait({pending})  # the thread must be done with the file first
         writer.discard()
         raise
 
@@ -566,7 +584,7 @@ async def _put_object(call: Call) -> web.StreamResponse:
 
 async def _send_object(call: Call, head: bool) -> web.StreamResponse:
     link = call.engine.head(call.bucket, call.key)
-    obj = call.engine.resolve(call.bucket, call.key)
+    obj = call.engine.follow(link)
     check_conditions(obj, _conditions(call))
     headers = call.base_headers()
     headers.update(_object_headers(obj, link if link.type == "Symlink" else None))
@@ -584,10 +602,27 @@ async def _send_object(call: Call, head: bool) -> web.StreamResponse:
     response = web.StreamResponse(status=status, headers=headers)
     response.content_length = length
     await response.prepare(call.request)
-    for chunk in call.engine.blobs.read_segments(obj.segments, first, length):
-        await response.write(chunk)
+    await _stream_out(call, response, obj, first, length)
     await response.write_eof()
     return response
+
+
+async def _stream_out(
+    call: Call, response: web.StreamResponse, obj: ObjectRecord, first: int, length: int
+) -> None:
+    """The bytes of ``obj`` from ``first``: files go out with sendfile (no copy through
+    Python), memory blobs chunk by chunk; either way memory does not grow with size."""
+    blobs = call.engine.blobs
+    transport = call.request.transport
+    loop = asyncio.get_running_loop()
+    for blob_id, offset, count in pieces(obj.segments, first, length):
+        path = blobs.path(blob_id)
+        if path is None or transport is None:
+            for chunk in blobs.read(blob_id, offset, count):
+                await response.write(chunk)
+            continue
+        with open(path, "rb") as file:
+            await loop.sendfile(transport, file, offset, count)
 
 
 async def _get_object(call: Call) -> web.StreamResponse:
