@@ -5,6 +5,7 @@ import http.client
 import json
 import os
 import signal
+import ssl
 import subprocess
 import sys
 import xml.etree.ElementTree as ElementTree
@@ -39,17 +40,20 @@ class Answer:
 class RawOss:
     """Send one request at a time to the emulator's OSS endpoint."""
 
-    def __init__(self, endpoint: str, region: str, credentials: Credentials) -> None:
+    def __init__(self, endpoint: str, region: str, credentials: Credentials,
+                 ssl_context: Optional[ssl.SSLContext] = None) -> None:
         parts = urlsplit(endpoint)
         self.host, self.port = parts.hostname or "127.0.0.1", parts.port or 80
+        self.ssl_context = ssl_context
         self.region = region
         self.credentials = credentials
 
     @classmethod
-    def of(cls, emulator: Emulator, credentials: Optional[Credentials] = None) -> "RawOss":
+    def of(cls, emulator: Emulator, credentials: Optional[Credentials] = None,
+           ssl_context: Optional[ssl.SSLContext] = None) -> "RawOss":
         """A raw client of an in-process emulator (its root key unless told otherwise)."""
         return cls(emulator.oss_endpoint, emulator.region, credentials or Credentials(
-            emulator.access_key_id, emulator.access_key_secret))
+            emulator.access_key_id, emulator.access_key_secret), ssl_context)
 
     def signed(
         self, method: str, bucket: Optional[str], key: Optional[str],
@@ -89,7 +93,9 @@ class RawOss:
             path = f"/{bucket}/" + quote(key or "", safe="/")
         if query:
             path += "?" + encode_query(list(query))
-        connection = http.client.HTTPConnection(self.host, self.port, timeout=30)
+        connection = http.client.HTTPConnection(self.host, self.port, timeout=30) \
+            if self.ssl_context is None else http.client.HTTPSConnection(
+                self.host, self.port, timeout=30, context=self.ssl_context)
         try:
             connection.request(method, path, body=body, headers=sent)
             response = connection.getresponse()
