@@ -272,6 +272,7 @@ class _Story:
         assert self.client is not None
         _, row, _ = self.client.get_row(_TABLE, _ALICE_1, max_version=1)
         _expect(row is not None, "the row is missing")
+        assert row is not None  # for the type checker: _expect has raised otherwise
         columns = {name: value for name, value, *_ in row.attribute_columns}
         _expect(columns == {"status": "shipped", "quantity": 3}, f"read back {columns}")
         return "get_row (alice, 1): status 'shipped', quantity 3, no amount"

@@ -175,7 +175,7 @@ def describe(conn: _Connection, table: str, as_json: bool) -> None:
     described = conn.client.describe_table(table)
     options = described.table_options
     cu = described.reserved_throughput_details.capacity_unit
-    info = {
+    info: Dict[str, Any] = {
         "table": described.table_meta.table_name,
         "primary_key": [[c[0], c[1]] for c in described.table_meta.schema_of_primary_key],
         "time_to_live": options.time_to_live,

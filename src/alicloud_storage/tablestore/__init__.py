@@ -4,7 +4,7 @@
 gives for the wide-table model. The clients (and with them protobuf and
 aiohttp) are imported on first use of ``OTSClient`` / ``AsyncOTSClient``, and the retry
 policies (with the retry engine) on first use of theirs, so importing this package stays
-fast and light.
+fast and light; type checkers see them all through the imports below.
 """
 from alicloud_storage.tablestore.errors import *  # noqa: F401,F403  (first: lower layers import it)
 from typing import TYPE_CHECKING, Any
@@ -14,6 +14,8 @@ from alicloud_storage.tablestore.models import *  # noqa: F401,F403
 from alicloud_storage.tablestore.models import __all__ as _models
 
 if TYPE_CHECKING:  # what the lazy names below resolve to, for type checkers
+    from alicloud_storage.tablestore.client import AsyncOTSClient as AsyncOTSClient
+    from alicloud_storage.tablestore.client import OTSClient as OTSClient
     from alicloud_storage.tablestore.retry import (
         DefaultRetryPolicy as DefaultRetryPolicy,
         NoDelayRetryPolicy as NoDelayRetryPolicy,

@@ -1,7 +1,9 @@
 """OTSClient and AsyncOTSClient: thin I/O shells generated from the one operation table.
 
 Every public method comes from :data:`operations.OPERATIONS` (one request) or
-:data:`operations.ITERATORS` (several requests), with the official signature. A call
+:data:`operations.ITERATORS` (several requests), with the official signature; the
+mixins of ``_client_methods`` (generated from the same table by
+tools/gen_client_types.py) declare them with their types for type checkers. A call
 is a sans-IO generator, :meth:`_Core.call`, that yields what it needs (credentials,
 an HTTP request, a pause) and receives the result; the sync and the async client
 differ only in how they serve those steps (``_serve``, run by ``http.flow``).
@@ -36,6 +38,7 @@ from alicloud_storage.http import (
 )
 from alicloud_storage.retry import Pause, RetryContext, run_attempts
 from alicloud_storage.tablestore import operations
+from alicloud_storage.tablestore._client_methods import AsyncMethods, SyncMethods
 from alicloud_storage.tablestore.auth import RequestSigner
 from alicloud_storage.tablestore.errors import OTSClientError, OTSError, OTSNetworkError, OTSTimeoutError
 from alicloud_storage.tablestore.operations import envelope
@@ -385,7 +388,7 @@ def _adopt(method: Callable[..., Any], name: str, target: Callable[..., Any], ow
     setattr(owner, name, method)
 
 
-class OTSClient(_BaseClient):
+class OTSClient(_BaseClient, SyncMethods):
     """Blocking Tablestore client (pooled keep-alive connections). Use as a context manager or
     call close(). Methods and results are those of the official ``tablestore.OTSClient``."""
 
@@ -416,7 +419,7 @@ class OTSClient(_BaseClient):
         self.close()
 
 
-class AsyncOTSClient(_BaseClient):
+class AsyncOTSClient(_BaseClient, AsyncMethods):
     """asyncio Tablestore client (aiohttp); every method is a coroutine, xget_range an
     async iterator. Use ``async with`` or ``await close()``."""
 

@@ -7,7 +7,7 @@ operations when imported here, using the shared :mod:`arguments` and :mod:`resul
 helpers. A new family (indexes, transactions, search, SQL) is one more module, imported
 below. Importing this package loads protobuf.
 """
-from alicloud_storage.tablestore.operations import batch, range, row, table, timeseries  # noqa: F401  (they register)
+from alicloud_storage.tablestore.operations import table, row, batch, range, timeseries  # noqa: F401,I001  (they register, in this order)
 from alicloud_storage.tablestore.operations.registry import ITERATORS, OPERATIONS, Operation, SubCall
 
 __all__ = ["OPERATIONS", "ITERATORS", "Operation", "SubCall"]
