@@ -162,9 +162,11 @@ def test_a_replayable_request_is_sent_once_more_and_only_once(
 
 
 def test_threads_share_the_pool(server: Server) -> None:
+    """Eight threads through three connections: requests wait for a free one (not the subject
+    of a timeout here), and no more than three connections are ever opened."""
     def worker(thread: int) -> list:
         bodies = [f"{thread}-{i}".encode() for i in range(20)]
-        return [transport.send(Request("POST", server.url + "/echo", body=b), Timeout(2, 5)).body == b for b in bodies]
+        return [transport.send(Request("POST", server.url + "/echo", body=b), Timeout(2, 5, pool=30)).body == b for b in bodies]
 
     with SyncTransport(max_connections=3) as transport, ThreadPoolExecutor(8) as pool:
         results = [ok for oks in pool.map(worker, range(8)) for ok in oks]
