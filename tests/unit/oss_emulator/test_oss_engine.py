@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import uuid
 from pathlib import Path
 from typing import Iterator, List
@@ -270,5 +271,6 @@ def test_file_store_sweeps_crash_leftovers(tmp_path: Path) -> None:
     assert engine.sweep() == 2
     assert read(engine, "bkt", "kept") == b"kept"
     assert not list((tmp_path / "tmp").iterdir())
-    assert blobs.path(orphan.blob_id) is not None and not blobs.path(orphan.blob_id).exists()  # type: ignore[union-attr]
+    orphan_path = blobs.path(orphan.blob_id)
+    assert orphan_path is not None and not os.path.exists(orphan_path)
     metadata.close()

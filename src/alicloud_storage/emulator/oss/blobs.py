@@ -68,6 +68,11 @@ class BlobWriter:
         self.size += len(data)
         self._store(data)
 
+    def write_many(self, chunks: Sequence[bytes]) -> None:
+        """``write`` each chunk, without joining them first (a worker thread calls this)."""
+        for chunk in chunks:
+            self.write(chunk)
+
     def digest(self) -> Digest:
         """The size and hashes of what was written so far."""
         return Digest(self.blob_id, self.size, self._md5.digest(), self._crc.value)
@@ -106,7 +111,7 @@ class BlobStore:
         """Drop blobs no metadata refers to any more (missing ones are ignored)."""
         raise NotImplementedError
 
-    def path(self, blob_id: str) -> Optional[Path]:
+    def path(self, blob_id: str) -> Optional[str]:
         """The file of a blob (for sendfile), or None in memory."""
         return None
 
@@ -151,7 +156,7 @@ def _new_id() -> str:
 # --- files -----------------------------------------------------------------------------
 
 class _FileWriter(BlobWriter):
-    def __init__(self, blob_id: str, temp: Path, final: Path) -> None:
+    def __init__(self, blob_id: str, temp: str, final: str) -> None:
         super().__init__(blob_id)
         self._temp = temp
         self._final = final
@@ -165,7 +170,7 @@ class _FileWriter(BlobWriter):
         assert self._file is not None
         self._file.close()
         self._file = None
-        self._final.parent.mkdir(exist_ok=True)
+        os.makedirs(os.path.dirname(self._final), exist_ok=True)
         os.replace(self._temp, self._final)
 
     def discard(self) -> None:
@@ -174,7 +179,7 @@ class _FileWriter(BlobWriter):
             self._file = None
         for path in (self._temp, self._final):
             try:
-                path.unlink()
+                os.unlink(path)
             except FileNotFoundError:
                 pass
 
@@ -187,13 +192,14 @@ class FileBlobStore(BlobStore):
         self._temp = root / "tmp"
         self._blobs.mkdir(parents=True, exist_ok=True)
         self._temp.mkdir(parents=True, exist_ok=True)
+        self._blobs_text, self._temp_text = str(self._blobs), str(self._temp)
 
-    def _path(self, blob_id: str) -> Path:
-        return self._blobs / blob_id[:2] / blob_id
+    def _path(self, blob_id: str) -> str:  # strings: pathlib costs more than a small GET
+        return os.path.join(self._blobs_text, blob_id[:2], blob_id)
 
     def writer(self) -> BlobWriter:
         blob_id = _new_id()
-        return _FileWriter(blob_id, self._temp / blob_id, self._path(blob_id))
+        return _FileWriter(blob_id, os.path.join(self._temp_text, blob_id), self._path(blob_id))
 
     def read(self, blob_id: str, offset: int = 0, length: Optional[int] = None) -> Iterator[bytes]:
         with open(self._path(blob_id), "rb") as file:
@@ -210,11 +216,11 @@ class FileBlobStore(BlobStore):
     def clone(self, blob_id: str) -> str:
         new_id = _new_id()
         target = self._path(new_id)
-        target.parent.mkdir(exist_ok=True)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
         try:
             os.link(self._path(blob_id), target)
         except OSError:  # no hard links here: copy through a temporary name
-            temp = self._temp / new_id
+            temp = os.path.join(self._temp_text, new_id)
             shutil.copyfile(self._path(blob_id), temp)
             os.replace(temp, target)
         return new_id
@@ -222,11 +228,11 @@ class FileBlobStore(BlobStore):
     def delete(self, blob_ids: Collection[str]) -> None:
         for blob_id in blob_ids:
             try:
-                self._path(blob_id).unlink()
+                os.unlink(self._path(blob_id))
             except FileNotFoundError:
                 pass
 
-    def path(self, blob_id: str) -> Optional[Path]:
+    def path(self, blob_id: str) -> Optional[str]:
         return self._path(blob_id)
 
     def sweep(self, referenced: Collection[str]) -> int:

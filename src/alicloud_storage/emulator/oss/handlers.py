@@ -67,6 +67,7 @@ _HANDLED = frozenset(
 ) | frozenset(_OVERRIDES)
 _OTHER_SUB_RESOURCES = (SUB_RESOURCES | OSS2_SUB_RESOURCES) - _HANDLED
 _RANGE = re.compile(r"\s*bytes=(\d*)-(\d*)\s*(?:,.*)?")
+_SMALL = 256 * 1024  # objects read whole and answered in one write
 _BATCH = 1 << 20  # body bytes handed to a writer thread at once (two batches at most in memory)
 
 
@@ -246,13 +247,13 @@ async def read_body(call: Call, limit: int) -> Digest:
             if batched >= _BATCH:  # hash and write in a thread while the next batch arrives
                 if pending is not None:
                     await pending
-                pending = loop.run_in_executor(None, writer.write, b"".join(batch))
+                pending = loop.run_in_executor(None, writer.write_many, batch)
                 batch, batched = [], 0
         if pending is not None:
             await pending
             pending = None
         if batch:
-            writer.write(b"".join(batch))
+            writer.write_many(batch)
         digest = writer.digest()
         if expected_md5 is not None and expected_md5 != digest.md5:
             raise E.BAD_DIGEST.error({"Content-MD5": call.header("Content-MD5")})
@@ -599,6 +600,10 @@ async def _send_object(call: Call, head: bool) -> web.StreamResponse:
     headers["Content-Length"] = str(length)
     if head:
         return web.Response(status=status, headers=headers)
+    if length <= _SMALL:  # one read, one write: cheaper than streaming machinery
+        body = b"".join(call.engine.blobs.read_segments(obj.segments, first, length))
+        del headers["Content-Length"]  # aiohttp sets it from the body
+        return web.Response(status=status, headers=headers, body=body)
     response = web.StreamResponse(status=status, headers=headers)
     response.content_length = length
     await response.prepare(call.request)
