@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import abc
 import logging
-from types import MappingProxyType
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any, Awaitable, Callable, Generic, List, Mapping, NamedTuple, Optional, Sequence, TypeVar
 
 from aiohttp import web
@@ -22,7 +22,8 @@ from alicloud_storage.emulator.faults import FaultInjector
 from alicloud_storage.emulator.ram import Iam, Principal
 
 __all__ = [
-    "ServiceError", "ErrorSpec", "Requirement", "NO_REQUIREMENT", "Endpoint", "Route", "Service", "Pipeline", "read_bounded",
+    "ServiceError", "ErrorSpec", "Requirement", "NO_REQUIREMENT", "Endpoint", "Route", "Service", "Pipeline",
+    "read_bounded",
 ]
 
 logger = logging.getLogger(__name__)

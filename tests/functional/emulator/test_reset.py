@@ -24,7 +24,14 @@ from alicloud_storage.emulator.sts.errors import STS_ERRORS
 from alicloud_storage.emulator.tablestore import errors as E
 from alicloud_storage.sts import StsClient, StsServiceError
 from alicloud_storage.sts.signature import acs3_authorization
-from alicloud_storage.tablestore import CapacityUnit, OTSClient, OTSServiceError, ReservedThroughput, TableMeta, TableOptions
+from alicloud_storage.tablestore import (
+    CapacityUnit,
+    OTSClient,
+    OTSServiceError,
+    ReservedThroughput,
+    TableMeta,
+    TableOptions,
+)
 from emulator_helpers import RawClient
 
 EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "emulator-ram.json"
