@@ -677,6 +677,9 @@ static int
 utf8_of(PyObject *text, const char **raw, Py_ssize_t *size, PyObject **holder)
 {
     *holder = NULL;
+#if PY_VERSION_HEX < 0x030C0000
+    if (PyUnicode_READY(text) < 0) return -1; /* legacy (wstr) strings before 3.12 */
+#endif
     if (PyUnicode_IS_ASCII(text)) {
         *raw = (const char *)PyUnicode_DATA(text);
         *size = PyUnicode_GET_LENGTH(text);
