@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import time
+from typing import List
 
 import pytest
 
@@ -28,3 +30,29 @@ def pytest_configure(config: pytest.Config) -> None:
     manager = config.pluginmanager
     if not manager.hasplugin("alicloud_storage") and not manager.hasplugin("alicloud_storage.testing"):
         manager.import_plugin("alicloud_storage.testing")
+
+
+class FakeTime:
+    """A wall clock (starting at the current second, so signatures stay valid) that only
+    the fake sleep moves; every pause requested is recorded. Retry tests inject ``now`` as
+    a client's ``clock`` and ``sleep`` / ``async_sleep`` as its sleep: nothing waits."""
+
+    def __init__(self) -> None:
+        self.current = float(int(time.time()))
+        self.sleeps: List[float] = []
+
+    def now(self) -> float:
+        return self.current
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.current += seconds
+
+    async def async_sleep(self, seconds: float) -> None:
+        self.sleep(seconds)
+
+
+@pytest.fixture
+def fake_time() -> FakeTime:
+    """A fresh FakeTime."""
+    return FakeTime()

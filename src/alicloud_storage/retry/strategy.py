@@ -80,4 +80,7 @@ class StandardRetryStrategy:
             self.budget.release(retried=attempts > 1)
 
     def __repr__(self) -> str:
-        return f"StandardRetryStrategy(max_attempts={self.max_attempts}, backoff={self.backoff!r}, budget={self.budget!r})"
+        return (
+            f"StandardRetryStrategy(max_attempts={self.max_attempts}, backoff={self.backoff!r}, "
+            f"budget={self.budget!r})"
+        )

@@ -4,8 +4,6 @@ and never wait for them."""
 from __future__ import annotations
 
 import asyncio
-import time
-from typing import List
 
 import pytest
 from ots_client_helpers import make_client
@@ -26,29 +24,6 @@ from alicloud_storage.tablestore import (
 KEY = [("id", 1)]
 
 
-class FakeTime:
-    """A wall clock (starting now, so signatures stay valid) moved only by the fake sleep."""
-
-    def __init__(self) -> None:
-        self.current = time.time()
-        self.sleeps: List[float] = []
-
-    def now(self) -> float:
-        return self.current
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.current += seconds
-
-    async def async_sleep(self, seconds: float) -> None:
-        self.sleep(seconds)
-
-
-@pytest.fixture
-def fake() -> FakeTime:
-    return FakeTime()
-
-
 class Recording(DefaultRetryPolicy):
     """DefaultRetryPolicy with a fixed jitter draw (the ceiling), recording its delays."""
 
@@ -63,7 +38,7 @@ class Recording(DefaultRetryPolicy):
 
 
 class RecordingWrites(WriteRetryPolicy, Recording):
-    """WriteRetryPolicy with Recording's short delays."""
+    """WriteRetryPolicy with Recording's fixed jitter draw."""
 
 
 @pytest.fixture
@@ -74,77 +49,77 @@ def table(emu):
 
 
 @pytest.mark.parametrize("mode", ["sync", "async"])
-def test_throttling_is_retried_with_exponential_backoff(emu, table, fake, mode):
+def test_throttling_is_retried_with_exponential_backoff(emu, table, fake_time, mode):
     policy = Recording()
     emu.inject_fault("PutRow", "OTSServerBusy", "Server is busy.", http_status=503, count=3)
-    _call(mode, emu, fake, lambda c: c.put_row(table, Row(KEY, [("v", 1)])), retry_policy=policy)
+    _call(mode, emu, fake_time, lambda c: c.put_row(table, Row(KEY, [("v", 1)])), retry_policy=policy)
     assert policy.delays == [("PutRow", "OTSServerBusy", d) for d in (0.5, 1.0, 2.0)]
-    assert fake.sleeps == [0.5, 1.0, 2.0]
+    assert fake_time.sleeps == [0.5, 1.0, 2.0]
     assert make_client(emu, "sync", "v2").get_row(table, KEY)[1] is not None
 
 
 @pytest.mark.parametrize("mode", ["sync", "async"])
-def test_the_default_policy_backs_off_on_the_injected_sleep_and_rng(emu, table, fake, mode):
+def test_the_default_policy_backs_off_on_the_injected_sleep_and_rng(emu, table, fake_time, mode):
     emu.inject_fault("GetRow", "OTSServerUnavailable", "Server is not available.", http_status=503, count=4)
     draws = iter([1.0, 0.5, 0.25, 1.0])
-    result = _call(mode, emu, fake, lambda c: c.get_row(table, KEY), rng=lambda: next(draws))
+    result = _call(mode, emu, fake_time, lambda c: c.get_row(table, KEY), rng=lambda: next(draws))
     assert result[1] is None
-    assert fake.sleeps == [0.2, 0.2, 0.2, 1.6]  # rng() * min(3, 0.2 * 2**n)
+    assert fake_time.sleeps == [0.2, 0.2, 0.2, 1.6]  # rng() * min(3, 0.2 * 2**n)
 
 
 @pytest.mark.parametrize("mode", ["sync", "async"])
-def test_writes_are_not_retried_on_server_errors_by_default(emu, table, fake, mode):
+def test_writes_are_not_retried_on_server_errors_by_default(emu, table, fake_time, mode):
     policy = Recording()
     emu.inject_fault("PutRow", "OTSInternalServerError", "Internal server error.", http_status=500)
     with pytest.raises(OTSServiceError) as caught:
-        _call(mode, emu, fake, lambda c: c.put_row(table, Row(KEY, [("v", 1)])), retry_policy=policy)
+        _call(mode, emu, fake_time, lambda c: c.put_row(table, Row(KEY, [("v", 1)])), retry_policy=policy)
     assert (caught.value.code, caught.value.http_status) == ("OTSInternalServerError", 500)
-    assert policy.delays == [] and fake.sleeps == []
+    assert policy.delays == [] and fake_time.sleeps == []
     assert make_client(emu, "sync", "v2").get_row(table, KEY)[1] is None  # the fault answered; nothing was written
 
 
-def test_write_retry_policy_retries_writes(emu, table, fake):
+def test_write_retry_policy_retries_writes(emu, table, fake_time):
     policy = RecordingWrites()
     emu.inject_fault("PutRow", "OTSInternalServerError", "Internal server error.", http_status=500)
-    _call("sync", emu, fake, lambda c: c.put_row(table, Row(KEY, [("v", 1)])), retry_policy=policy)
-    assert policy.delays == [("PutRow", "OTSInternalServerError", 0.2)] and fake.sleeps == [0.2]
+    _call("sync", emu, fake_time, lambda c: c.put_row(table, Row(KEY, [("v", 1)])), retry_policy=policy)
+    assert policy.delays == [("PutRow", "OTSInternalServerError", 0.2)] and fake_time.sleeps == [0.2]
     assert make_client(emu, "sync", "v2").get_row(table, KEY)[1] is not None
 
 
-def test_reads_are_retried_on_server_errors(emu, table, fake):
+def test_reads_are_retried_on_server_errors(emu, table, fake_time):
     policy = Recording()
     emu.inject_fault("GetRange", "OTSServerUnavailable", "Server is not available.", http_status=503, count=2)
-    _, _, rows, _ = _call("sync", emu, fake, lambda c: c.get_range(table, "FORWARD", [("id", 0)], [("id", 10)]),
+    _, _, rows, _ = _call("sync", emu, fake_time, lambda c: c.get_range(table, "FORWARD", [("id", 0)], [("id", 10)]),
                           retry_policy=policy)
     assert rows == [] and [code for _, code, _ in policy.delays] == ["OTSServerUnavailable"] * 2
-    assert fake.sleeps == [0.2, 0.4]
+    assert fake_time.sleeps == [0.2, 0.4]
 
 
 @pytest.mark.parametrize("mode", ["sync", "async"])
-def test_no_retry_policy_fails_at_once(emu, table, fake, mode):
+def test_no_retry_policy_fails_at_once(emu, table, fake_time, mode):
     emu.inject_fault("ListTable", "OTSServerBusy", "Server is busy.", http_status=503)
     with pytest.raises(OTSServiceError, match="OTSServerBusy"):
-        _call(mode, emu, fake, lambda c: c.list_table(), retry_policy=NoRetryPolicy())
-    assert fake.sleeps == []
-    assert _call(mode, emu, fake, lambda c: c.list_table(), retry_policy=NoRetryPolicy()) == (table,)
+        _call(mode, emu, fake_time, lambda c: c.list_table(), retry_policy=NoRetryPolicy())
+    assert fake_time.sleeps == []
+    assert _call(mode, emu, fake_time, lambda c: c.list_table(), retry_policy=NoRetryPolicy()) == (table,)
 
 
 @pytest.mark.parametrize("mode", ["sync", "async"])
-def test_a_read_timeout_is_a_clear_timeout_error_and_is_retried_for_reads(emu, table, fake, mode):
+def test_a_read_timeout_is_a_clear_timeout_error_and_is_retried_for_reads(emu, table, fake_time, mode):
     # The transport's read timeout is real time (0.2 s); only the pauses between attempts are fake.
     emu.inject_fault("GetRow", None, delay=0.6)
     with pytest.raises(OTSTimeoutError, match="GetRow timed out"):
-        _call(mode, emu, fake, lambda c: c.get_row(table, KEY), retry_policy=NoRetryPolicy(), socket_timeout=0.2)
+        _call(mode, emu, fake_time, lambda c: c.get_row(table, KEY), retry_policy=NoRetryPolicy(), socket_timeout=0.2)
     emu.inject_fault("GetRow", None, delay=0.6)
     policy = Recording()
-    result = _call(mode, emu, fake, lambda c: c.get_row(table, KEY), retry_policy=policy, socket_timeout=0.2)
+    result = _call(mode, emu, fake_time, lambda c: c.get_row(table, KEY), retry_policy=policy, socket_timeout=0.2)
     assert result[1] is None
-    assert policy.delays == [("GetRow", "OTSClientTimeout", 0.2)] and fake.sleeps == [0.2]
+    assert policy.delays == [("GetRow", "OTSClientTimeout", 0.2)] and fake_time.sleeps == [0.2]
 
 
-def _call(mode, emu, fake, action, **kwargs):
+def _call(mode, emu, fake_time, action, **kwargs):
     """Run ``action(client)`` with a fresh client of ``mode`` on the fake clock and sleep."""
-    kwargs.update(clock=fake.now, sleep=fake.sleep if mode == "sync" else fake.async_sleep)
+    kwargs.update(clock=fake_time.now, sleep=fake_time.sleep if mode == "sync" else fake_time.async_sleep)
     client = make_client(emu, mode, "v2", **kwargs)
     if mode == "sync":
         with client:

@@ -1,30 +1,15 @@
-"""A fake clock whose sleep advances it, for driving retry flows without waiting."""
+"""Drive a retry flow with a fake sleep (the ``fake_time`` fixture of tests/conftest.py)."""
 from __future__ import annotations
 
-from typing import Any, Callable, Generator, List, TypeVar
+from typing import Any, Callable, Generator, TypeVar
 
 from alicloud_storage.retry import Pause
 
 _R = TypeVar("_R")
 
 
-class FakeTime:
-    """``now()`` is a number that only ``sleep`` moves; every sleep is recorded."""
-
-    def __init__(self, start: float = 1_000.0) -> None:
-        self.current = start
-        self.sleeps: List[float] = []
-
-    def now(self) -> float:
-        return self.current
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.current += seconds
-
-
-def drive(flow: Generator[Any, Any, _R], serve: Callable[[Any], Any], time: FakeTime) -> _R:
-    """Run a retry flow: Pause steps go to the fake sleep, every other step to ``serve``."""
+def drive(flow: Generator[Any, Any, _R], serve: Callable[[Any], Any], sleep: Callable[[float], None]) -> _R:
+    """Run a retry flow: Pause steps go to ``sleep``, every other step to ``serve``."""
     value: Any = None
     error: Any = None
     while True:
@@ -34,7 +19,7 @@ def drive(flow: Generator[Any, Any, _R], serve: Callable[[Any], Any], time: Fake
             return stop.value  # type: ignore[no-any-return]
         value, error = None, None
         if isinstance(step, Pause):
-            time.sleep(step.seconds)
+            sleep(step.seconds)
             continue
         try:
             value = serve(step)

@@ -6,7 +6,7 @@ import random
 from typing import Any, Generator, List
 
 import pytest
-from retry_fakes import FakeTime, drive
+from retry_fakes import drive
 
 from alicloud_storage.retry import (
     EqualJitterBackoff,
@@ -184,8 +184,10 @@ class Service:
         return "ok"
 
 
-def attempts_flow(service: Service, strategy: Any, time: FakeTime, **kwargs: Any) -> Generator[Any, Any, str]:
-    return run_attempts(service.attempt, strategy, retryable=RETRYABLE, clock=time.now, operation="Op", **kwargs)
+def run(service: Service, strategy: Any, fake_time: Any, **kwargs: Any) -> str:
+    """The attempt loop over ``service``, pausing on the fake sleep."""
+    flow = run_attempts(service.attempt, strategy, retryable=RETRYABLE, clock=fake_time.now, operation="Op", **kwargs)
+    return drive(flow, service.serve, fake_time.sleep)
 
 
 def standard(**kwargs: Any) -> StandardRetryStrategy:
@@ -193,58 +195,51 @@ def standard(**kwargs: Any) -> StandardRetryStrategy:
     return StandardRetryStrategy(CLASSIFY, FullJitterBackoff(0.5, 3.0), rng=lambda: 1.0, **kwargs)
 
 
-def test_throttling_is_retried_with_capped_backoff_on_the_fake_sleep() -> None:
-    time = FakeTime()
+def test_throttling_is_retried_with_capped_backoff_on_the_fake_sleep(fake_time: Any) -> None:
     service = Service(Throttled(), Throttled(), Throttled(), Throttled())
-    assert drive(attempts_flow(service, standard(), time, idempotent=False), service.serve, time) == "ok"
-    assert time.sleeps == [0.5, 1.0, 2.0, 3.0]
+    assert run(service, standard(), fake_time, idempotent=False) == "ok"
+    assert fake_time.sleeps == [0.5, 1.0, 2.0, 3.0]
     assert service.attempts == [1, 2, 3, 4, 5] and service.sent == [f"request {n}" for n in range(1, 6)]
 
 
-def test_a_non_idempotent_operation_is_not_retried_on_a_network_error() -> None:
-    time = FakeTime()
+def test_a_non_idempotent_operation_is_not_retried_on_a_network_error(fake_time: Any) -> None:
     service = Service(Disconnected())
     with pytest.raises(Disconnected):
-        drive(attempts_flow(service, standard(), time, idempotent=False), service.serve, time)
-    assert time.sleeps == [] and service.attempts == [1]
+        run(service, standard(), fake_time, idempotent=False)
+    assert fake_time.sleeps == [] and service.attempts == [1]
     again = Service(Disconnected())
-    assert drive(attempts_flow(again, standard(), time, idempotent=True), again.serve, time) == "ok"
-    assert time.sleeps == [0.5]
+    assert run(again, standard(), fake_time, idempotent=True) == "ok"
+    assert fake_time.sleeps == [0.5]
 
 
-def test_the_last_error_is_raised_when_attempts_run_out() -> None:
-    time = FakeTime()
+def test_the_last_error_is_raised_when_attempts_run_out(fake_time: Any) -> None:
     service = Service(*[ServerError(f"#{n}") for n in range(1, 10)])
     with pytest.raises(ServerError, match="#3"):
-        drive(attempts_flow(service, standard(max_attempts=3), time, idempotent=True), service.serve, time)
-    assert service.attempts == [1, 2, 3] and time.sleeps == [0.5, 1.0]
+        run(service, standard(max_attempts=3), fake_time, idempotent=True)
+    assert service.attempts == [1, 2, 3] and fake_time.sleeps == [0.5, 1.0]
 
 
-def test_errors_outside_retryable_propagate_untouched() -> None:
-    time = FakeTime()
+def test_errors_outside_retryable_propagate_untouched(fake_time: Any) -> None:
     service = Service(KeyError("bug"))
     retried: List[RetryContext] = []
     with pytest.raises(KeyError):
-        drive(attempts_flow(service, standard(), time, idempotent=True, on_give_up=retried.append),
-              service.serve, time)
+        run(service, standard(), fake_time, idempotent=True, on_give_up=retried.append)
     assert retried == [] and service.attempts == [1]
 
 
-def test_hooks_see_each_context_with_elapsed_time_on_the_injected_clock() -> None:
-    time = FakeTime(start=50.0)
+def test_hooks_see_each_context_with_elapsed_time_on_the_injected_clock(fake_time: Any) -> None:
     service = Service(ServerError(), ServerError(), Rejected("final"))
     retries: List[tuple] = []
     gave_up: List[RetryContext] = []
     with pytest.raises(Rejected):
-        drive(attempts_flow(service, standard(), time, idempotent=True,
+        run(service, standard(), fake_time, idempotent=True,
                             on_retry=lambda c, d: retries.append((c.attempt, c.elapsed, d)),
-                            on_give_up=gave_up.append), service.serve, time)
+                            on_give_up=gave_up.append)
     assert retries == [(1, 0.0, 0.5), (2, 0.5, 1.0)]
     assert [(c.attempt, c.elapsed, c.operation, str(c.error)) for c in gave_up] == [(3, 1.5, "Op", "final")]
 
 
-def test_a_body_that_cannot_be_rewound_is_not_sent_again() -> None:
-    time = FakeTime()
+def test_a_body_that_cannot_be_rewound_is_not_sent_again(fake_time: Any) -> None:
     rewinds: List[bool] = []
 
     def rewind() -> bool:
@@ -253,26 +248,24 @@ def test_a_body_that_cannot_be_rewound_is_not_sent_again() -> None:
 
     service = Service(Throttled(), Throttled(), Throttled())
     with pytest.raises(Throttled):
-        drive(attempts_flow(service, standard(), time, idempotent=True, rewind=rewind), service.serve, time)
-    assert service.attempts == [1, 2] and time.sleeps == [0.5] and len(rewinds) == 2
+        run(service, standard(), fake_time, idempotent=True, rewind=rewind)
+    assert service.attempts == [1, 2] and fake_time.sleeps == [0.5] and len(rewinds) == 2
 
 
-def test_a_zero_delay_retries_without_a_pause_and_no_retry_strategy_fails_at_once() -> None:
-    time = FakeTime()
+def test_a_zero_delay_retries_without_a_pause_and_no_retry_strategy_fails_at_once(fake_time: Any) -> None:
     service = Service(ServerError())
     zero = StandardRetryStrategy(CLASSIFY, FixedDelayBackoff(0.0))
-    assert drive(attempts_flow(service, zero, time, idempotent=True), service.serve, time) == "ok"
-    assert time.sleeps == [] and service.attempts == [1, 2]
+    assert run(service, zero, fake_time, idempotent=True) == "ok"
+    assert fake_time.sleeps == [] and service.attempts == [1, 2]
     service = Service(Throttled())
     with pytest.raises(Throttled):
-        drive(attempts_flow(service, NoRetryStrategy(), time), service.serve, time)
+        run(service, NoRetryStrategy(), fake_time)
 
 
-def test_success_is_reported_to_the_budget() -> None:
-    time = FakeTime()
+def test_success_is_reported_to_the_budget(fake_time: Any) -> None:
     budget = RetryBudget(capacity=10, retry_cost=5)
     service = Service(ServerError())
-    assert drive(attempts_flow(service, standard(budget=budget), time, idempotent=True), service.serve, time) == "ok"
+    assert run(service, standard(budget=budget), fake_time, idempotent=True) == "ok"
     assert budget.available == 10  # took 5 for the retry, got 5 back on success
 
 

@@ -4,7 +4,6 @@ clients (fake clock and sleep: nothing here waits)."""
 from __future__ import annotations
 
 import asyncio
-import time
 from datetime import datetime, timezone
 from typing import List
 
@@ -170,7 +169,7 @@ def test_idempotency_comes_from_each_operation_of_the_table(monkeypatch):
     assert DefaultRetryPolicy().should_retry(0, service("OTSServerBusy"), "GetRow")
 
 
-def test_a_user_policy_written_for_the_official_interface_drives_the_engine():
+def test_a_user_policy_written_for_the_official_interface_drives_the_engine(fake_time):
     calls: List[tuple] = []
 
     class Custom(RetryPolicy):
@@ -181,77 +180,57 @@ def test_a_user_policy_written_for_the_official_interface_drives_the_engine():
         def get_retry_delay(self, retry_times, exception, api_name):
             return 0.25 * (retry_times + 1)
 
-    fake = FakeTime()
     script = Script(*[lambda r: error(r, "OTSParameterInvalid", "bad", 400)] * 3, list_table_ok)
     with pytest.raises(OTSServiceError, match="OTSParameterInvalid"):
-        fake_client(script, fake, retry_policy=Custom()).list_table()
+        fake_client(script, fake_time, retry_policy=Custom()).list_table()
     assert calls == [(0, "OTSParameterInvalid", "ListTable"), (1, "OTSParameterInvalid", "ListTable"),
                      (2, "OTSParameterInvalid", "ListTable")]
-    assert fake.sleeps == [0.25, 0.5] and len(script.requests) == 3
+    assert fake_time.sleeps == [0.25, 0.5] and len(script.requests) == 3
     assert RetryPolicyStrategy(Custom()).succeeded(1) is None
 
 
 # ----------------------------------------------------------------- clients on a fake clock
 
 
-class FakeTime:
-    """A wall clock near now that only the fake sleep moves; sleeps are recorded."""
-
-    def __init__(self) -> None:
-        self.current = float(int(time.time()))
-        self.sleeps: List[float] = []
-
-    def now(self) -> float:
-        return self.current
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.current += seconds
-
-    async def async_sleep(self, seconds: float) -> None:
-        self.sleep(seconds)
-
-    def date_after(self, seconds: float) -> str:
-        return format_date(datetime.fromtimestamp(self.current + seconds, timezone.utc))
+def date_after(fake_time, seconds: float) -> str:
+    """The x-ots-date ``seconds`` after the fake clock's now."""
+    return format_date(datetime.fromtimestamp(fake_time.current + seconds, timezone.utc))
 
 
-def fake_client(script, fake: FakeTime, **kwargs) -> OTSClient:
-    return OTSClient(ENDPOINT, AK, SK, INSTANCE, transport=MockTransport(script), clock=fake.now, sleep=fake.sleep,
-                     **kwargs)
+def fake_client(script, fake_time, **kwargs) -> OTSClient:
+    return OTSClient(ENDPOINT, AK, SK, INSTANCE, transport=MockTransport(script), clock=fake_time.now,
+                     sleep=fake_time.sleep, **kwargs)
 
 
 def busy(request):
     return error(request, "OTSServerBusy", "Server is busy.", 503)
 
 
-def test_throttling_pauses_on_the_injected_sleep_with_the_policys_delays():
-    fake = FakeTime()
-    start = fake.date_after(0)
+def test_throttling_pauses_on_the_injected_sleep_with_the_policys_delays(fake_time):
+    start = date_after(fake_time, 0)
     script = Script(busy, busy, busy, lambda r: answer(r, consumed(pb.PutRowResponse())))
-    fake_client(script, fake, rng=lambda: 1.0).put_row("t", Row([("pk", 1)], [("a", 1)]))
-    assert fake.sleeps == [0.5, 1.0, 2.0]
+    fake_client(script, fake_time, rng=lambda: 1.0).put_row("t", Row([("pk", 1)], [("a", 1)]))
+    assert fake_time.sleeps == [0.5, 1.0, 2.0]
     # each attempt is signed anew with the injected clock's date
     assert [r.headers["x-ots-date"] for r in script.requests] == [
-        start, fake.date_after(-3.0), fake.date_after(-2.0), fake.date_after(0)]
-    assert fake.date_after(0) != start
+        start, date_after(fake_time, -3.0), date_after(fake_time, -2.0), date_after(fake_time, 0)]
+    assert date_after(fake_time, 0) != start
 
 
-def test_the_rng_keyword_feeds_the_default_policys_jitter():
-    fake = FakeTime()
+def test_the_rng_keyword_feeds_the_default_policys_jitter(fake_time):
     draws = iter([0.5, 0.25])
-    fake_client(Script(busy, busy, list_table_ok), fake, rng=lambda: next(draws)).list_table()
-    assert fake.sleeps == [0.25, 0.25]
+    fake_client(Script(busy, busy, list_table_ok), fake_time, rng=lambda: next(draws)).list_table()
+    assert fake_time.sleeps == [0.25, 0.25]
 
 
-def test_signing_and_the_response_date_check_use_the_injected_clock():
-    fake = FakeTime()
-    fake.current -= 3600  # an hour behind the (real) date the fake service answers with
+def test_signing_and_the_response_date_check_use_the_injected_clock(fake_time):
+    fake_time.current -= 3600  # an hour behind the (real) date the fake_time service answers with
     script = Script(list_table_ok)
     from alicloud_storage.tablestore import OTSResponseCheckError as Skewed
 
     with pytest.raises(Skewed, match="date"):
-        fake_client(script, fake, retry_policy=NoRetryPolicy()).list_table()
-    assert script.requests[0].headers["x-ots-date"] == fake.date_after(0)
+        fake_client(script, fake_time, retry_policy=NoRetryPolicy()).list_table()
+    assert script.requests[0].headers["x-ots-date"] == date_after(fake_time, 0)
 
 
 class Rotating(CredentialsProvider):
@@ -263,34 +242,33 @@ class Rotating(CredentialsProvider):
         return Credentials(AK, SK, f"{TOKEN}-{self.calls}")
 
 
-def test_network_errors_retry_reads_only_and_every_attempt_asks_for_credentials():
+def test_network_errors_retry_reads_only_and_every_attempt_asks_for_credentials(fake_time):
     def refuse(request):
         raise ConnectError("connection refused")
 
-    fake, provider = FakeTime(), Rotating()
+    provider = Rotating()
     reads = Script(refuse, refuse, list_table_ok)
     ots = OTSClient(ENDPOINT, instance_name=INSTANCE, credentials_provider=provider, transport=MockTransport(reads),
-                    clock=fake.now, sleep=fake.sleep, rng=lambda: 1.0)
+                    clock=fake_time.now, sleep=fake_time.sleep, rng=lambda: 1.0)
     assert ots.list_table() == ("a", "b")
-    assert fake.sleeps == [0.2, 0.4]
+    assert fake_time.sleeps == [0.2, 0.4]
     assert [r.headers["x-ots-ststoken"] for r in reads.requests] == [f"{TOKEN}-1", f"{TOKEN}-2", f"{TOKEN}-3"]
     writes = Script(refuse)
     with pytest.raises(OTSNetworkError):
-        fake_client(writes, fake, rng=lambda: 1.0).put_row("t", Row([("pk", 1)], [("a", 1)]))
-    assert len(writes.requests) == 1 and fake.sleeps == [0.2, 0.4]
+        fake_client(writes, fake_time, rng=lambda: 1.0).put_row("t", Row([("pk", 1)], [("a", 1)]))
+    assert len(writes.requests) == 1 and fake_time.sleeps == [0.2, 0.4]
 
 
-def test_the_async_client_pauses_on_its_injected_sleep():
-    fake = FakeTime()
+def test_the_async_client_pauses_on_its_injected_sleep(fake_time):
 
     async def main():
         async with AsyncOTSClient(ENDPOINT, AK, SK, INSTANCE, transport=AsyncMockTransport(script),
-                                  clock=fake.now, sleep=fake.async_sleep, rng=lambda: 1.0) as ots:
+                                  clock=fake_time.now, sleep=fake_time.async_sleep, rng=lambda: 1.0) as ots:
             return await ots.list_table()
 
     script = Script(busy, list_table_ok)
     assert asyncio.run(main()) == ("a", "b")
-    assert fake.sleeps == [0.5]
+    assert fake_time.sleeps == [0.5]
 
 
 @pytest.mark.parametrize("name", ["clock", "sleep", "rng"])
