@@ -43,7 +43,10 @@ def _run(*cmd: object) -> None:
 def ensure_env(name: str, extras: str, pins: list[str]) -> Path:
     """Create (or reuse) a virtual environment with the project installed."""
     env = ROOT / name
-    stamp_src = (ROOT / "pyproject.toml").read_bytes() + Path(__file__).read_bytes()
+    # What the installation depends on: the build files and the compiled extension's sources
+    # (an editable install builds the extension once; a changed .c needs a rebuild).
+    build_inputs = [ROOT / "pyproject.toml", ROOT / "setup.py", Path(__file__), *sorted((ROOT / "src").rglob("*.c"))]
+    stamp_src = b"".join(path.read_bytes() for path in build_inputs if path.exists())
     stamp_src += repr((extras, pins)).encode()
     stamp = hashlib.sha256(stamp_src).hexdigest()
     stamp_file = env / ".installed"
