@@ -76,8 +76,14 @@ class SyncMethods:
             reserved_throughput: ReservedThroughput,
             secondary_indexes: Optional[Sequence[SecondaryIndexMeta]] = None,
             sse_spec: Optional[SSESpecification] = None,
+            enable_local_txn: Optional[bool] = None,
         ) -> None:
-            """Create a table from its TableMeta, TableOptions and ReservedThroughput; returns None."""
+            """Create a table from its TableMeta, TableOptions and ReservedThroughput; returns None.
+
+            ``enable_local_txn`` (not in the official Python SDK; the Java SDK's
+            ``setLocalTxnEnabled``) switches local transactions on or off for the table;
+            None leaves it to the service's default.
+            """
 
         def delete_table(
             self,
@@ -103,6 +109,40 @@ class SyncMethods:
             table_name: str,
         ) -> DescribeTableResponse:
             """Schema, options, throughput and indexes of a table: DescribeTableResponse."""
+
+        def create_secondary_index(
+            self,
+            table_name: str,
+            index_meta: SecondaryIndexMeta,
+            include_base_data: bool,
+        ) -> None:
+            """Add a secondary index to a table (``include_base_data``: index its existing rows too); returns None."""
+
+        def delete_secondary_index(
+            self,
+            table_name: str,
+            index_name: str,
+        ) -> None:
+            """Delete a secondary index of a table; returns None."""
+
+        def start_local_transaction(
+            self,
+            table_name: str,
+            key: PrimaryKeyInput,
+        ) -> str:
+            """Start a transaction on one partition key (``[("pk0", value)]``): its transaction id."""
+
+        def commit_transaction(
+            self,
+            transaction_id: str,
+        ) -> None:
+            """Apply every write of a transaction at once; returns None."""
+
+        def abort_transaction(
+            self,
+            transaction_id: str,
+        ) -> None:
+            """Discard every write of a transaction; returns None."""
 
         def get_row(
             self,
@@ -275,8 +315,14 @@ class AsyncMethods:
             reserved_throughput: ReservedThroughput,
             secondary_indexes: Optional[Sequence[SecondaryIndexMeta]] = None,
             sse_spec: Optional[SSESpecification] = None,
+            enable_local_txn: Optional[bool] = None,
         ) -> None:
-            """Create a table from its TableMeta, TableOptions and ReservedThroughput; returns None."""
+            """Create a table from its TableMeta, TableOptions and ReservedThroughput; returns None.
+
+            ``enable_local_txn`` (not in the official Python SDK; the Java SDK's
+            ``setLocalTxnEnabled``) switches local transactions on or off for the table;
+            None leaves it to the service's default.
+            """
 
         async def delete_table(
             self,
@@ -302,6 +348,40 @@ class AsyncMethods:
             table_name: str,
         ) -> DescribeTableResponse:
             """Schema, options, throughput and indexes of a table: DescribeTableResponse."""
+
+        async def create_secondary_index(
+            self,
+            table_name: str,
+            index_meta: SecondaryIndexMeta,
+            include_base_data: bool,
+        ) -> None:
+            """Add a secondary index to a table (``include_base_data``: index its existing rows too); returns None."""
+
+        async def delete_secondary_index(
+            self,
+            table_name: str,
+            index_name: str,
+        ) -> None:
+            """Delete a secondary index of a table; returns None."""
+
+        async def start_local_transaction(
+            self,
+            table_name: str,
+            key: PrimaryKeyInput,
+        ) -> str:
+            """Start a transaction on one partition key (``[("pk0", value)]``): its transaction id."""
+
+        async def commit_transaction(
+            self,
+            transaction_id: str,
+        ) -> None:
+            """Apply every write of a transaction at once; returns None."""
+
+        async def abort_transaction(
+            self,
+            transaction_id: str,
+        ) -> None:
+            """Discard every write of a transaction; returns None."""
 
         async def get_row(
             self,

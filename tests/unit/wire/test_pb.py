@@ -65,7 +65,10 @@ def _message_shape(message: Descriptor, skip: Tuple[str, ...] = ()) -> Tuple[Any
 
 
 # What the Node.js and Go SDKs' protocols require beyond the Python SDK's (the service sends it).
-BEYOND_OFFICIAL_PYTHON = {"DescribeTableResponse": ("table_status",)}
+BEYOND_OFFICIAL_PYTHON = {
+    "DescribeTableResponse": ("table_status",),
+    "CreateTableRequest": ("enable_local_txn",),  # the Java SDK's field (ots_internal_api.proto)
+}
 BEYOND_OFFICIAL_PYTHON_ENUMS = {"TableStatus"}
 
 

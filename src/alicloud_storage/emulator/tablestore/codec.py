@@ -15,10 +15,17 @@ from alicloud_storage.emulator.tablestore.filters import (
     RowCondition,
     SingleFilter,
 )
-from alicloud_storage.emulator.tablestore.model import CapacityUnits, PkColumn, TableInfo, TableOptions
+from alicloud_storage.emulator.tablestore.model import CapacityUnits, IndexInfo, PkColumn, TableInfo, TableOptions
 from alicloud_storage.tablestore.errors import OTSDecodeError
 from alicloud_storage.tablestore.wire import pb, plainbuffer
-from alicloud_storage.tablestore.wire.enums import ComparatorType, FilterType, LogicalOperator, PrimaryKeyOption
+from alicloud_storage.tablestore.wire.enums import (
+    ComparatorType,
+    FilterType,
+    IndexType,
+    IndexUpdateMode,
+    LogicalOperator,
+    PrimaryKeyOption,
+)
 from alicloud_storage.tablestore.wire.filter_values import FilterValue, decode_filter_value
 from alicloud_storage.tablestore.wire.type_names import (
     DEFINED_COLUMN_TYPE_NAMES,
@@ -30,6 +37,8 @@ from alicloud_storage.tablestore.wire.type_names import (
 __all__ = [
     "parse",
     "table_info",
+    "index_info",
+    "fill_index_metas",
     "table_options",
     "options_update",
     "fill_table_status",
@@ -176,7 +185,29 @@ def table_info(request: Any) -> TableInfo:
         options=table_options(request.table_options if request.HasField("table_options") else None),
         read_cu=cu.read if cu.HasField("read") else 0,
         write_cu=cu.write if cu.HasField("write") else 0,
+        indexes=tuple(index_info(index) for index in request.index_metas),
+        local_txn=request.enable_local_txn if request.HasField("enable_local_txn") else True,
     )
+
+
+def index_info(message: Any) -> IndexInfo:
+    """The IndexInfo of a pb.IndexMeta (the update mode follows the type, as the service has it)."""
+    return IndexInfo(
+        message.name, tuple(message.primary_key), tuple(message.defined_column),
+        message.index_type == IndexType.IT_LOCAL_INDEX,
+    )
+
+
+def fill_index_metas(field: Any, info: TableInfo) -> None:
+    """DescribeTable's index_metas: the listed key columns only, in creation order."""
+    for index in info.indexes:
+        field.add(
+            name=index.name,
+            primary_key=index.primary_key,
+            defined_column=index.defined_columns,
+            index_type=IndexType.IT_LOCAL_INDEX if index.local else IndexType.IT_GLOBAL_INDEX,
+            index_update_mode=IndexUpdateMode.IUM_SYNC_INDEX if index.local else IndexUpdateMode.IUM_ASYNC_INDEX,
+        )
 
 
 def table_meta(info: TableInfo) -> Any:

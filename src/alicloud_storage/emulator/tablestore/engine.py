@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
-from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, Iterator, List, Optional, Protocol, Sequence, Tuple, Union
 
 from alicloud_storage.emulator.tablestore import errors as E
-from alicloud_storage.emulator.tablestore import limits, validate
+from alicloud_storage.emulator.tablestore import indexes, limits, validate
 from alicloud_storage.emulator.tablestore.errors import TablestoreError
 from alicloud_storage.emulator.tablestore.filters import (
     PaginationFilter,
@@ -24,6 +24,7 @@ from alicloud_storage.emulator.tablestore.model import (
     PK_TYPES,
     CapacityUnits,
     Cells,
+    IndexInfo,
     TableInfo,
     TableOptions,
 )
@@ -39,6 +40,8 @@ __all__ = [
     "ReadResult",
     "WriteResult",
     "RangeResult",
+    "RowSource",
+    "RowTarget",
     "PUT",
     "UPDATE",
     "DELETE",
@@ -165,7 +168,8 @@ class Engine:
 
     # --- tables --------------------------------------------------------------------
     def create_table(self, instance: str, info: TableInfo) -> None:
-        """CreateTable: validate the schema and options, then store the table."""
+        """CreateTable: validate the schema, options and indexes, then store the table and its index tables."""
+        declared = indexes.declared(info.indexes)
         validate.table_name(info.name)
         if not limits.PK_COLUMNS_MIN <= len(info.primary_key) <= limits.PK_COLUMNS_MAX:
             raise E.PK_COUNT.error()
@@ -192,16 +196,21 @@ class Engine:
             seen.add(name)
         self._check_options(info.options)
         self._check_throughput(info.read_cu, info.write_cu)
+        for index in info.indexes:
+            indexes.check_against(info, index)
+        if len(declared) < len(info.indexes) or info.name in declared:
+            raise E.TABLE_ALREADY_EXIST.error()
         now = self._clock()
+        info = replace(info, creation_time_us=int(now * 1_000_000), last_increase_time=int(now))
         with self._storage.write():
-            if self._storage.get_table(instance, info.name) is not None:
-                raise E.TABLE_ALREADY_EXIST.error()
+            for name in (info.name, *declared):
+                if self._storage.get_table(instance, name) is not None:
+                    raise E.TABLE_ALREADY_EXIST.error()
             if self._storage.count_tables(instance) >= limits.TABLES_PER_INSTANCE:
                 raise E.TABLE_QUOTA.error(quota=limits.TABLES_PER_INSTANCE)
-            self._storage.insert_table(
-                instance,
-                replace(info, creation_time_us=int(now * 1_000_000), last_increase_time=int(now)),
-            )
+            self._storage.insert_table(instance, info)
+            for index in info.indexes:
+                self._storage.insert_table(instance, indexes.index_table(info, index))
 
     @staticmethod
     def _check_options(options: TableOptions) -> None:
@@ -242,9 +251,13 @@ class Engine:
         validate.table_name(name)
         self._check_throughput(read_cu, write_cu)
         with self._storage.write():
-            info = self._table(instance, name)
+            info = self._base_table(instance, name)
             new_options = replace(info.options, **(options or {}))
             self._check_options(new_options)
+            if info.indexes:
+                indexes.check_options(new_options)
+                for table in self._index_tables(instance, info):
+                    self._storage.update_table(instance, indexes.with_options(table, new_options))
             now = int(self._clock())
             read = info.read_cu if read_cu is None else read_cu
             write = info.write_cu if write_cu is None else write_cu
@@ -262,10 +275,13 @@ class Engine:
         return info
 
     def delete_table(self, instance: str, name: str) -> None:
-        """DeleteTable: the table and all its rows."""
+        """DeleteTable: the table, its secondary indexes and all their rows."""
         validate.table_name(name)
         with self._storage.write():
-            self._storage.delete_table(instance, self._table(instance, name))
+            info = self._base_table(instance, name)
+            for table in self._index_tables(instance, info):
+                self._storage.delete_table(instance, table)
+            self._storage.delete_table(instance, info)
 
     def _table(self, instance: str, name: str) -> TableInfo:
         info = self._storage.get_table(instance, name)
@@ -273,10 +289,60 @@ class Engine:
             raise E.TABLE_NOT_EXIST.error()
         return info
 
+    def _base_table(self, instance: str, name: str) -> TableInfo:
+        """A table that is not an index table (those are changed through their base)."""
+        info = self._table(instance, name)
+        if info.index_of is not None:
+            raise E.INDEX_TABLE_DDL.error(name=name, base=info.index_of)
+        return info
+
+    def _index_tables(self, instance: str, info: TableInfo) -> List[TableInfo]:
+        """The index tables of a base table, in creation order."""
+        tables = []
+        for index in info.indexes:
+            table = self._storage.get_table(instance, index.name)
+            assert table is not None, f"index table {index.name} of {info.name} is missing"
+            tables.append(table)
+        return tables
+
+    # --- secondary indexes ---------------------------------------------------------
+    def create_index(self, instance: str, table: str, index: IndexInfo, include_base_data: bool) -> None:
+        """CreateIndex: check the index against its table, store it, backfill when asked."""
+        indexes.check_declared(index)
+        validate.table_name(table)
+        with self._storage.write():
+            info = self._base_table(instance, table)
+            indexes.check_count(len(info.indexes) + 1)
+            indexes.check_against(info, index)
+            if self._storage.get_table(instance, index.name) is not None:
+                raise E.TABLE_ALREADY_EXIST.error()
+            info = replace(info, indexes=info.indexes + (index,))
+            self._storage.update_table(instance, info)
+            index_table = self._storage.insert_table(instance, indexes.index_table(info, index))
+            if include_base_data:
+                names = [c.name for c in info.primary_key]
+                low, high = encode_key([INF_MIN]), encode_key([INF_MAX])
+                for key, data in list(self._storage.scan(info.tid, low, high, False)):
+                    pk = dict(zip(names, decode_key(key)))
+                    indexes.maintain(self._storage, [index_table], pk, None, decode_cells(data))
+
+    def drop_index(self, instance: str, table: str, index_name: str) -> None:
+        """DropIndex: the index table and its rows; the base table forgets the index."""
+        validate.table_name(table)
+        with self._storage.write():
+            info = self._base_table(instance, table)
+            kept = tuple(index for index in info.indexes if index.name != index_name)
+            if len(kept) == len(info.indexes):
+                raise E.INDEX_NOT_EXIST.error()
+            self._storage.delete_table(instance, self._table(instance, index_name))
+            self._storage.update_table(instance, replace(info, indexes=kept))
+
     # --- keys ----------------------------------------------------------------------
     @staticmethod
     def _check_pk_schema(info: TableInfo, pk: PrimaryKey, *, write: bool, allow_inf: bool = False) -> None:
         schema = info.primary_key
+        if len(pk) > limits.PK_COLUMNS_MAX and info.index_of is None:
+            raise E.PK_COUNT.error()
         if len(pk) != len(schema):
             raise E.PK_SIZE_MISMATCH.error(input=len(pk), meta=len(schema))
         for (name, value), column in zip(pk, schema):
@@ -402,17 +468,27 @@ class Engine:
     def get_row(self, instance: str, table: str, pk: PrimaryKey, read: ReadOptions) -> ReadResult:
         """GetRow."""
         validate.table_name(table)
-        validate.primary_key(pk)
+        validate.primary_key(pk, max_columns=indexes.INDEX_PK_MAX)
         self._check_read(read)
         info = self._table(instance, table)
         self._check_pk_schema(info, pk, write=False)
         return self._read_one(info, pk, read)
 
-    def _read_one(self, info: TableInfo, pk: PrimaryKey, read: ReadOptions) -> ReadResult:
-        stored = self._storage.get_row(info.tid, encode_key([v for _, v in pk]))
+    def _index_view(self, info: TableInfo, cells: Cells, now_ms: int) -> Optional[Cells]:
+        """An index row as reads see it: None once expired with its base row's key (TTL)."""
+        ttl = info.options.time_to_live
+        visible = indexes.visible_cells(cells, now_ms - ttl * 1000 if ttl != -1 else None)
+        return None if visible is None else self._visible(info, visible, now_ms)
+
+    def _read_one(self, info: TableInfo, pk: PrimaryKey, read: ReadOptions, rows: Optional["RowSource"] = None) -> ReadResult:
+        key = encode_key([v for _, v in pk])
+        stored = rows.get(info, key) if rows is not None else self._storage.get_row(info.tid, key)
+        now_ms = self._now_ms()
+        if stored is not None and info.index_of is not None:
+            stored = self._index_view(info, stored, now_ms)
         row = None
         if stored is not None:
-            row = self._project(info, pk, stored, read, self._now_ms())
+            row = self._project(info, pk, stored, read, now_ms)
         size = _row_size(row) if row is not None else 0
         return ReadResult(CapacityUnits(_cu(size), 0), row)
 
@@ -429,7 +505,7 @@ class Engine:
             validate.table_name(table)
             self._check_read(read, batch=True)
             for pk in keys:
-                validate.primary_key(pk)
+                validate.primary_key(pk, max_columns=indexes.INDEX_PK_MAX)
         results: List[List[Union[ReadResult, TablestoreError]]] = []
         for table, keys, read in requests:
             info = self._storage.get_table(instance, table)
@@ -454,11 +530,12 @@ class Engine:
         end: PrimaryKey,
         read: ReadOptions,
         limit: Optional[int] = None,
+        source: Optional["RowSource"] = None,
     ) -> RangeResult:
         """GetRange: [start, end) in ``direction``, cut at ``limit``, 5000 rows or 4 MB."""
         validate.table_name(table)
-        validate.primary_key(start, allow_inf=True)
-        validate.primary_key(end, allow_inf=True)
+        validate.primary_key(start, allow_inf=True, max_columns=indexes.INDEX_PK_MAX)
+        validate.primary_key(end, allow_inf=True, max_columns=indexes.INDEX_PK_MAX)
         self._check_read(read)
         if limit is not None and limit <= 0:
             raise E.INVALID_LIMIT.error()
@@ -477,13 +554,23 @@ class Engine:
         rows: List[ResultRow] = []
         size = scanned = 0
         next_start: Optional[PrimaryKey] = None
-        for key, data in self._storage.scan(info.tid, start_key, end_key, direction == BACKWARD):
+        backward = direction == BACKWARD
+        scan = self._storage.scan(info.tid, start_key, end_key, backward)
+        entries = source.scan(info, scan, start_key, end_key, backward) if source is not None else (
+            (key, decode_cells(data)) for key, data in scan
+        )
+        for key, cells in entries:
             pk = list(zip(names, decode_key(key)))
             if len(rows) >= max_rows or size >= limits.RANGE_BYTES or scanned >= limits.RANGE_ROWS:
                 next_start = pk
                 break
             scanned += 1
-            row = self._project(info, pk, decode_cells(data), read, now_ms)
+            if info.index_of is not None:
+                visible = self._index_view(info, cells, now_ms)
+                if visible is None:
+                    continue
+                cells = visible
+            row = self._project(info, pk, cells, read, now_ms)
             if row is not None:
                 rows.append(row)
                 size += _row_size(row)
@@ -491,10 +578,14 @@ class Engine:
 
     # --- writes --------------------------------------------------------------------
     def write_row(self, instance: str, table: str, op: RowWrite, api: str) -> WriteResult:
-        """PutRow / UpdateRow / DeleteRow, in one transaction."""
+        """PutRow / UpdateRow / DeleteRow, in one transaction (with the table's index rows)."""
         self._check_write(table, op, api, batch=False)
         with self._storage.write():
-            return self._apply(self._table(instance, table), op, self._now_ms())
+            return self._apply(self._table(instance, table), op, self._now_ms(), self._direct(instance))
+
+    def _direct(self, instance: str) -> "RowTarget":
+        """Writes straight to storage, index rows included (what every non-transaction write uses)."""
+        return _StorageTarget(self._storage, lambda info: self._index_tables(instance, info))
 
     def batch_write_row(
         self, instance: str, requests: Sequence[Tuple[str, Sequence[RowWrite]]]
@@ -515,6 +606,7 @@ class Engine:
         if size > limits.WRITE_REQUEST_BYTES:
             raise E.ROW_TOO_LARGE.error(api="BatchWriteRow", limit=limits.WRITE_REQUEST_BYTES, size=size)
         now_ms = self._now_ms()
+        target = self._direct(instance)
         results: List[List[Union[WriteResult, TablestoreError]]] = []
         with self._storage.write():
             for table, ops in requests:
@@ -524,7 +616,7 @@ class Engine:
                     try:
                         if info is None:
                             raise E.TABLE_NOT_EXIST.error()
-                        table_results.append(self._apply(info, op, now_ms))
+                        table_results.append(self._apply(info, op, now_ms, target))
                     except TablestoreError as exc:
                         table_results.append(exc)
                 results.append(table_results)
@@ -573,13 +665,15 @@ class Engine:
             raise E.ROW_TOO_LARGE.error(api=api, limit=limits.WRITE_REQUEST_BYTES, size=size)
         return size
 
-    def _apply(self, info: TableInfo, op: RowWrite, now_ms: int) -> WriteResult:
+    def _apply(self, info: TableInfo, op: RowWrite, now_ms: int, target: "RowTarget") -> WriteResult:
         """Check the schema and condition of one write against the stored row, then write."""
+        if info.index_of is not None:
+            raise E.INDEX_TABLE_WRITE.error(name=info.name)
         self._check_pk_schema(info, op.primary_key, write=op.kind != DELETE)
         self._check_timestamps(info, op.cells, now_ms)
         pk = self._fill_auto_increment(info, op.primary_key)
         key = encode_key([v for _, v in pk])
-        stored = self._storage.get_row(info.tid, key)
+        stored = target.get(info, key)
         current = self._visible(info, stored, now_ms) if stored is not None else {}
         exists = stored is not None and (not stored or bool(current))
         condition = op.condition
@@ -592,12 +686,12 @@ class Engine:
         modified: List[Cell] = []
         if op.kind == DELETE:
             if stored is not None:
-                self._storage.delete_row(info.tid, key)
+                target.set(info, key, pk, stored, None)
         else:
             cells = {} if op.kind == PUT else dict(current)
             modified = self._apply_cells(info, cells, op.cells)
             if op.kind == PUT or exists or cells:
-                self._storage.put_row(info.tid, key, cells)
+                target.set(info, key, pk, stored, cells)
         checks_row = condition.existence != IGNORE or condition.column_filter is not None
         consumed = CapacityUnits(
             _cu(_pk_size(pk)) if checks_row else 0, _cu(_write_size(pk, op.cells))
@@ -644,3 +738,44 @@ class Engine:
             wanted = set(op.return_columns)
             return ResultRow(pk, [(name, value, ts, None) for name, value, ts, _ in incremented if name in wanted])
         return None
+
+
+class RowSource(Protocol):
+    """Where reads find rows: storage, or a transaction's writes over it."""
+
+    def get(self, info: TableInfo, key: bytes) -> Optional[Cells]:
+        """The row's cells, or None when absent."""
+
+    def scan(
+        self, info: TableInfo, stored: Iterator[Tuple[bytes, bytes]], start: bytes, end: bytes, backward: bool
+    ) -> Iterator[Tuple[bytes, Cells]]:
+        """(key, cells) of a range in order, given the storage's scan of it."""
+
+
+class RowTarget(Protocol):
+    """Where writes go: storage (with index rows), or a transaction's pending writes."""
+
+    def get(self, info: TableInfo, key: bytes) -> Optional[Cells]:
+        """The row's cells as the write sees them, or None when absent."""
+
+    def set(self, info: TableInfo, key: bytes, pk: PrimaryKey, old: Optional[Cells], new: Optional[Cells]) -> None:
+        """Replace the row ``old`` (as ``get`` gave it) by ``new`` (None: delete it)."""
+
+
+class _StorageTarget:
+    """Writes to storage in the caller's SQLite transaction, index rows in step."""
+
+    def __init__(self, storage: Storage, index_tables: Callable[[TableInfo], List[TableInfo]]) -> None:
+        self._storage = storage
+        self._index_tables = index_tables
+
+    def get(self, info: TableInfo, key: bytes) -> Optional[Cells]:
+        return self._storage.get_row(info.tid, key)
+
+    def set(self, info: TableInfo, key: bytes, pk: PrimaryKey, old: Optional[Cells], new: Optional[Cells]) -> None:
+        if new is None:
+            self._storage.delete_row(info.tid, key)
+        else:
+            self._storage.put_row(info.tid, key, new)
+        if info.indexes:
+            indexes.maintain(self._storage, self._index_tables(info), dict(pk), old, new)

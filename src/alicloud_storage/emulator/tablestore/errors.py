@@ -37,8 +37,15 @@ __all__ = [
     "DELETE_ONE_NEEDS_TS", "DELETE_ALL_NO_TS", "INCREMENT_NOT_INTEGER", "INCREMENT_WITH_TS",
     "INCREMENT_ON_NON_INTEGER", "AUTO_INCREMENT_READ", "AUTO_INCREMENT_DELETE", "AUTO_INCREMENT_EXPECT",
     "AUTO_INCREMENT_CONDITION", "AUTO_INCREMENT_MISPLACED",
-    "RETURN_COLUMNS_INVALID", "TRANSACTION_UNSUPPORTED", "CONDITION_CHECK_FAIL", "SERVER_BUSY",
+    "RETURN_COLUMNS_INVALID", "CONDITION_CHECK_FAIL", "SERVER_BUSY",
     "INTERNAL_ERROR",
+    "INDEX_COUNT", "INDEX_PK_COUNT", "INDEX_ATTR_COUNT", "INVALID_INDEX_NAME", "INDEX_COLUMN_UNKNOWN",
+    "INDEX_ATTR_NOT_DEFINED", "INDEX_COLUMN_DUPLICATED", "INDEX_COLUMN_TYPE", "LOCAL_INDEX_FIRST_PK",
+    "INDEX_AUTO_INCREMENT_FIRST", "INDEX_MAX_VERSIONS", "INDEX_TTL_UPDATABLE", "INDEX_NOT_EXIST",
+    "INDEX_TABLE_WRITE", "INDEX_TABLE_DDL",
+    "TRANSACTION_ID_INVALID", "TRANSACTION_NOT_EXIST", "TRANSACTION_DISABLED", "TRANSACTION_ONE_PK",
+    "TRANSACTION_KEY_LOCKED", "TRANSACTION_LOCKED", "TRANSACTION_OUT_OF_RANGE", "TRANSACTION_BUSY",
+    "TRANSACTION_TOO_LARGE", "TRANSACTION_OTHER_TABLE", "TRANSACTION_AUTO_INCREMENT",
 ]
 
 _INVALID = "OTSParameterInvalid"
@@ -228,7 +235,71 @@ AUTO_INCREMENT_MISPLACED = ErrorSpec(
 RETURN_COLUMNS_INVALID = ErrorSpec(
     400, _INVALID, "Return column names are only allowed with RT_AFTER_MODIFY on increment columns."
 )
-TRANSACTION_UNSUPPORTED = ErrorSpec(400, _INVALID, "TransactionID is invalid.")
+
+# --- secondary indexes (breadth facts §1.2) -----------------------------------------
+# [T] JT SecondaryIndexTest, the same via CreateTable and CreateIndex.
+INDEX_COUNT = ErrorSpec(400, _INVALID, "Number of index per table exceeds the quota:{quota}.")
+INDEX_PK_COUNT = ErrorSpec(400, _INVALID, "The number of primary key columns must be in range: [1, 4] in index.")
+INDEX_ATTR_COUNT = ErrorSpec(400, _INVALID, "The number of attribute columns must be in range: [0, 32] in index.")
+# The rules below are documented (DOC-SI-LIM, DOC-IDXMETA, create-index docs); no public text [I].
+INVALID_INDEX_NAME = ErrorSpec(400, _INVALID, "Invalid index name: '{name}'.")
+INDEX_COLUMN_UNKNOWN = ErrorSpec(
+    400, _INVALID, "Column '{name}' of index '{index}' is neither a primary key nor a defined column of the table."
+)
+INDEX_ATTR_NOT_DEFINED = ErrorSpec(
+    400, _INVALID, "Attribute column '{name}' of index '{index}' must be a defined column of the table."
+)
+INDEX_COLUMN_DUPLICATED = ErrorSpec(400, _INVALID, "Duplicated column '{name}' in index '{index}'.")
+INDEX_COLUMN_TYPE = ErrorSpec(
+    400, _INVALID, "The type of index column '{name}' must be STRING, INTEGER or BINARY, not {type}."
+)
+LOCAL_INDEX_FIRST_PK = ErrorSpec(
+    400, _INVALID, "The first primary key column of local index '{index}' must be '{name}', the table's first."
+)
+INDEX_AUTO_INCREMENT_FIRST = ErrorSpec(
+    400, _INVALID, "The first primary key column of index '{index}' cannot be the auto increment column '{name}'."
+)
+INDEX_MAX_VERSIONS = ErrorSpec(400, _INVALID, "The max versions of a table with index must be 1.")
+INDEX_TTL_UPDATABLE = ErrorSpec(
+    400, _INVALID, "A table with index and a time to live other than -1 must disallow updates (allow_update=false)."
+)
+INDEX_NOT_EXIST = ErrorSpec(404, "OTSObjectNotExist", "Requested index does not exist.")
+INDEX_TABLE_WRITE = ErrorSpec(400, _INVALID, "Index table '{name}' is read-only.")
+INDEX_TABLE_DDL = ErrorSpec(
+    400, _INVALID, "'{name}' is an index table: use DropIndex on its table '{base}'."
+)
+
+# --- local transactions (breadth facts §2.4) -----------------------------------------
+# [T] PYT test_invalid_transaction_id, JT TestCommitFailed/TestAbortFailed.
+TRANSACTION_ID_INVALID = ErrorSpec(400, _INVALID, "TransactionID is invalid.")
+# [T] JT TestStartTxnTwice (HTTP status [unverified]; 404 like the other "not exist" codes [I]).
+TRANSACTION_NOT_EXIST = ErrorSpec(404, "OTSSessionNotExist", "Session not exist or may be timeout.")
+# [T] JT TestCreateTableLocalTxnDisabled.
+TRANSACTION_DISABLED = ErrorSpec(
+    400, _INVALID, "Try to call method using explicit transaction on explicit-transaction-disabled table."
+)
+# [T] JT TestStartCommitTxnWithTwoPK.
+TRANSACTION_ONE_PK = ErrorSpec(400, _INVALID, "StartLocalTransaction support only one primary key.")
+# [T] JT TestStartTxnTwice / TestPutConfictTxn (409 as the service's other OTSRowOperationConflict).
+TRANSACTION_KEY_LOCKED = ErrorSpec(409, "OTSRowOperationConflict", "Data is being modified by the other request.")
+TRANSACTION_LOCKED = ErrorSpec(409, "OTSRowOperationConflict", "Data is being modified by the other request.")
+# [D] DOC-TXN names the codes; texts [I] (out of range: the wide-table atomic-batch text).
+TRANSACTION_OUT_OF_RANGE = ErrorSpec(
+    400, "OTSDataOutOfRange", "Data out of scope of atomic. Atomic PartKey:{txn}. Data PartKey:{data}"
+)
+TRANSACTION_BUSY = ErrorSpec(409, "OTSSessionBusy", "The transaction is being used by another request.")
+# DEV-TXNSZ: the real text (the service wraps it in BatchWriteRow's "partially failed" prefix).
+TRANSACTION_TOO_LARGE = ErrorSpec(
+    400,
+    "OTSOutOfTransactionDataSizeLimit",
+    "Transaction size exceeds the limit.RowSize:{row}.TotalSize:{total}.Limit:{limit}.",
+)
+TRANSACTION_OTHER_TABLE = ErrorSpec(
+    400, _INVALID, "Table '{table}' is not the table of the transaction: '{txn_table}'."
+)
+TRANSACTION_AUTO_INCREMENT = ErrorSpec(
+    400, _INVALID, "Local transaction is not supported on a table with an auto increment primary key."
+)
 
 # --- conditions, conflicts, server (§4.4) -------------------------------------------
 CONDITION_CHECK_FAIL = ErrorSpec(403, "OTSConditionCheckFail", "Condition check failed.")

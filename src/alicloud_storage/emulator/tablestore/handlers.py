@@ -53,7 +53,7 @@ class Operation:
 
 def _no_transaction(request: Any) -> None:
     if request.HasField("transaction_id"):
-        raise E.TRANSACTION_UNSUPPORTED.error()
+        raise E.TRANSACTION_ID_INVALID.error()
 
 
 def _return(request: Any) -> Tuple[int, Tuple[str, ...]]:
@@ -96,6 +96,7 @@ def _describe_table(ctx: Context, request: Any) -> Any:
     info = ctx.engine.describe_table(ctx.instance, request.table_name)
     response = pb.DescribeTableResponse(table_meta=codec.table_meta(info), table_status=TableStatus.ACTIVE)
     codec.fill_table_status(response, info)
+    codec.fill_index_metas(response.index_metas, info)
     return response
 
 
@@ -117,6 +118,23 @@ def _update_table(ctx: Context, request: Any) -> Any:
 def _delete_table(ctx: Context, request: Any) -> Any:
     ctx.engine.delete_table(ctx.instance, request.table_name)
     return pb.DeleteTableResponse()
+
+
+# --- secondary indexes -------------------------------------------------------------
+def _create_index(ctx: Context, request: Any) -> Any:
+    ctx.engine.create_index(
+        ctx.instance, request.main_table_name, codec.index_info(request.index_meta), request.include_base_data
+    )
+    return pb.CreateIndexResponse()
+
+
+def _drop_index(ctx: Context, request: Any) -> Any:
+    ctx.engine.drop_index(ctx.instance, request.main_table_name, request.index_name)
+    return pb.DropIndexResponse()
+
+
+def _main_table(request: Any) -> List[str]:
+    return [request.main_table_name]
 
 
 # --- single rows -------------------------------------------------------------------
@@ -221,6 +239,8 @@ OPERATIONS: Dict[str, Operation] = {
     "DescribeTable": Operation(pb.DescribeTableRequest, table_name, _describe_table),
     "UpdateTable": Operation(pb.UpdateTableRequest, table_name, _update_table),
     "DeleteTable": Operation(pb.DeleteTableRequest, table_name, _delete_table),
+    "CreateIndex": Operation(pb.CreateIndexRequest, _main_table, _create_index),
+    "DropIndex": Operation(pb.DropIndexRequest, _main_table, _drop_index),
     "GetRow": Operation(pb.GetRowRequest, table_name, _get_row),
     "PutRow": Operation(pb.PutRowRequest, table_name, _write(PUT, "row", pb.PutRowResponse)),
     "UpdateRow": Operation(

@@ -6,6 +6,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 __all__ = [
     "PkColumn",
+    "IndexInfo",
     "TableOptions",
     "TableInfo",
     "Versions",
@@ -28,6 +29,26 @@ class PkColumn:
     name: str
     type: str  # one of PK_TYPES
     auto_increment: bool = False
+
+
+@dataclass(frozen=True)
+class IndexInfo:
+    """A secondary index as its table declares it (the names the user listed)."""
+
+    name: str
+    primary_key: Tuple[str, ...]
+    defined_columns: Tuple[str, ...] = ()
+    local: bool = False
+
+    def to_json(self) -> List[Any]:
+        """A JSON-ready list (storage format)."""
+        return [self.name, list(self.primary_key), list(self.defined_columns), self.local]
+
+    @classmethod
+    def from_json(cls, data: List[Any]) -> "IndexInfo":
+        """The inverse of ``to_json``."""
+        name, primary_key, defined, local = data
+        return cls(name, tuple(primary_key), tuple(defined), bool(local))
 
 
 @dataclass(frozen=True)
@@ -54,6 +75,12 @@ class TableInfo:
     last_increase_time: int = 0  # seconds
     last_decrease_time: Optional[int] = None
     tid: int = 0
+    # A base table's secondary indexes, in creation order.
+    indexes: Tuple[IndexInfo, ...] = ()
+    # An index table: the name of its base table (its primary_key is the full index key).
+    index_of: Optional[str] = None
+    # Whether StartLocalTransaction is allowed (CreateTable's enable_local_txn; default on).
+    local_txn: bool = True
 
     def to_json(self) -> Dict[str, Any]:
         """A JSON-ready dict (storage format)."""
@@ -71,6 +98,9 @@ class TableInfo:
             "creation_time_us": self.creation_time_us,
             "last_increase_time": self.last_increase_time,
             "last_decrease_time": self.last_decrease_time,
+            "indexes": [index.to_json() for index in self.indexes],
+            "index_of": self.index_of,
+            "local_txn": self.local_txn,
         }
 
     @classmethod
@@ -88,6 +118,9 @@ class TableInfo:
             last_increase_time=data["last_increase_time"],
             last_decrease_time=data["last_decrease_time"],
             tid=tid,
+            indexes=tuple(IndexInfo.from_json(index) for index in data.get("indexes", ())),
+            index_of=data.get("index_of"),
+            local_txn=data.get("local_txn", True),
         )
 
 

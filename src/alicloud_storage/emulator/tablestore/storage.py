@@ -34,6 +34,9 @@ CREATE TABLE IF NOT EXISTS ots_rows (
 ) WITHOUT ROWID;
 """
 
+# Index tables carry their base table's name in their meta.
+_NOT_INDEX = "json_extract(meta, '$.index_of') IS NULL"
+
 _VT_INTEGER, _VT_DOUBLE, _VT_BOOLEAN, _VT_STRING, _VT_BLOB = 0, 1, 2, 3, 7
 _HEAD = struct.Struct("<HH")  # name length, version count
 _VERSION = struct.Struct("<qB")  # timestamp, value type
@@ -139,16 +142,18 @@ class Storage:
 
     # --- tables --------------------------------------------------------------------
     def list_tables(self, instance: str) -> List[str]:
-        """Table names of ``instance``, sorted."""
+        """Table names of ``instance`` (secondary index tables left out), sorted."""
         rows = self._db.execute(
-            "SELECT name FROM ots_tables WHERE instance=? ORDER BY name", (instance,)
+            "SELECT name FROM ots_tables WHERE instance=? AND " + _NOT_INDEX + " ORDER BY name", (instance,)
         )
         return [r[0] for r in rows]
 
     def count_tables(self, instance: str) -> int:
-        """How many tables ``instance`` holds."""
+        """How many tables ``instance`` holds (secondary index tables not counted)."""
         return int(
-            self._db.execute("SELECT COUNT(*) FROM ots_tables WHERE instance=?", (instance,)).fetchone()[0]
+            self._db.execute(
+                "SELECT COUNT(*) FROM ots_tables WHERE instance=? AND " + _NOT_INDEX, (instance,)
+            ).fetchone()[0]
         )
 
     def get_table(self, instance: str, name: str) -> Optional[TableInfo]:

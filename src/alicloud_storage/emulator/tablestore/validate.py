@@ -78,11 +78,12 @@ def column_name(name: str) -> None:
         raise E.INVALID_COLUMN_NAME.error(name=name)
 
 
-def primary_key(pk: PrimaryKey, *, allow_inf: bool = False) -> None:
-    """Column count, names, INF markers and value lengths of a primary key."""
+def primary_key(pk: PrimaryKey, *, allow_inf: bool = False, max_columns: int = limits.PK_COLUMNS_MAX) -> None:
+    """Column count, names, INF markers and value lengths of a primary key (reads of an
+    index table pass the longer ``max_columns`` of index keys)."""
     if not pk:
         raise E.EMPTY_PK.error()
-    if len(pk) > limits.PK_COLUMNS_MAX:
+    if len(pk) > max_columns:
         raise E.PK_COUNT.error()
     for name, value in pk:
         column_name(name)

@@ -19,6 +19,8 @@ from alicloud_storage.tablestore.models import (
     ReturnType,
     Row,
     RowExistenceExpectation,
+    SecondaryIndexMeta,
+    SecondaryIndexType,
     SingleColumnCondition,
     SingleColumnRegexCondition,
 )
@@ -36,6 +38,7 @@ __all__ = [
     "filter_bytes",
     "return_content",
     "read_options",
+    "secondary_index",
     "token",
     "transaction",
     "update_cells",
@@ -43,6 +46,12 @@ __all__ = [
 
 RANGE_BOUNDS = (plainbuffer.INF_MIN, plainbuffer.INF_MAX)
 UpdateCell = Tuple[str, Any, Optional[int], Optional[CellOp]]
+
+# A secondary index's type and the update mode the service requires for it.
+_INDEX_MODES = {
+    SecondaryIndexType.GLOBAL_INDEX: (enums.IndexType.IT_GLOBAL_INDEX, enums.IndexUpdateMode.IUM_ASYNC_INDEX),
+    SecondaryIndexType.LOCAL_INDEX: (enums.IndexType.IT_LOCAL_INDEX, enums.IndexUpdateMode.IUM_SYNC_INDEX),
+}
 
 _UPDATE_OPS = {
     "PUT": None,
@@ -130,6 +139,23 @@ def filter_bytes(column_condition: Any) -> bytes:
     return data
 
 
+def _names(value: Any, what: str) -> List[str]:
+    if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple)):
+        raise OTSClientError(f"{what} must be a list of column names, not {value!r}")
+    return [check_name(name, f"a name in {what}") for name in value]
+
+
+def secondary_index(message: Any, meta: Any, what: str = "index_meta") -> None:
+    """Fill a pb.IndexMeta from a SecondaryIndexMeta (GLOBAL is asynchronous, LOCAL synchronous)."""
+    if not isinstance(meta, SecondaryIndexMeta):
+        raise OTSClientError(f"{what} must hold SecondaryIndexMeta, not {type(meta).__name__}")
+    message.name = check_name(meta.index_name, "index_name")
+    message.primary_key.extend(_names(meta.primary_key_names, "primary_key_names"))
+    message.defined_column.extend(_names(meta.defined_column_names or [], "defined_column_names"))
+    kind = coerce_enum(SecondaryIndexType, meta.index_type, "index_type")
+    message.index_type, message.index_update_mode = _INDEX_MODES[kind]
+
+
 def return_content(message: Any, return_type: Any) -> None:
     """Set ``message.return_content`` from a ReturnType (None: leave it out)."""
     if return_type is None:
@@ -190,9 +216,11 @@ def token(message: Any, value: Any) -> None:
 
 
 def transaction(message: Any, transaction_id: Any) -> None:
-    """Set ``message.transaction_id`` when given."""
+    """Set ``message.transaction_id`` when given (any str: the service judges the id)."""
     if transaction_id is not None:
-        message.transaction_id = check_name(transaction_id, "transaction_id")
+        if not isinstance(transaction_id, str):
+            raise OTSClientError(f"transaction_id must be a str, not {type(transaction_id).__name__}")
+        message.transaction_id = transaction_id
 
 
 def update_cells(columns: Any) -> List[UpdateCell]:

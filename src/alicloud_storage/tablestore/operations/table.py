@@ -18,6 +18,7 @@ from alicloud_storage.tablestore.models import (
     TableOptions,
     UpdateTableResponse,
 )
+from alicloud_storage.tablestore.operations import arguments
 from alicloud_storage.tablestore.operations.registry import register
 from alicloud_storage.tablestore.operations.results import capacity, decode_none, decode_schema_column
 from alicloud_storage.tablestore.validation import check_int, check_name
@@ -30,12 +31,6 @@ from alicloud_storage.tablestore.wire.type_names import (
 
 # The encoders, named as the client methods they define.
 __all__ = ["create_table", "delete_table", "list_table", "update_table", "describe_table"]
-
-# A secondary index's type and the update mode the service requires for it.
-_INDEX_MODES = {
-    SecondaryIndexType.GLOBAL_INDEX: (enums.IndexType.IT_GLOBAL_INDEX, enums.IndexUpdateMode.IUM_ASYNC_INDEX),
-    SecondaryIndexType.LOCAL_INDEX: (enums.IndexType.IT_LOCAL_INDEX, enums.IndexUpdateMode.IUM_SYNC_INDEX),
-}
 
 
 def _table_meta(message: Any, meta: Any) -> None:
@@ -65,9 +60,8 @@ def _table_meta(message: Any, meta: Any) -> None:
         item.name = check_name(column[0], "defined column name")
         type_name = str(column[1]).upper()
         if type_name not in DEFINED_COLUMN_TYPES:
-            raise OTSClientError(
-                f"defined column type must be one of {', '.join(DEFINED_COLUMN_TYPES)}, not {column[1]!r}"
-            )
+            # the official SDK's text
+            raise OTSClientError("Wrong type for defined column, only support [STRING, INTEGER, DOUBLE, BOOLEAN, BINARY].")
         item.type = DEFINED_COLUMN_TYPES[type_name]
 
 
@@ -109,20 +103,25 @@ def create_table(
     reserved_throughput: ReservedThroughput,
     secondary_indexes: Optional[Sequence[SecondaryIndexMeta]] = None,
     sse_spec: Optional[SSESpecification] = None,
+    *,
+    enable_local_txn: Optional[bool] = None,
 ) -> Tuple[Any, None]:
-    """Create a table from its TableMeta, TableOptions and ReservedThroughput; returns None."""
+    """Create a table from its TableMeta, TableOptions and ReservedThroughput; returns None.
+
+    ``enable_local_txn`` (not in the official Python SDK; the Java SDK's
+    ``setLocalTxnEnabled``) switches local transactions on or off for the table;
+    None leaves it to the service's default.
+    """
     message = pb.CreateTableRequest()
     _table_meta(message.table_meta, table_meta)
     _reserved_throughput(message.reserved_throughput, reserved_throughput, both=True)
     _table_options(message.table_options, table_options)
     for index in secondary_indexes or ():
-        if not isinstance(index, SecondaryIndexMeta):
-            raise OTSClientError(f"secondary_indexes must hold SecondaryIndexMeta, not {type(index).__name__}")
-        item = message.index_metas.add()
-        item.name = check_name(index.index_name, "index_name")
-        item.primary_key.extend(index.primary_key_names)
-        item.defined_column.extend(index.defined_column_names)
-        item.index_type, item.index_update_mode = _INDEX_MODES[SecondaryIndexType(index.index_type)]
+        arguments.secondary_index(message.index_metas.add(), index, "secondary_indexes")
+    if enable_local_txn is not None:
+        if not isinstance(enable_local_txn, bool):
+            raise OTSClientError("enable_local_txn must be a bool")
+        message.enable_local_txn = enable_local_txn
     if sse_spec is not None:
         if not isinstance(sse_spec, SSESpecification):
             raise OTSClientError(f"sse_spec must be an instance of SSESpecification, not {type(sse_spec).__name__}")
