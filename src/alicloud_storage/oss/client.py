@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Callable, Dict, Generator, Mapping, Optional, Type, TypeVar
 
-from alicloud_storage.http import Request, Timeout
+from alicloud_storage.http import AsyncStreamingResponse, Request, Response, StreamingResponse, Timeout
 from alicloud_storage.http.errors import (
     ConnectError,
     ConnectTimeoutError,
@@ -49,7 +49,7 @@ from alicloud_storage.oss.paginator import PAGE_RULES, AsyncPaginator, Paginator
 from alicloud_storage.oss.retry import Retryer, StandardRetryer
 from alicloud_storage.oss.transport import AioHttpClient, RequestsHttpClient
 
-__all__ = ["Client", "AsyncClient", "PresignResult", "method_name"]
+__all__ = ["Client", "AsyncClient", "PresignResult", "Streamed", "WriteFile", "method_name"]
 
 logger = logging.getLogger("alicloud_storage.oss")
 
@@ -71,6 +71,23 @@ class PresignResult:
     url: Optional[str] = None
     expiration: Optional[datetime.datetime] = None
     signed_headers: Optional[Dict[str, str]] = None
+
+
+@dataclass(frozen=True)
+class Streamed:
+    """Step: send a request whose answer body streams; the shell returns (head, stream),
+    the stream None and the head's body read whole for a non-2xx answer."""
+
+    request: Request
+    timeout: Timeout
+
+
+@dataclass(frozen=True)
+class WriteFile:
+    """Step: stream a download body into a file."""
+
+    body: Any
+    path: str
 
 
 def _transport_error(error: TransportError) -> BaseError:
@@ -114,6 +131,7 @@ class _Core:
         if options.get("readwrite_timeout") is not None:
             timeout = Timeout(timeout.connect, float(options["readwrite_timeout"]))
         attempt = 0
+        last: Optional[BaseError] = None
         while True:
             attempt += 1
             error: BaseError
@@ -126,12 +144,18 @@ class _Core:
             else:
                 if not has_keys(credentials) and credentials.provider_name != "anonymous":
                     raise OperationError(name=operation.name, error=CredentialsEmptyError())
+                if attempt > 1 and not encoded.body.restart():
+                    raise OperationError(name=operation.name, error=last)
                 http_request = protocol.sign(encoded, self.settings, credentials, self.clock() + self.skew)
+                encoded.body.mark_sent()
                 try:
-                    response = yield (http_request, timeout)
-                    result = protocol.parse(encoded, http_request, response, self.settings)
                     if operation.stream:
-                        result.body = self._body(request, response)
+                        response, streaming = yield Streamed(http_request, timeout)
+                    else:
+                        response, streaming = (yield (http_request, timeout)), None
+                    result = protocol.parse(encoded, http_request, response, self.settings)
+                    if streaming is not None:
+                        result.body = self._body(request, response, streaming)
                     logger.debug("OSS %s: HTTP %d, request id %s, attempt %d", operation.name,
                                  response.status, response.headers.get("x-oss-request-id", ""), attempt)
                     return result
@@ -139,6 +163,7 @@ class _Core:
                     error = _transport_error(exc)
                 except BaseError as exc:
                     error = exc
+            last = error
             if isinstance(error, ServiceError):
                 skew = protocol.skew_from(error, self.clock())
                 if skew is not None:
@@ -152,12 +177,14 @@ class _Core:
             if delay > 0:
                 yield Pause(delay)
 
-    def _body(self, request: Any, response: Any) -> Any:
+    def _body(self, request: Any, response: Response, streaming: Any) -> Any:
         expected = None
         crc = response.headers.get("x-oss-hash-crc64ecma")
         if self.settings.download_crc and response.status == 200 and crc and crc.isdigit():
             expected = int(crc)
-        return (self.body_type(response.body, expected, getattr(request, "progress_fn", None)))
+        length = response.headers.get("content-length")
+        size = int(length) if length and length.isdigit() else None
+        return self.body_type(streaming, expected, size, getattr(request, "progress_fn", None))
 
     body_type: Callable[..., Any] = StreamBody
 
@@ -188,25 +215,19 @@ class _Core:
         return True
 
     def put_from_file(self, request: Any, filepath: str, options: Mapping[str, Any]) -> _Flow:
-        """put_object_from_file: the file's bytes as the body."""
+        """put_object_from_file: the file streamed as the body (rewound for a retry)."""
         if not os.path.isfile(filepath):
             raise OperationError(name="PutObject", error=FileNotExist(filepath=filepath))
         with open(filepath, "rb") as file:
-            request = _replace(request, body=file.read())
-        return (yield from self.call(OPERATIONS["PutObject"], request, options))
+            return (yield from self.call(OPERATIONS["PutObject"], _replace(request, body=file), options))
 
     def get_to_file(self, request: Any, filepath: str, options: Mapping[str, Any]) -> _Flow:
-        """get_object_to_file: write the body to a temporary file (its CRC-64 checked on
-        the way), then rename it into place."""
+        """get_object_to_file: the body streamed to a temporary file (its CRC-64 checked on
+        the way), then renamed into place."""
         result = yield from self.call(OPERATIONS["GetObject"], request, options)
         partial = filepath + ".temp"
         try:
-            with open(partial, "wb") as file:
-                while True:
-                    chunk = result.body._take(_FILE_BLOCK)
-                    if not chunk:
-                        break
-                    file.write(chunk)
+            yield WriteFile(result.body, partial)
         except InconsistentError as exc:
             os.remove(partial)
             raise OperationError(name="GetObject", error=exc) from None
@@ -230,6 +251,13 @@ class _Core:
         except BaseError as exc:
             raise OperationError(name=operation.name, error=exc) from None
         return PresignResult(operation.method, url, until, signed)
+
+
+def _head(response: Response) -> Response:
+    """The head of a whole response; its body too when it is an error to parse."""
+    if response.status // 100 == 2:
+        return Response(response.status, response.reason, response.headers)
+    return response
 
 
 def _replace(request: Any, **changes: Any) -> Any:
@@ -284,9 +312,26 @@ class Client(_BaseClient):
         if isinstance(step, tuple):
             request, timeout = step
             return self._http_client.send(request, timeout)
+        if isinstance(step, Streamed):
+            return self._stream(step)
         if isinstance(step, Pause):
             return time.sleep(step.seconds)
+        if isinstance(step, WriteFile):
+            with open(step.path, "wb") as file:
+                for chunk in step.body.iter_bytes(_FILE_BLOCK):
+                    file.write(chunk)
+            return None
         return self._credentials()
+
+    def _stream(self, step: Streamed) -> Any:
+        stream = getattr(self._http_client, "stream", None)
+        if stream is None:  # a custom client with send() only
+            whole = self._http_client.send(step.request, step.timeout)
+            return _head(whole), (StreamingResponse.from_response(whole) if whole.status // 100 == 2 else None)
+        answer = stream(step.request, step.timeout)
+        if answer.status // 100 == 2:
+            return Response(answer.status, answer.reason, answer.headers), answer
+        return Response(answer.status, answer.reason, answer.headers, answer.read()), None
 
     def is_object_exist(self, bucket: str, key: str, version_id: Optional[str] = None,
                         request_payer: Optional[str] = None, **kwargs: Any) -> bool:
@@ -353,12 +398,29 @@ class AsyncClient(_BaseClient):
         if isinstance(step, tuple):
             request, timeout = step
             return await self._http_client.send(request, timeout)
+        if isinstance(step, Streamed):
+            return await self._stream(step)
         if isinstance(step, Pause):
             return await asyncio.sleep(step.seconds)
+        if isinstance(step, WriteFile):
+            with open(step.path, "wb") as file:
+                async for chunk in step.body.iter_bytes(_FILE_BLOCK):
+                    file.write(chunk)
+            return None
         if self._provider is None:
             raise CredentialsEmptyError()
         fetch = getattr(self._provider, "get_credentials_async", None)
         return await fetch() if fetch is not None else self._provider.get_credentials()
+
+    async def _stream(self, step: Streamed) -> Any:
+        stream = getattr(self._http_client, "stream", None)
+        if stream is None:  # a custom client with send() only
+            whole = await self._http_client.send(step.request, step.timeout)
+            return _head(whole), (AsyncStreamingResponse.from_response(whole) if whole.status // 100 == 2 else None)
+        answer = await stream(step.request, step.timeout)
+        if answer.status // 100 == 2:
+            return Response(answer.status, answer.reason, answer.headers), answer
+        return Response(answer.status, answer.reason, answer.headers, await answer.read()), None
 
     async def is_object_exist(self, bucket: str, key: str, version_id: Optional[str] = None,
                               request_payer: Optional[str] = None, **kwargs: Any) -> bool:

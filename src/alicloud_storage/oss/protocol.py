@@ -125,8 +125,8 @@ def encode(operation: Operation, request: Any, settings: Settings) -> Encoded:
     body = prepare_body(wire.body, getattr(request, "progress_fn", None))
     headers = wire.headers
     lowered = {k.lower() for k in headers}
-    if operation.md5 and "content-md5" not in lowered:
-        headers["Content-MD5"] = content_md5(body.data) if body.data else EMPTY_MD5
+    if operation.md5 and "content-md5" not in lowered and body.in_memory:
+        headers["Content-MD5"] = content_md5(body.payload) if body.payload else EMPTY_MD5
     if "content-type" not in lowered:
         content_type = operation.default_content_type
         if operation.mime and wire.key and not getattr(request, "disable_auto_detect_mime_type", False):
@@ -157,7 +157,7 @@ def sign(encoded: Encoded, settings: Settings, credentials: Credentials, now: da
             headers.update(sign_v4(to_sign, credentials, settings.region, now, settings.product,
                                    settings.additional_headers))
     return Request(encoded.operation.method, _url(settings, wire, encode_query(wire.query)), headers,
-                   encoded.body.data)
+                   encoded.body.payload)
 
 
 def presign(encoded: Encoded, settings: Settings, credentials: Credentials, now: datetime,
@@ -167,7 +167,7 @@ def presign(encoded: Encoded, settings: Settings, credentials: Credentials, now:
     signed = {k: v for k, v in wire.headers.items()
               if k.lower().startswith("x-oss-") or k.lower() in ("content-type", "content-md5")
               or k.lower() in {h.lower() for h in settings.additional_headers}}
-    if "Content-MD5" in signed and not encoded.body.data and encoded.operation.name != "CompleteMultipartUpload":
+    if "Content-MD5" in signed and encoded.body.payload == b"" and encoded.operation.name != "CompleteMultipartUpload":
         signed.pop("Content-MD5")
     request = SigningRequest(encoded.operation.method, wire.bucket, wire.key, wire.query, signed)
     if settings.signature_version == "v1":

@@ -13,7 +13,7 @@ import abc
 from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Union
 from urllib.parse import urljoin
 
-from alicloud_storage.http import Request, Response, Timeout, TLSConfig
+from alicloud_storage.http import AsyncStreamingResponse, Request, Response, StreamingResponse, Timeout, TLSConfig
 from alicloud_storage.http.errors import ConnectError, ReadError, ReadTimeoutError
 from alicloud_storage.http.models import response_headers
 
@@ -53,6 +53,10 @@ class HttpClient(abc.ABC):
     def send(self, request: Request, timeout: Optional[Timeout] = None) -> Response:
         """Send ``request``; transport failures raise alicloud_storage.http errors."""
 
+    def stream(self, request: Request, timeout: Optional[Timeout] = None) -> StreamingResponse:
+        """Send ``request`` and return as soon as the head has arrived (the body streams)."""
+        return StreamingResponse.from_response(self.send(request, timeout))
+
     def open(self) -> None:
         """Prepare for use (nothing by default)."""
 
@@ -67,6 +71,10 @@ class AsyncHttpClient(abc.ABC):
     async def send(self, request: Request, timeout: Optional[Timeout] = None) -> Response:
         """Send ``request``."""
 
+    async def stream(self, request: Request, timeout: Optional[Timeout] = None) -> AsyncStreamingResponse:
+        """Send ``request`` and return once the head has arrived (the body streams)."""
+        return AsyncStreamingResponse.from_response(await self.send(request, timeout))
+
     async def close(self) -> None:
         """Release pooled connections."""
 
@@ -76,11 +84,9 @@ def _timeout(connect: Optional[float], read: Optional[float], given: Optional[Ti
     return Timeout(connect if connect is not None else base.connect, read if read is not None else base.read)
 
 
-def _bytes(body: object) -> bytes:
-    """The OSS client sends in-memory bodies (oss.body builds them); refuse anything else."""
-    if isinstance(body, (bytes, bytearray, memoryview)):
-        return bytes(body)
-    raise TypeError("the proxy and session paths send in-memory bodies only")
+def _bytes(request: Request) -> bytes:
+    """The whole body, for the paths that cannot stream it (proxy, requests session)."""
+    return b"".join(request.iter_body())
 
 
 def _follow(request: Request, response: Response) -> Optional[Request]:
@@ -145,6 +151,21 @@ class RequestsHttpClient(HttpClient):
             response = transport.send(request, limits)
         return response
 
+    def stream(self, request: Request, timeout: Optional[Timeout] = None) -> StreamingResponse:
+        if self._session is not None or self.proxies:
+            return StreamingResponse.from_response(self.send(request, timeout))
+        limits = _timeout(self.connect_timeout, self.readwrite_timeout, timeout)
+        transport = self._sync_transport()
+        response = transport.stream(request, limits)
+        for _ in range(MAX_REDIRECTS if self.enabled_redirect else 0):
+            following = _follow(request, Response(response.status, response.reason, response.headers))
+            if following is None:
+                break
+            response.close()
+            request = following
+            response = transport.stream(request, limits)
+        return response
+
     def _send_proxied(self, request: Request, limits: Timeout) -> Response:
         """Through the proxies with urllib (CONNECT tunnels for https)."""
         import socket
@@ -158,7 +179,7 @@ class RequestsHttpClient(HttpClient):
             if not self.enabled_redirect:
                 handlers.append(_NoRedirect())
             self._opener = urllib.request.build_opener(*handlers)
-        raw = urllib.request.Request(request.url, data=_bytes(request.body) or None, headers=dict(request.headers),
+        raw = urllib.request.Request(request.url, data=_bytes(request) or None, headers=dict(request.headers),
                                      method=request.method)
         try:
             reply = self._opener.open(raw, timeout=limits.read or limits.connect)
@@ -180,7 +201,7 @@ class RequestsHttpClient(HttpClient):
         """Through the caller's requests.Session."""
         try:
             reply = self._session.request(
-                request.method, request.url, headers=dict(request.headers), data=_bytes(request.body) or None,
+                request.method, request.url, headers=dict(request.headers), data=_bytes(request) or None,
                 timeout=(limits.connect, limits.read), verify=not self.insecure_skip_verify,
                 allow_redirects=self.enabled_redirect, proxies=self.proxies or None, stream=False)
         except Exception as exc:  # requests' own exception tree: mapped to ours
@@ -238,19 +259,36 @@ class AioHttpClient(AsyncHttpClient):
         self.enabled_redirect = bool(enabled_redirect)
         self._transport = transport
 
-    async def send(self, request: Request, timeout: Optional[Timeout] = None) -> Response:
+    def _async_transport(self) -> "AsyncBaseTransport":
         if self._transport is None:
             from alicloud_storage.http import AsyncTransport
 
             self._transport = AsyncTransport(self.max_connections, TLSConfig(verify=not self.insecure_skip_verify))
+        return self._transport
+
+    async def stream(self, request: Request, timeout: Optional[Timeout] = None) -> AsyncStreamingResponse:
         limits = _timeout(self.connect_timeout, self.readwrite_timeout, timeout)
-        response = await self._transport.send(request, limits)
+        transport = self._async_transport()
+        response = await transport.stream(request, limits)
+        for _ in range(MAX_REDIRECTS if self.enabled_redirect else 0):
+            following = _follow(request, Response(response.status, response.reason, response.headers))
+            if following is None:
+                break
+            await response.close()
+            request = following
+            response = await transport.stream(request, limits)
+        return response
+
+    async def send(self, request: Request, timeout: Optional[Timeout] = None) -> Response:
+        limits = _timeout(self.connect_timeout, self.readwrite_timeout, timeout)
+        transport = self._async_transport()
+        response = await transport.send(request, limits)
         for _ in range(MAX_REDIRECTS if self.enabled_redirect else 0):
             following = _follow(request, response)
             if following is None:
                 break
             request = following
-            response = await self._transport.send(request, limits)
+            response = await transport.send(request, limits)
         return response
 
     async def close(self) -> None:

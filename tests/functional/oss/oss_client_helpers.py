@@ -47,6 +47,17 @@ class Shell:
             return bytes(body.read())
         return bytes(self.loop.run_until_complete(body.read()))
 
+    def read_some(self, body: Any, size: int) -> bytes:
+        if self.loop is None:
+            return bytes(body.read(size))
+        return bytes(self.loop.run_until_complete(body.read(size)))
+
+    def close_body(self, body: Any) -> None:
+        if self.loop is None:
+            body.close()
+        else:
+            self.loop.run_until_complete(body.close())
+
     def pages(self, paginator: Any, request: Any) -> list:
         if self.loop is None:
             return list(paginator.iter_page(request))
