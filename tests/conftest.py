@@ -16,6 +16,12 @@ import time
 from typing import List
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Property tests check results, not speed: no per-example deadline and no "too slow" health
+# check, which fail on a busy 2-core machine for reasons unrelated to the code under test.
+settings.register_profile("alicloud-storage", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("alicloud-storage")
 
 _OFFICIAL_SDKS = (
     "tablestore", "alibabacloud_sts20150401", "alibabacloud_credentials", "alibabacloud_oss_v2", "oss2",
