@@ -12,7 +12,7 @@ import importlib
 from typing import Any, Dict, List
 
 _SUBMODULES = ("aio", "body", "client", "config", "crc64", "credentials", "endpoints", "exceptions", "models",
-               "operations", "paginator", "protocol", "retry", "serde", "signer", "transport")
+               "operations", "paginator", "protocol", "retry", "serde", "signer", "transfer", "transport")
 _FROM_CLIENT = ("Client", "AsyncClient", "PresignResult")
 _FROM_CONFIG = ("Config",)
 _MODEL_NAMES: List[str] = [

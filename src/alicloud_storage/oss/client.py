@@ -16,7 +16,7 @@ import re
 import time
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any, Callable, Dict, Generator, Mapping, Optional, Type, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Dict, Generator, Mapping, Optional, Type, TypeVar
 
 from alicloud_storage.http import AsyncStreamingResponse, Request, Response, StreamingResponse, Timeout
 from alicloud_storage.http.errors import (
@@ -48,6 +48,9 @@ from alicloud_storage.oss.operations import OPERATIONS, Operation
 from alicloud_storage.oss.paginator import PAGE_RULES, AsyncPaginator, Paginator
 from alicloud_storage.oss.retry import Retryer, StandardRetryer
 from alicloud_storage.oss.transport import AioHttpClient, RequestsHttpClient
+
+if TYPE_CHECKING:
+    from alicloud_storage.oss import transfer
 
 __all__ = ["Client", "AsyncClient", "PresignResult", "Streamed", "WriteFile", "method_name"]
 
@@ -360,6 +363,40 @@ class Client(_BaseClient):
         result: PresignResult = self._run(self._core.presign(request, expires, expiration))
         return result
 
+    def uploader(self, **kwargs: Any) -> "transfer.Uploader":
+        """A transfer-manager Uploader (``part_size``, ``parallel_num``, ``leave_parts_on_error``,
+        ``enable_checkpoint``, ``checkpoint_dir``)."""
+        from alicloud_storage.oss import transfer
+
+        return transfer.Uploader(self, **kwargs)
+
+    def downloader(self, **kwargs: Any) -> "transfer.Downloader":
+        """A transfer-manager Downloader (ranged parallel reads into a temporary file)."""
+        from alicloud_storage.oss import transfer
+
+        return transfer.Downloader(self, **kwargs)
+
+    def copier(self, **kwargs: Any) -> "transfer.Copier":
+        """A transfer-manager Copier (single copy below ``multipart_copy_threshold``)."""
+        from alicloud_storage.oss import transfer
+
+        return transfer.Copier(self, **kwargs)
+
+    def open_file(self, bucket: str, key: str, version_id: Optional[str] = None,
+                  request_payer: Optional[str] = None, **kwargs: Any) -> "transfer.ReadOnlyFile":
+        """A seekable, readable file object over an object (``enable_prefetch=True`` reads ahead)."""
+        from alicloud_storage.oss import transfer
+
+        return transfer.ReadOnlyFile(self, bucket, key, version_id, request_payer, **kwargs)
+
+    def append_file(self, bucket: str, key: str, request_payer: Optional[str] = None,
+                    create_parameter: Optional[models.AppendObjectRequest] = None,
+                    **kwargs: Any) -> "transfer.AppendOnlyFile":
+        """An appendable writer (AppendObject) over an object."""
+        from alicloud_storage.oss import transfer
+
+        return transfer.AppendOnlyFile(self, bucket, key, request_payer, create_parameter)
+
     def close(self) -> None:
         """Release pooled connections."""
         self._http_client.close()
@@ -448,6 +485,24 @@ class AsyncClient(_BaseClient):
         """A presigned URL (default lifetime 15 minutes; V4 at most 7 days)."""
         result: PresignResult = await self._run(self._core.presign(request, expires, expiration))
         return result
+
+    def uploader(self, **kwargs: Any) -> "transfer.AsyncUploader":
+        """The Uploader for this client: the same flows, parts as asyncio tasks."""
+        from alicloud_storage.oss import transfer
+
+        return transfer.AsyncUploader(self, **kwargs)
+
+    def downloader(self, **kwargs: Any) -> "transfer.AsyncDownloader":
+        """The Downloader for this client."""
+        from alicloud_storage.oss import transfer
+
+        return transfer.AsyncDownloader(self, **kwargs)
+
+    def copier(self, **kwargs: Any) -> "transfer.AsyncCopier":
+        """The Copier for this client."""
+        from alicloud_storage.oss import transfer
+
+        return transfer.AsyncCopier(self, **kwargs)
 
     async def close(self) -> None:
         """Release pooled connections."""
