@@ -28,7 +28,7 @@ from alicloud_storage.http.errors import (
 )
 from alicloud_storage.http.flow import NEED_CREDENTIALS, run_flow, run_flow_async
 from alicloud_storage.oss import models, protocol
-from alicloud_storage.retry import Pause
+from alicloud_storage.retry import Pause, RetryContext, run_attempts
 from alicloud_storage.oss.body import AsyncStreamBody, StreamBody
 from alicloud_storage.oss.config import DEFAULT_CONNECT_TIMEOUT, DEFAULT_READWRITE_TIMEOUT, Config
 from alicloud_storage.oss.credentials import has_keys, snapshot
@@ -46,7 +46,7 @@ from alicloud_storage.oss.exceptions import (
 )
 from alicloud_storage.oss.operations import OPERATIONS, Operation
 from alicloud_storage.oss.paginator import PAGE_RULES, AsyncPaginator, Paginator
-from alicloud_storage.oss.retry import Retryer, StandardRetryer
+from alicloud_storage.oss.retry import Retryer, RetryerStrategy, StandardRetryer
 from alicloud_storage.oss.transport import AioHttpClient, RequestsHttpClient
 
 if TYPE_CHECKING:
@@ -123,62 +123,67 @@ class _Core:
         return max(1, int(value if value is not None else retryer.max_attempts()))
 
     def call(self, operation: Operation, request: Any, options: Mapping[str, Any]) -> _Flow:
-        """Flow of one API call; yields NEED_CREDENTIALS, a (Request, Timeout) or a Pause."""
+        """Flow of one API call: encode once, then the retry engine's attempt loop
+        (``run_attempts``) with the Retryer as its strategy and the body's restart as its
+        rewind; yields NEED_CREDENTIALS, a (Request, Timeout), a Streamed or a Pause."""
         try:
             encoded = protocol.encode(operation, request, self.settings)
         except BaseError as exc:
             raise OperationError(name=operation.name, error=exc) from None
         retryer: Retryer = options.get("retryer") or self.retryer
-        limit = self.attempts(options)
         timeout = self.timeout
         if options.get("readwrite_timeout") is not None:
             timeout = Timeout(timeout.connect, float(options["readwrite_timeout"]))
-        attempt = 0
-        last: Optional[BaseError] = None
-        while True:
-            attempt += 1
-            error: BaseError
+
+        def attempt(number: int) -> _Flow:
             try:
                 credentials = snapshot((yield NEED_CREDENTIALS))
-            except BaseError as exc:
-                error = exc
+            except BaseError:
+                raise
             except Exception as exc:  # the provider failed: retryable, as the official client
-                error = CredentialsFetchError(error=exc)
-            else:
-                if not has_keys(credentials) and credentials.provider_name != "anonymous":
-                    raise OperationError(name=operation.name, error=CredentialsEmptyError())
-                if attempt > 1 and not encoded.body.restart():
-                    raise OperationError(name=operation.name, error=last)
-                http_request = protocol.sign(encoded, self.settings, credentials, self.clock() + self.skew)
-                encoded.body.mark_sent()
-                try:
-                    if operation.stream:
-                        response, streaming = yield Streamed(http_request, timeout)
-                    else:
-                        response, streaming = (yield (http_request, timeout)), None
-                    result = protocol.parse(encoded, http_request, response, self.settings)
-                    if streaming is not None:
-                        result.body = self._body(request, response, streaming)
-                    logger.debug("OSS %s: HTTP %d, request id %s, attempt %d", operation.name,
-                                 response.status, response.headers.get("x-oss-request-id", ""), attempt)
-                    return result
-                except TransportError as exc:
-                    error = _transport_error(exc)
-                except BaseError as exc:
-                    error = exc
-            last = error
-            if isinstance(error, ServiceError):
-                skew = protocol.skew_from(error, self.clock())
-                if skew is not None:
-                    self.skew = skew
-            if attempt >= limit or not retryer.is_error_retryable(error):
-                logger.debug("OSS %s failed after %d attempt(s): %s", operation.name, attempt, type(error).__name__)
-                raise OperationError(name=operation.name, error=error)
-            delay = retryer.retry_delay(attempt, error)
-            logger.debug("OSS %s attempt %d failed (%s); retrying in %.3f s", operation.name, attempt,
-                         type(error).__name__, delay)
-            if delay > 0:
-                yield Pause(delay)
+                raise CredentialsFetchError(error=exc) from exc
+            if not has_keys(credentials) and credentials.provider_name != "anonymous":
+                raise CredentialsEmptyError()
+            http_request = protocol.sign(encoded, self.settings, credentials, self.clock() + self.skew)
+            encoded.body.mark_sent()
+            try:
+                if operation.stream:
+                    response, streaming = yield Streamed(http_request, timeout)
+                else:
+                    response, streaming = (yield (http_request, timeout)), None
+            except TransportError as exc:
+                raise _transport_error(exc) from exc
+            result = protocol.parse(encoded, http_request, response, self.settings)
+            if streaming is not None:
+                result.body = self._body(request, response, streaming)
+            logger.debug("OSS %s: HTTP %d, request id %s, attempt %d", operation.name,
+                         response.status, response.headers.get("x-oss-request-id", ""), number)
+            return result
+
+        def retrying(context: RetryContext, delay: float) -> None:
+            self._note_skew(context.error)
+            logger.debug("OSS %s attempt %d failed (%s); retrying in %.3f s", operation.name, context.attempt,
+                         type(context.error).__name__, delay)
+
+        def giving_up(context: RetryContext) -> None:
+            self._note_skew(context.error)
+            logger.debug("OSS %s failed after %d attempt(s): %s", operation.name, context.attempt,
+                         type(context.error).__name__)
+
+        strategy = RetryerStrategy(retryer, self.attempts(options))
+        try:
+            return (yield from run_attempts(
+                attempt, strategy, retryable=(BaseError,), clock=lambda: self.clock().timestamp(),
+                operation=operation.name, rewind=encoded.body.restart, on_retry=retrying, on_give_up=giving_up))
+        except BaseError as exc:
+            raise OperationError(name=operation.name, error=exc) from None
+
+    def _note_skew(self, error: BaseException) -> None:
+        """After RequestTimeTooSkewed, sign with the service's clock (its Date)."""
+        if isinstance(error, ServiceError):
+            skew = protocol.skew_from(error, self.clock())
+            if skew is not None:
+                self.skew = skew
 
     def _body(self, request: Any, response: Response, streaming: Any) -> Any:
         expected = None

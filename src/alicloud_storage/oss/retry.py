@@ -40,6 +40,7 @@ __all__ = [
     "ClientErrorRetryable",
     "StandardRetryer",
     "NopRetryer",
+    "RetryerStrategy",
 ]
 
 DEFAULT_MAX_ATTEMPTS = 3
@@ -198,3 +199,26 @@ class NopRetryer(Retryer):
 
     def retry_delay(self, attempt: int, error: Exception) -> float:
         raise NotImplementedError()
+
+
+class RetryerStrategy:
+    """An OSS Retryer as the retry engine's strategy (``run_attempts``): stop after
+    ``max_attempts`` or on an error it does not retry, else wait ``retry_delay``."""
+
+    def __init__(self, retryer: Retryer, max_attempts: int) -> None:
+        self.retryer = retryer
+        self.max_attempts = max(1, max_attempts)
+
+    def next_delay(self, context: engine.RetryContext) -> Optional[float]:
+        error = context.error
+        if context.attempt >= self.max_attempts or not isinstance(error, Exception):
+            return None
+        if not self.retryer.is_error_retryable(error):
+            return None
+        return self.retryer.retry_delay(context.attempt, error)
+
+    def succeeded(self, attempts: int) -> None:
+        return None
+
+    def __repr__(self) -> str:
+        return f"RetryerStrategy({self.retryer!r}, max_attempts={self.max_attempts})"

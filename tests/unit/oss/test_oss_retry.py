@@ -48,3 +48,14 @@ def test_nop_retryer() -> None:
     assert nop.max_attempts() == 1 and not nop.is_error_retryable(service(500))
     with pytest.raises(NotImplementedError):
         nop.retry_delay(1, Exception())
+
+
+def test_retryer_as_the_engines_strategy() -> None:
+    from alicloud_storage.retry import RetryContext
+
+    strategy = retry.RetryerStrategy(retry.StandardRetryer(backoff_delayer=retry.FixedDelayBackoff(0.5)), 3)
+    assert strategy.next_delay(RetryContext(1, service(503))) == 0.5
+    assert strategy.next_delay(RetryContext(2, e.RequestError(error="x"))) == 0.5
+    assert strategy.next_delay(RetryContext(3, service(503))) is None  # attempts used up
+    assert strategy.next_delay(RetryContext(1, service(404, "NoSuchKey"))) is None
+    assert retry.RetryerStrategy(retry.NopRetryer(), 1).next_delay(RetryContext(1, service(500))) is None
