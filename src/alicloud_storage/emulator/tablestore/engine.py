@@ -29,6 +29,7 @@ from alicloud_storage.emulator.tablestore.model import (
     TableOptions,
 )
 from alicloud_storage.emulator.tablestore.storage import Storage, decode_cells
+from alicloud_storage.emulator.tablestore.transactions import Transaction, TransactionRows, Transactions
 from alicloud_storage.tablestore.wire.enums import Direction, ReturnType, RowExistenceExpectation
 from alicloud_storage.tablestore.wire.plainbuffer import AUTO_INCREMENT, INF_MAX, INF_MIN, CellOp, PlainRow
 
@@ -156,6 +157,7 @@ class Engine:
         self._storage = storage
         self._clock = clock
         self._last_ts = 0
+        self._txns = Transactions(clock)
 
     # --- time ----------------------------------------------------------------------
     def _now_ms(self) -> int:
@@ -465,14 +467,24 @@ class Engine:
         pk_names = {c.name for c in info.primary_key}
         return any(name in pk_names for name in read.columns_to_get)
 
-    def get_row(self, instance: str, table: str, pk: PrimaryKey, read: ReadOptions) -> ReadResult:
-        """GetRow."""
+    def get_row(
+        self, instance: str, table: str, pk: PrimaryKey, read: ReadOptions, transaction_id: Optional[str] = None
+    ) -> ReadResult:
+        """GetRow (with a transaction id: its uncommitted writes are seen too)."""
         validate.table_name(table)
         validate.primary_key(pk, max_columns=indexes.INDEX_PK_MAX)
         self._check_read(read)
+        if transaction_id is not None:
+            with self._txns.using(transaction_id) as txn:
+                return self._get_row(instance, table, pk, read, self._txn_rows(txn))
+        return self._get_row(instance, table, pk, read, None)
+
+    def _get_row(
+        self, instance: str, table: str, pk: PrimaryKey, read: ReadOptions, rows: Optional["RowSource"]
+    ) -> ReadResult:
         info = self._table(instance, table)
         self._check_pk_schema(info, pk, write=False)
-        return self._read_one(info, pk, read)
+        return self._read_one(info, pk, read, rows)
 
     def _index_view(self, info: TableInfo, cells: Cells, now_ms: int) -> Optional[Cells]:
         """An index row as reads see it: None once expired with its base row's key (TTL)."""
@@ -530,15 +542,32 @@ class Engine:
         end: PrimaryKey,
         read: ReadOptions,
         limit: Optional[int] = None,
-        source: Optional["RowSource"] = None,
+        transaction_id: Optional[str] = None,
     ) -> RangeResult:
-        """GetRange: [start, end) in ``direction``, cut at ``limit``, 5000 rows or 4 MB."""
+        """GetRange: [start, end) in ``direction``, cut at ``limit``, 5000 rows or 4 MB
+        (with a transaction id: its uncommitted writes are seen too)."""
         validate.table_name(table)
         validate.primary_key(start, allow_inf=True, max_columns=indexes.INDEX_PK_MAX)
         validate.primary_key(end, allow_inf=True, max_columns=indexes.INDEX_PK_MAX)
         self._check_read(read)
         if limit is not None and limit <= 0:
             raise E.INVALID_LIMIT.error()
+        if transaction_id is not None:
+            with self._txns.using(transaction_id) as txn:
+                return self._get_range(instance, table, direction, start, end, read, limit, self._txn_rows(txn))
+        return self._get_range(instance, table, direction, start, end, read, limit, None)
+
+    def _get_range(
+        self,
+        instance: str,
+        table: str,
+        direction: int,
+        start: PrimaryKey,
+        end: PrimaryKey,
+        read: ReadOptions,
+        limit: Optional[int],
+        source: Optional["RowSource"],
+    ) -> RangeResult:
         info = self._table(instance, table)
         self._check_pk_schema(info, start, write=False, allow_inf=True)
         self._check_pk_schema(info, end, write=False, allow_inf=True)
@@ -577,20 +606,87 @@ class Engine:
         return RangeResult(CapacityUnits(_cu(size), 0), rows, next_start)
 
     # --- writes --------------------------------------------------------------------
-    def write_row(self, instance: str, table: str, op: RowWrite, api: str) -> WriteResult:
-        """PutRow / UpdateRow / DeleteRow, in one transaction (with the table's index rows)."""
-        self._check_write(table, op, api, batch=False)
+    def write_row(
+        self, instance: str, table: str, op: RowWrite, api: str, transaction_id: Optional[str] = None
+    ) -> WriteResult:
+        """PutRow / UpdateRow / DeleteRow, in one SQLite transaction (with the table's index
+        rows); with a transaction id, into that transaction."""
+        size = self._check_write(table, op, api, batch=False)
+        if transaction_id is not None:
+            with self._txns.using(transaction_id) as txn:
+                return self._apply_in(txn, self._table(instance, table), op, size, self._now_ms())
         with self._storage.write():
-            return self._apply(self._table(instance, table), op, self._now_ms(), self._direct(instance))
+            info = self._table(instance, table)
+            self._check_unlocked(info, op)
+            return self._apply(info, op, self._now_ms(), self._direct(instance))
+
+    def _check_unlocked(self, info: TableInfo, op: RowWrite) -> None:
+        """A write outside any transaction into a partition a transaction holds is refused."""
+        if self._txns.holder(info.name, op.primary_key[0][1]) is not None:
+            raise E.TRANSACTION_LOCKED.error()
+
+    def _apply_in(self, txn: Transaction, info: TableInfo, op: RowWrite, size: int, now_ms: int) -> WriteResult:
+        """One write of a transaction, kept in its row images."""
+        self._txns.check_write(txn, info, op.primary_key, size)
+        result = self._apply(info, op, now_ms, self._txn_rows(txn))
+        txn.size += size
+        return result
+
+    def _txn_rows(self, txn: Transaction) -> TransactionRows:
+        return TransactionRows(txn, self._storage.get_row, decode_cells)
+
+    # --- local transactions --------------------------------------------------------
+    def start_transaction(self, instance: str, table: str, key: PrimaryKey) -> str:
+        """StartLocalTransaction on the partition-key value ``key`` of ``table``: its id."""
+        validate.table_name(table)
+        validate.primary_key(key)
+        if len(key) != 1:
+            raise E.TRANSACTION_ONE_PK.error()
+        info = self._table(instance, table)
+        if info.index_of is not None:
+            raise E.INDEX_TABLE_WRITE.error(name=info.name)
+        if not info.local_txn:
+            raise E.TRANSACTION_DISABLED.error()
+        if any(column.auto_increment for column in info.primary_key):
+            raise E.TRANSACTION_AUTO_INCREMENT.error()
+        (name, value), first = key[0], info.primary_key[0]
+        if name != first.name:
+            raise E.PK_NAME_MISMATCH.error(input=name, meta=first.name)
+        if validate.wire_type(value) != _VT_OF_PK_TYPE[first.type]:
+            raise E.PK_TYPE_MISMATCH.error(input=validate.wire_type(value), meta=_VT_OF_PK_TYPE[first.type])
+        return self._txns.start(instance, info, value).id
+
+    def commit_transaction(self, instance: str, transaction_id: str) -> None:
+        """CommitTransaction: every row image in one SQLite transaction, index rows in step."""
+        with self._txns.using(transaction_id) as txn:
+            self._txns.end(txn)
+            info = self._storage.get_table(instance, txn.table)
+            if info is None or info.tid != txn.tid:
+                raise E.TRANSACTION_NOT_EXIST.error()
+            target = self._direct(instance)
+            with self._storage.write():
+                for key, (pk, cells) in txn.rows.items():
+                    stored = self._storage.get_row(info.tid, key)
+                    if stored is not None or cells is not None:
+                        target.set(info, key, pk, stored, cells)
+
+    def abort_transaction(self, instance: str, transaction_id: str) -> None:
+        """AbortTransaction: its writes are dropped, its partition unlocked."""
+        with self._txns.using(transaction_id) as txn:
+            self._txns.end(txn)
 
     def _direct(self, instance: str) -> "RowTarget":
         """Writes straight to storage, index rows included (what every non-transaction write uses)."""
         return _StorageTarget(self._storage, lambda info: self._index_tables(instance, info))
 
     def batch_write_row(
-        self, instance: str, requests: Sequence[Tuple[str, Sequence[RowWrite]]]
+        self,
+        instance: str,
+        requests: Sequence[Tuple[str, Sequence[RowWrite]]],
+        transaction_id: Optional[str] = None,
     ) -> List[List[Union[WriteResult, TablestoreError]]]:
-        """BatchWriteRow: syntax errors fail the request, the rest fail only their row."""
+        """BatchWriteRow: syntax errors fail the request, the rest fail only their row
+        (with a transaction id, each row goes into that transaction)."""
         if not requests:
             raise E.BATCH_WRITE_EMPTY.error()
         for table, ops in requests:
@@ -599,27 +695,46 @@ class Engine:
         if sum(len(ops) for _, ops in requests) > limits.BATCH_WRITE_ROWS:
             raise E.TOO_MANY_ROWS.error(limit=limits.BATCH_WRITE_ROWS)
         size = 0
+        sizes: List[List[int]] = []
         for table, ops in requests:
-            for op in ops:
-                size += self._check_write(table, op, "BatchWriteRow", batch=True)
+            sizes.append([self._check_write(table, op, "BatchWriteRow", batch=True) for op in ops])
+            size += sum(sizes[-1])
             self._check_repeated_rows(ops)
         if size > limits.WRITE_REQUEST_BYTES:
             raise E.ROW_TOO_LARGE.error(api="BatchWriteRow", limit=limits.WRITE_REQUEST_BYTES, size=size)
         now_ms = self._now_ms()
+        if transaction_id is not None:
+            with self._txns.using(transaction_id) as txn:
+                return self._batch_rows(instance, requests, lambda info, op, i, j: self._apply_in(
+                    txn, info, op, sizes[i][j], now_ms))
         target = self._direct(instance)
-        results: List[List[Union[WriteResult, TablestoreError]]] = []
+
+        def apply(info: TableInfo, op: RowWrite, i: int, j: int) -> WriteResult:
+            self._check_unlocked(info, op)
+            return self._apply(info, op, now_ms, target)
+
         with self._storage.write():
-            for table, ops in requests:
-                info = self._storage.get_table(instance, table)
-                table_results: List[Union[WriteResult, TablestoreError]] = []
-                for op in ops:
-                    try:
-                        if info is None:
-                            raise E.TABLE_NOT_EXIST.error()
-                        table_results.append(self._apply(info, op, now_ms, target))
-                    except TablestoreError as exc:
-                        table_results.append(exc)
-                results.append(table_results)
+            return self._batch_rows(instance, requests, apply)
+
+    def _batch_rows(
+        self,
+        instance: str,
+        requests: Sequence[Tuple[str, Sequence[RowWrite]]],
+        apply: Callable[[TableInfo, RowWrite, int, int], WriteResult],
+    ) -> List[List[Union[WriteResult, TablestoreError]]]:
+        """Per table, per row: ``apply(info, op, table position, row position)`` or its error."""
+        results: List[List[Union[WriteResult, TablestoreError]]] = []
+        for i, (table, ops) in enumerate(requests):
+            info = self._storage.get_table(instance, table)
+            table_results: List[Union[WriteResult, TablestoreError]] = []
+            for j, op in enumerate(ops):
+                try:
+                    if info is None:
+                        raise E.TABLE_NOT_EXIST.error()
+                    table_results.append(apply(info, op, i, j))
+                except TablestoreError as exc:
+                    table_results.append(exc)
+            results.append(table_results)
         return results
 
     @staticmethod

@@ -8,7 +8,7 @@ the body with the request class, authorises every table ``tables`` names, then c
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, List, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from alicloud_storage.emulator.tablestore import codec
 from alicloud_storage.emulator.tablestore import errors as E
@@ -51,9 +51,9 @@ class Operation:
     run: Callable[[Context, Any], Any]
 
 
-def _no_transaction(request: Any) -> None:
-    if request.HasField("transaction_id"):
-        raise E.TRANSACTION_ID_INVALID.error()
+def _transaction(request: Any) -> Optional[str]:
+    """The request's transaction id, if it carries one."""
+    return request.transaction_id if request.HasField("transaction_id") else None
 
 
 def _return(request: Any) -> Tuple[int, Tuple[str, ...]]:
@@ -137,11 +137,27 @@ def _main_table(request: Any) -> List[str]:
     return [request.main_table_name]
 
 
+# --- local transactions ------------------------------------------------------------
+def _start_transaction(ctx: Context, request: Any) -> Any:
+    transaction_id = ctx.engine.start_transaction(ctx.instance, request.table_name, codec.primary_key(request.key))
+    return pb.StartLocalTransactionResponse(transaction_id=transaction_id)
+
+
+def _commit_transaction(ctx: Context, request: Any) -> Any:
+    ctx.engine.commit_transaction(ctx.instance, request.transaction_id)
+    return pb.CommitTransactionResponse()
+
+
+def _abort_transaction(ctx: Context, request: Any) -> Any:
+    ctx.engine.abort_transaction(ctx.instance, request.transaction_id)
+    return pb.AbortTransactionResponse()
+
+
 # --- single rows -------------------------------------------------------------------
 def _get_row(ctx: Context, request: Any) -> Any:
-    _no_transaction(request)
     result = ctx.engine.get_row(
-        ctx.instance, request.table_name, codec.primary_key(request.primary_key), codec.read_options(request)
+        ctx.instance, request.table_name, codec.primary_key(request.primary_key), codec.read_options(request),
+        _transaction(request),
     )
     response = pb.GetRowResponse(row=codec.encode_row(result.row))
     codec.consumed(response.consumed, result.consumed)
@@ -152,14 +168,13 @@ def _write(kind: str, row_field: str, response_class: Any) -> Callable[[Context,
     api = {PUT: "PutRow", UPDATE: "UpdateRow", DELETE: "DeleteRow"}[kind]
 
     def run(ctx: Context, request: Any) -> Any:
-        _no_transaction(request)
         decoded = codec.row(getattr(request, row_field))
         return_type, return_columns = _return(request)
         op = RowWrite(
             kind, decoded.primary_key, decoded.cells, codec.condition(request.condition),
             return_type, return_columns,
         )
-        result = ctx.engine.write_row(ctx.instance, request.table_name, op, api)
+        result = ctx.engine.write_row(ctx.instance, request.table_name, op, api, _transaction(request))
         response = response_class()
         codec.consumed(response.consumed, result.consumed)
         if result.row is not None:
@@ -180,7 +195,6 @@ def _batch_get_row(ctx: Context, request: Any) -> Any:
 
 
 def _batch_write_row(ctx: Context, request: Any) -> Any:
-    _no_transaction(request)
     requests = []
     for table in request.tables:
         ops = []
@@ -192,12 +206,11 @@ def _batch_write_row(ctx: Context, request: Any) -> Any:
                 codec.condition(item.condition), return_type, return_columns,
             ))
         requests.append((table.table_name, ops))
-    results = ctx.engine.batch_write_row(ctx.instance, requests)
+    results = ctx.engine.batch_write_row(ctx.instance, requests, _transaction(request))
     return _batch_response(pb.BatchWriteRowResponse(), request.tables, results, empty_rows=False)
 
 
 def _get_range(ctx: Context, request: Any) -> Any:
-    _no_transaction(request)
     result = ctx.engine.get_range(
         ctx.instance,
         request.table_name,
@@ -206,6 +219,7 @@ def _get_range(ctx: Context, request: Any) -> Any:
         codec.primary_key(request.exclusive_end_primary_key),
         codec.read_options(request),
         request.limit if request.HasField("limit") else None,
+        _transaction(request),
     )
     response = pb.GetRangeResponse(rows=codec.encode_rows(result.rows))
     codec.consumed(response.consumed, result.consumed)
@@ -241,6 +255,9 @@ OPERATIONS: Dict[str, Operation] = {
     "DeleteTable": Operation(pb.DeleteTableRequest, table_name, _delete_table),
     "CreateIndex": Operation(pb.CreateIndexRequest, _main_table, _create_index),
     "DropIndex": Operation(pb.DropIndexRequest, _main_table, _drop_index),
+    "StartLocalTransaction": Operation(pb.StartLocalTransactionRequest, table_name, _start_transaction),
+    "CommitTransaction": Operation(pb.CommitTransactionRequest, instance_level, _commit_transaction),
+    "AbortTransaction": Operation(pb.AbortTransactionRequest, instance_level, _abort_transaction),
     "GetRow": Operation(pb.GetRowRequest, table_name, _get_row),
     "PutRow": Operation(pb.PutRowRequest, table_name, _write(PUT, "row", pb.PutRowResponse)),
     "UpdateRow": Operation(
