@@ -16,9 +16,11 @@ from urllib.parse import urlsplit
 from alicloud_storage.http import Request, Response, SyncTransport, Timeout
 from alicloud_storage.sts.signature import acs3_authorization
 
-__all__ = ["ADMIN_PREFIX", "AdminClient", "AdminError"]
+__all__ = ["ADMIN_ACTION", "ADMIN_PREFIX", "ADMIN_VERSION", "AdminClient", "AdminError"]
 
 ADMIN_PREFIX = "/_emulator"
+ADMIN_ACTION = "EmulatorAdmin"  # the signed x-acs-action of every admin request (none of any real API)
+ADMIN_VERSION = "emulator"  # its signed x-acs-version
 
 
 class AdminError(Exception):
@@ -50,8 +52,8 @@ class AdminClient:
         headers = {
             "host": urlsplit(url).netloc,
             "content-type": "application/json",
-            "x-acs-action": "EmulatorAdmin",
-            "x-acs-version": "emulator",
+            "x-acs-action": ADMIN_ACTION,
+            "x-acs-version": ADMIN_VERSION,
             "x-acs-date": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "x-acs-signature-nonce": uuid.uuid4().hex,
             "x-acs-content-sha256": hashlib.sha256(body).hexdigest(),

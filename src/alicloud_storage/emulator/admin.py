@@ -30,7 +30,7 @@ from typing import Any, Callable, Dict, Optional, Sequence
 
 from aiohttp import web
 
-from alicloud_storage.admin_client import ADMIN_PREFIX
+from alicloud_storage.admin_client import ADMIN_ACTION, ADMIN_PREFIX, ADMIN_VERSION
 from alicloud_storage.emulator.faults import Fault
 from alicloud_storage.emulator.pipeline import Endpoint, ErrorSpec, Requirement, Route, Service, ServiceError
 from alicloud_storage.emulator.ram import Principal, RamError
@@ -40,7 +40,7 @@ from alicloud_storage.emulator.sts.verify import authenticate, pop_request
 from alicloud_storage.sts.verify import PopRequest
 
 __all__ = [
-    "AdminService", "UNSIGNED", "NO_PERMISSION", "NOT_JSON", "NOT_AN_OBJECT", "BAD_FIELD", "INTERNAL_ERROR",
+    "AdminService", "UNSIGNED", "NOT_ADMIN_SIGNED", "NO_PERMISSION", "NOT_JSON", "NOT_AN_OBJECT", "BAD_FIELD", "MALFORMED", "INTERNAL_ERROR",
 ]
 
 # The admin API's error table (a RamError keeps its own code, message and status).
@@ -48,12 +48,18 @@ UNSIGNED = ErrorSpec(403, "", (  # the code is the STS verifier's
     "{message} Admin requests must be signed with ACS3-HMAC-SHA256 (as `alicloud-storage ram` "
     "signs) by the root AccessKey pair or a RAM user allowed {action}."
 ))
+NOT_ADMIN_SIGNED = ErrorSpec(403, "IncompleteSignature", (
+    "Admin requests must be signed with ACS3-HMAC-SHA256 with x-acs-action EmulatorAdmin and "
+    "x-acs-version emulator among the signed headers (as `alicloud-storage ram` signs)."
+))
 NO_PERMISSION = ErrorSpec(403, "NoPermission", "You are not authorized to do {action}.")
 NOT_JSON = ErrorSpec(400, "InvalidParameter", "The body is not JSON.")
 NOT_AN_OBJECT = ErrorSpec(400, "InvalidParameter", "The body must be a JSON object.")
 BAD_FIELD = ErrorSpec(400, "InvalidParameter", "Bad or missing field: {detail}")
+MALFORMED = ErrorSpec(400, "InvalidParameter", "{reason}")
 INTERNAL_ERROR = ErrorSpec(500, "InternalError", "The emulator failed; see its log.")
 
+_NO_CONTEXT: Dict[str, str] = {}
 _Action = Callable[[web.Request, Dict[str, Any]], Any]
 
 
@@ -90,7 +96,18 @@ class _AdminEndpoint(Endpoint[_Call]):
         return _Call(request, await pop_request(request))
 
     def authenticate(self, call: _Call) -> Principal:
+        """ACS3 only (its signature covers method, path, query, host and the body's hash), made for
+        the admin API: an RPC V1 query signature covers neither path nor host, so an STS
+        signature could be replayed here."""
         rt = self._runtime
+        pop = call.pop
+        if pop.headers.get("authorization", "").startswith("ACS3-HMAC-SHA256 "):
+            foreign = (pop.headers.get("x-acs-action"), pop.headers.get("x-acs-version")) != (
+                ADMIN_ACTION, ADMIN_VERSION)
+        else:  # any other signature is refused; none at all is the verifier's MissingParameter
+            foreign = "authorization" in pop.headers or "Signature" in pop.query or "Signature" in pop.form
+        if foreign:
+            raise NOT_ADMIN_SIGNED.error()
         try:
             return authenticate(call.pop, rt.iam, rt.clock(), rt.nonces).principal
         except ServiceError as exc:  # the STS verifier's code, the admin API's status and hint
@@ -101,7 +118,7 @@ class _AdminEndpoint(Endpoint[_Call]):
         return self._action
 
     def requirement(self, call: _Call, principal: Principal) -> Requirement:
-        return Requirement(self._action, (self._resource,), {"acs:SourceIp": call.request.remote or ""})
+        return Requirement(self._action, (self._resource,), _NO_CONTEXT)  # the global keys are the pipeline's
 
     def denied(self, call: _Call, action: str) -> ServiceError:
         return NO_PERMISSION.error(action=action)
@@ -128,6 +145,9 @@ class _AdminEndpoint(Endpoint[_Call]):
 
     def internal_error(self) -> ServiceError:
         return INTERNAL_ERROR.error()
+
+    def malformed(self, reason: str) -> ServiceError:
+        return MALFORMED.error(reason=reason)
 
 
 class AdminService(Service):

@@ -12,18 +12,20 @@ from __future__ import annotations
 
 import abc
 import logging
+import traceback
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any, Awaitable, Callable, Generic, List, Mapping, NamedTuple, Optional, Sequence, TypeVar
+from typing import Any, Awaitable, Callable, Dict, Generic, List, Mapping, NamedTuple, Optional, Sequence, TypeVar
 
 from aiohttp import web
 
+from alicloud_storage.credentials.base import format_expiration
 from alicloud_storage.emulator.faults import FaultInjector
 from alicloud_storage.emulator.ram import Iam, Principal
 
 __all__ = [
     "ServiceError", "ErrorSpec", "Requirement", "NO_REQUIREMENT", "Endpoint", "Route", "Service", "Pipeline",
-    "read_bounded",
+    "read_bounded", "request_context", "text_fault",
 ]
 
 logger = logging.getLogger(__name__)
@@ -69,6 +71,42 @@ class Requirement(NamedTuple):
 
 NO_REQUIREMENT = Requirement("", (), MappingProxyType({}))  # the handler itself decides (e.g. sts:AssumeRole)
 
+# Headers a signature or a credential rides on: each may appear once (a second copy could
+# carry what the first one's signature does not cover).
+_SINGLE_HEADERS = frozenset({"authorization", "security-token", "x-oss-security-token", "x-oss-date",
+                             "x-oss-content-sha256", "content-md5", "date"})
+_SINGLE_PREFIXES = ("x-ots-", "x-acs-")
+
+
+def text_fault(request: web.Request) -> Optional[str]:
+    """Why the request's headers cannot be trusted as text (None when they can): a value that
+    is not UTF-8 (aiohttp hands such bytes over as lone surrogates), or a credential header
+    sent twice. The reason never quotes what the client sent."""
+    seen = set()
+    for name, value in request.headers.items():
+        if not value.isascii():
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                return "A header value is not valid UTF-8 text."
+        lowered = name.lower()
+        if lowered in _SINGLE_HEADERS or lowered.startswith(_SINGLE_PREFIXES):
+            if lowered in seen:
+                return "A signature or credential header appears more than once."
+            seen.add(lowered)
+    return None
+
+
+def request_context(request: web.Request, now: float) -> Dict[str, str]:
+    """The global condition keys of a request (``acs:SourceIp``, ``acs:SecureTransport``,
+    ``acs:CurrentTime``, ``acs:UserAgent``): every route's policies see them."""
+    return {
+        "acs:SourceIp": request.remote or "",
+        "acs:SecureTransport": "true" if request.secure else "false",
+        "acs:CurrentTime": format_expiration(now),
+        "acs:UserAgent": request.headers.get("User-Agent", ""),
+    }
+
 
 class Endpoint(abc.ABC, Generic[_CallT]):
     """The stages of one route, generic in the endpoint's view of one request in flight."""
@@ -111,6 +149,11 @@ class Endpoint(abc.ABC, Generic[_CallT]):
     def internal_error(self) -> ServiceError:
         """What an unexpected exception (an emulator bug) is answered as."""
 
+    def malformed(self, reason: str) -> ServiceError:
+        """The service's 4xx for a request whose headers are not trustworthy text (``text_fault``);
+        every built-in service answers its own error code."""
+        return ServiceError(400, "InvalidRequest", reason)
+
 
 @dataclass(frozen=True)
 class Route:
@@ -146,17 +189,21 @@ class Service(abc.ABC):
 class Pipeline:
     """Runs every endpoint's stages in the one order; holds RAM and the fault injector."""
 
-    def __init__(self, iam: Iam, faults: FaultInjector) -> None:
+    def __init__(self, iam: Iam, faults: FaultInjector, clock: Callable[[], float]) -> None:
         self._iam = iam
         self._faults = faults
+        self._clock = clock
 
     def handler(self, endpoint: "Endpoint[_CallT]") -> _Handler:
         """The aiohttp handler of ``endpoint``."""
-        iam, faults = self._iam, self._faults
+        iam, faults, clock = self._iam, self._faults, self._clock
 
         async def handle(request: web.Request) -> web.StreamResponse:
             call: Optional[_CallT] = None
             try:
+                fault_text = text_fault(request)
+                if fault_text is not None:
+                    raise endpoint.malformed(fault_text)
                 call = await endpoint.read(request)
                 principal = endpoint.authenticate(call)
                 fault = faults.take(endpoint.service, endpoint.api(call))
@@ -166,16 +213,19 @@ class Pipeline:
                     if fault.code is not None:
                         raise ServiceError(fault.http_status, fault.code, fault.message)
                 need = endpoint.requirement(call, principal)
+                context = {**need.context, **request_context(request, clock())} if need.resources else {}
                 for resource in need.resources:
-                    if not iam.is_allowed(principal, need.action, resource, need.context):
+                    if not iam.is_allowed(principal, need.action, resource, context):
                         raise endpoint.denied(call, need.action)
                 result = await endpoint.dispatch(call, principal)
                 return endpoint.render(call, result)
             except ServiceError as exc:
-                logger.debug("%s %s -> %s %s", endpoint.service, request.path, exc.http_status, exc.code)
+                logger.debug("%s request -> %s %s", endpoint.service, exc.http_status, exc.code)
                 return endpoint.render_error(request, call, exc)
-            except Exception:  # an emulator bug must still look like the service's 500
-                logger.exception("internal error while serving %s %s", endpoint.service, request.path)
+            except Exception as exc:  # an emulator bug must still look like the service's 500
+                # The stack and the exception's type only: its message may quote the request.
+                logger.error("internal error (%s) while serving a %s request; stack:\n%s", type(exc).__name__,
+                             endpoint.service, "".join(traceback.format_tb(exc.__traceback__)))
                 return endpoint.render_error(request, call, endpoint.internal_error())
 
         return handle

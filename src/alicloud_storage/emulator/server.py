@@ -27,6 +27,7 @@ from aiohttp import web
 from alicloud_storage.emulator.admin import AdminService
 from alicloud_storage.emulator.config import default_data_dir, load_config_file, resolve_settings
 from alicloud_storage.emulator.faults import Fault, FaultInjector
+from alicloud_storage.emulator.httplog import HTTP_LOGGER
 from alicloud_storage.emulator.oss.service import OssService
 from alicloud_storage.emulator.pipeline import Pipeline, Service
 from alicloud_storage.emulator.ram import Iam
@@ -230,7 +231,7 @@ class Emulator:
 
     def _applications(self) -> Dict[str, web.Application]:
         """One aiohttp application per listener, holding the routes of every service on it."""
-        pipeline = Pipeline(self.iam, self._runtime.faults)
+        pipeline = Pipeline(self.iam, self._runtime.faults, self._runtime.clock)
         listeners: Dict[str, List[Service]] = {}
         for service in self._services:
             listeners.setdefault(service.listener, []).append(service)
@@ -247,7 +248,7 @@ class Emulator:
         return apps
 
     async def _listen(self, app: web.Application, port: int, tls: Optional[ssl.SSLContext]) -> str:
-        runner = web.AppRunner(app, access_log=None, shutdown_timeout=_GRACE_SECONDS)
+        runner = web.AppRunner(app, access_log=None, logger=HTTP_LOGGER, shutdown_timeout=_GRACE_SECONDS)
         await runner.setup()
         self._runners.append(runner)
         site = web.TCPSite(runner, self._host, port, ssl_context=tls)

@@ -9,12 +9,12 @@ and the nonce cache are passed in. Failures carry the service's error code, neve
 from __future__ import annotations
 
 import hashlib
-import hmac
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Callable, Mapping, Optional
 
+from alicloud_storage._signatures import signatures_equal
 from alicloud_storage.credentials.base import parse_expiration
 from alicloud_storage.sts.signature import (
     EMPTY_SHA256,
@@ -78,15 +78,17 @@ class NonceCache:
         self._lock = threading.Lock()
 
     def check_and_add(self, access_key_id: str, nonce: str, now: float) -> None:
-        """Remember ``nonce`` of this key; raises SignatureNonceUsed if it was seen."""
+        """Remember ``nonce`` of this key; raises SignatureNonceUsed if it was seen, and
+        Throttling.User when ``limit`` nonces are still live: a flood of fresh nonces must not
+        push out one that a replay could then reuse."""
         key = f"{access_key_id}\n{nonce}"
         with self._lock:
-            while self._seen and (
-                len(self._seen) >= self._limit or next(iter(self._seen.values())) < now - 2 * MAX_SKEW
-            ):
+            while self._seen and next(iter(self._seen.values())) < now - 2 * MAX_SKEW:
                 self._seen.popitem(last=False)
             if key in self._seen:
                 raise PopVerificationError("SignatureNonceUsed")
+            if len(self._seen) >= self._limit:
+                raise PopVerificationError("Throttling.User")
             self._seen[key] = now
 
     def clear(self) -> None:
@@ -118,7 +120,7 @@ def _verify_v1(req: PopRequest, secret_for: _SecretLookup, now: float, nonces: N
     secret = secret_for(access_key_id, params.get("SecurityToken") or None)
     provided = params["Signature"]
     if not any(
-        hmac.compare_digest(rpc_signature(secret, req.method, params, plus), provided)
+        signatures_equal(rpc_signature(secret, req.method, params, plus), provided)
         for plus in (False, True)
     ):
         shown = {**params, "SecurityToken": _REDACTED} if "SecurityToken" in params else params
@@ -145,7 +147,7 @@ def _verify_v3(req: PopRequest, secret_for: _SecretLookup, now: float, nonces: N
         )
     secret = secret_for(access_key_id, req.headers.get("x-acs-security-token") or None)
     canonical = acs3_canonical_request(req.method, req.path, req.query, req.headers, signed, content_sha256)
-    if not hmac.compare_digest(acs3_signature(secret, canonical), provided):
+    if not signatures_equal(acs3_signature(secret, canonical), provided):
         shown = {**req.headers, "x-acs-security-token": _REDACTED}
         detail = acs3_canonical_request(req.method, req.path, req.query, shown, signed, content_sha256)
         raise PopVerificationError("SignatureDoesNotMatch", detail.replace("\n", "\\n"))

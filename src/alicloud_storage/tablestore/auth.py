@@ -28,6 +28,7 @@ from functools import lru_cache
 from typing import Any, Callable, Dict, Mapping, Optional, Tuple
 from urllib.parse import parse_qsl, urlencode
 
+from alicloud_storage._signatures import signatures_equal
 from alicloud_storage.credentials import Credentials
 from alicloud_storage.tablestore.errors import OTSResponseCheckError
 
@@ -396,7 +397,7 @@ def check_response_authorization(
         raise _check_failed("Invalid Authorization in response.", status)
     if parts[0] != access_key_id:
         raise _check_failed("Invalid access key id in response.", status)
-    if not hmac.compare_digest(parts[1], response_signature(key, path, lowered)):
+    if not signatures_equal(response_signature(key, path, lowered), parts[1]):
         raise _check_failed("Invalid signature in response.", status)
 
 
@@ -479,7 +480,7 @@ def verify_request(
         key = signing_key_v4(secret, sign_date, sign_region)
         expected = signature_v4(key, path, lowered)
         given = lowered[SIGNATURE_V4]
-    if not hmac.compare_digest(expected.encode("ascii"), given.encode("utf-8", "replace")):
+    if not signatures_equal(expected, given):
         raise SignatureError("signature_mismatch")
     return VerifiedRequest(
         access_key_id=access_key_id,

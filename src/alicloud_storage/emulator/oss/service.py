@@ -25,7 +25,7 @@ from aiohttp import web
 from alicloud_storage.emulator.oss import errors as E
 from alicloud_storage.emulator.oss import limits
 from alicloud_storage.emulator.oss.addressing import Address, Addressing
-from alicloud_storage.emulator.oss.documents import error_document, error_header, iso_time
+from alicloud_storage.emulator.oss.documents import error_document, error_header
 from alicloud_storage.emulator.oss.engine import OssEngine
 from alicloud_storage.emulator.oss.factory import open_oss
 from alicloud_storage.emulator.oss.handlers import ACTIONS, HANDLERS, Call, route
@@ -36,6 +36,7 @@ from alicloud_storage.emulator.pipeline import (
     Route,
     Service,
     ServiceError,
+    request_context,
 )
 from alicloud_storage.emulator.ram import AuthenticationError, Principal
 from alicloud_storage.emulator.ram.policy import Decision
@@ -172,6 +173,9 @@ class OssEndpoint(Endpoint[_Request]):
     def internal_error(self) -> ServiceError:
         return E.INTERNAL_ERROR.error()
 
+    def malformed(self, reason: str) -> ServiceError:
+        return E.INVALID_ARGUMENT.error(message=reason)
+
     # --- who may do what ----------------------------------------------------------------
     def _authorizer(
         self, call: _Request, principal: Principal
@@ -179,10 +183,7 @@ class OssEndpoint(Endpoint[_Request]):
         runtime = self._runtime
         request = call.request
         context = {
-            "acs:SourceIp": request.remote or "",
-            "acs:SecureTransport": "true" if request.secure else "false",
-            "acs:UserAgent": request.headers.get("User-Agent", ""),
-            "acs:CurrentTime": iso_time(runtime.clock()).replace(".000Z", "Z"),
+            **request_context(request, runtime.clock()),
             "oss:Prefix": call.query.get("prefix", ""),
             "oss:Delimiter": call.query.get("delimiter", ""),
         }

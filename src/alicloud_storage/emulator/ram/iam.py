@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import hmac
 import re
 import secrets
 import string
@@ -17,6 +16,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Optional, TypeVar
 
+from alicloud_storage._signatures import signatures_equal
 from alicloud_storage.credentials.base import format_expiration
 from alicloud_storage.emulator.ram.identity import AuthenticationError, Principal, RamError
 from alicloud_storage.emulator.ram.policy import (
@@ -149,7 +149,7 @@ class Iam:
     def resolve(self, access_key_id: str, security_token: Optional[str]) -> Principal:
         """The principal behind a key; raises AuthenticationError for unknown, disabled,
         forged or expired credentials."""
-        if hmac.compare_digest(access_key_id.encode(), self._root.access_key_id.encode()):
+        if signatures_equal(self._root.access_key_id, access_key_id):
             _no_token_for_long_term_key(security_token)
             return self._root
         with self._lock:
@@ -175,7 +175,7 @@ class Iam:
             raise AuthenticationError(
                 "a security token is required with an STS access key", "MissingSecurityToken"
             )
-        if not hmac.compare_digest(security_token.encode(), session.security_token.encode()):
+        if not signatures_equal(session.security_token, security_token):
             raise AuthenticationError(
                 "the security token is invalid", "InvalidSecurityToken.MismatchWithAccessKey"
             )

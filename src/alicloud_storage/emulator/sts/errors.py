@@ -27,6 +27,7 @@ STS_ERRORS: dict[str, tuple[int, str]] = {
     "InvalidTimeStamp.Format": (400, "Specified time stamp or date value is not well formatted."),
     "SignatureNonceUsed": (400, "Specified signature nonce was used already."),
     "UnsupportedSignatureMethod": (400, "The signature method is not supported: {detail}"),
+    "Throttling.User": (400, "Request was denied due to user flow control."),
     "InvalidVersion": (400, "Specified parameter Version is not valid."),
     "InvalidAction.NotFound": (404, "Specified api is not found, please check your url and method."),
     "InvalidParameter.DurationSeconds": (400, "The parameter DurationSeconds is wrongly formed."),

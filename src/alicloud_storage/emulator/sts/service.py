@@ -20,6 +20,7 @@ from alicloud_storage.emulator.pipeline import (
     Route,
     Service,
     ServiceError,
+    request_context,
 )
 from alicloud_storage.emulator.ram import Iam, Principal, RamError
 from alicloud_storage.emulator.runtime import Runtime
@@ -59,19 +60,12 @@ def _int_param(params: Any, name: str) -> Optional[int]:
         raise StsServiceError(f"InvalidParameter.{name}") from None
 
 
-def _context(request: web.Request) -> dict[str, str]:
-    return {
-        "acs:SourceIp": request.remote or "",
-        "acs:SecureTransport": "true" if request.secure else "false",
-    }
-
-
 def _assume_role(iam: Iam, auth: Authenticated, request: web.Request) -> dict[str, Any]:
     params = auth.params
     for name in ("RoleArn", "RoleSessionName"):
         if not params.get(name):
             raise StsServiceError("MissingParameter", detail=name)
-    context = _context(request)
+    context = request_context(request, iam.clock())
     if params.get("ExternalId"):
         context["sts:ExternalId"] = params["ExternalId"]
     try:
@@ -156,6 +150,9 @@ class _StsEndpoint(Endpoint[_Call]):
 
     def internal_error(self) -> ServiceError:
         return StsServiceError("InternalError")
+
+    def malformed(self, reason: str) -> ServiceError:
+        return StsServiceError("InvalidParameter", reason)
 
 
 class StsService(Service):

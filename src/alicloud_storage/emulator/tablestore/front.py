@@ -8,6 +8,7 @@ service's HTTP status, code and message; nothing reaches the client as a bare 50
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from types import MappingProxyType
 from typing import Any, Callable, List, Mapping, Optional, Sequence
 
 from aiohttp import web
@@ -30,6 +31,9 @@ _TOKEN_ERRORS = {
     "InvalidAccessKeyId.Inactive": E.ACCESS_KEY_DISABLED,
     "InvalidSecurityToken.Expired": E.SECURITY_TOKEN_EXPIRED,
 }
+
+
+_NO_CONTEXT: Mapping[str, str] = MappingProxyType({})
 
 
 class _UtcText:
@@ -136,14 +140,8 @@ class TablestoreEndpoint(Endpoint[_Call]):
         call.message = message = parse(operation.request, call.body)
         assert call.verified is not None
         arn = self._arn + call.verified.instance_name
-        request = call.request
-        context = {
-            "acs:SourceIp": request.remote or "",
-            "acs:CurrentTime": self._utc.seconds(self._clock()) + "Z",
-            "acs:SecureTransport": "true" if request.secure else "false",
-        }
         resources: Sequence[str] = [f"{arn}/table/{t}" for t in operation.tables(message)] or [arn]
-        return Requirement("ots:" + call.api, resources, context)
+        return Requirement("ots:" + call.api, resources, _NO_CONTEXT)  # the global keys are the pipeline's
 
     def denied(self, call: _Call, action: str) -> ServiceError:
         return E.NO_PERMISSION.error()
@@ -166,6 +164,9 @@ class TablestoreEndpoint(Endpoint[_Call]):
 
     def internal_error(self) -> ServiceError:
         return E.INTERNAL_ERROR.error()
+
+    def malformed(self, reason: str) -> ServiceError:
+        return E.MALFORMED_HEADER.error(reason=reason)
 
     def _respond(
         self, api: str, status: int, body: bytes, verified: Optional[auth.VerifiedRequest]

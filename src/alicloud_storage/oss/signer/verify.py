@@ -9,12 +9,12 @@ lists differ between SDKs, so each known list is tried; the STS token may come i
 """
 from __future__ import annotations
 
-import hmac
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from typing import Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
+from alicloud_storage._signatures import signatures_equal
 from alicloud_storage.oss.signer import v1, v2, v4
 from alicloud_storage.oss.signer.canonical import SigningRequest, lower_headers, parse_query, utc
 
@@ -205,7 +205,7 @@ def _compare_v4(
     credential_scope = v4.scope(date, scope_region, product)
     to_sign = v4.string_to_sign(timestamp, credential_scope, v4.canonical_request(request, additional))
     expected = v4.signature(v4.signing_key(secret, date, scope_region, product), to_sign)
-    if not hmac.compare_digest(expected, provided.lower()):
+    if not signatures_equal(expected, provided.lower()):
         raise SignatureError(
             "signature_mismatch", {"OSSAccessKeyId": access_key_id, "StringToSign": to_sign}
         )
@@ -278,7 +278,7 @@ def _compare_v1(
         if to_sign in tried:
             continue
         tried.append(to_sign)
-        if hmac.compare_digest(v1.signature(secret, to_sign), provided):
+        if signatures_equal(v1.signature(secret, to_sign), provided):
             return
     raise SignatureError(
         "signature_mismatch", {"OSSAccessKeyId": access_key_id, "StringToSign": tried[0]}
@@ -327,7 +327,7 @@ def _compare_v2(
     additional: Sequence[str], provided: str,
 ) -> None:
     to_sign = v2.string_to_sign(request, date, additional)
-    if not hmac.compare_digest(v2.signature(secret, to_sign), provided):
+    if not signatures_equal(v2.signature(secret, to_sign), provided):
         raise SignatureError(
             "signature_mismatch", {"OSSAccessKeyId": access_key_id, "StringToSign": to_sign})
 
