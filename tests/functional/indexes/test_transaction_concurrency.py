@@ -61,8 +61,8 @@ def test_two_starts_on_one_partition_one_wins(tablestore: Emulator):
 
         run_threads(2, start, tablestore)
         assert len(won) == 1
-        assert lost == [(E.TRANSACTION_KEY_LOCKED.http_status, E.TRANSACTION_KEY_LOCKED.code,
-                         E.TRANSACTION_KEY_LOCKED.format())]
+        assert lost == [(E.TRANSACTION_LOCKED.http_status, E.TRANSACTION_LOCKED.code,
+                         E.TRANSACTION_LOCKED.format())]
         with client(tablestore) as ots:
             ots.commit_transaction(won[0])
 

@@ -99,7 +99,7 @@ def test_several_writes_commit_together_and_get_range_merges_them(txt):
 def test_the_partition_is_locked_against_other_writers_but_not_readers(txt):
     m = txt.m
     transaction_id = txt.client.start_local_transaction(TABLE, KEY)
-    expect(txt, E.TRANSACTION_KEY_LOCKED, txt.client.start_local_transaction, TABLE, KEY)
+    expect(txt, E.TRANSACTION_LOCKED, txt.client.start_local_transaction, TABLE, KEY)
     _write(txt, "put", transaction_id)
     expect(txt, E.TRANSACTION_LOCKED, txt.client.put_row, TABLE, m.Row([("PK0", 1), ("PK1", "other")], [("v", 1)]),
            m.Condition("IGNORE"))

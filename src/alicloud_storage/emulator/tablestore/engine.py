@@ -8,6 +8,7 @@ writes and increments are atomic.
 from __future__ import annotations
 
 import math
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any, Callable, Dict, Iterator, List, Optional, Protocol, Sequence, Tuple, Union
 
@@ -474,17 +475,19 @@ class Engine:
         validate.table_name(table)
         validate.primary_key(pk, max_columns=indexes.INDEX_PK_MAX)
         self._check_read(read)
-        if transaction_id is not None:
-            with self._txns.using(transaction_id) as txn:
-                return self._get_row(instance, table, pk, read, self._txn_rows(txn))
-        return self._get_row(instance, table, pk, read, None)
+        with self._rows_of(transaction_id) as rows:
+            info = self._table(instance, table)
+            self._check_pk_schema(info, pk, write=False)
+            return self._read_one(info, pk, read, rows)
 
-    def _get_row(
-        self, instance: str, table: str, pk: PrimaryKey, read: ReadOptions, rows: Optional["RowSource"]
-    ) -> ReadResult:
-        info = self._table(instance, table)
-        self._check_pk_schema(info, pk, write=False)
-        return self._read_one(info, pk, read, rows)
+    @contextmanager
+    def _rows_of(self, transaction_id: Optional[str]) -> Iterator[Optional["RowSource"]]:
+        """What a read sees: committed rows (None), or one request of a transaction."""
+        if transaction_id is None:
+            yield None
+            return
+        with self._txns.using(transaction_id) as txn:
+            yield self._txn_rows(txn)
 
     def _index_view(self, info: TableInfo, cells: Cells, now_ms: int) -> Optional[Cells]:
         """An index row as reads see it: None once expired with its base row's key (TTL)."""
@@ -552,58 +555,43 @@ class Engine:
         self._check_read(read)
         if limit is not None and limit <= 0:
             raise E.INVALID_LIMIT.error()
-        if transaction_id is not None:
-            with self._txns.using(transaction_id) as txn:
-                return self._get_range(instance, table, direction, start, end, read, limit, self._txn_rows(txn))
-        return self._get_range(instance, table, direction, start, end, read, limit, None)
-
-    def _get_range(
-        self,
-        instance: str,
-        table: str,
-        direction: int,
-        start: PrimaryKey,
-        end: PrimaryKey,
-        read: ReadOptions,
-        limit: Optional[int],
-        source: Optional["RowSource"],
-    ) -> RangeResult:
-        info = self._table(instance, table)
-        self._check_pk_schema(info, start, write=False, allow_inf=True)
-        self._check_pk_schema(info, end, write=False, allow_inf=True)
-        start_key = encode_key([v for _, v in start])
-        end_key = encode_key([v for _, v in end])
-        if direction == FORWARD and not start_key < end_key:
-            raise E.FORWARD_RANGE.error()
-        if direction == BACKWARD and not start_key > end_key:
-            raise E.BACKWARD_RANGE.error()
-        max_rows = min(limit or limits.RANGE_ROWS, limits.RANGE_ROWS)
-        names = [c.name for c in info.primary_key]
-        now_ms = self._now_ms()
-        rows: List[ResultRow] = []
-        size = scanned = 0
-        next_start: Optional[PrimaryKey] = None
-        backward = direction == BACKWARD
-        scan = self._storage.scan(info.tid, start_key, end_key, backward)
-        entries = source.scan(info, scan, start_key, end_key, backward) if source is not None else (
-            (key, decode_cells(data)) for key, data in scan
-        )
-        for key, cells in entries:
-            pk = list(zip(names, decode_key(key)))
-            if len(rows) >= max_rows or size >= limits.RANGE_BYTES or scanned >= limits.RANGE_ROWS:
-                next_start = pk
-                break
-            scanned += 1
-            if info.index_of is not None:
-                visible = self._index_view(info, cells, now_ms)
-                if visible is None:
-                    continue
-                cells = visible
-            row = self._project(info, pk, cells, read, now_ms)
-            if row is not None:
-                rows.append(row)
-                size += _row_size(row)
-        return RangeResult(CapacityUnits(_cu(size), 0), rows, next_start)
+        with self._rows_of(transaction_id) as source:
+            info = self._table(instance, table)
+            self._check_pk_schema(info, start, write=False, allow_inf=True)
+            self._check_pk_schema(info, end, write=False, allow_inf=True)
+            start_key = encode_key([v for _, v in start])
+            end_key = encode_key([v for _, v in end])
+            if direction == FORWARD and not start_key < end_key:
+                raise E.FORWARD_RANGE.error()
+            if direction == BACKWARD and not start_key > end_key:
+                raise E.BACKWARD_RANGE.error()
+            max_rows = min(limit or limits.RANGE_ROWS, limits.RANGE_ROWS)
+            names = [c.name for c in info.primary_key]
+            now_ms = self._now_ms()
+            rows: List[ResultRow] = []
+            size = scanned = 0
+            next_start: Optional[PrimaryKey] = None
+            backward = direction == BACKWARD
+            scan = self._storage.scan(info.tid, start_key, end_key, backward)
+            entries = source.scan(info, scan, start_key, end_key, backward) if source is not None else (
+                (key, decode_cells(data)) for key, data in scan
+            )
+            for key, cells in entries:
+                pk = list(zip(names, decode_key(key)))
+                if len(rows) >= max_rows or size >= limits.RANGE_BYTES or scanned >= limits.RANGE_ROWS:
+                    next_start = pk
+                    break
+                scanned += 1
+                if info.index_of is not None:
+                    visible = self._index_view(info, cells, now_ms)
+                    if visible is None:
+                        continue
+                    cells = visible
+                row = self._project(info, pk, cells, read, now_ms)
+                if row is not None:
+                    rows.append(row)
+                    size += _row_size(row)
+            return RangeResult(CapacityUnits(_cu(size), 0), rows, next_start)
 
     # --- writes --------------------------------------------------------------------
     def write_row(

@@ -44,7 +44,7 @@ __all__ = [
     "INDEX_AUTO_INCREMENT_FIRST", "INDEX_MAX_VERSIONS", "INDEX_TTL_UPDATABLE", "INDEX_NOT_EXIST",
     "INDEX_TABLE_WRITE", "INDEX_TABLE_DDL",
     "TRANSACTION_ID_INVALID", "TRANSACTION_NOT_EXIST", "TRANSACTION_DISABLED", "TRANSACTION_ONE_PK",
-    "TRANSACTION_KEY_LOCKED", "TRANSACTION_LOCKED", "TRANSACTION_OUT_OF_RANGE", "TRANSACTION_BUSY",
+    "TRANSACTION_LOCKED", "TRANSACTION_OUT_OF_RANGE", "TRANSACTION_BUSY",
     "TRANSACTION_TOO_LARGE", "TRANSACTION_OTHER_TABLE", "TRANSACTION_AUTO_INCREMENT",
 ]
 
@@ -281,8 +281,8 @@ TRANSACTION_DISABLED = ErrorSpec(
 )
 # [T] JT TestStartCommitTxnWithTwoPK.
 TRANSACTION_ONE_PK = ErrorSpec(400, _INVALID, "StartLocalTransaction support only one primary key.")
-# [T] JT TestStartTxnTwice / TestPutConfictTxn (409 as the service's other OTSRowOperationConflict).
-TRANSACTION_KEY_LOCKED = ErrorSpec(409, "OTSRowOperationConflict", "Data is being modified by the other request.")
+# [T] JT TestStartTxnTwice (a second start) and TestPutConfictTxn (a plain write into the locked
+# partition) both accept this text; 409 as the service's other OTSRowOperationConflict.
 TRANSACTION_LOCKED = ErrorSpec(409, "OTSRowOperationConflict", "Data is being modified by the other request.")
 # [D] DOC-TXN names the codes; texts [I] (out of range: the wide-table atomic-batch text).
 TRANSACTION_OUT_OF_RANGE = ErrorSpec(

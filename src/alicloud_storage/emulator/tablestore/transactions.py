@@ -79,7 +79,7 @@ class Transactions:
     def start(self, instance: str, info: TableInfo, partition: Any) -> Transaction:
         """Open a transaction on ``partition`` of ``info`` (refused while another holds it)."""
         if self.holder(info.name, partition) is not None:
-            raise E.TRANSACTION_KEY_LOCKED.error()
+            raise E.TRANSACTION_LOCKED.error()
         now = self._clock()
         txn = Transaction(uuid.uuid4().hex.upper(), instance, info.name, info.tid, _partition(partition), now, now)
         self._open[txn.id] = txn

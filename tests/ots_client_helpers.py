@@ -1,4 +1,5 @@
-"""Helpers shared by the client functional tests (a uniquely named module, not conftest)."""
+"""Helpers shared by the functional tests that drive our clients (a uniquely named module at
+the root of tests/, which is on sys.path through tests/conftest.py)."""
 from __future__ import annotations
 
 import asyncio
@@ -40,3 +41,15 @@ def make_client(emu: Emulator, mode: str, signature: str, **kwargs: Any) -> Any:
     if mode == "sync":
         return OTSClient(*args, **kwargs)
     return AsyncOTSClient(*args, **kwargs)
+
+
+def official_client(emu: Emulator) -> Any:
+    """The official OTSClient pointed at the emulator, without retries, logging to
+    "tablestore-client" (which the tests silence: it logs every service error)."""
+    from tablestore import OTSClient as OfficialClient
+    from tablestore.retry import NoRetryPolicy
+
+    return OfficialClient(
+        emu.tablestore_endpoint, emu.access_key_id, emu.access_key_secret, emu.instance,
+        retry_policy=NoRetryPolicy(), logger_name="tablestore-client",
+    )
