@@ -126,10 +126,6 @@ class Transactions:
         if txn.size + size > SIZE_LIMIT:
             raise E.TRANSACTION_TOO_LARGE.error(row=size, total=txn.size + size, limit=SIZE_LIMIT)
 
-    def open_ids(self) -> List[str]:
-        """Ids of the transactions not yet ended (expired ones included until looked at)."""
-        return list(self._open)
-
 
 class TransactionRows:
     """A transaction's rows over storage: reads see its writes, writes go to its images."""
