@@ -16,6 +16,7 @@ _COMMANDS = {
     "demo": ("demo", "demo"),
     "ots": ("ots", "ots"),
     "ram": ("ram", "ram"),
+    "oss": ("oss", "oss"),
 }
 
 

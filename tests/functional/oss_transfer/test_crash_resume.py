@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -98,3 +99,34 @@ def test_killed_download_resumes_without_refetching_parts(emu: Emulator, client:
         str(target))
     assert increments[0] == len(done) * PART and increments[1:] == [PART] * (PARTS - len(done))
     assert crc64(target.read_bytes()) == crc64(big_file) and os.listdir(checkpoints) == []
+
+
+def test_killed_cli_cp_resumes_on_rerun(emu: Emulator, client: oss.Client, bucket: str, tmp_path: Path,
+                                        big_file: bytes, received_parts: List[int]) -> None:
+    env = dict(os.environ, OSS_ENDPOINT=emu.oss_endpoint, OSS_REGION=emu.region,
+               OSS_ACCESS_KEY_ID=emu.access_key_id, OSS_ACCESS_KEY_SECRET=emu.access_key_secret,
+               XDG_CACHE_HOME=str(tmp_path / "cache"))
+    command = [sys.executable, "-c", "from alicloud_storage.cli import main; main()", "oss", "cp", "--progress",
+               "--part-size", str(PART), "--parallel", "2", str(tmp_path / "big.bin"), f"oss://{bucket}/cli.bin"]
+    proc = subprocess.Popen(command, stderr=subprocess.PIPE, env=env)
+    assert proc.stderr is not None
+    shown = b""
+    while True:  # the bar's latest state is after the last carriage return
+        block = proc.stderr.read1(4096)  # type: ignore[attr-defined]
+        assert block, "cp ended before half way"
+        shown += block
+        percent = re.findall(rb"(\d+)%", shown.rpartition(b"\r")[2])
+        if percent and int(percent[-1]) >= 50:
+            break
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(30)
+    assert b"ETA" in shown and b"/s" in shown
+    done = saved_parts(tmp_path / "cache" / "alicloud-storage" / "oss-checkpoints")
+    assert PARTS // 2 <= len(done) < PARTS
+    settle(received_parts)
+    before = len(received_parts)
+    rerun = subprocess.run(command[:5] + ["--no-progress"] + command[6:], env=env, capture_output=True, timeout=120)
+    assert rerun.returncode == 0, rerun.stderr
+    assert sorted(received_parts[before:]) == sorted(set(range(1, PARTS + 1)) - done)
+    meta = client.head_object(oss.HeadObjectRequest(bucket=bucket, key="cli.bin"))
+    assert meta.hash_crc64 == str(crc64(big_file))
