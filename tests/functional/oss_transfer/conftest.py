@@ -9,14 +9,7 @@ import pytest
 import alicloud_storage.oss as oss
 from alicloud_storage.emulator import Emulator
 from alicloud_storage.testing import OssBucket
-
-
-def oss_config(emu: Emulator) -> oss.Config:
-    cfg = oss.config.load_default()
-    cfg.credentials_provider = oss.credentials.StaticCredentialsProvider(emu.access_key_id, emu.access_key_secret)
-    cfg.region = emu.region
-    cfg.endpoint = emu.oss_endpoint
-    return cfg
+from oss_transfer_helpers import oss_config
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ import alicloud_storage.oss as oss
 from alicloud_storage.emulator import Emulator
 from alicloud_storage.oss.crc64 import crc64
 from alicloud_storage.oss.transfer import CopyError, DownloadError, UploadError
-from conftest import oss_config
+from oss_transfer_helpers import oss_config
 
 PART = 128 * 1024
 
