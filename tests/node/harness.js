@@ -24,17 +24,20 @@ class Harness {
     }
   }
 
-  /** One check: the promise rejects with an error whose code and message match. */
+  /** One check: the promise rejects with an error whose code and message match (and its
+   *  `status` and `ecCode` where ``expected`` names them). */
   async rejects(name, promise, expected) {
     this.checks += 1;
     try {
       await promise;
       this.failures.push({ name, message: 'resolved, expected a rejection' });
     } catch (err) {
-      const actual = { code: err.code, message: String(err.message) };
+      const actual = { code: err.code, message: String(err.message), status: err.status, ec: err.ecCode };
       try {
         assert.strictEqual(actual.code, expected.code);
         assert.match(actual.message, expected.message);
+        if (expected.status !== undefined) assert.strictEqual(actual.status, expected.status);
+        if (expected.ec !== undefined) assert.strictEqual(actual.ec, expected.ec);
       } catch (mismatch) {
         this.failures.push({ name, message: `got ${util.inspect(actual)}: ${mismatch.message}` });
       }

@@ -6,7 +6,7 @@ import signal
 import sys
 import threading
 from pathlib import Path
-from typing import Any, Optional, Tuple
+from typing import Any, Dict, Optional, Tuple
 
 import click
 
@@ -39,7 +39,13 @@ def _env(name: str) -> str:
 @click.option("--access-key-secret", envvar=_env("ACCESS_KEY_SECRET"), default=None,
               help="Root AccessKey secret (default: the well-known development secret).")
 @click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              default=None, help="TOML or JSON file: instances, credentials, RAM users/roles/policies.")
+              default=None, help="TOML or JSON file: instances, credentials, RAM users/roles/policies, "
+                   "OSS domains and CNAMEs.")
+@click.option("--oss-domain", "oss_domains", multiple=True, metavar="DOMAIN",
+              help="A domain whose subdomains name OSS buckets (<bucket>.DOMAIN; repeatable; "
+                   "localhost and *.aliyuncs.com always are).")
+@click.option("--oss-cname", "oss_cnames", multiple=True, metavar="HOST=BUCKET",
+              help="Serve BUCKET at HOST (a CNAME; repeatable).")
 @click.option("--tls-cert", type=click.Path(exists=True, dir_okay=False), default=None,
               help="PEM certificate: serve HTTPS.")
 @click.option("--tls-key", type=click.Path(exists=True, dir_okay=False), default=None,
@@ -57,6 +63,8 @@ def serve(
     access_key_id: Optional[str],
     access_key_secret: Optional[str],
     config_file: Optional[Path],
+    oss_domains: Tuple[str, ...],
+    oss_cnames: Tuple[str, ...],
     tls_cert: Optional[str],
     tls_key: Optional[str],
 ) -> None:
@@ -67,6 +75,12 @@ def serve(
 
     if (tls_cert is None) != (tls_key is None):
         raise click.UsageError("--tls-cert and --tls-key go together")
+    cnames: Dict[str, str] = {}
+    for pair in oss_cnames:
+        host, sep, bucket = pair.partition("=")
+        if not (sep and host and bucket):
+            raise click.UsageError(f"--oss-cname takes HOST=BUCKET, not {pair!r}")
+        cnames[host] = bucket
     if sts_port is None:
         sts_port = 0 if port == 0 else 8801
     if oss_port is None:
@@ -76,6 +90,7 @@ def serve(
         instances=instances or None, region=region, account_id=account_id,
         access_key_id=access_key_id, access_key_secret=access_key_secret,
         tls_cert=tls_cert, tls_key=tls_key, config=config_file,
+        oss_domains=oss_domains, oss_cnames=cnames,
     )
     try:
         emulator = Emulator(**kwargs)

@@ -37,7 +37,8 @@ DEV_INSTANCE = "devinstance"
 ENV_PREFIX = "ALICLOUD_STORAGE_EMULATOR_"
 
 _INSTANCE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9-]{2,15}")
-_CONFIG_KEYS = {"instances", "region", "account_id", "access_key_id", "access_key_secret", "ram"}
+_CONFIG_KEYS = {"instances", "region", "account_id", "access_key_id", "access_key_secret", "ram", "oss"}
+_OSS_CONFIG_KEYS = {"domains", "cnames"}
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,8 @@ class EmulatorSettings:
     access_key_id: str = DEV_ACCESS_KEY_ID
     access_key_secret: str = field(default=DEV_ACCESS_KEY_SECRET, repr=False)
     ram: Mapping[str, Any] = field(default_factory=dict, repr=False)
+    oss_domains: Tuple[str, ...] = ()
+    oss_cnames: Mapping[str, str] = field(default_factory=dict)
 
 
 def default_data_dir() -> Path:
@@ -90,6 +93,8 @@ def resolve_settings(
     access_key_secret: Optional[str] = None,
     config: Optional[Mapping[str, Any]] = None,
     environ: Optional[Mapping[str, str]] = None,
+    oss_domains: Sequence[str] = (),
+    oss_cnames: Optional[Mapping[str, str]] = None,
 ) -> EmulatorSettings:
     """Merge arguments, environment, config mapping and defaults (in that order)."""
     config = dict(config or {})
@@ -109,6 +114,7 @@ def resolve_settings(
             raise ValueError(
                 f"invalid instance name {name!r}: 3-16 letters, digits or '-', starting with a letter"
             )
+    domains, cnames = _oss_addressing(config.get("oss") or {}, oss_domains, oss_cnames or {})
     return EmulatorSettings(
         instances=tuple(dict.fromkeys(chosen)),
         region=pick("region", region),
@@ -116,4 +122,24 @@ def resolve_settings(
         access_key_id=pick("access_key_id", access_key_id),
         access_key_secret=pick("access_key_secret", access_key_secret),
         ram=config.get("ram") or {},
+        oss_domains=domains,
+        oss_cnames=cnames,
     )
+
+
+def _oss_addressing(
+    oss: Any, domains: Sequence[str], cnames: Mapping[str, str]
+) -> Tuple[Tuple[str, ...], Dict[str, str]]:
+    """OSS service domains and CNAME map (host → bucket): the config's ``oss`` table plus the
+    given ones (which win for the same host); host names are lower-cased."""
+    if not isinstance(oss, Mapping) or set(oss) - _OSS_CONFIG_KEYS:
+        raise ValueError(f"the oss config is a table of {sorted(_OSS_CONFIG_KEYS)}")
+    from_config = oss.get("domains") or []
+    mapped = oss.get("cnames") or {}
+    if not isinstance(from_config, list) or not all(isinstance(d, str) and d for d in from_config):
+        raise ValueError("oss.domains must be a list of host names")
+    if not isinstance(mapped, Mapping) or not all(
+            isinstance(h, str) and isinstance(b, str) and h and b for h, b in mapped.items()):
+        raise ValueError("oss.cnames must map host names to bucket names")
+    chosen = tuple(dict.fromkeys(d.lower().strip(".") for d in [*from_config, *domains]))
+    return chosen, {h.lower(): b for h, b in [*mapped.items(), *cnames.items()]}

@@ -67,13 +67,15 @@ class Emulator:
         environ: Optional[Mapping[str, str]] = None,
         ports: Optional[Mapping[str, int]] = None,
         services: Sequence[ServiceFactory] = SERVICES,
+        oss_domains: Sequence[str] = (),
+        oss_cnames: Optional[Mapping[str, str]] = None,
     ) -> None:
         if isinstance(config, (str, Path)):
             config = load_config_file(config)
         self._settings = s = resolve_settings(
             instances=instances, region=region, account_id=account_id,
             access_key_id=access_key_id, access_key_secret=access_key_secret,
-            config=config, environ=environ,
+            config=config, environ=environ, oss_domains=oss_domains, oss_cnames=oss_cnames,
         )
         if (tls_cert is None) != (tls_key is None):
             raise ValueError("tls_cert and tls_key go together")

@@ -236,7 +236,9 @@ class OssService(Service):
     def __init__(self, runtime: Runtime, addressing: Optional[Addressing] = None) -> None:
         self._runtime = runtime
         self._engine: Optional[OssEngine] = None
-        self._endpoint = OssEndpoint(runtime, lambda: self.engine, addressing or Addressing())
+        settings = runtime.settings
+        self._endpoint = OssEndpoint(runtime, lambda: self.engine, addressing or Addressing(
+            domains=("localhost", *settings.oss_domains), cnames=dict(settings.oss_cnames)))
 
     @property
     def engine(self) -> OssEngine:
