@@ -77,10 +77,10 @@ def serve(
         raise click.UsageError("--tls-cert and --tls-key go together")
     cnames: Dict[str, str] = {}
     for pair in oss_cnames:
-        host, sep, bucket = pair.partition("=")
-        if not (sep and host and bucket):
+        alias, sep, bucket = pair.partition("=")
+        if not (sep and alias and bucket):
             raise click.UsageError(f"--oss-cname takes HOST=BUCKET, not {pair!r}")
-        cnames[host] = bucket
+        cnames[alias] = bucket
     if sts_port is None:
         sts_port = 0 if port == 0 else 8801
     if oss_port is None:

@@ -114,12 +114,12 @@ def cli_command() -> List[str]:
 
 
 class ServedOss:
-    """`alicloud-storage serve --port 0 --data-dir DIR` as a child process, and its ready line."""
+    """`alicloud-storage serve --port 0 --data-dir DIR [ARGS]` as a child process, and its ready line."""
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, args: Sequence[str] = ()) -> None:
         env = {k: v for k, v in os.environ.items() if not k.startswith("ALICLOUD_STORAGE_EMULATOR_")}
         self.process = subprocess.Popen(
-            cli_command() + ["serve", "--port", "0", "--data-dir", str(data_dir)],
+            cli_command() + ["serve", "--port", "0", "--data-dir", str(data_dir), *args],
             env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         assert self.process.stdout is not None
         line = self.process.stdout.readline()
