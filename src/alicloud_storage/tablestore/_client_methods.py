@@ -58,6 +58,7 @@ if TYPE_CHECKING:
         GetRangeResult,
         GetRowResult,
         PrimaryKeyInput,
+        SQLQueryResult,
         TimeRange,
         WriteRowResult,
     )
@@ -280,6 +281,12 @@ class SyncMethods:
             request: DeleteTimeseriesMetaRequest,
         ) -> DeleteTimeseriesMetaResponse:
             """Delete the metas of series keys (their data stays); failures in ``.failedRows``."""
+
+        def exe_sql_query(
+            self,
+            query: str,
+        ) -> SQLQueryResult:
+            """Run one SQL statement; returns ``(rows, table consumes, search consumes)``."""
 
         def xget_range(
             self,
@@ -519,6 +526,12 @@ class AsyncMethods:
             request: DeleteTimeseriesMetaRequest,
         ) -> DeleteTimeseriesMetaResponse:
             """Delete the metas of series keys (their data stays); failures in ``.failedRows``."""
+
+        async def exe_sql_query(
+            self,
+            query: str,
+        ) -> SQLQueryResult:
+            """Run one SQL statement; returns ``(rows, table consumes, search consumes)``."""
 
         def xget_range(
             self,

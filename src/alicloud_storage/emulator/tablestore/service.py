@@ -10,7 +10,7 @@ from typing import Dict, Optional, Sequence
 
 from alicloud_storage.emulator.pipeline import Route, Service
 from alicloud_storage.emulator.runtime import Runtime
-from alicloud_storage.emulator.tablestore import timeseries
+from alicloud_storage.emulator.tablestore import sql, timeseries
 from alicloud_storage.emulator.tablestore.engine import Engine
 from alicloud_storage.emulator.tablestore.front import TablestoreEndpoint
 from alicloud_storage.emulator.tablestore.handlers import OPERATIONS, Context
@@ -35,7 +35,7 @@ class TablestoreService(Service):
         self._storage: Optional[Storage] = None
         self._timeseries: Optional[TimeseriesEngine] = None
         self._contexts: Dict[str, Context] = {}
-        self._endpoint = TablestoreEndpoint(runtime, {**OPERATIONS, **timeseries.OPERATIONS}, self._context_for)
+        self._endpoint = TablestoreEndpoint(runtime, {**OPERATIONS, **timeseries.OPERATIONS, **sql.OPERATIONS}, self._context_for)
 
     def routes(self) -> Sequence[Route]:
         return [Route("*", "/{tail:.*}", self._endpoint)]

@@ -6,7 +6,7 @@ from typing import Any, List, Optional, Sequence, Tuple, Union
 from alicloud_storage.tablestore.models import CapacityUnit, Row
 from alicloud_storage.tablestore.wire.plainbuffer import PrimaryKey
 
-__all__ = ["PrimaryKeyInput", "TimeRange", "GetRowResult", "WriteRowResult", "GetRangeResult"]
+__all__ = ["PrimaryKeyInput", "TimeRange", "GetRowResult", "WriteRowResult", "GetRangeResult", "SQLQueryResult"]
 
 # A primary key as the methods take it: ``[("pk", 1), ("sk", "a")]`` (a Row is taken too).
 PrimaryKeyInput = Union[Sequence[Tuple[str, Any]], Row]
@@ -18,3 +18,5 @@ GetRowResult = Tuple[CapacityUnit, Optional[Row], Optional[bytes]]
 WriteRowResult = Tuple[CapacityUnit, Optional[Row]]
 # ``(consumed, next_start_primary_key, rows, next_token)``
 GetRangeResult = Tuple[CapacityUnit, Optional[PrimaryKey], List[Row], Optional[bytes]]
+# ``(rows, [(table, consumed)], [(table, search consumed)])`` of exe_sql_query
+SQLQueryResult = Tuple[List[Row], List[Tuple[str, CapacityUnit]], List[Tuple[str, CapacityUnit]]]

@@ -149,4 +149,16 @@ FILES: Tuple[Tuple[str, bytes], ...] = (
         b'*?\n\x1aMetaQueryCompositeOperator\x12\n\n\x06OP_AND\x10\x01\x12\t\n\x05OP_OR\x10\x02\x12\n\n\x06OP_NOT\x10\x03'
         b'*\x86\x01\n\x17MetaQuerySingleOperator\x12\x0c\n\x08OP_EQUAL\x10\x01\x12\x13\n\x0fOP_GREATER_THAN\x10\x02\x12\x14\n\x10OP_GREATER_EQUAL\x10\x03\x12\x10\n\x0cOP_LESS_THAN\x10\x04\x12\x11\n\rOP_LESS_EQUAL\x10\x05\x12\r\n\tOP_PREFIX\x10\x06'
     ),
+    (
+        'sql.proto',
+        b'\n\tsql.proto'
+        b'\x12 alicloud_storage.tablestore.wire'
+        b'\x1a\x11table_store.proto'
+        b'"\x91\x01\n\x0fSQLQueryRequest\x12\r\n\x05query\x18\x01 \x02(\t\x12D\n\x07version\x18\x02 \x01(\x0e23.alicloud_storage.tablestore.wire.SQLPayloadVersion\x12\x13\n\x0bsql_version\x18\x03 \x01(\x05\x12\x14\n\x0csearch_token\x18\x05 \x01(\x0c'
+        b'"\xe0\x01\n\x15TableConsumedCapacity\x12\x12\n\ntable_name\x18\x01 \x01(\t\x12D\n\x08consumed\x18\x02 \x01(\x0b22.alicloud_storage.tablestore.wire.ConsumedCapacity\x12Q\n\x13reserved_throughput\x18\x03 \x01(\x0b24.alicloud_storage.tablestore.wire.ReservedThroughput\x12\x1a\n\x12is_timeseries_meta\x18\x04 \x01(\x08'
+        b'"\xd9\x01\n\x16SearchConsumedCapacity\x12\x12\n\ntable_name\x18\x01 \x01(\t\x12\x12\n\nindex_name\x18\x02 \x01(\t\x12D\n\x08consumed\x18\x03 \x01(\x0b22.alicloud_storage.tablestore.wire.ConsumedCapacity\x12Q\n\x13reserved_throughput\x18\x04 \x01(\x0b24.alicloud_storage.tablestore.wire.ReservedThroughput'
+        b'"\xe1\x02\n\x10SQLQueryResponse\x12I\n\x08consumes\x18\x01 \x03(\x0b27.alicloud_storage.tablestore.wire.TableConsumedCapacity\x12\x0c\n\x04rows\x18\x02 \x01(\x0c\x12D\n\x07version\x18\x03 \x01(\x0e23.alicloud_storage.tablestore.wire.SQLPayloadVersion\x12@\n\x04type\x18\x04 \x01(\x0e22.alicloud_storage.tablestore.wire.SQLStatementType\x12Q\n\x0fsearch_consumes\x18\x05 \x03(\x0b28.alicloud_storage.tablestore.wire.SearchConsumedCapacity\x12\x19\n\x11next_search_token\x18\x08 \x01(\x0c'
+        b'*?\n\x11SQLPayloadVersion\x12\x14\n\x10SQL_PLAIN_BUFFER\x10\x01\x12\x14\n\x10SQL_FLAT_BUFFERS\x10\x02'
+        b'*\x8d\x01\n\x10SQLStatementType\x12\x0e\n\nSQL_SELECT\x10\x01\x12\x14\n\x10SQL_CREATE_TABLE\x10\x02\x12\x12\n\x0eSQL_SHOW_TABLE\x10\x03\x12\x16\n\x12SQL_DESCRIBE_TABLE\x10\x04\x12\x12\n\x0eSQL_DROP_TABLE\x10\x05\x12\x13\n\x0fSQL_ALTER_TABLE\x10\x06'
+    ),
 )

@@ -26,6 +26,8 @@ __all__ = [
     "ReturnType",
     "RowExistenceExpectation",
     "RowsSerializeType",
+    "SQLPayloadVersion",
+    "SQLStatementType",
     "SSEKeyType",
     "TableStatus",
     "VariantType",
@@ -207,3 +209,21 @@ class MetaQuerySingleOperator(IntEnum):
     OP_LESS_THAN = 4
     OP_LESS_EQUAL = 5
     OP_PREFIX = 6
+
+
+class SQLPayloadVersion(IntEnum):
+    """SQLPayloadVersion of sql.proto."""
+
+    SQL_PLAIN_BUFFER = 1
+    SQL_FLAT_BUFFERS = 2
+
+
+class SQLStatementType(IntEnum):
+    """SQLStatementType of sql.proto."""
+
+    SQL_SELECT = 1
+    SQL_CREATE_TABLE = 2
+    SQL_SHOW_TABLE = 3
+    SQL_DESCRIBE_TABLE = 4
+    SQL_DROP_TABLE = 5
+    SQL_ALTER_TABLE = 6
