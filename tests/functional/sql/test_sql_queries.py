@@ -5,6 +5,7 @@ are computed here from the rows written, floats added in primary-key order.
 """
 from __future__ import annotations
 
+import math
 import random
 from typing import Any, Dict, List, Optional, Tuple
 
@@ -148,6 +149,11 @@ def test_select_star_and_filters(sql_client: Any, writer: OTSClient) -> None:
     assert _query(sql_client, f"select pid from {TABLE} order by grade limit 1") == [(by_grade[0]["pid"],)]
     assert _query(sql_client, f"select pid from {TABLE} order by pid limit 3 offset 4") == [(4,), (5,), (6,)]
     assert _query(sql_client, f"select pid from {TABLE} order by pid desc limit 2, 2") == [(37,), (36,)]
+    assert _query(sql_client, f"select distinct age from {TABLE} order by age desc") == [(2,), (1,), (0,)]
+    assert _query(sql_client, f"select distinct uid, age from {TABLE} where pid < 6") == list(dict.fromkeys(
+        (r["uid"], r["age"]) for r in rows if r["pid"] < 6))
+    assert _query(sql_client, f"select data, count(*) from {TABLE} where pid < 3 group by data") == [
+        (r["data"], 1) for r in rows if r["pid"] < 3]
 
 
 def test_aggregates_group_by_having(sql_client: Any, writer: OTSClient) -> None:
@@ -188,3 +194,46 @@ def test_sql_errors(sql_client: Any, writer: OTSClient, tablestore: Any) -> None
     assert _error(sql_client, f"select * from {TABLE} where frobnicate(pid)")[0] == "OTSUnsupportOperation"
     assert _error(sql_client, f"update {TABLE} set age = 1") == ("OTSUnsupportOperation", "Operation not supported")
     assert _error(sql_client, "selec * fro")[0] == "OTSParameterInvalid"
+
+
+def test_float_sums_follow_primary_key_order(sql_client: Any, writer: OTSClient) -> None:
+    rows = _load(writer)
+    sql_client.exe_sql_query(MAPPING)
+    grades = [r["grade"] for r in rows if "grade" in r]
+    in_order = _sum(grades)
+    # the data is chosen so that the order of addition shows in the last bits
+    assert in_order != _sum(list(reversed(grades))) or in_order != math.fsum(grades)
+    assert _query(sql_client, f"select sum(grade), avg(grade) from {TABLE}") == [(in_order, in_order / len(grades))]
+
+
+def test_scan_quota_and_field_type_mismatch(sql_client: Any, writer: OTSClient, monkeypatch: Any) -> None:
+    from alicloud_storage.emulator.tablestore.sql import select
+
+    rows = _load(writer)
+    sql_client.exe_sql_query(MAPPING)
+    monkeypatch.setattr(select, "SCAN_QUOTA_ROWS", len(rows))
+    assert _query(sql_client, f"select count(*) from {TABLE}") == [(len(rows),)]
+    monkeypatch.setattr(select, "SCAN_QUOTA_ROWS", len(rows) - 1)
+    assert _error(sql_client, f"select count(*) from {TABLE}") == (
+        "OTSQuotaExhausted",
+        f"The sql scanned rows of kv exceeds the quota! Search quota is {len(rows) - 1} rows, "
+        f"table quota is {len(rows) - 1} rows",
+    )
+    monkeypatch.undo()
+    writer.put_row(TABLE, Row([("uid", "u9"), ("pid", 1)], [("age", "old")]))
+    assert _error(sql_client, f"select age from {TABLE}") == (
+        "OTSParameterInvalid",
+        'Field type mismatch, actual: STRING, expect: INTEGER, col: age, primary key: {"PrimaryKeys":["u9",1]}',
+    )
+
+
+def test_mapping_must_match_the_data_table(sql_client: Any, writer: OTSClient) -> None:
+    _load(writer)
+    code, message = _error(sql_client, f"create table {TABLE} (pid BIGINT, uid VARCHAR(1024), PRIMARY KEY(pid, uid))")
+    assert code == "OTSParameterInvalid" and "primary key" in message
+    code, message = _error(sql_client, f"create table {TABLE} (uid DOUBLE, pid BIGINT, PRIMARY KEY(uid, pid))")
+    assert code == "OTSParameterInvalid" and "uid" in message
+    assert sql_client.exe_sql_query("show tables")[0] == []
+    # a mapping of only some columns reads only those
+    sql_client.exe_sql_query(f"create table {TABLE} (uid VARCHAR(1024), pid BIGINT, age BIGINT, PRIMARY KEY(uid, pid))")
+    assert _names(sql_client, f"select * from {TABLE} limit 1") == ["uid", "pid", "age"]

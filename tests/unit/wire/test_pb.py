@@ -68,6 +68,8 @@ def _message_shape(message: Descriptor, skip: Tuple[str, ...] = ()) -> Tuple[Any
 BEYOND_OFFICIAL_PYTHON = {
     "DescribeTableResponse": ("table_status",),
     "CreateTableRequest": ("enable_local_txn",),  # the Java SDK's field (ots_internal_api.proto)
+    "SQLQueryRequest": ("sql_version", "search_token"),  # the Java SDK's fields
+    "SQLQueryResponse": ("next_search_token",),
 }
 BEYOND_OFFICIAL_PYTHON_ENUMS = {"TableStatus"}
 

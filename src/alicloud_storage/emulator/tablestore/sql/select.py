@@ -65,11 +65,13 @@ def _scan(engine: Engine, instance: str, mapping: Mapping) -> Tuple[List[Tuple[A
             for index, value in enumerate(values):
                 if value is not None:
                     types, expect, column = checks[index]
-                    if type(value) not in types:
+                    if type(value) is bytearray and expect == "BINARY":
+                        values[index] = bytes(value)  # hashable, for GROUP BY and DISTINCT
+                    elif type(value) not in types:
                         raise E.FIELD_TYPE_MISMATCH.error(
                             actual=_TYPE_NAMES.get(type(value), type(value).__name__), expect=expect,
                             column=column, primary_key=json.dumps({"PrimaryKeys": [
-                                _json_key(v) for _, v in pk]}),
+                                _json_key(v) for _, v in pk]}, separators=(",", ":")),
                         )
             rows.append(tuple(values))
             if len(rows) > SCAN_QUOTA_ROWS:
@@ -126,9 +128,12 @@ def _output_name(node: exp.Expression) -> str:
 
 
 def _check_shape(select: exp.Select) -> None:
-    for key in ("joins", "laterals", "windows", "with", "distinct", "into", "qualify"):
+    for key in ("joins", "laterals", "windows", "with", "into", "qualify"):
         if select.args.get(key):
             raise E.UNSUPPORTED.error()
+    distinct = select.args.get("distinct")
+    if distinct is not None and distinct.args.get("on") is not None:
+        raise E.UNSUPPORTED.error()
 
 
 def run_select(engine: Engine, instance: str, mapping: Mapping, select: exp.Select) -> SelectResult:
@@ -195,11 +200,15 @@ def run_select(engine: Engine, instance: str, mapping: Mapping, select: exp.Sele
     offset = _int_clause(select.args.get("offset")) or 0
     if limit is not None and isinstance(select.args.get("limit"), exp.Limit) and select.args["limit"].args.get("offset"):
         offset = _int_clause(select.args["limit"].args["offset"]) or 0
-    envs = envs[offset:] if limit is None else envs[offset:offset + limit]
-    columns = []
-    for item, out in zip(items, outputs):
-        fn = out.fn
-        columns.append(ResultColumn(_output_name(item), out.kind, [fn(env) for env in envs]))
+    fns = [out.fn for out in outputs]
+    results = [tuple(fn(env) for fn in fns) for env in envs]
+    if select.args.get("distinct") is not None:
+        results = list(dict.fromkeys(results))
+    results = results[offset:] if limit is None else results[offset:offset + limit]
+    columns = [
+        ResultColumn(_output_name(item), out.kind, [result[i] for result in results])
+        for i, (item, out) in enumerate(zip(items, outputs))
+    ]
     return columns, read_cu
 
 
