@@ -16,6 +16,7 @@ Each case reports its best time over ``--rounds``.
 from __future__ import annotations
 
 import argparse
+import gc
 import random
 import time
 from typing import Any, Callable, Dict, List, Tuple
@@ -41,6 +42,7 @@ def best(fn: Callable[[], Any], rounds: int) -> float:
     """The best wall time of ``rounds`` calls of ``fn``."""
     times = []
     for _ in range(rounds):
+        gc.collect()  # each run starts from the same heap
         start = time.perf_counter()
         fn()
         times.append(time.perf_counter() - start)

@@ -227,7 +227,7 @@ def test_scan_quota_and_field_type_mismatch(sql_client: Any, writer: OTSClient, 
     )
 
 
-def test_mapping_must_match_the_data_table(sql_client: Any, writer: OTSClient) -> None:
+def test_mapping_must_match_the_data_table(sql_client: Any, writer: OTSClient, tablestore: Any) -> None:
     _load(writer)
     code, message = _error(sql_client, f"create table {TABLE} (pid BIGINT, uid VARCHAR(1024), PRIMARY KEY(pid, uid))")
     assert code == "OTSParameterInvalid" and "primary key" in message
@@ -237,3 +237,7 @@ def test_mapping_must_match_the_data_table(sql_client: Any, writer: OTSClient) -
     # a mapping of only some columns reads only those
     sql_client.exe_sql_query(f"create table {TABLE} (uid VARCHAR(1024), pid BIGINT, age BIGINT, PRIMARY KEY(uid, pid))")
     assert _names(sql_client, f"select * from {TABLE} limit 1") == ["uid", "pid", "age"]
+    writer.delete_table(TABLE)  # the mapping stays, its data table is gone
+    assert _query(sql_client, "show tables") == [(TABLE,)]
+    assert _error(sql_client, f"select * from {TABLE}") == (
+        "OTSParameterInvalid", f"Table '{tablestore.instance}.{TABLE}' doesn't exist")

@@ -90,12 +90,36 @@ class _Reader:
         start, length = self.vector(field)
         return struct.unpack_from(f"<{length}{code}", self.buf, start) if length else ()
 
-    def string_at(self, pos: int) -> str:
-        """The string whose length prefix is at ``pos``."""
-        length = _U32.unpack_from(self.buf, pos)[0]
-        if pos + 4 + length > len(self.buf):
-            raise OTSDecodeError("string runs past the end of the SQL result set")
-        return self.buf[pos + 4:pos + 4 + length].decode("utf-8")
+    def strings(self, positions: List[int]) -> List[str]:
+        """The strings whose length prefixes are at ``positions``."""
+        buf, unpack, size = self.buf, _U32.unpack_from, len(self.buf)
+        out: List[str] = []
+        append = out.append
+        for pos in positions:
+            end = pos + 4 + unpack(buf, pos)[0]
+            if end > size:
+                raise OTSDecodeError("string runs past the end of the SQL result set")
+            append(buf[pos + 4:end].decode("utf-8"))
+        return out
+
+    def blobs(self, positions: List[int]) -> List[bytes]:
+        """The ``value`` bytes of the BytesValue tables at ``positions`` (absent = empty)."""
+        buf, u16, u32, i32, size = self.buf, _U16.unpack_from, _U32.unpack_from, _I32.unpack_from, len(self.buf)
+        out: List[bytes] = []
+        append = out.append
+        for pos in positions:
+            vtable = pos - i32(buf, pos)[0]
+            offset = u16(buf, vtable + 4)[0] if u16(buf, vtable)[0] >= 6 else 0
+            if not offset:
+                append(b"")
+                continue
+            field = pos + offset
+            vector = field + u32(buf, field)[0]
+            end = vector + 4 + u32(buf, vector)[0]
+            if end > size:
+                raise OTSDecodeError("binary value runs past the end of the SQL result set")
+            append(buf[vector + 4:end])
+        return out
 
     def offsets(self, field: int) -> List[int]:
         """The targets of a vector of offsets (strings or tables)."""
@@ -112,7 +136,7 @@ def _column_values(reader: _Reader, table: int, kind: int) -> Tuple[Tuple[bool, 
         return (), ()
     f_null, f_long, f_bool, f_double, f_string, f_binary, f_rle = reader.fields(table, 7)
     start, length = reader.vector(f_null)
-    nulls = tuple(b != 0 for b in reader.buf[start:start + length])
+    nulls = tuple(map(bool, reader.buf[start:start + length]))
     if len(nulls) != length:
         raise OTSDecodeError("null map runs past the end of the SQL result set")
     values: Sequence[Any]
@@ -124,20 +148,16 @@ def _column_values(reader: _Reader, table: int, kind: int) -> Tuple[Tuple[bool, 
         values = reader.scalars(f_double, "d")
     elif kind == DataType.BOOLEAN:
         start, length = reader.vector(f_bool)
-        values = [b != 0 for b in reader.buf[start:start + length]]
+        values = list(map(bool, reader.buf[start:start + length]))
     elif kind == DataType.STRING:
-        values = [reader.string_at(pos) for pos in reader.offsets(f_string)]
+        values = reader.strings(reader.offsets(f_string))
     elif kind == DataType.BINARY:
-        out = []
-        for pos in reader.offsets(f_binary):
-            start, length = reader.vector(reader.fields(pos, 1)[0])
-            out.append(bytes(reader.buf[start:start + length]))
-        values = out
+        values = reader.blobs(reader.offsets(f_binary))
     elif kind == DataType.STRING_RLE:
         values = []
         if f_rle:
             f_array, f_mapping = reader.fields(reader.target(f_rle), 2)
-            array = [reader.string_at(pos) for pos in reader.offsets(f_array)]
+            array = reader.strings(reader.offsets(f_array))
             try:
                 values = [array[i] for i in reader.scalars(f_mapping, "i")]
             except IndexError:
@@ -160,7 +180,7 @@ def decode_columns(data: bytes) -> List[ResultColumn]:
         columns = []
         for table in reader.offsets(f_columns):
             f_name, f_type, f_value = reader.fields(table, 3)
-            name = reader.string_at(reader.target(f_name)) if f_name else ""
+            name = reader.strings([reader.target(f_name)])[0] if f_name else ""
             kind = reader.buf[f_type] if f_type else 0
             if kind > 127:
                 kind -= 256

@@ -144,6 +144,10 @@ def _select(ctx: Context, node: exp.Select) -> _Answer:
     if source is None:
         raise E.UNSUPPORTED.error()
     mapping = _mapping(ctx, _table_name(source.this))
+    try:
+        ctx.engine.describe_table(ctx.instance, mapping.name)
+    except TablestoreError:  # the data table went away under its mapping
+        raise E.TABLE_NOT_EXIST.error(instance=ctx.instance, table=mapping.name) from None
     columns, read_cu = run_select(ctx.engine, ctx.instance, mapping, node)
     return SQLStatementType.SQL_SELECT, columns, [(mapping.name, read_cu)]
 
