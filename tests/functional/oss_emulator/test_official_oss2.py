@@ -1,8 +1,9 @@
 """oss2, unmodified, against the OSS emulator (Auth V1, AuthV4, AuthV2)."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 
 import oss2
 import pytest
@@ -10,6 +11,7 @@ import requests
 
 from alicloud_storage.emulator import Emulator
 from alicloud_storage.emulator.oss import errors as E
+from alicloud_storage.oss.crc64 import crc64
 
 pytestmark = pytest.mark.official
 
@@ -87,16 +89,24 @@ def test_multipart_resumable_and_copy(bucket2: Any, tmp_path: Path) -> None:
     data = bytes(range(256)) * 1600  # 400 KiB
     source = tmp_path / "src.bin"
     source.write_bytes(data)
-    oss2.resumable_upload(bucket2, "resumable/obj", str(source), multipart_threshold=100 * 1024,
-                          part_size=100 * 1024, store=oss2.ResumableStore(root=str(tmp_path)))
-    assert bucket2.head_object("resumable/obj").object_type == "Multipart"
-    target = tmp_path / "down.bin"
-    oss2.resumable_download(bucket2, "resumable/obj", str(target), multiget_threshold=100 * 1024,
-                            part_size=100 * 1024, store=oss2.ResumableDownloadStore(root=str(tmp_path)))
-    assert target.read_bytes() == data
+    for key in ("resumable/obj", "resumable/中文 +%25 é.bin"):
+        oss2.resumable_upload(bucket2, key, str(source), multipart_threshold=100 * 1024,
+                              part_size=100 * 1024, num_threads=2,
+                              store=oss2.ResumableStore(root=str(tmp_path)))
+        head = bucket2.head_object(key)
+        assert head.object_type == "Multipart" and head.etag.endswith("-4")
+        assert head.server_crc == crc64(data)
+        target = tmp_path / "down.bin"
+        oss2.resumable_download(bucket2, key, str(target), multiget_threshold=100 * 1024,
+                                part_size=100 * 1024, num_threads=2,
+                                store=oss2.ResumableDownloadStore(root=str(tmp_path)))
+        assert target.read_bytes() == data
+    assert list(tmp_path.glob("**/*.ucp")) == [] and list(tmp_path.glob("**/*.dcp")) == []
+    with pytest.raises(oss2.exceptions.NoSuchKey):
+        oss2.resumable_download(bucket2, "resumable/missing", str(tmp_path / "never.bin"))
     upload_id = bucket2.init_multipart_upload("copied").upload_id
-    part = bucket2.upload_part_copy(bucket2.bucket_name, "resumable/obj", (0, 102399), "copied",
-                                    upload_id, 1)
+    part = bucket2.upload_part_copy(bucket2.bucket_name, "resumable/中文 +%25 é.bin", (0, 102399),
+                                    "copied", upload_id, 1)
     last = bucket2.upload_part("copied", upload_id, 2, b"tail")
     assert [p.part_number for p in oss2.PartIterator(bucket2, "copied", upload_id)] == [1, 2]
     assert [u.upload_id for u in oss2.MultipartUploadIterator(bucket2)] == [upload_id]
@@ -117,3 +127,33 @@ def test_auth_v2_signature(emu: Emulator, bucket: str) -> None:
     b.put_object("v2 key/x", b"v2")
     assert b.get_object("v2 key/x").read() == b"v2"
     assert [o.key for o in oss2.ObjectIteratorV2(b)] == ["v2 key/x"]
+
+
+def test_resumable_upload_resumes_after_a_failed_part(bucket2: Any, emu: Emulator,
+                                                      tmp_path: Path) -> None:
+    data = os.urandom(450 * 1024)  # parts of 100 KiB: 5
+    source = tmp_path / "src.bin"
+    source.write_bytes(data)
+    key = "resumed/中文 +%.bin"
+    injected = []
+
+    def fail_the_third_part(consumed: int, total: Optional[int]) -> None:
+        if consumed >= 200 * 1024 and not injected:
+            injected.append(consumed)
+            emu.inject_fault("UploadPart", "ServiceUnavailable", "try later", 503, service="oss")
+
+    def upload(progress: Any = None) -> None:
+        oss2.resumable_upload(bucket2, key, str(source), multipart_threshold=100 * 1024,
+                              part_size=100 * 1024, num_threads=1, progress_callback=progress,
+                              store=oss2.ResumableStore(root=str(tmp_path)))
+
+    with pytest.raises(oss2.exceptions.ServerError) as failed:
+        upload(fail_the_third_part)
+    assert (failed.value.status, failed.value.code) == (503, "ServiceUnavailable")
+    [pending] = list(oss2.MultipartUploadIterator(bucket2))
+    assert [p.part_number for p in oss2.PartIterator(bucket2, key, pending.upload_id)] == [1, 2]
+    upload()  # from the checkpoint: the two finished parts are kept
+    assert list(oss2.MultipartUploadIterator(bucket2)) == []
+    head = bucket2.head_object(key)
+    assert head.etag.endswith("-5") and head.server_crc == crc64(data)
+    assert bucket2.get_object(key).read() == data

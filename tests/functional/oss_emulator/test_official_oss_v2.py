@@ -1,16 +1,19 @@
 """alibabacloud-oss-v2, unmodified, against the OSS emulator (V1 and V4)."""
 from __future__ import annotations
 
+import io
+import os
+import urllib.request
 from pathlib import Path
 from typing import Any
 
 import alibabacloud_oss_v2 as oss
 import pytest
+from alibabacloud_oss_v2.uploader import UploadError
 
 from alicloud_storage.emulator import Emulator
 from alicloud_storage.emulator.oss import errors as E
 from alicloud_storage.oss.crc64 import crc64
-from oss_emulator_helpers import v2_client
 
 pytestmark = pytest.mark.official
 
@@ -71,7 +74,7 @@ def test_buckets(client: Any, emu: Emulator) -> None:
 
 
 def test_paginators_v1_and_v2(client: Any, bucket: str) -> None:
-    keys = [f"p/{i:02d} x" for i in range(7)] + ["q/1", "top"]
+    keys = [f"p/{i:02d} x" for i in range(7)] + ["q/1", "top", "p/+plus", "p/%25 pct", "p/中文/键"]
     for key in keys:
         client.put_object(oss.PutObjectRequest(bucket=bucket, key=key, body=b"."))
     v2 = [o.key for page in client.list_objects_v2_paginator(limit=3).iter_page(
@@ -84,6 +87,24 @@ def test_paginators_v1_and_v2(client: Any, bucket: str) -> None:
         oss.ListObjectsV2Request(bucket=bucket, delimiter="/")))
     prefixes = [p.prefix for page in pages for p in (page.common_prefixes or [])]
     assert prefixes == ["p/", "q/"] and [o.key for p in pages for o in (p.contents or [])] == ["top"]
+    nested = [p.prefix for page in client.list_objects_paginator(limit=1).iter_page(
+        oss.ListObjectsRequest(bucket=bucket, prefix="p/", delimiter="/")) for p in page.common_prefixes or []]
+    assert nested == ["p/中文/"]
+
+
+def test_multipart_paginators(client: Any, bucket: str) -> None:
+    keys = ["up/中文 +%", "up/a b", "up/z"]
+    ids = {key: client.initiate_multipart_upload(oss.InitiateMultipartUploadRequest(
+        bucket=bucket, key=key)).upload_id for key in keys}
+    for number in (1, 2, 3):
+        client.upload_part(oss.UploadPartRequest(bucket=bucket, key=keys[0], upload_id=ids[keys[0]],
+                                                 part_number=number, body=b"p" * number))
+    uploads = [(u.key, u.upload_id) for page in client.list_multipart_uploads_paginator(limit=1).iter_page(
+        oss.ListMultipartUploadsRequest(bucket=bucket)) for u in page.uploads]
+    assert uploads == sorted(ids.items(), key=lambda item: item[0].encode("utf-8"))
+    parts = [(p.part_number, p.size) for page in client.list_parts_paginator(limit=2).iter_page(
+        oss.ListPartsRequest(bucket=bucket, key=keys[0], upload_id=ids[keys[0]])) for p in page.parts]
+    assert parts == [(1, 1), (2, 2), (3, 3)]
 
 
 def test_ranges_and_conditions(client: Any, bucket: str) -> None:
@@ -150,39 +171,50 @@ def test_multipart_and_list_helpers(client: Any, bucket: str) -> None:
     assert_spec(excinfo, E.NO_SUCH_UPLOAD)
 
 
-@pytest.mark.parametrize("signature", ["v4"])
-def test_uploader_downloader_copier_and_files(emu: Emulator, bucket: str, tmp_path: Path,
-                                              signature: str) -> None:
-    client = v2_client(emu, signature)
+def test_uploader_downloader_copier_and_files(client: Any, bucket: str, tmp_path: Path) -> None:
     data = bytes(range(256)) * (1024 * 5)  # 1.25 MiB: several parts of 256 KiB
     source = tmp_path / "up.bin"
     source.write_bytes(data)
+    up, copy, appended = "big/中文 +%/up.bin", "big/copy of+%25 é.bin", "big/app end+%/键"
     uploader = client.uploader(part_size=256 * 1024, parallel_num=3)
-    result = uploader.upload_file(oss.PutObjectRequest(bucket=bucket, key="big/up.bin"), str(source))
+    result = uploader.upload_file(oss.PutObjectRequest(bucket=bucket, key=up), str(source))
     assert result.hash_crc64 == str(crc64(data))
-    head = client.head_object(oss.HeadObjectRequest(bucket=bucket, key="big/up.bin"))
+    head = client.head_object(oss.HeadObjectRequest(bucket=bucket, key=up))
     assert head.object_type == "Multipart" and head.content_length == len(data)
+    assert head.etag.endswith('-5"')
+    streamed = uploader.upload_from(oss.PutObjectRequest(bucket=bucket, key=up + ".stream"),
+                                    io.BytesIO(data))
+    assert streamed.hash_crc64 == str(crc64(data))
     target = tmp_path / "down.bin"
     downloader = client.downloader(part_size=200 * 1024, parallel_num=3)
-    downloader.download_file(oss.GetObjectRequest(bucket=bucket, key="big/up.bin"), str(target))
+    downloader.download_file(oss.GetObjectRequest(bucket=bucket, key=up + ".stream"), str(target))
     assert target.read_bytes() == data
     copier = client.copier(part_size=256 * 1024, multipart_copy_threshold=512 * 1024,
                            disable_shallow_copy=True)
-    copier.copy(oss.CopyObjectRequest(bucket=bucket, key="big/copy.bin", source_bucket=bucket,
-                                      source_key="big/up.bin"))
-    with client.open_file(bucket, "big/copy.bin") as file:
+    copier.copy(oss.CopyObjectRequest(bucket=bucket, key=copy, source_bucket=bucket, source_key=up))
+    copied = client.head_object(oss.HeadObjectRequest(bucket=bucket, key=copy))
+    assert copied.object_type == "Multipart" and copied.hash_crc64 == str(crc64(data))
+    with client.open_file(bucket, copy) as file:
         file.seek(1000)
         assert file.read(10) == data[1000:1010]
         assert file.readall() == data[1010:]
-    with client.append_file(bucket, "big/appended.bin") as file:
+    with client.append_file(bucket, appended) as file:
         file.write(b"first ")
         file.write(b"second")
-    got = client.get_object(oss.GetObjectRequest(bucket=bucket, key="big/appended.bin"))
-    assert got.body.read() == b"first second"
-    presigned = client.presign(oss.GetObjectRequest(bucket=bucket, key="big/appended.bin"))
-    import urllib.request
-    with urllib.request.urlopen(presigned.url) as response:
-        assert response.read() == b"first second"
+    with client.append_file(bucket, appended) as file:  # reopened: continues at the end
+        assert file.tell() == 12
+        file.write(b"!")
+    got = client.get_object(oss.GetObjectRequest(bucket=bucket, key=appended))
+    assert got.body.read() == b"first second!" and got.object_type == "Appendable"
+    for key, body in [(appended, b"first second!"), (copy, data)]:
+        presigned = client.presign(oss.GetObjectRequest(bucket=bucket, key=key))
+        with urllib.request.urlopen(presigned.url) as response:
+            assert response.read() == body
+    missing = client.downloader()
+    with pytest.raises(oss.exceptions.OperationError) as excinfo:
+        missing.download_file(oss.GetObjectRequest(bucket=bucket, key="big/missing"),
+                              str(tmp_path / "missing.bin"))
+    assert_spec(excinfo, E.NO_SUCH_KEY)
 
 
 def test_stream_body_without_length(client: Any, bucket: str) -> None:
@@ -193,3 +225,34 @@ def test_stream_body_without_length(client: Any, bucket: str) -> None:
     client.put_object(oss.PutObjectRequest(bucket=bucket, key="stream", body=chunks()))
     got = client.get_object(oss.GetObjectRequest(bucket=bucket, key="stream"))
     assert got.body.read() == b"chunked body"
+
+
+def test_uploader_resumes_from_its_checkpoint(client: Any, emu: Emulator, bucket: str,
+                                              tmp_path: Path) -> None:
+    data = os.urandom(450 * 1024)  # parts of 100 KiB: 5
+    source = tmp_path / "src.bin"
+    source.write_bytes(data)
+    key = "resumed/中文 +%.bin"
+    injected = []
+
+    def fail_the_third_part(increment: int, transferred: int, total: int) -> None:
+        if transferred >= 200 * 1024 and not injected:
+            injected.append(transferred)
+            emu.inject_fault("UploadPart", "ServiceUnavailable", "try later", 503, service="oss")
+
+    uploader = client.uploader(part_size=100 * 1024, parallel_num=1, enable_checkpoint=True,
+                               checkpoint_dir=str(tmp_path))
+    with pytest.raises(UploadError) as failed:
+        uploader.upload_file(oss.PutObjectRequest(bucket=bucket, key=key,
+                                                  progress_fn=fail_the_third_part), str(source))
+    cause: Any = failed.value
+    while not isinstance(cause, oss.exceptions.ServiceError):
+        cause = cause.unwrap()
+    assert (cause.status_code, cause.code) == (503, "ServiceUnavailable")
+    [pending] = client.list_multipart_uploads(oss.ListMultipartUploadsRequest(bucket=bucket)).uploads
+    listed = client.list_parts(oss.ListPartsRequest(bucket=bucket, key=key, upload_id=pending.upload_id))
+    assert [p.part_number for p in listed.parts] == [1, 2]
+    result = uploader.upload_file(oss.PutObjectRequest(bucket=bucket, key=key), str(source))
+    assert result.upload_id == pending.upload_id and result.hash_crc64 == str(crc64(data))
+    assert client.list_multipart_uploads(oss.ListMultipartUploadsRequest(bucket=bucket)).uploads is None
+    assert client.get_object(oss.GetObjectRequest(bucket=bucket, key=key)).body.read() == data
