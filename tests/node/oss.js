@@ -2,7 +2,7 @@
 // The official Node.js OSS SDK (`ali-oss` on npm), unmodified, against an OSS endpoint: put,
 // get, head, meta, delete, list (v1 and v2, paged, with delimiters), copy, append,
 // multipartUpload, deleteMulti (quiet and verbose), signatureUrl / signatureUrlV4 fetched by
-// plain HTTP, bucket info, and the error cases, each with V1 and V4 signatures
+// plain HTTP, buckets (put, list, location, ACL, info, delete, copy across), and the error cases, each with V1 and V4 signatures
 // (`authorizationV4`) and keys holding '/', spaces, '+', '%' and non-ASCII.
 // Run by tests/functional/node/test_node_oss.py, which starts the emulator and passes:
 //   OSS_ENDPOINT (http://127.0.0.1:port)  OSS_REGION  OSS_BUCKET  OSS_ACCESS_KEY_ID
@@ -14,6 +14,7 @@
 // The last line printed is the summary.
 const crypto = require('node:crypto');
 const http = require('node:http');
+const { Readable } = require('node:stream');
 const OSS = require('ali-oss');
 const { Harness, env } = require('./harness');
 
@@ -40,6 +41,7 @@ const PRECONDITION = { code: 'PreconditionFailed', status: 412, ec: '0017-000010
 const BAD_DIGEST = { code: 'InvalidDigest', status: 400, ec: '0017-00000503', message: /^The Content-MD5 you specified did not match what we received\.$/ };
 const INVALID_KEY_ID = { code: 'InvalidAccessKeyId', status: 403, ec: '0002-00000902', message: /^The OSS Access Key Id you provided does not exist in our records\.$/ };
 const SIGNATURE = { code: 'SignatureDoesNotMatch', status: 403, message: /^The request signature we calculated does not match the signature you provided\./ };
+const NOT_SUPPORTED = { code: 'OperationNotSupported', status: 400, ec: '0016-00000702', message: /^The operation is not supported for this resource$/ };
 // HEAD answers carry no body: ali-oss reports a 404 as NoSuchKey "Object not exists".
 const HEAD_404 = { code: 'NoSuchKey', status: 404, message: /^Object not exists$/ };
 
@@ -176,6 +178,37 @@ async function multipart(oss, tag) {
   await h.rejects(`${tag} abort completed upload`, oss.abortMultipartUpload('manual parts', init.uploadId), NO_SUCH_UPLOAD);
 }
 
+async function extras(oss, tag) {
+  const body = Buffer.from('streamed '.repeat(1000));
+  const put = await oss.putStream('stream/中文 +%', Readable.from([body.subarray(0, 4000), body.subarray(4000)]));
+  h.eq(`${tag} putStream (chunked)`, put.res.status, 200);
+  const got = await oss.getStream('stream/中文 +%');
+  const chunks = [];
+  for await (const chunk of got.stream) chunks.push(chunk);
+  h.eq(`${tag} getStream`, Buffer.concat(chunks).equals(body), true);
+  const source = 'extra/source +%é';
+  const big = crypto.randomBytes(250 * 1024);
+  await oss.put(source, big);
+  const copied = await oss.multipartUploadCopy('extra/copy 中文', { sourceKey: source, sourceBucketName: BUCKET },
+    { partSize: 100 * 1024, parallel: 2 });
+  const copy = await oss.get('extra/copy 中文');
+  h.eq(`${tag} multipartUploadCopy`, [copied.res.status, copy.content.equals(big), /-3"$/.test(copy.res.headers.etag)],
+    [200, true, true]);
+  await oss.putSymlink('extra/link 中文+%', source);
+  h.eq(`${tag} getSymlink`, (await oss.getSymlink('extra/link 中文+%')).targetName, source);
+  h.eq(`${tag} get through symlink`, (await oss.get('extra/link 中文+%')).content.equals(big), true);
+  const anonymousUrl = `http://${BUCKET}.localhost:${ENDPOINT.port}/${encodeURIComponent(source)}`;
+  const before = await fetchUrl(anonymousUrl);
+  h.eq(`${tag} anonymous read of a private object`, [before.status, errorCode(before.body)], [403, 'AccessDenied']);
+  await oss.putACL(source, 'public-read');
+  h.eq(`${tag} getACL`, (await oss.getACL(source)).acl, 'public-read');
+  const after = await fetchUrl(anonymousUrl);
+  h.eq(`${tag} anonymous read of a public-read object`, [after.status, after.body.equals(big)], [200, true]);
+  await oss.putObjectTagging(source, { project: 'a b+c', 'x:y': 'p/q=r' });
+  h.eq(`${tag} getObjectTagging`, (await oss.getObjectTagging(source)).tag, { project: 'a b+c', 'x:y': 'p/q=r' });
+  await h.rejects(`${tag} restore a Standard object`, oss.restore(source), NOT_SUPPORTED);
+}
+
 async function deleteMulti(oss, tag) {
   const names = ['dm/one', 'dm/two words', 'dm/中文+%'];
   for (const name of names) await oss.put(name, Buffer.from('x'));
@@ -226,6 +259,25 @@ async function errors(oss, v4, tag) {
     [BUCKET, REGION, 'private']);
 }
 
+async function buckets(v4, tag) {
+  const local = client(v4, { endpoint: `http://localhost:${ENDPOINT.port}`, agent: loopback });
+  const name = `${tag}-second-bucket`;
+  h.eq(`${tag} putBucket`, (await client(v4).putBucket(name)).res.status, 200);
+  const listed = await local.listBuckets({ prefix: `${tag}-` });
+  h.eq(`${tag} listBuckets`, listed.buckets.map((b) => [b.name, b.region]), [[name, REGION]]);
+  h.eq(`${tag} getBucketLocation`, (await client(v4).getBucketLocation(name)).location, REGION);
+  await client(v4).putBucketACL(name, 'public-read');
+  h.eq(`${tag} getBucketACL`, (await client(v4).getBucketACL(name)).acl, 'public-read');
+  const second = client(v4, { bucket: name });
+  const copied = await second.copy('from other/中文', 'plus+sign', BUCKET);
+  h.eq(`${tag} copy across buckets`, [copied.res.status, (await second.get('from other/中文')).content.toString()],
+    [200, `${tag}:plus+sign`]);
+  await h.rejects(`${tag} delete non-empty bucket`, second.deleteBucket(name), BUCKET_NOT_EMPTY);
+  await second.delete('from other/中文');
+  h.eq(`${tag} deleteBucket`, (await second.deleteBucket(name)).res.status, 204);
+  await h.rejects(`${tag} deleted bucket`, second.get('k'), NO_SUCH_BUCKET);
+}
+
 async function cleanup(oss) {
   const names = [];
   let token;
@@ -245,9 +297,11 @@ async function main() {
     await h.step(`${tag} listings`, () => listings(oss, tag));
     await h.step(`${tag} copy and append`, () => copyAndAppend(oss, tag));
     await h.step(`${tag} multipart`, () => multipart(oss, tag));
+    await h.step(`${tag} streams, symlinks, ACL, tagging`, () => extras(oss, tag));
     await h.step(`${tag} deleteMulti`, () => deleteMulti(oss, tag));
     await h.step(`${tag} signed URLs`, () => signedUrls(v4, tag));
     await h.step(`${tag} errors`, () => errors(oss, v4, tag));
+    await h.step(`${tag} buckets`, () => buckets(v4, tag));
     await h.step(`${tag} cleanup`, () => cleanup(oss));
   }
   loopback.destroy();

@@ -20,8 +20,8 @@ pytestmark = pytest.mark.official
 BUCKET = "node-bucket"
 CNAME = "files.example.test"
 STEPS = [f"{tag} {step}" for tag in ("v1", "v4") for step in (
-    "objects", "listings", "copy and append", "multipart", "deleteMulti", "signed URLs", "errors",
-    "cleanup")]
+    "objects", "listings", "copy and append", "multipart", "streams, symlinks, ACL, tagging", "deleteMulti", "signed URLs", "errors",
+    "buckets", "cleanup")]
 
 
 @pytest.fixture
