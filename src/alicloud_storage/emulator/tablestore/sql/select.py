@@ -26,7 +26,7 @@ from alicloud_storage.emulator.tablestore.sql.mappings import Mapping
 from alicloud_storage.tablestore.wire.plainbuffer import INF_MAX, INF_MIN
 from alicloud_storage.tablestore.wire.sql_result import ResultColumn
 
-__all__ = ["SCAN_QUOTA_ROWS", "SelectResult", "run_select"]
+__all__ = ["SCAN_QUOTA_ROWS", "SelectResult", "compute_aggregate", "run_select"]
 
 SCAN_QUOTA_ROWS = 100000
 _READ = ReadOptions(max_versions=1)
@@ -85,7 +85,7 @@ def _json_key(value: Any) -> Any:
     return value if isinstance(value, (int, str)) else bytes(value).hex()
 
 
-def _aggregate(aggregate: Aggregate, rows: Sequence[Sequence[Any]]) -> Any:
+def compute_aggregate(aggregate: Aggregate, rows: Sequence[Sequence[Any]]) -> Any:
     """One aggregate over a group's rows, in their (primary-key) order."""
     fns = [arg.fn for arg in aggregate.args]
     if aggregate.name == "count":
@@ -189,7 +189,7 @@ def run_select(engine: Engine, instance: str, mapping: Mapping, select: exp.Sele
         empty = (None,) * len(mapping.columns)
         envs = []
         for members in groups.values():
-            env = (members[0] if members else empty) + tuple(_aggregate(a, members) for a in aggregates)
+            env = (members[0] if members else empty) + tuple(compute_aggregate(a, members) for a in aggregates)
             if having_fn is None or truth(having_fn(env)):
                 envs.append(env)
     else:
