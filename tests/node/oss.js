@@ -94,6 +94,11 @@ async function objects(oss, tag) {
   const meta = await oss.getObjectMeta('plus+sign');
   h.eq(`${tag} getObjectMeta`, [meta.status, meta.res.headers['content-length']],
     [200, String(`${tag}:plus+sign`.length)]);
+  const etag = (await oss.head('per%cent')).res.headers.etag;
+  const unchanged = await oss.head('per%cent', { headers: { 'If-None-Match': etag } });
+  h.eq(`${tag} head If-None-Match`, unchanged.status, 304);
+  const notModified = await oss.get('per%cent', { headers: { 'If-None-Match': etag } });
+  h.eq(`${tag} get If-None-Match`, [notModified.res.status, notModified.content.length], [304, 0]);
   const ranged = await oss.get('per%cent', { headers: { Range: 'bytes=0-2' } });
   h.eq(`${tag} ranged get`, [ranged.res.status, ranged.content.toString()], [206, `${tag}:`]);
   const deleted = await oss.delete('a/b/c');
@@ -238,6 +243,21 @@ async function signedUrls(v4, tag) {
   const put = await fetchUrl(putUrl, 'PUT', Buffer.from('via url'));
   h.eq(`${tag} signed PUT`, put.status, 200);
   h.eq(`${tag} signed PUT content`, (await local.get('signed/put +%')).content.toString(), 'via url');
+  const override = { 'content-type': 'text/x-test', 'content-disposition': 'attachment; filename="a b.txt"' };
+  const overrideUrl = v4
+    ? await local.signatureUrlV4('GET', 60, { queries: { 'response-content-type': override['content-type'],
+      'response-content-disposition': override['content-disposition'] } }, key)
+    : local.signatureUrl(key, { expires: 60, response: override });
+  const overridden = await new Promise((resolve, reject) => {
+    http.get(overrideUrl, { agent: loopback }, (res) => { res.resume(); resolve(res); }).on('error', reject);
+  });
+  h.eq(`${tag} signed URL with response-* overrides`, [overridden.statusCode,
+    overridden.headers['content-type'], overridden.headers['content-disposition']],
+  [200, override['content-type'], override['content-disposition']]);
+  if (!v4) {
+    const expired = await fetchUrl(local.signatureUrl(key, { expires: -60 }));
+    h.eq(`${tag} expired signed URL`, [expired.status, errorCode(expired.body)], [403, 'AccessDenied']);
+  }
   const tampered = await fetchUrl(urls[0].replace('%E9%94%AE', '%E9%94%AF'));
   h.eq(`${tag} tampered signed URL`, [tampered.status, errorCode(tampered.body)], [403, 'SignatureDoesNotMatch']);
   const through = await cname.put('via cname', Buffer.from('c'));
