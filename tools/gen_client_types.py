@@ -1,17 +1,21 @@
 #!/usr/bin/env python3
-"""Regenerate src/alicloud_storage/tablestore/_client_methods.py from the operation table.
+"""Regenerate the clients' typed declarations (``_client_methods.py``) from the operation tables.
 
-    .venv-test/bin/python tools/gen_client_types.py            # rewrite _client_methods.py
-    .venv-test/bin/python tools/gen_client_types.py --out F    # write elsewhere (freshness test)
+    .venv-test/bin/python tools/gen_client_types.py                            # rewrite both services' files
+    .venv-test/bin/python tools/gen_client_types.py --service oss --out F      # one service, elsewhere (freshness tests)
 
-The clients' methods are generated at run time from ``operations.OPERATIONS`` and
-``ITERATORS``; type checkers and IDEs cannot see those. This tool writes their typed
-declarations: for each operation, the encoder's parameters (names, kinds, defaults,
-annotations) and the decoder's return type; for each iterator flow, an ``Iterator`` /
-``AsyncIterator`` of the items it yields (its ``Generator`` item type without SubCall).
+The clients' methods are generated at run time from the services' tables; type checkers
+and IDEs cannot see those. This tool writes their typed declarations. Tablestore
+(``operations.OPERATIONS`` and ``ITERATORS``): for each operation, the encoder's
+parameters (names, kinds, defaults, annotations) and the decoder's return type; for each
+iterator flow, an ``Iterator`` / ``AsyncIterator`` of the items it yields (its
+``Generator`` item type without SubCall). OSS (``operations.OPERATIONS`` and
+``paginator.PAGE_RULES``): for each operation, ``(request: <Request>, **kwargs) -> <Result>``;
+for each listing, its paginator typed by the listing's request and result.
 The declarations sit in ``if TYPE_CHECKING:`` blocks of two mixins, so at run time the
 mixins are empty and the generated methods stay the only ones. Run it after adding or
-changing an operation; tests/unit/tablestore/test_client_types.py keeps it fresh.
+changing an operation; tests/unit/tablestore/test_client_types.py and
+tests/unit/oss/test_oss_client_types.py keep the files fresh.
 """
 from __future__ import annotations
 
@@ -23,27 +27,19 @@ import importlib
 import inspect
 import sys
 import typing
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Set
+from typing import Any, Callable, Dict, List, Optional, Sequence, Set, Tuple
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
-
-from alicloud_storage.tablestore import operations  # noqa: E402
-from alicloud_storage.tablestore.operations import registry  # noqa: E402
-
-OUTPUT = ROOT / "src" / "alicloud_storage" / "tablestore" / "_client_methods.py"
-# Where a name used in an annotation is imported from, in order of preference.
-SOURCES = ("typing", "alicloud_storage.tablestore.models", "alicloud_storage.tablestore.operations.types")
+PACKAGE = ROOT / "src" / "alicloud_storage"
 
 HEADER = '''\
 """Typed declarations of the client methods, generated from the operation table by
 tools/gen_client_types.py; do not edit.
 
-``OTSClient`` and ``AsyncOTSClient`` get their methods at import from
-``operations.OPERATIONS`` / ``ITERATORS`` (client.py). These mixins declare the same
-methods with their parameter and return types for type checkers and IDEs; at run time
-they are empty.
+{summary}
 """
 from __future__ import annotations
 
@@ -56,18 +52,19 @@ if TYPE_CHECKING:
 class _Imports:
     """The names the declarations use, resolved to the module each is imported from."""
 
-    def __init__(self) -> None:
+    def __init__(self, sources: Sequence[str]) -> None:
+        self.sources = sources  # the modules a name may come from, in order of preference
         self.by_module: Dict[str, Set[str]] = {}
 
     def add(self, name: str, namespace: Dict[str, Any]) -> None:
         if hasattr(builtins, name) and name not in namespace:  # str, int, bytes, ...
             return
         value = namespace[name] if name in namespace else getattr(typing, name)
-        for module_name in SOURCES:
+        for module_name in self.sources:
             if getattr(importlib.import_module(module_name), name, None) is value:
                 self.by_module.setdefault(module_name, set()).add(name)
                 return
-        raise SystemExit(f"{name}: not exported by any of {', '.join(SOURCES)}; export it from operations.types")
+        raise SystemExit(f"{name}: not exported by any of {', '.join(self.sources)}; export it from one of them")
 
     def add_annotation(self, text: str, namespace: Dict[str, Any]) -> None:
         for node in ast.walk(ast.parse(text, mode="eval")):
@@ -138,6 +135,8 @@ def _items(flow: Callable[..., Any], imports: _Imports) -> str:
         raise SystemExit(f"flow {flow.__qualname__} must be annotated -> Generator[Union[SubCall, Item], Any, None]")
     yielded = tree.slice.elts[0] if isinstance(tree.slice, ast.Tuple) else tree.slice
     options = yielded.slice.elts if isinstance(yielded, ast.Subscript) and ast.unparse(yielded.value) == "Union" else [yielded]
+    from alicloud_storage.tablestore.operations import registry
+
     items = [option for option in options if ast.unparse(option) != registry.SubCall.__name__]
     text = ast.unparse(items[0]) if len(items) == 1 else f"Union[{', '.join(ast.unparse(item) for item in items)}]"
     imports.add_annotation(text, flow.__globals__)  # type: ignore[attr-defined]
@@ -153,9 +152,25 @@ def _docstring(target: Callable[..., Any]) -> List[str]:
     return [f'            """{lines[0]}"""\n']
 
 
-def render() -> str:
-    """Return the text of _client_methods.py for the current operation table."""
-    imports = _Imports()
+Declarations = Tuple[List[str], List[str]]  # (sync, async) source lines, each method led by a blank line
+
+
+@dataclass(frozen=True)
+class Service:
+    """One service's generated file: where it goes, what it says, and its methods."""
+
+    output: Path
+    sources: Tuple[str, ...]  # where a name used in an annotation is imported from, in order of preference
+    summary: str  # the generated module's docstring after its first paragraph
+    sync_doc: str
+    async_doc: str
+    declare: Callable[[_Imports], Declarations]
+
+
+def _tablestore(imports: _Imports) -> Declarations:
+    """OTSClient's methods: the encoders' parameters, the decoders' results, the iterator flows' items."""
+    from alicloud_storage.tablestore import operations
+
     imports.add("Iterator", vars(typing))
     imports.add("AsyncIterator", vars(typing))
     sync: List[str] = []
@@ -172,26 +187,97 @@ def render() -> str:
         doc = _docstring(flow)
         sync += _declaration("def ", name, parameters, f"Iterator[{item}]", doc)
         aio += _declaration("def ", name, parameters, f"AsyncIterator[{item}]", doc)
+    return sync, aio
+
+
+def _oss(imports: _Imports) -> Declarations:
+    """oss.Client's methods: one per operation (request model in, result model out), one paginator per listing."""
+    from alicloud_storage.oss import client, models, paginator
+    from alicloud_storage.oss.operations import OPERATIONS
+
+    imports.add("Any", vars(typing))
+    sync: List[str] = []
+    aio: List[str] = []
+    by_method = {client.method_name(api): operation for api, operation in OPERATIONS.items()}
+    for name, operation in by_method.items():
+        request, result = operation.request_type.__name__, operation.result_type.__name__
+        imports.add(request, vars(models))
+        imports.add(result, vars(models))
+        parameters = ["self", f"request: {request}", "**kwargs: Any"]
+        doc = _docstring(getattr(client.Client, name))
+        sync += _declaration("def ", name, parameters, result, doc)
+        aio += _declaration("async def ", name, parameters, result, doc)
+    for rule in paginator.PAGE_RULES.values():
+        name = f"{rule.method}_paginator"
+        listing = by_method[rule.method]
+        pages = f"{listing.request_type.__name__}, {listing.result_type.__name__}"
+        imports.add("Paginator", vars(paginator))
+        imports.add("AsyncPaginator", vars(paginator))
+        doc = _docstring(getattr(client.Client, name))
+        sync += _declaration("def ", name, ["self", "**kwargs: Any"], f"Paginator[{pages}]", doc)
+        aio += _declaration("def ", name, ["self", "**kwargs: Any"], f"AsyncPaginator[{pages}]", doc)
+    return sync, aio
+
+
+SERVICES: Dict[str, Service] = {
+    "tablestore": Service(
+        output=PACKAGE / "tablestore" / "_client_methods.py",
+        sources=("typing", "alicloud_storage.tablestore.models", "alicloud_storage.tablestore.operations.types"),
+        summary=(
+            "``OTSClient`` and ``AsyncOTSClient`` get their methods at import from\n"
+            "``operations.OPERATIONS`` / ``ITERATORS`` (client.py). These mixins declare the same\n"
+            "methods with their parameter and return types for type checkers and IDEs; at run time\n"
+            "they are empty."
+        ),
+        sync_doc="The methods of OTSClient as type checkers see them (results as returned).",
+        async_doc="The methods of AsyncOTSClient: coroutines with the same results; xget_range an async iterator.",
+        declare=_tablestore,
+    ),
+    "oss": Service(
+        output=PACKAGE / "oss" / "_client_methods.py",
+        sources=("typing", "alicloud_storage.oss.models", "alicloud_storage.oss.paginator"),
+        summary=(
+            "``Client`` and ``AsyncClient`` get their methods at import from ``operations.OPERATIONS``\n"
+            "and ``paginator.PAGE_RULES`` (client.py). These mixins declare the same methods with\n"
+            "their parameter and return types for type checkers and IDEs; at run time they are\n"
+            "empty. The helpers (is_object_exist, presign, uploader, ...) are written in client.py."
+        ),
+        sync_doc="The generated methods of oss.Client as type checkers see them (results as returned).",
+        async_doc="The generated methods of oss.AsyncClient: coroutines with the same results; paginators async.",
+        declare=_oss,
+    ),
+}
+
+
+def render(service: Service) -> str:
+    """Return the text of a service's _client_methods.py for its current tables."""
+    imports = _Imports(service.sources)
+    sync, aio = service.declare(imports)
     return "".join([
-        HEADER,
+        HEADER.format(summary=service.summary),
         *imports.render(),
         "\n__all__ = [\"SyncMethods\", \"AsyncMethods\"]\n",
         "\n\nclass SyncMethods:\n",
-        '    """The methods of OTSClient as type checkers see them (results as returned)."""\n',
+        f'    """{service.sync_doc}"""\n',
         "\n    if TYPE_CHECKING:\n",
         *sync[1:],
         "\n\nclass AsyncMethods:\n",
-        '    """The methods of AsyncOTSClient: coroutines with the same results; xget_range an async iterator."""\n',
+        f'    """{service.async_doc}"""\n',
         "\n    if TYPE_CHECKING:\n",
         *aio[1:],
     ])
 
 
-def main(argv: List[str] | None = None) -> int:
+def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=OUTPUT, help="file to write")
+    parser.add_argument("--service", choices=sorted(SERVICES), help="only this service (default: all)")
+    parser.add_argument("--out", type=Path, help="file to write (with --service; default: the service's own)")
     args = parser.parse_args(argv)
-    args.out.write_text(render(), encoding="utf-8")
+    if args.out is not None and args.service is None:
+        parser.error("--out needs --service")
+    for name in [args.service] if args.service else sorted(SERVICES):
+        service = SERVICES[name]
+        (args.out or service.output).write_text(render(service), encoding="utf-8")
     return 0
 
 

@@ -2,10 +2,11 @@
 
 One ``mypy`` run, as a user would run it (a subprocess, pyproject.toml's config: strict,
 Python 3.9, its cache in a temporary directory, never in the repository), checks src/
-(STYLE §13) together with a small user program that calls both clients: wide-table rows,
-ranges, batches, time series, sync and async. The program must check cleanly, and each of
-its ``reveal_type`` calls must reveal the type written beside it: the clients' generated
-methods are typed (tools/gen_client_types.py), not ``Any``.
+(STYLE §13) together with a small user program that calls the Tablestore clients (wide-table
+rows, ranges, batches, time series) and the OSS clients (operations, paginators, helpers),
+sync and async. The program must check cleanly, and each of its ``reveal_type`` calls must
+reveal the type written beside it: the clients' generated methods are typed
+(tools/gen_client_types.py), not ``Any``.
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 USER_PROGRAM = '''\
 from __future__ import annotations
 
+import alicloud_storage.oss as oss
 from alicloud_storage.tablestore import (
     INF_MAX,
     INF_MIN,
@@ -88,6 +90,52 @@ async def async_program() -> None:
         reveal_type(await client.batch_get_row(read))  # BatchGetRowResponse
         reveal_type(await client.batch_write_row(write))  # BatchWriteRowResponse
         reveal_type(await client.get_timeseries_data(GetTimeseriesDataRequest("ts", SERIES, 0, 10)))  # GetTimeseriesDataResponse
+
+
+def oss_config() -> oss.Config:
+    cfg = oss.config.load_default(region="cn-hangzhou", endpoint="http://127.0.0.1:9000")
+    cfg.credentials_provider = oss.credentials.StaticCredentialsProvider("id", "secret")
+    return cfg
+
+
+def oss_sync_program() -> None:
+    with oss.Client(oss_config()) as client:
+        reveal_type(client)  # Client
+        reveal_type(client.put_object(oss.PutObjectRequest(bucket="b", key="k", body=b"data")))  # PutObjectResult
+        result = client.get_object(oss.GetObjectRequest(bucket="b", key="k"))
+        reveal_type(result)  # GetObjectResult
+        reveal_type(result.content_length)  # int | None
+        reveal_type(client.list_objects_v2(oss.ListObjectsV2Request(bucket="b", max_keys=10)))  # ListObjectsV2Result
+        reveal_type(client.delete_multiple_objects(oss.DeleteMultipleObjectsRequest(bucket="b", objects=[oss.DeleteObject(key="k")])))  # DeleteMultipleObjectsResult
+        reveal_type(client.initiate_multipart_upload(oss.InitiateMultipartUploadRequest(bucket="b", key="k")))  # InitiateMultipartUploadResult
+        reveal_type(client.list_objects_v2_paginator(limit=100))  # Paginator[ListObjectsV2Request, ListObjectsV2Result]
+        for page in client.list_objects_v2_paginator().iter_page(oss.ListObjectsV2Request(bucket="b")):
+            reveal_type(page)  # ListObjectsV2Result
+        reveal_type(client.is_object_exist("b", "k"))  # bool
+        reveal_type(client.put_object_from_file(oss.PutObjectRequest(bucket="b", key="k"), "local.bin"))  # PutObjectResult
+        reveal_type(client.get_object_to_file(oss.GetObjectRequest(bucket="b", key="k"), "local.bin"))  # GetObjectResult
+        reveal_type(client.presign(oss.GetObjectRequest(bucket="b", key="k")))  # PresignResult
+        reveal_type(client.uploader())  # Uploader
+        reveal_type(client.downloader())  # Downloader
+        reveal_type(client.copier())  # Copier
+        reveal_type(client.open_file("b", "k"))  # ReadOnlyFile
+        reveal_type(client.append_file("b", "k"))  # AppendOnlyFile
+
+
+async def oss_async_program() -> None:
+    async with oss.AsyncClient(oss_config()) as client:
+        reveal_type(client)  # AsyncClient
+        await reveal_type(client.put_object(oss.PutObjectRequest(bucket="b", key="k", body=b"data")))  # Coroutine[Any, Any, PutObjectResult]
+        reveal_type(await client.get_object(oss.GetObjectRequest(bucket="b", key="k")))  # GetObjectResult
+        reveal_type(await client.head_object(oss.HeadObjectRequest(bucket="b", key="k")))  # HeadObjectResult
+        reveal_type(await client.complete_multipart_upload(oss.CompleteMultipartUploadRequest(bucket="b", key="k", upload_id="u", complete_all="yes")))  # CompleteMultipartUploadResult
+        async for page in client.list_objects_paginator(limit=10).iter_page(oss.ListObjectsRequest(bucket="b")):
+            reveal_type(page)  # ListObjectsResult
+        reveal_type(await client.is_bucket_exist("b"))  # bool
+        reveal_type(await client.get_object_to_file(oss.GetObjectRequest(bucket="b", key="k"), "local.bin"))  # GetObjectResult
+        reveal_type(await client.presign(oss.PutObjectRequest(bucket="b", key="k")))  # PresignResult
+        reveal_type(client.uploader())  # AsyncUploader
+        reveal_type(client.downloader())  # AsyncDownloader
 '''
 
 REVEALED = re.compile(r'^(?P<file>[^:]+):(?P<line>\d+): note: Revealed type is "(?P<type>.*)"$')

@@ -9,7 +9,14 @@ aiohttp only when an AsyncClient sends its first request.
 from __future__ import annotations
 
 import importlib
-from typing import Any, Dict, List
+from typing import TYPE_CHECKING, Any, Dict, List
+
+if TYPE_CHECKING:  # what the lazy names below resolve to, for type checkers
+    from alicloud_storage.oss.client import AsyncClient as AsyncClient
+    from alicloud_storage.oss.client import Client as Client
+    from alicloud_storage.oss.client import PresignResult as PresignResult
+    from alicloud_storage.oss.config import Config as Config
+    from alicloud_storage.oss.models import *  # noqa: F401,F403
 
 _SUBMODULES = ("aio", "body", "client", "config", "crc64", "credentials", "endpoints", "exceptions", "models",
                "operations", "paginator", "protocol", "retry", "serde", "signer", "transfer", "transport")

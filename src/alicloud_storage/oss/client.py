@@ -1,7 +1,8 @@
 """``Client`` and ``AsyncClient``: thin shells over one sans-IO call flow.
 
 Every operation of :data:`~alicloud_storage.oss.operations.OPERATIONS` becomes a method
-of both clients (``put_object(request, **kwargs)``), generated at import. A call is one
+of both clients (``put_object(request, **kwargs)``), generated at import; the mixins of
+``_client_methods`` (tools/gen_client_types.py) declare them with their types. A call is one
 generator (:meth:`_Core.call`): encode once, then per attempt ask for credentials, sign
 with a fresh time, send, parse; on a retryable error pause and go again (re-signed).
 Helpers built on operations (``is_object_exist``, ``get_object_to_file``, ...) are flows
@@ -28,6 +29,7 @@ from alicloud_storage.http.errors import (
 )
 from alicloud_storage.http.flow import NEED_CREDENTIALS, run_flow, run_flow_async
 from alicloud_storage.oss import models, protocol
+from alicloud_storage.oss._client_methods import AsyncMethods, SyncMethods
 from alicloud_storage.retry import Pause, RetryContext, run_attempts
 from alicloud_storage.oss.body import AsyncStreamBody, StreamBody
 from alicloud_storage.oss.config import DEFAULT_CONNECT_TIMEOUT, DEFAULT_READWRITE_TIMEOUT, Config
@@ -309,7 +311,7 @@ class _BaseClient:
                 f"signature_version={settings.signature_version!r})")
 
 
-class Client(_BaseClient):
+class Client(_BaseClient, SyncMethods):
     """The blocking OSS client: ``oss.Client(cfg)``; methods take the official request
     models and return the official results."""
 
@@ -418,7 +420,7 @@ class _AsyncCore(_Core):
     body_type = AsyncStreamBody
 
 
-class AsyncClient(_BaseClient):
+class AsyncClient(_BaseClient, AsyncMethods):
     """The asyncio OSS client: the same operations as ``Client``, as coroutines."""
 
     _default_http_client = AioHttpClient

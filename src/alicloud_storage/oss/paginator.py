@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
-from typing import Any, AsyncIterator, Callable, Dict, Iterator, Optional, Tuple
+from typing import Any, AsyncIterator, Callable, Dict, Generic, Iterator, Optional, Tuple, TypeVar
 
 __all__ = ["PageRule", "PAGE_RULES", "Paginator", "AsyncPaginator"]
+
+_Request = TypeVar("_Request")
+_Result = TypeVar("_Result")
 
 
 @dataclass(frozen=True)
@@ -47,15 +50,15 @@ def _next(rule: PageRule, request: Any, result: Any) -> Optional[Any]:
     return following
 
 
-class Paginator:
-    """Pages of one listing on the sync client."""
+class Paginator(Generic[_Request, _Result]):
+    """Pages of one listing on the sync client (typed by its request and result models)."""
 
     def __init__(self, call: Callable[..., Any], rule: PageRule, limit: Optional[int] = None) -> None:
         self._call = call
         self._rule = rule
         self._limit = limit
 
-    def iter_page(self, request: Any, limit: Optional[int] = None, **kwargs: Any) -> Iterator[Any]:
+    def iter_page(self, request: _Request, limit: Optional[int] = None, **kwargs: Any) -> Iterator[_Result]:
         """Every page of the listing, first to last."""
         current: Optional[Any] = _first(self._rule, request, limit if limit is not None else self._limit)
         while current is not None:
@@ -64,15 +67,16 @@ class Paginator:
             current = _next(self._rule, current, result)
 
 
-class AsyncPaginator:
-    """Pages of one listing on the async client."""
+class AsyncPaginator(Generic[_Request, _Result]):
+    """Pages of one listing on the async client (typed by its request and result models)."""
 
     def __init__(self, call: Callable[..., Any], rule: PageRule, limit: Optional[int] = None) -> None:
         self._call = call
         self._rule = rule
         self._limit = limit
 
-    async def iter_page(self, request: Any, limit: Optional[int] = None, **kwargs: Any) -> AsyncIterator[Any]:
+    async def iter_page(self, request: _Request, limit: Optional[int] = None,
+                        **kwargs: Any) -> AsyncIterator[_Result]:
         """Every page of the listing, first to last."""
         current: Optional[Any] = _first(self._rule, request, limit if limit is not None else self._limit)
         while current is not None:
