@@ -29,7 +29,7 @@ PROTO_DIR = WIRE / "proto"
 OUTPUT = WIRE / "_descriptors.py"
 ENUMS_OUTPUT = WIRE / "enums.py"
 # Root files to compile; protoc adds their imports before them.
-SOURCES = ("table_store.proto", "filter.proto", "timeseries.proto", "sql.proto")
+SOURCES = ("table_store.proto", "filter.proto", "timeseries.proto", "sql.proto", "search.proto")
 
 HEADER = '''\
 """Serialized FileDescriptorProtos of wire/proto/*.proto, in dependency order.

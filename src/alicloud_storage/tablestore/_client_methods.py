@@ -28,6 +28,7 @@ if TYPE_CHECKING:
         BatchWriteRowResponse,
         CapacityUnit,
         ColumnCondition,
+        ColumnsToGet,
         Condition,
         CreateTimeseriesTableRequest,
         DeleteTimeseriesMetaRequest,
@@ -44,8 +45,12 @@ if TYPE_CHECKING:
         ReservedThroughput,
         ReturnType,
         Row,
+        SearchIndexMeta,
+        SearchQuery,
+        SearchResponse,
         SecondaryIndexMeta,
         SSESpecification,
+        SyncStat,
         TableMeta,
         TableOptions,
         TimeseriesRow,
@@ -287,6 +292,54 @@ class SyncMethods:
             query: str,
         ) -> SQLQueryResult:
             """Run one SQL statement; returns ``(rows, table consumes, search consumes)``."""
+
+        def create_search_index(
+            self,
+            table_name: str,
+            index_name: str,
+            index_meta: SearchIndexMeta,
+        ) -> None:
+            """Create a search index of a table (its rows are indexed at once); returns None."""
+
+        def describe_search_index(
+            self,
+            table_name: str,
+            index_name: str,
+            include_sync_stat: bool = True,
+        ) -> Tuple[SearchIndexMeta, Optional[SyncStat]]:
+            """A search index's schema and sync state: ``(SearchIndexMeta, SyncStat or None)``."""
+
+        def list_search_index(
+            self,
+            table_name: Optional[str] = None,
+        ) -> List[Tuple[str, str]]:
+            """The search indexes of a table (or of the instance): ``[(table_name, index_name)]``."""
+
+        def update_search_index(
+            self,
+            table_name: str,
+            index_name: str,
+            index_meta: SearchIndexMeta,
+        ) -> None:
+            """Change a search index's TTL (the only updatable setting); returns None."""
+
+        def delete_search_index(
+            self,
+            table_name: str,
+            index_name: str,
+        ) -> None:
+            """Delete a search index; returns None."""
+
+        def search(
+            self,
+            table_name: str,
+            index_name: str,
+            search_query: SearchQuery,
+            columns_to_get: Optional[ColumnsToGet] = None,
+            routing_keys: Optional[List[Any]] = None,
+            timeout_s: Optional[float] = None,
+        ) -> SearchResponse:
+            """Run a query on a search index: a SearchResponse (rows, next_token, total_count, ...)."""
 
         def xget_range(
             self,
@@ -532,6 +585,54 @@ class AsyncMethods:
             query: str,
         ) -> SQLQueryResult:
             """Run one SQL statement; returns ``(rows, table consumes, search consumes)``."""
+
+        async def create_search_index(
+            self,
+            table_name: str,
+            index_name: str,
+            index_meta: SearchIndexMeta,
+        ) -> None:
+            """Create a search index of a table (its rows are indexed at once); returns None."""
+
+        async def describe_search_index(
+            self,
+            table_name: str,
+            index_name: str,
+            include_sync_stat: bool = True,
+        ) -> Tuple[SearchIndexMeta, Optional[SyncStat]]:
+            """A search index's schema and sync state: ``(SearchIndexMeta, SyncStat or None)``."""
+
+        async def list_search_index(
+            self,
+            table_name: Optional[str] = None,
+        ) -> List[Tuple[str, str]]:
+            """The search indexes of a table (or of the instance): ``[(table_name, index_name)]``."""
+
+        async def update_search_index(
+            self,
+            table_name: str,
+            index_name: str,
+            index_meta: SearchIndexMeta,
+        ) -> None:
+            """Change a search index's TTL (the only updatable setting); returns None."""
+
+        async def delete_search_index(
+            self,
+            table_name: str,
+            index_name: str,
+        ) -> None:
+            """Delete a search index; returns None."""
+
+        async def search(
+            self,
+            table_name: str,
+            index_name: str,
+            search_query: SearchQuery,
+            columns_to_get: Optional[ColumnsToGet] = None,
+            routing_keys: Optional[List[Any]] = None,
+            timeout_s: Optional[float] = None,
+        ) -> SearchResponse:
+            """Run a query on a search index: a SearchResponse (rows, next_token, total_count, ...)."""
 
         def xget_range(
             self,

@@ -10,7 +10,7 @@ import alicloud_storage.tablestore.operations as operations
 
 PACKAGE = "alicloud_storage.tablestore.operations"
 HELPERS = {"registry", "arguments", "results", "types"}
-FAMILIES = {"table", "index", "transaction", "row", "batch", "range", "timeseries", "sql"}
+FAMILIES = {"table", "index", "transaction", "row", "batch", "range", "timeseries", "sql", "search"}
 
 
 def operations_imports() -> Dict[str, Set[str]]:

@@ -29,6 +29,7 @@ from alicloud_storage.emulator.tablestore.model import (
     TableInfo,
     TableOptions,
 )
+from alicloud_storage.emulator.tablestore.search.documents import SearchDocuments
 from alicloud_storage.emulator.tablestore.storage import Storage, decode_cells
 from alicloud_storage.emulator.tablestore.transactions import Transaction, TransactionRows, Transactions
 from alicloud_storage.tablestore.wire.enums import Direction, ReturnType, RowExistenceExpectation
@@ -159,6 +160,8 @@ class Engine:
         self._clock = clock
         self._last_ts = 0
         self._txns = Transactions(clock)
+        # search indexes and their documents, kept in step by every write (search/)
+        self.search_documents = SearchDocuments(storage)
 
     # --- time ----------------------------------------------------------------------
     def _now_ms(self) -> int:
@@ -282,6 +285,8 @@ class Engine:
         validate.table_name(name)
         with self._storage.write():
             info = self._base_table(instance, name)
+            if self.search_documents.of_table(info.tid):
+                raise E.TABLE_HAS_SEARCH_INDEX.error(table=name)
             for table in self._index_tables(instance, info):
                 self._storage.delete_table(instance, table)
             self._storage.delete_table(instance, info)
@@ -665,7 +670,9 @@ class Engine:
 
     def _direct(self, instance: str) -> "RowTarget":
         """Writes straight to storage, index rows included (what every non-transaction write uses)."""
-        return _StorageTarget(self._storage, lambda info: self._index_tables(instance, info))
+        return _StorageTarget(
+            self._storage, lambda info: self._index_tables(instance, info), self.search_documents.maintain
+        )
 
     def batch_write_row(
         self,
@@ -868,9 +875,15 @@ class RowTarget(Protocol):
 class _StorageTarget:
     """Writes to storage in the caller's SQLite transaction, index rows in step."""
 
-    def __init__(self, storage: Storage, index_tables: Callable[[TableInfo], List[TableInfo]]) -> None:
+    def __init__(
+        self,
+        storage: Storage,
+        index_tables: Callable[[TableInfo], List[TableInfo]],
+        search: Callable[[int, bytes, Dict[str, Any], Optional[Cells]], None],
+    ) -> None:
         self._storage = storage
         self._index_tables = index_tables
+        self._search = search
 
     def get(self, info: TableInfo, key: bytes) -> Optional[Cells]:
         return self._storage.get_row(info.tid, key)
@@ -882,3 +895,4 @@ class _StorageTarget:
             self._storage.put_row(info.tid, key, new)
         if info.indexes:
             indexes.maintain(self._storage, self._index_tables(info), dict(pk), old, new)
+        self._search(info.tid, key, dict(pk), new)

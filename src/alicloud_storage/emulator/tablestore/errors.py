@@ -46,6 +46,8 @@ __all__ = [
     "TRANSACTION_ID_INVALID", "TRANSACTION_NOT_EXIST", "TRANSACTION_DISABLED", "TRANSACTION_ONE_PK",
     "TRANSACTION_LOCKED", "TRANSACTION_OUT_OF_RANGE", "TRANSACTION_BUSY",
     "TRANSACTION_TOO_LARGE", "TRANSACTION_OTHER_TABLE", "TRANSACTION_AUTO_INCREMENT",
+    "SEARCH_INDEX_NOT_EXIST", "SEARCH_INDEX_EXIST", "TABLE_HAS_SEARCH_INDEX", "SEARCH_INVALID",
+    "SEARCH_BAD_QUERY", "SEARCH_OFFSET_LIMIT", "SEARCH_LIMIT",
 ]
 
 _INVALID = "OTSParameterInvalid"
@@ -306,3 +308,16 @@ TRANSACTION_AUTO_INCREMENT = ErrorSpec(
 CONDITION_CHECK_FAIL = ErrorSpec(403, "OTSConditionCheckFail", "Condition check failed.")
 SERVER_BUSY = ErrorSpec(503, "OTSServerBusy", "Server is busy.")
 INTERNAL_ERROR = ErrorSpec(500, "OTSInternalServerError", "Internal server error.")
+
+# --- search indexes (texts marked [I] are the emulator's own: none public) ----------------
+SEARCH_INDEX_NOT_EXIST = ErrorSpec(400, "OTSMetaNotMatch", "search index [{name}] does not exist")
+SEARCH_INDEX_EXIST = ErrorSpec(409, "OTSObjectAlreadyExist", "search index [{name}] already exists")  # [I]
+TABLE_HAS_SEARCH_INDEX = ErrorSpec(
+    400, "OTSOperationNotAllowed", "table [{table}] has search index, delete the search index first"
+)  # [I]
+SEARCH_INVALID = ErrorSpec(400, _INVALID, "{detail}")  # [I] texts per check
+SEARCH_BAD_QUERY = ErrorSpec(400, _INVALID, "failed to query index, please check the request parameter")
+SEARCH_OFFSET_LIMIT = ErrorSpec(
+    400, _INVALID, "Parameter limit + offset must be less than {max}, current offset is {offset}, limit is {limit}"
+)
+SEARCH_LIMIT = ErrorSpec(400, _INVALID, "Parameter limit must be in [0, {max}], current limit is {limit}")  # [I]

@@ -15,6 +15,7 @@ from alicloud_storage.emulator.tablestore.engine import Engine
 from alicloud_storage.emulator.tablestore.front import TablestoreEndpoint
 from alicloud_storage.emulator.tablestore.handlers import OPERATIONS, Context
 from alicloud_storage.emulator.tablestore.limits import REQUEST_BODY_BYTES
+from alicloud_storage.emulator.tablestore.search import handlers as search
 from alicloud_storage.emulator.tablestore.storage import Storage
 from alicloud_storage.emulator.tablestore.timeseries_engine import TimeseriesEngine
 
@@ -35,7 +36,9 @@ class TablestoreService(Service):
         self._storage: Optional[Storage] = None
         self._timeseries: Optional[TimeseriesEngine] = None
         self._contexts: Dict[str, Context] = {}
-        self._endpoint = TablestoreEndpoint(runtime, {**OPERATIONS, **timeseries.OPERATIONS, **sql.OPERATIONS}, self._context_for)
+        self._endpoint = TablestoreEndpoint(
+            runtime, {**OPERATIONS, **timeseries.OPERATIONS, **sql.OPERATIONS, **search.OPERATIONS}, self._context_for
+        )
 
     def routes(self) -> Sequence[Route]:
         return [Route("*", "/{tail:.*}", self._endpoint)]

@@ -9,10 +9,13 @@ from enum import IntEnum
 
 __all__ = [
     "AnalyticalStoreSyncType",
+    "ColumnReturnType",
     "ComparatorType",
     "DefinedColumnType",
     "Direction",
+    "FieldType",
     "FilterType",
+    "GeoDistanceType",
     "IndexType",
     "IndexUpdateMode",
     "LogicalOperator",
@@ -23,12 +26,17 @@ __all__ = [
     "OperationType",
     "PrimaryKeyOption",
     "PrimaryKeyType",
+    "QueryOperator",
+    "QueryType",
     "ReturnType",
     "RowExistenceExpectation",
     "RowsSerializeType",
     "SQLPayloadVersion",
     "SQLStatementType",
     "SSEKeyType",
+    "SortMode",
+    "SortOrder",
+    "SyncPhase",
     "TableStatus",
     "VariantType",
 ]
@@ -227,3 +235,85 @@ class SQLStatementType(IntEnum):
     SQL_DESCRIBE_TABLE = 4
     SQL_DROP_TABLE = 5
     SQL_ALTER_TABLE = 6
+
+
+class FieldType(IntEnum):
+    """FieldType of search.proto."""
+
+    LONG = 1
+    DOUBLE = 2
+    BOOLEAN = 3
+    KEYWORD = 4
+    TEXT = 5
+    NESTED = 6
+    GEO_POINT = 7
+    DATE = 8
+    VECTOR = 9
+    JSON = 12
+
+
+class SortOrder(IntEnum):
+    """SortOrder of search.proto."""
+
+    SORT_ORDER_ASC = 0
+    SORT_ORDER_DESC = 1
+
+
+class SortMode(IntEnum):
+    """SortMode of search.proto."""
+
+    SORT_MODE_MIN = 0
+    SORT_MODE_MAX = 1
+    SORT_MODE_AVG = 2
+
+
+class GeoDistanceType(IntEnum):
+    """GeoDistanceType of search.proto."""
+
+    GEO_DISTANCE_ARC = 0
+    GEO_DISTANCE_PLANE = 1
+
+
+class SyncPhase(IntEnum):
+    """SyncPhase of search.proto."""
+
+    FULL = 1
+    INCR = 2
+
+
+class QueryType(IntEnum):
+    """QueryType of search.proto."""
+
+    MATCH_QUERY = 1
+    MATCH_PHRASE_QUERY = 2
+    TERM_QUERY = 3
+    RANGE_QUERY = 4
+    PREFIX_QUERY = 5
+    BOOL_QUERY = 6
+    CONST_SCORE_QUERY = 7
+    FUNCTION_SCORE_QUERY = 8
+    NESTED_QUERY = 9
+    WILDCARD_QUERY = 10
+    MATCH_ALL_QUERY = 11
+    GEO_BOUNDING_BOX_QUERY = 12
+    GEO_DISTANCE_QUERY = 13
+    GEO_POLYGON_QUERY = 14
+    TERMS_QUERY = 15
+    EXISTS_QUERY = 16
+    KNN_VECTOR_QUERY = 17
+
+
+class QueryOperator(IntEnum):
+    """QueryOperator of search.proto."""
+
+    OR = 1
+    AND = 2
+
+
+class ColumnReturnType(IntEnum):
+    """ColumnReturnType of search.proto."""
+
+    RETURN_ALL = 1
+    RETURN_SPECIFIED = 2
+    RETURN_NONE = 3
+    RETURN_ALL_FROM_INDEX = 4

@@ -1,0 +1,355 @@
+"""Search-index documents: the fields of an index, how a base row becomes a document,
+the analyzers, and the SQLite tables that hold indexes and documents.
+
+An index's document of a row is a JSON object ``{field: [values]}`` holding only fields
+the row has a value for (after type conversion): LONG ints, DOUBLE floats, BOOLEAN bools,
+KEYWORD strings, TEXT the analyzed tokens in position order, DATE ms since the epoch,
+GEO_POINT ``[lat, lon]`` pairs, NESTED sub-documents. Documents live in the same SQLite
+database as the rows and are written by :meth:`SearchDocuments.maintain` inside the base
+write's own transaction, so a row is searchable as soon as its write returns.
+"""
+from __future__ import annotations
+
+import datetime
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
+
+from alicloud_storage.emulator.tablestore.model import Cells
+from alicloud_storage.emulator.tablestore.storage import Storage
+
+__all__ = [
+    "LONG", "DOUBLE", "BOOLEAN", "KEYWORD", "TEXT", "NESTED", "GEO_POINT", "DATE", "VECTOR",
+    "IndexField", "SearchIndex", "SearchDocuments", "analyze", "to_date", "document", "sub_document",
+]
+
+# FieldType numbers of the protocol.
+LONG, DOUBLE, BOOLEAN, KEYWORD, TEXT, NESTED, GEO_POINT, DATE, VECTOR = 1, 2, 3, 4, 5, 6, 7, 8, 9
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS ots_search_indexes (
+    sid INTEGER PRIMARY KEY,
+    instance TEXT NOT NULL,
+    table_name TEXT NOT NULL,
+    index_name TEXT NOT NULL,
+    tid INTEGER NOT NULL,
+    meta TEXT NOT NULL,
+    UNIQUE (instance, table_name, index_name)
+);
+CREATE TABLE IF NOT EXISTS ots_search_docs (
+    sid INTEGER NOT NULL,
+    pk BLOB NOT NULL,
+    doc TEXT NOT NULL,
+    PRIMARY KEY (sid, pk)
+) WITHOUT ROWID;
+"""
+
+
+@dataclass(frozen=True)
+class IndexField:
+    """One field of an index as stored (flags resolved to the service's defaults)."""
+
+    name: str
+    type: int
+    index: bool = True
+    store: bool = False
+    is_array: bool = False
+    sort_and_agg: bool = False
+    analyzer: str = ""
+    analyzer_parameter: Dict[str, Any] = field(default_factory=dict)
+    date_formats: Tuple[str, ...] = ()
+    sub_fields: Tuple["IndexField", ...] = ()
+    enable_highlighting: Optional[bool] = None
+
+    def to_json(self) -> Dict[str, Any]:
+        """A JSON-ready dict (storage format)."""
+        return {
+            "name": self.name, "type": self.type, "index": self.index, "store": self.store,
+            "is_array": self.is_array, "sort_and_agg": self.sort_and_agg, "analyzer": self.analyzer,
+            "analyzer_parameter": self.analyzer_parameter, "date_formats": list(self.date_formats),
+            "sub_fields": [f.to_json() for f in self.sub_fields],
+            "enable_highlighting": self.enable_highlighting,
+        }
+
+    @classmethod
+    def from_json(cls, data: Dict[str, Any]) -> "IndexField":
+        """The inverse of ``to_json``."""
+        return cls(
+            data["name"], data["type"], data["index"], data["store"], data["is_array"], data["sort_and_agg"],
+            data["analyzer"], dict(data["analyzer_parameter"]), tuple(data["date_formats"]),
+            tuple(cls.from_json(f) for f in data["sub_fields"]), data["enable_highlighting"],
+        )
+
+
+@dataclass(frozen=True)
+class SearchIndex:
+    """A search index: its table, fields, routing fields, index sort (serialized Sort), TTL."""
+
+    sid: int
+    instance: str
+    table_name: str
+    name: str
+    tid: int
+    fields: Tuple[IndexField, ...]
+    routing_fields: Tuple[str, ...] = ()
+    index_sort: bytes = b""
+    time_to_live: int = -1
+    create_time_us: int = 0
+
+    def field(self, name: str) -> Optional[IndexField]:
+        """The field called ``name`` (``n.sub`` for a nested sub-field), or None."""
+        head, _, rest = name.partition(".")
+        for item in self.fields:
+            if item.name == head:
+                if not rest:
+                    return item
+                return next((sub for sub in item.sub_fields if sub.name == rest), None)
+        return None
+
+    def to_json(self) -> Dict[str, Any]:
+        """A JSON-ready dict (storage format)."""
+        return {
+            "fields": [f.to_json() for f in self.fields], "routing_fields": list(self.routing_fields),
+            "index_sort": self.index_sort.hex(), "time_to_live": self.time_to_live,
+            "create_time_us": self.create_time_us,
+        }
+
+    @classmethod
+    def from_row(cls, sid: int, instance: str, table: str, name: str, tid: int, meta: str) -> "SearchIndex":
+        """An index from its ots_search_indexes row."""
+        data = json.loads(meta)
+        return cls(
+            sid, instance, table, name, tid, tuple(IndexField.from_json(f) for f in data["fields"]),
+            tuple(data["routing_fields"]), bytes.fromhex(data["index_sort"]), data["time_to_live"],
+            data["create_time_us"],
+        )
+
+
+# --- analyzers ---------------------------------------------------------------------
+_CJK = "\u2e80-\u2fff\u3040-\u30ff\u3100-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+_SINGLE_WORD = re.compile(f"[{_CJK}]|[^\\W_{_CJK}]+")
+_LETTERS_DIGITS = re.compile(r"\d+|[^\W\d_]+")
+
+
+def analyze(text: str, analyzer: str, parameter: Dict[str, Any]) -> List[str]:
+    """The tokens of ``text`` in position order, as the TEXT analyzer produces them."""
+    if analyzer == "split":
+        tokens = [t for t in text.split(parameter.get("delimiter") or " ") if t]
+        return tokens if parameter.get("case_sensitive") else [t.lower() for t in tokens]
+    if analyzer == "fuzzy":
+        low, high = parameter.get("min_chars", 1) or 1, parameter.get("max_chars", 7) or 7
+        text = text[:1024].lower()
+        return [text[i:i + n] for i in range(len(text)) for n in range(low, high + 1) if i + n <= len(text)]
+    # single_word: one token per CJK character, runs of letters and digits otherwise
+    tokens = _SINGLE_WORD.findall(text)
+    if parameter.get("delimit_word"):
+        tokens = [part for token in tokens for part in _LETTERS_DIGITS.findall(token) or [token]]
+    return tokens if parameter.get("case_sensitive") else [t.lower() for t in tokens]
+
+
+# --- values --------------------------------------------------------------------------
+_JAVA_PATTERN = re.compile(r"yyyy|MM|dd|HH|mm|ss|SSS|'[^']*'|.", re.S)
+_PATTERN_PARTS = {
+    "yyyy": r"(?P<year>\d{4})", "MM": r"(?P<month>\d{2})", "dd": r"(?P<day>\d{2})",
+    "HH": r"(?P<hour>\d{2})", "mm": r"(?P<minute>\d{2})", "ss": r"(?P<second>\d{2})",
+    "SSS": r"(?P<ms>\d{3})",
+}
+
+
+def _date_regex(pattern: str) -> "re.Pattern[str]":
+    parts = []
+    for piece in _JAVA_PATTERN.findall(pattern):
+        if piece in _PATTERN_PARTS:
+            parts.append(_PATTERN_PARTS[piece])
+        elif piece.startswith("'") and len(piece) > 1:
+            parts.append(re.escape(piece[1:-1]))
+        else:
+            parts.append(re.escape(piece))
+    return re.compile("".join(parts))
+
+
+def to_date(value: Any, formats: Sequence[str]) -> Optional[int]:
+    """A DATE value in ms (an int is taken as ms), or None when no format matches strictly."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if not isinstance(value, str):
+        return None
+    for pattern in formats:
+        match = _date_regex(pattern).fullmatch(value)
+        if match is None:
+            continue
+        parts = {k: int(v) for k, v in match.groupdict().items()}
+        try:
+            moment = datetime.datetime(
+                parts.get("year", 1970), parts.get("month", 1), parts.get("day", 1), parts.get("hour", 0),
+                parts.get("minute", 0), parts.get("second", 0), parts.get("ms", 0) * 1000,
+                tzinfo=datetime.timezone.utc,
+            )
+        except ValueError:
+            continue
+        return int(moment.timestamp() * 1000)
+    return None
+
+
+def _geo(value: Any) -> Optional[List[float]]:
+    if not isinstance(value, str):
+        return None
+    parts = value.split(",")
+    try:
+        lat, lon = float(parts[0]), float(parts[1])
+    except (ValueError, IndexError):
+        return None
+    return [lat, lon] if len(parts) == 2 and -90 <= lat <= 90 and -180 <= lon <= 180 else None
+
+
+def _scalar(item: IndexField, value: Any) -> Any:
+    """One value converted to the field's type, or None when the type does not fit."""
+    kind = item.type
+    if kind == LONG:
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+    if kind == DOUBLE:
+        return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+    if kind == BOOLEAN:
+        return value if isinstance(value, bool) else None
+    if kind in (KEYWORD, TEXT):
+        return value if isinstance(value, str) else None
+    if kind == DATE:
+        return to_date(value, item.date_formats)
+    if kind == GEO_POINT:
+        return _geo(value)
+    if kind == VECTOR:
+        return None
+    return None
+
+
+def _values(item: IndexField, value: Any) -> List[Any]:
+    """The index values of one column value for ``item`` ([] when none fits)."""
+    if item.type == NESTED:
+        try:
+            objects = json.loads(value) if isinstance(value, str) else None
+        except ValueError:
+            return []
+        if isinstance(objects, dict):
+            objects = [objects]
+        if not isinstance(objects, list):
+            return []
+        return [sub_document(item.sub_fields, o) for o in objects if isinstance(o, dict)]
+    elements: List[Any] = [value]
+    if item.is_array:
+        try:
+            parsed = json.loads(value) if isinstance(value, str) else None
+        except ValueError:
+            return []
+        if not isinstance(parsed, list):
+            return []
+        elements = parsed
+    out: List[Any] = []
+    for element in elements:
+        if item.type == TEXT and isinstance(element, str):
+            out.extend(analyze(element, item.analyzer, item.analyzer_parameter))
+            continue
+        converted = _scalar(item, element)
+        if converted is not None:
+            out.append(converted)
+    return out
+
+
+def sub_document(fields: Sequence[IndexField], values: Dict[str, Any]) -> Dict[str, List[Any]]:
+    """The document of one nested object."""
+    doc = {}
+    for item in fields:
+        if item.name in values:
+            found = _values(item, values[item.name])
+            if found:
+                doc[item.name] = found
+    return doc
+
+
+def document(fields: Sequence[IndexField], pk: Dict[str, Any], cells: Cells) -> Dict[str, List[Any]]:
+    """The document of a row: its key columns and the newest version of each attribute."""
+    values = dict(pk)
+    for name, versions in cells.items():
+        if versions and name not in values:
+            values[name] = versions[0][1]
+    return sub_document(fields, values)
+
+
+class SearchDocuments:
+    """The search indexes and their documents in the storage's SQLite database."""
+
+    def __init__(self, storage: Storage) -> None:
+        self._db = storage.connection
+        self._db.executescript(_SCHEMA)
+        # table id -> its indexes; dropped on every index change
+        self._by_tid: Dict[int, List[SearchIndex]] = {}
+
+    def _rows(self, where: str, args: Tuple[Any, ...]) -> List[SearchIndex]:
+        rows = self._db.execute(
+            "SELECT sid, instance, table_name, index_name, tid, meta FROM ots_search_indexes WHERE "
+            + where + " ORDER BY table_name, index_name", args,
+        )
+        return [SearchIndex.from_row(*row) for row in rows]
+
+    def of_table(self, tid: int) -> List[SearchIndex]:
+        """The indexes of a table, by its storage id."""
+        if tid not in self._by_tid:
+            self._by_tid[tid] = self._rows("tid=?", (tid,))
+        return self._by_tid[tid]
+
+    def get(self, instance: str, table: str, name: str) -> Optional[SearchIndex]:
+        """One index, or None."""
+        found = self._rows("instance=? AND table_name=? AND index_name=?", (instance, table, name))
+        return found[0] if found else None
+
+    def list(self, instance: str, table: Optional[str]) -> List[SearchIndex]:
+        """The indexes of an instance, or of one of its tables."""
+        if table is None:
+            return self._rows("instance=?", (instance,))
+        return self._rows("instance=? AND table_name=?", (instance, table))
+
+    def insert(self, index: SearchIndex) -> SearchIndex:
+        """Store a new index (inside the caller's transaction); returns it with its id."""
+        cursor = self._db.execute(
+            "INSERT INTO ots_search_indexes (instance, table_name, index_name, tid, meta) VALUES (?, ?, ?, ?, ?)",
+            (index.instance, index.table_name, index.name, index.tid, json.dumps(index.to_json())),
+        )
+        self._by_tid.clear()
+        found = self.get(index.instance, index.table_name, index.name)
+        assert found is not None and found.sid == cursor.lastrowid
+        return found
+
+    def update(self, index: SearchIndex) -> None:
+        """Replace an index's stored meta."""
+        self._db.execute("UPDATE ots_search_indexes SET meta=? WHERE sid=?", (json.dumps(index.to_json()), index.sid))
+        self._by_tid.clear()
+
+    def delete(self, index: SearchIndex) -> None:
+        """Drop an index and its documents."""
+        self._db.execute("DELETE FROM ots_search_docs WHERE sid=?", (index.sid,))
+        self._db.execute("DELETE FROM ots_search_indexes WHERE sid=?", (index.sid,))
+        self._by_tid.clear()
+
+    def forget(self) -> None:
+        """Drop the cache (after a rollback or a reset)."""
+        self._by_tid.clear()
+
+    def maintain(self, tid: int, key: bytes, pk: Dict[str, Any], cells: Optional[Cells]) -> None:
+        """Bring every index of table ``tid`` in step with the row ``key`` (None: deleted)."""
+        for index in self.of_table(tid):
+            self.put(index, key, pk, cells)
+
+    def put(self, index: SearchIndex, key: bytes, pk: Dict[str, Any], cells: Optional[Cells]) -> None:
+        """Write (or, for None, delete) one row's document of ``index``."""
+        if cells is None:
+            self._db.execute("DELETE FROM ots_search_docs WHERE sid=? AND pk=?", (index.sid, key))
+            return
+        self._db.execute(
+            "INSERT OR REPLACE INTO ots_search_docs (sid, pk, doc) VALUES (?, ?, ?)",
+            (index.sid, key, json.dumps(document(index.fields, pk, cells), separators=(",", ":"))),
+        )
+
+    def documents(self, index: SearchIndex) -> Iterator[Tuple[bytes, Dict[str, List[Any]]]]:
+        """(row key, document) of every row of the index, in primary-key order."""
+        rows = self._db.execute("SELECT pk, doc FROM ots_search_docs WHERE sid=? ORDER BY pk", (index.sid,))
+        return ((bytes(key), json.loads(doc)) for key, doc in rows)

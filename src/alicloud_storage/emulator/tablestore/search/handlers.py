@@ -1,0 +1,320 @@
+"""Search-index API handlers: CreateSearchIndex, DescribeSearchIndex, ListSearchIndex,
+UpdateSearchIndex, DeleteSearchIndex and Search, over the engine's SearchDocuments.
+
+Contributed to the front's dispatch table as :data:`OPERATIONS`, like the time series
+APIs. Every index change runs in one SQLite write transaction; creating an index indexes
+the table's existing rows in that same transaction (so DescribeSearchIndex reports the
+incremental phase at once).
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from typing import Any, Dict, List, Optional, Set, Tuple
+
+from alicloud_storage.emulator.tablestore import codec, limits
+from alicloud_storage.emulator.tablestore import errors as E
+from alicloud_storage.emulator.tablestore.handlers import Context, Operation, table_name
+from alicloud_storage.emulator.tablestore.keys import decode_key, encode_key
+from alicloud_storage.emulator.tablestore.model import TableInfo
+from alicloud_storage.emulator.tablestore.search.documents import (
+    NESTED,
+    IndexField,
+    SearchDocuments,
+    SearchIndex,
+)
+from alicloud_storage.emulator.tablestore.search.query import Hit, compile_query, sorted_hits
+from alicloud_storage.emulator.tablestore.storage import decode_cells
+from alicloud_storage.tablestore.wire import pb
+from alicloud_storage.tablestore.wire.enums import ColumnReturnType, FieldType, SyncPhase
+from alicloud_storage.tablestore.wire.plainbuffer import INF_MAX, INF_MIN, PlainRow
+
+__all__ = ["OPERATIONS", "DEFAULT_LIMIT", "MAX_LIMIT", "MAX_OFFSET_PLUS_LIMIT"]
+
+DEFAULT_LIMIT = 10
+MAX_LIMIT = 100
+MAX_OFFSET_PLUS_LIMIT = 100000
+_ANALYZERS = ("single_word", "split", "fuzzy")
+
+
+def _documents(ctx: Context) -> SearchDocuments:
+    return ctx.engine.search_documents
+
+
+def _index(ctx: Context, table: str, name: str) -> Tuple[TableInfo, SearchIndex]:
+    info = ctx.engine.describe_table(ctx.instance, table)
+    index = _documents(ctx).get(ctx.instance, table, name)
+    if index is None:
+        raise E.SEARCH_INDEX_NOT_EXIST.error(name=name)
+    return info, index
+
+
+# --- schema in -----------------------------------------------------------------------
+def _analyzer_parameter(analyzer: str, data: bytes) -> Dict[str, Any]:
+    if not data:
+        return {}
+    if analyzer == "split":
+        return {"delimiter": codec.parse(pb.SplitAnalyzerParameter, data).delimiter}
+    if analyzer == "fuzzy":
+        p = codec.parse(pb.FuzzyAnalyzerParameter, data)
+        return {"min_chars": p.min_chars, "max_chars": p.max_chars}
+    p = codec.parse(pb.SingleWordAnalyzerParameter, data)
+    return {"case_sensitive": p.case_sensitive, "delimit_word": p.delimit_word}
+
+
+def _field(message: Any, nested: bool = False) -> IndexField:
+    name = message.field_name
+    if not limits.TABLE_NAME.fullmatch(name or ""):
+        raise E.SEARCH_INVALID.error(detail=f"invalid field name [{name}]")
+    try:
+        kind = FieldType(message.field_type)
+    except ValueError:
+        raise E.SEARCH_INVALID.error(detail=f"field [{name}] has an invalid field type") from None
+    if kind not in (FieldType.LONG, FieldType.DOUBLE, FieldType.BOOLEAN, FieldType.KEYWORD, FieldType.TEXT,
+                    FieldType.NESTED, FieldType.GEO_POINT, FieldType.DATE):
+        raise E.SEARCH_INVALID.error(detail=f"field type {kind.name} of field [{name}] is not supported by the emulator")
+    analyzer = ""
+    if kind == FieldType.TEXT:
+        analyzer = message.analyzer if message.HasField("analyzer") and message.analyzer else "single_word"
+        if analyzer not in _ANALYZERS:
+            raise E.SEARCH_INVALID.error(detail=f"analyzer [{analyzer}] is not supported by the emulator")
+    elif message.HasField("analyzer") and message.analyzer:
+        raise E.SEARCH_INVALID.error(detail=f"analyzer is only supported for TEXT field, field [{name}]")
+    subs: Tuple[IndexField, ...] = ()
+    if kind == FieldType.NESTED:
+        if nested or not message.field_schemas:
+            raise E.SEARCH_INVALID.error(detail="invalid parameter")
+        subs = tuple(_field(sub, nested=True) for sub in message.field_schemas)
+        _unique(subs)
+    elif message.field_schemas:
+        raise E.SEARCH_INVALID.error(detail="invalid parameter")
+    if kind == FieldType.DATE and not message.date_formats:
+        raise E.SEARCH_INVALID.error(detail=f"date_formats of DATE field [{name}] must not be empty")
+    sort_and_agg = message.enable_sort_and_agg
+    if sort_and_agg and kind == FieldType.TEXT:
+        raise E.SEARCH_INVALID.error(detail=f"TEXT field [{name}] can not enable sort and agg")
+    return IndexField(
+        name, int(kind),
+        index=message.index if message.HasField("index") else True,
+        store=message.store if message.HasField("store") else True,
+        is_array=message.is_array, sort_and_agg=sort_and_agg, analyzer=analyzer,
+        analyzer_parameter=_analyzer_parameter(analyzer, message.analyzer_parameter),
+        date_formats=tuple(message.date_formats), sub_fields=subs,
+        enable_highlighting=message.enable_highlighting if message.HasField("enable_highlighting") else None,
+    )
+
+
+def _unique(fields: Tuple[IndexField, ...]) -> None:
+    names = [f.name for f in fields]
+    for name in names:
+        if names.count(name) > 1:
+            raise E.SEARCH_INVALID.error(detail=f"duplicated field name [{name}]")
+
+
+def _create(ctx: Context, request: Any) -> Any:
+    table, name = request.table_name, request.index_name
+    if not limits.TABLE_NAME.fullmatch(name):
+        raise E.SEARCH_INVALID.error(detail=f"invalid index name [{name}]")
+    schema = request.schema
+    fields = tuple(_field(f) for f in schema.field_schemas)
+    if not fields:
+        raise E.SEARCH_INVALID.error(detail="field_schemas must not be empty")
+    _unique(fields)
+    ttl = request.time_to_live if request.HasField("time_to_live") else -1
+    index_sort = b""
+    if schema.HasField("index_sort"):
+        if any(f.type == NESTED for f in fields) and schema.index_sort.sorter:
+            raise E.SEARCH_INVALID.error(detail="index sort is not supported for index with nested field")
+        index_sort = schema.index_sort.SerializeToString(deterministic=True)
+    documents = _documents(ctx)
+    try:
+        with ctx.storage.write():
+            info = ctx.engine.describe_table(ctx.instance, table)
+            if info.index_of is not None:
+                raise E.INDEX_TABLE_DDL.error(name=table, base=info.index_of)
+            _check_ttl(info, ttl)
+            if documents.get(ctx.instance, table, name) is not None:
+                raise E.SEARCH_INDEX_EXIST.error(name=name)
+            index = documents.insert(SearchIndex(
+                0, ctx.instance, table, name, info.tid, fields,
+                tuple(schema.index_setting.routing_fields), index_sort, ttl, int(ctx.clock() * 1_000_000),
+            ))
+            if index_sort:  # check the sorters against the fields before any row is indexed
+                sorted_hits(index, [], codec.parse(pb.Sort, index_sort))
+            names = [c.name for c in info.primary_key]
+            rows = ctx.storage.scan(info.tid, encode_key([INF_MIN]), encode_key([INF_MAX]), False)
+            for key, data in list(rows):
+                documents.put(index, key, dict(zip(names, decode_key(key))), decode_cells(data))
+    except BaseException:
+        documents.forget()
+        raise
+    return pb.CreateSearchIndexResponse()
+
+
+def _check_ttl(info: TableInfo, ttl: int) -> None:
+    if ttl != -1 and ttl <= 0:
+        raise E.SEARCH_INVALID.error(detail=f"invalid time_to_live [{ttl}], must be -1 or positive")
+    if ttl != -1 and info.options.allow_update:
+        raise E.SEARCH_INVALID.error(detail="time_to_live of search index requires allow_update of table to be false")
+    table_ttl = info.options.time_to_live
+    if table_ttl != -1 and (ttl == -1 or ttl > table_ttl):
+        raise E.SEARCH_INVALID.error(
+            detail=f"time_to_live of search index [{ttl}] must not be larger than the table's [{table_ttl}]"
+        )
+
+
+# --- schema out ----------------------------------------------------------------------
+def _echo_field(target: Any, item: IndexField) -> None:
+    target.field_name = item.name
+    target.field_type = item.type
+    target.index = item.index
+    target.store = item.store
+    target.is_array = item.is_array
+    target.enable_sort_and_agg = item.sort_and_agg
+    if item.analyzer:
+        target.analyzer = item.analyzer
+    parameter = item.analyzer_parameter
+    if parameter:
+        message: Any = {
+            "split": pb.SplitAnalyzerParameter, "fuzzy": pb.FuzzyAnalyzerParameter,
+        }.get(item.analyzer, pb.SingleWordAnalyzerParameter)(**parameter)
+        target.analyzer_parameter = message.SerializeToString()
+    target.date_formats.extend(item.date_formats)
+    if item.enable_highlighting is not None:
+        target.enable_highlighting = item.enable_highlighting
+    for sub in item.sub_fields:
+        _echo_field(target.field_schemas.add(), sub)
+
+
+def _describe(ctx: Context, request: Any) -> Any:
+    _, index = _index(ctx, request.table_name, request.index_name)
+    response = pb.DescribeSearchIndexResponse(create_time=index.create_time_us, time_to_live=index.time_to_live)
+    schema = response.schema
+    for item in index.fields:
+        _echo_field(schema.field_schemas.add(), item)
+    schema.index_setting.number_of_shards = 1
+    schema.index_setting.routing_fields.extend(index.routing_fields)
+    if index.index_sort:
+        schema.index_sort.ParseFromString(index.index_sort)
+    elif not any(item.type == NESTED for item in index.fields):
+        schema.index_sort.sorter.add().pk_sort.order = 0
+    else:
+        schema.index_sort.SetInParent()
+    if not request.HasField("include_sync_stat") or request.include_sync_stat:
+        response.sync_stat.sync_phase = SyncPhase.INCR
+        response.sync_stat.current_sync_timestamp = int(ctx.clock() * 1e9)
+    return response
+
+
+def _list(ctx: Context, request: Any) -> Any:
+    table = request.table_name if request.HasField("table_name") else None
+    if table is not None:
+        ctx.engine.describe_table(ctx.instance, table)
+    response = pb.ListSearchIndexResponse()
+    for index in _documents(ctx).list(ctx.instance, table):
+        response.indices.add(table_name=index.table_name, index_name=index.name)
+    return response
+
+
+def _update(ctx: Context, request: Any) -> Any:
+    documents = _documents(ctx)
+    try:
+        with ctx.storage.write():
+            info, index = _index(ctx, request.table_name, request.index_name)
+            if request.HasField("time_to_live"):
+                _check_ttl(info, request.time_to_live)
+                documents.update(replace(index, time_to_live=request.time_to_live))
+    except BaseException:
+        documents.forget()
+        raise
+    return pb.UpdateSearchIndexResponse()
+
+
+def _delete(ctx: Context, request: Any) -> Any:
+    documents = _documents(ctx)
+    try:
+        with ctx.storage.write():
+            _, index = _index(ctx, request.table_name, request.index_name)
+            documents.delete(index)
+    except BaseException:
+        documents.forget()
+        raise
+    return pb.DeleteSearchIndexResponse()
+
+
+# --- search --------------------------------------------------------------------------
+def _token(offset: int, sort: bytes) -> bytes:
+    return json.dumps({"offset": offset, "sort": sort.hex()}).encode()
+
+
+def _read_token(data: bytes) -> Tuple[int, bytes]:
+    try:
+        token = json.loads(data)
+        return int(token["offset"]), bytes.fromhex(token["sort"])
+    except (ValueError, KeyError, TypeError):
+        raise E.SEARCH_INVALID.error(detail="invalid next_token") from None
+
+
+def _row(info: TableInfo, key: bytes, columns: Any, index: SearchIndex, ctx: Context) -> PlainRow:
+    names = [c.name for c in info.primary_key]
+    pk = list(zip(names, decode_key(key)))
+    kind = columns.return_type if columns is not None and columns.HasField("return_type") else ColumnReturnType.RETURN_NONE
+    if kind == ColumnReturnType.RETURN_NONE:
+        return PlainRow(pk, [])
+    cells = ctx.storage.get_row(info.tid, key) or {}
+    wanted: Optional[Set[str]] = None
+    if kind == ColumnReturnType.RETURN_SPECIFIED:
+        wanted = set(columns.column_names)
+    elif kind == ColumnReturnType.RETURN_ALL_FROM_INDEX:
+        wanted = {item.name for item in index.fields}
+    return PlainRow(pk, [
+        (name, cells[name][0][1], cells[name][0][0], None)
+        for name in sorted(cells) if cells[name] and (wanted is None or name in wanted)
+    ])
+
+
+def _search(ctx: Context, request: Any) -> Any:
+    info, index = _index(ctx, request.table_name, request.index_name)
+    query = codec.parse(pb.SearchQuery, request.search_query)
+    if not query.HasField("query"):
+        raise E.SEARCH_BAD_QUERY.error()
+    if query.HasField("collapse"):
+        raise E.SEARCH_INVALID.error(detail="collapse is not supported by the emulator")
+    limit = query.limit if query.HasField("limit") else DEFAULT_LIMIT
+    offset = query.offset if query.HasField("offset") else 0
+    if limit < 0 or limit > MAX_LIMIT:
+        raise E.SEARCH_LIMIT.error(max=MAX_LIMIT, limit=limit)
+    sort = query.sort.SerializeToString(deterministic=True) if query.HasField("sort") else index.index_sort
+    if query.HasField("token") and query.token:
+        offset, sort = _read_token(query.token)
+    elif offset < 0:
+        raise E.SEARCH_INVALID.error(detail=f"offset [{offset}] must not be negative")
+    if offset + limit > MAX_OFFSET_PLUS_LIMIT:
+        raise E.SEARCH_OFFSET_LIMIT.error(max=MAX_OFFSET_PLUS_LIMIT, offset=offset, limit=limit)
+    predicate = compile_query(index, query.query)
+    hits: List[Hit] = [hit for hit in _documents(ctx).documents(index) if predicate(hit[1])]
+    hits = sorted_hits(index, hits, codec.parse(pb.Sort, sort))
+    page = hits[offset:offset + limit]
+    response = pb.SearchResponse(is_all_succeed=True, total_hits=-1)
+    if query.get_total_count:
+        response.total_hits = len(hits)
+    elif query.HasField("track_total_count") and query.track_total_count > 0:
+        response.total_hits = min(len(hits), query.track_total_count)
+    columns = request.columns_to_get if request.HasField("columns_to_get") else None
+    for key, _ in page:
+        response.rows.append(codec.encode_row(_row(info, key, columns, index, ctx)))
+    if offset + limit < len(hits) and limit > 0:
+        response.next_token = _token(offset + limit, sort)
+    return response
+
+
+OPERATIONS: Dict[str, Operation] = {
+    "CreateSearchIndex": Operation(pb.CreateSearchIndexRequest, table_name, _create),
+    "DescribeSearchIndex": Operation(pb.DescribeSearchIndexRequest, table_name, _describe),
+    "ListSearchIndex": Operation(
+        pb.ListSearchIndexRequest, lambda r: [r.table_name] if r.HasField("table_name") else [], _list
+    ),
+    "UpdateSearchIndex": Operation(pb.UpdateSearchIndexRequest, table_name, _update),
+    "DeleteSearchIndex": Operation(pb.DeleteSearchIndexRequest, table_name, _delete),
+    "Search": Operation(pb.SearchRequest, table_name, _search),
+}
