@@ -30,6 +30,7 @@ from alicloud_storage.tablestore import (
     ReservedThroughput,
     ReturnType,
     Row,
+    SecondaryIndexMeta,
     TableInBatchGetRowItem,
     TableInBatchWriteRowItem,
     TableMeta,
@@ -90,7 +91,8 @@ def expect_error(call, *args, **kwargs) -> None:
 
 
 def scenario(ots: OTSClient) -> None:
-    """Every wide-table API, with the optional parts of their responses turned on."""
+    """Every wide-table API (indexes and local transactions included), with the optional parts
+    of their responses turned on."""
     throughput = ReservedThroughput(CapacityUnit(0, 0))
     ots.create_table(TableMeta("t", [("pk", "STRING"), ("n", "INTEGER")], [("d", "STRING")]),
                      TableOptions(max_version=3), throughput)
@@ -124,6 +126,14 @@ def scenario(ots: OTSClient) -> None:
     ots.get_range("t", "FORWARD", [("pk", INF_MIN), ("n", INF_MIN)], [("pk", INF_MAX), ("n", INF_MAX)], limit=1)
     ots.get_range("t", "BACKWARD", [("pk", INF_MAX), ("n", INF_MAX)], [("pk", INF_MIN), ("n", INF_MIN)])
     expect_error(ots.get_range, "t", "FORWARD", [("pk", INF_MAX), ("n", INF_MAX)], [("pk", INF_MIN), ("n", INF_MIN)])
+    ots.create_table(TableMeta("ix", [("pk", "STRING"), ("n", "INTEGER")], [("d", "STRING")]),
+                     TableOptions(max_version=1), throughput)  # an indexed table keeps one version
+    ots.create_secondary_index("ix", SecondaryIndexMeta("ix_by_d", ["d"], []), include_base_data=True)
+    ots.delete_secondary_index("ix", "ix_by_d")
+    transaction_id = ots.start_local_transaction("ix", [("pk", "tx")])
+    ots.put_row("ix", Row([("pk", "tx"), ("n", 1)], [("v", 1)]), transaction_id=transaction_id)
+    ots.commit_transaction(transaction_id)
+    ots.abort_transaction(ots.start_local_transaction("ix", [("pk", "tx")]))
     ots.delete_row("t", Row(key), Condition("EXPECT_EXIST"))
     ots.delete_table("auto")
     expect_error(ots.describe_table, "auto")
