@@ -89,11 +89,11 @@ def test_commit_is_one_sqlite_transaction(engine, storage, monkeypatch):
     calls = []
     original = storage.put_row
 
-    def failing_put(tid, key, cells):
+    def failing_put(tid, key, cells, *encoded):
         calls.append(key)
         if len(calls) == 3:
             raise RuntimeError("disk full")
-        original(tid, key, cells)
+        original(tid, key, cells, *encoded)
 
     monkeypatch.setattr(storage, "put_row", failing_put)
     with pytest.raises(RuntimeError):

@@ -7,7 +7,7 @@ from typing import Any, Dict, List, Optional, Sequence
 from google.protobuf.message import Message
 
 from alicloud_storage.emulator.tablestore import errors as E
-from alicloud_storage.emulator.tablestore.engine import ReadOptions, ResultRow
+from alicloud_storage.emulator.tablestore.engine import ROWS_HEADER, ReadOptions, ResultRow, WireRow
 from alicloud_storage.emulator.tablestore.filters import (
     CompositeFilter,
     Filter,
@@ -321,11 +321,25 @@ def consumed(target: Any, units: CapacityUnits) -> None:
     target.capacity_unit.write = units.write
 
 
-def encode_row(result: Optional[ResultRow]) -> bytes:
+def encode_row(result: Optional[WireRow]) -> bytes:
     """One row as PlainBuffer; absent -> b''."""
-    return b"" if result is None else plainbuffer.encode_rows([result])
+    return b"" if result is None else encode_rows([result])
 
 
-def encode_rows(results: Sequence[ResultRow]) -> bytes:
-    """Rows concatenated under one header; none -> b''."""
-    return plainbuffer.encode_rows(results)
+def encode_rows(results: Sequence[WireRow]) -> bytes:
+    """Rows concatenated under one header, stored rows' bytes copied as they are; none -> b''."""
+    parts = [ROWS_HEADER]
+    decoded: List[ResultRow] = []
+    for row in results:
+        if isinstance(row, bytes):
+            if decoded:
+                parts.append(plainbuffer.encode_rows(decoded)[len(ROWS_HEADER):])
+                decoded = []
+            parts.append(row)
+        else:
+            decoded.append(row)
+    if len(decoded) == len(results):
+        return plainbuffer.encode_rows(decoded)  # nothing stored was copied (or no rows)
+    if decoded:
+        parts.append(plainbuffer.encode_rows(decoded)[len(ROWS_HEADER):])
+    return b"".join(parts)

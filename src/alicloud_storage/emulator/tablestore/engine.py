@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from typing import Any, Callable, Dict, Iterator, List, Optional, Protocol, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, Iterator, List, Optional, Protocol, Sequence, Tuple, TypeVar, Union, cast
 
 from alicloud_storage.emulator.tablestore import errors as E
 from alicloud_storage.emulator.tablestore import indexes, limits, validate
@@ -30,9 +30,10 @@ from alicloud_storage.emulator.tablestore.model import (
     TableOptions,
 )
 from alicloud_storage.emulator.tablestore.search.documents import SearchDocuments
-from alicloud_storage.emulator.tablestore.storage import Storage, decode_cells
+from alicloud_storage.emulator.tablestore.storage import EncodedRow, Storage, StoredRow, decode_cells
 from alicloud_storage.emulator.tablestore.transactions import Transaction, TransactionRows, Transactions
 from alicloud_storage.tablestore.wire.enums import Direction, ReturnType, RowExistenceExpectation
+from alicloud_storage.tablestore.wire import plainbuffer
 from alicloud_storage.tablestore.wire.plainbuffer import AUTO_INCREMENT, INF_MAX, INF_MIN, CellOp, PlainRow
 
 __all__ = [
@@ -43,6 +44,10 @@ __all__ = [
     "ReadResult",
     "WriteResult",
     "RangeResult",
+    "WireRow",
+    "WireRead",
+    "WireRange",
+    "ROWS_HEADER",
     "RowSource",
     "RowTarget",
     "PUT",
@@ -101,6 +106,13 @@ class RowWrite:
 # plainbuffer.encode_rows as it is.
 ResultRow = PlainRow
 
+# A row as the ``*_wire`` reads return it: decoded, or the stored PlainBuffer bytes of the
+# row (without the buffer header) when the read returns the whole stored row unchanged.
+WireRow = Union[ResultRow, bytes]
+
+# PlainBuffer's buffer header, before a buffer's first row (stored rows are kept without it).
+ROWS_HEADER = b"\x75\x00\x00\x00"
+
 
 @dataclass(frozen=True)
 class ReadResult:
@@ -108,6 +120,14 @@ class ReadResult:
 
     consumed: CapacityUnits
     row: Optional[ResultRow]
+
+
+@dataclass(frozen=True)
+class WireRead:
+    """GetRow / one BatchGetRow row, the row as a ``WireRow``."""
+
+    consumed: CapacityUnits
+    row: Optional[WireRow]
 
 
 @dataclass(frozen=True)
@@ -127,6 +147,18 @@ class RangeResult:
     next_start: Optional[PrimaryKey]
 
 
+@dataclass(frozen=True)
+class WireRange:
+    """GetRange with its rows as ``WireRow``s."""
+
+    consumed: CapacityUnits
+    rows: List[WireRow]
+    next_start: Optional[PrimaryKey]
+
+
+_R = TypeVar("_R", ReadResult, WireRead)
+
+
 def _cu(size: int) -> int:
     return max(1, math.ceil(size / limits.CU_BYTES))
 
@@ -143,6 +175,13 @@ def _row_size(row: ResultRow) -> int:
     for name, value, _, _ in row.cells:
         size += validate.text_size(name) + validate.value_size(value)
     return size
+
+
+def _encoded_row(pk: PrimaryKey, cells: Cells) -> EncodedRow:
+    """What a read of every column and version returns of a row, kept beside it for reads to copy."""
+    row = ResultRow(pk, [(n, value, ts, None) for n in sorted(cells) for ts, value in cells[n]])
+    wire = plainbuffer.encode_rows([row])[len(ROWS_HEADER):]
+    return EncodedRow(wire, _row_size(row), max((len(v) for v in cells.values()), default=0))
 
 
 def _write_size(pk: PrimaryKey, cells: Sequence[Cell]) -> int:
@@ -477,13 +516,29 @@ class Engine:
         self, instance: str, table: str, pk: PrimaryKey, read: ReadOptions, transaction_id: Optional[str] = None
     ) -> ReadResult:
         """GetRow (with a transaction id: its uncommitted writes are seen too)."""
+        result = self._get_row(instance, table, pk, read, transaction_id, copy=False)
+        return ReadResult(result.consumed, cast(Optional[ResultRow], result.row))
+
+    def get_row_wire(
+        self, instance: str, table: str, pk: PrimaryKey, read: ReadOptions, transaction_id: Optional[str] = None
+    ) -> WireRead:
+        """GetRow, the row as a ``WireRow`` (stored bytes when the read returns them unchanged)."""
+        return self._get_row(instance, table, pk, read, transaction_id, copy=True)
+
+    def _get_row(
+        self, instance: str, table: str, pk: PrimaryKey, read: ReadOptions, transaction_id: Optional[str], copy: bool
+    ) -> WireRead:
+        """GetRow; ``copy``: a row the read returns unchanged is its stored bytes."""
         validate.table_name(table)
         validate.primary_key(pk, max_columns=indexes.INDEX_PK_MAX)
         self._check_read(read)
         with self._rows_of(transaction_id) as rows:
             info = self._table(instance, table)
             self._check_pk_schema(info, pk, write=False)
-            return self._read_one(info, pk, read, rows)
+            if copy and rows is None:
+                return self._read_wire(info, pk, read)
+            result = self._read_one(info, pk, read, rows)
+            return WireRead(result.consumed, result.row)
 
     @contextmanager
     def _rows_of(self, transaction_id: Optional[str]) -> Iterator[Optional["RowSource"]]:
@@ -494,6 +549,12 @@ class Engine:
         with self._txns.using(transaction_id) as txn:
             yield self._txn_rows(txn)
 
+    def _copy_versions(self, info: TableInfo, read: ReadOptions) -> int:
+        """Up to how many versions per column a read returns stored rows as they are (0: never)."""
+        if info.index_of is not None or read.filter is not None or not self._plain_read(info, read):
+            return 0
+        return min(info.options.max_versions, read.max_versions or info.options.max_versions)
+
     def _index_view(self, info: TableInfo, cells: Cells, now_ms: int) -> Optional[Cells]:
         """An index row as reads see it: None once expired with its base row's key (TTL)."""
         ttl = info.options.time_to_live
@@ -503,6 +564,25 @@ class Engine:
     def _read_one(self, info: TableInfo, pk: PrimaryKey, read: ReadOptions, rows: Optional["RowSource"] = None) -> ReadResult:
         key = encode_key([v for _, v in pk])
         stored = rows.get(info, key) if rows is not None else self._storage.get_row(info.tid, key)
+        return self._read_cells(info, pk, stored, read)
+
+    def _read_wire(self, info: TableInfo, pk: PrimaryKey, read: ReadOptions) -> WireRead:
+        """As ``_read_one``, copying the stored row's bytes where the read returns it unchanged."""
+        keep = self._copy_versions(info, read)
+        if not keep:
+            result = self._read_one(info, pk, read)
+            return WireRead(result.consumed, result.row)
+        stored = self._storage.get_stored(info.tid, encode_key([v for _, v in pk]))
+        if stored is None:
+            return WireRead(CapacityUnits(_cu(0), 0), None)
+        _, data, wire, size, versions = stored
+        if wire is not None and size is not None and versions is not None and versions <= keep:
+            return WireRead(CapacityUnits(_cu(size), 0), wire)
+        result = self._read_cells(info, pk, decode_cells(data), read)
+        return WireRead(result.consumed, result.row)
+
+    def _read_cells(self, info: TableInfo, pk: PrimaryKey, stored: Optional[Cells], read: ReadOptions) -> ReadResult:
+        """A read's result from the row's stored cells (None: absent)."""
         now_ms = self._now_ms()
         if stored is not None and info.index_of is not None:
             stored = self._index_view(info, stored, now_ms)
@@ -516,6 +596,20 @@ class Engine:
         self, instance: str, requests: Sequence[Tuple[str, Sequence[PrimaryKey], ReadOptions]]
     ) -> List[List[Union[ReadResult, TablestoreError]]]:
         """BatchGetRow: per table, one result or error per key, in request order."""
+        return self._batch_get(instance, requests, self._read_one)
+
+    def batch_get_row_wire(
+        self, instance: str, requests: Sequence[Tuple[str, Sequence[PrimaryKey], ReadOptions]]
+    ) -> List[List[Union[WireRead, TablestoreError]]]:
+        """BatchGetRow, the rows as ``WireRow``s."""
+        return self._batch_get(instance, requests, self._read_wire)
+
+    def _batch_get(
+        self,
+        instance: str,
+        requests: Sequence[Tuple[str, Sequence[PrimaryKey], ReadOptions]],
+        read_one: Callable[[TableInfo, PrimaryKey, ReadOptions], _R],
+    ) -> List[List[Union[_R, TablestoreError]]]:
         if not requests:
             raise E.BATCH_GET_EMPTY.error()
         total = sum(len(keys) for _, keys, _ in requests)
@@ -526,16 +620,16 @@ class Engine:
             self._check_read(read, batch=True)
             for pk in keys:
                 validate.primary_key(pk, max_columns=indexes.INDEX_PK_MAX)
-        results: List[List[Union[ReadResult, TablestoreError]]] = []
+        results: List[List[Union[_R, TablestoreError]]] = []
         for table, keys, read in requests:
             info = self._storage.get_table(instance, table)
-            table_results: List[Union[ReadResult, TablestoreError]] = []
+            table_results: List[Union[_R, TablestoreError]] = []
             for pk in keys:
                 try:
                     if info is None:
                         raise E.TABLE_NOT_EXIST.error()
                     self._check_pk_schema(info, pk, write=False)
-                    table_results.append(self._read_one(info, pk, read))
+                    table_results.append(read_one(info, pk, read))
                 except TablestoreError as exc:
                     table_results.append(exc)
             results.append(table_results)
@@ -554,6 +648,36 @@ class Engine:
     ) -> RangeResult:
         """GetRange: [start, end) in ``direction``, cut at ``limit``, 5000 rows or 4 MB
         (with a transaction id: its uncommitted writes are seen too)."""
+        result = self._range(instance, table, direction, start, end, read, limit, transaction_id, copy=False)
+        return RangeResult(result.consumed, cast(List[ResultRow], result.rows), result.next_start)
+
+    def get_range_wire(
+        self,
+        instance: str,
+        table: str,
+        direction: int,
+        start: PrimaryKey,
+        end: PrimaryKey,
+        read: ReadOptions,
+        limit: Optional[int] = None,
+        transaction_id: Optional[str] = None,
+    ) -> WireRange:
+        """GetRange, the rows as ``WireRow``s (stored bytes where the read returns a row unchanged)."""
+        return self._range(instance, table, direction, start, end, read, limit, transaction_id, copy=True)
+
+    def _range(
+        self,
+        instance: str,
+        table: str,
+        direction: int,
+        start: PrimaryKey,
+        end: PrimaryKey,
+        read: ReadOptions,
+        limit: Optional[int],
+        transaction_id: Optional[str],
+        copy: bool,
+    ) -> WireRange:
+        """GetRange; ``copy``: rows the read returns unchanged are their stored bytes."""
         validate.table_name(table)
         validate.primary_key(start, allow_inf=True, max_columns=indexes.INDEX_PK_MAX)
         validate.primary_key(end, allow_inf=True, max_columns=indexes.INDEX_PK_MAX)
@@ -573,30 +697,51 @@ class Engine:
             max_rows = min(limit or limits.RANGE_ROWS, limits.RANGE_ROWS)
             names = [c.name for c in info.primary_key]
             now_ms = self._now_ms()
-            rows: List[ResultRow] = []
+            rows: List[WireRow] = []
             size = scanned = 0
             next_start: Optional[PrimaryKey] = None
             backward = direction == BACKWARD
-            scan = self._storage.scan(info.tid, start_key, end_key, backward)
-            entries = source.scan(info, scan, start_key, end_key, backward) if source is not None else (
-                (key, decode_cells(data)) for key, data in scan
-            )
-            for key, cells in entries:
-                pk = list(zip(names, decode_key(key)))
+            keep = self._copy_versions(info, read) if copy and source is None else 0
+            entries: Iterator[Tuple[bytes, Optional[Cells], Optional[bytes], int]]
+            if keep:
+                entries = self._copied(self._storage.scan_stored(info.tid, start_key, end_key, backward), keep)
+            else:
+                scan = self._storage.scan(info.tid, start_key, end_key, backward)
+                cells_of = source.scan(info, scan, start_key, end_key, backward) if source is not None else (
+                    (key, decode_cells(data)) for key, data in scan
+                )
+                entries = ((key, cells, None, 0) for key, cells in cells_of)
+            for key, cells, wire, wire_size in entries:
                 if len(rows) >= max_rows or size >= limits.RANGE_BYTES or scanned >= limits.RANGE_ROWS:
-                    next_start = pk
+                    next_start = list(zip(names, decode_key(key)))
                     break
                 scanned += 1
+                if wire is not None:
+                    rows.append(wire)
+                    size += wire_size
+                    continue
+                assert cells is not None
                 if info.index_of is not None:
                     visible = self._index_view(info, cells, now_ms)
                     if visible is None:
                         continue
                     cells = visible
-                row = self._project(info, pk, cells, read, now_ms)
+                row = self._project(info, list(zip(names, decode_key(key))), cells, read, now_ms)
                 if row is not None:
                     rows.append(row)
                     size += _row_size(row)
-            return RangeResult(CapacityUnits(_cu(size), 0), rows, next_start)
+            return WireRange(CapacityUnits(_cu(size), 0), rows, next_start)
+
+    @staticmethod
+    def _copied(
+        stored: Iterator[StoredRow], keep: int
+    ) -> Iterator[Tuple[bytes, Optional[Cells], Optional[bytes], int]]:
+        """(key, cells, None, 0) of stored rows, or (key, None, bytes, size) where the bytes serve."""
+        for key, data, wire, size, versions in stored:
+            if wire is not None and size is not None and versions is not None and versions <= keep:
+                yield key, None, wire, size
+            else:
+                yield key, decode_cells(data), None, 0
 
     # --- writes --------------------------------------------------------------------
     def write_row(
@@ -892,7 +1037,7 @@ class _StorageTarget:
         if new is None:
             self._storage.delete_row(info.tid, key)
         else:
-            self._storage.put_row(info.tid, key, new)
+            self._storage.put_row(info.tid, key, new, _encoded_row(pk, new))
         if info.indexes:
             indexes.maintain(self._storage, self._index_tables(info), dict(pk), old, new)
         self._search(info.tid, key, dict(pk), new)

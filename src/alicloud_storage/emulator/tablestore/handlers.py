@@ -155,7 +155,7 @@ def _abort_transaction(ctx: Context, request: Any) -> Any:
 
 # --- single rows -------------------------------------------------------------------
 def _get_row(ctx: Context, request: Any) -> Any:
-    result = ctx.engine.get_row(
+    result = ctx.engine.get_row_wire(
         ctx.instance, request.table_name, codec.primary_key(request.primary_key), codec.read_options(request),
         _transaction(request),
     )
@@ -190,7 +190,7 @@ def _batch_get_row(ctx: Context, request: Any) -> Any:
         (t.table_name, [codec.primary_key(k) for k in t.primary_key], codec.read_options(t))
         for t in request.tables
     ]
-    results = ctx.engine.batch_get_row(ctx.instance, requests)
+    results = ctx.engine.batch_get_row_wire(ctx.instance, requests)
     return _batch_response(pb.BatchGetRowResponse(), request.tables, results, empty_rows=True)
 
 
@@ -211,7 +211,7 @@ def _batch_write_row(ctx: Context, request: Any) -> Any:
 
 
 def _get_range(ctx: Context, request: Any) -> Any:
-    result = ctx.engine.get_range(
+    result = ctx.engine.get_range_wire(
         ctx.instance,
         request.table_name,
         request.direction,

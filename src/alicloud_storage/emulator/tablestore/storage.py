@@ -2,7 +2,9 @@
 
 Rows live in one WITHOUT ROWID table keyed by (table id, order-preserving key bytes), so
 GetRange is an index range scan. Attribute cells of a row are one blob (see
-``encode_cells``). With WAL and ``synchronous=NORMAL`` a committed transaction is in the
+``encode_cells``). Beside them a row may keep its ``EncodedRow``: the PlainBuffer bytes a
+read of every column returns, so such reads copy them instead of re-encoding; rows written
+without one (index rows, databases of older versions) have NULL there and are encoded on read. With WAL and ``synchronous=NORMAL`` a committed transaction is in the
 WAL file before the call returns: acknowledged writes survive a killed process.
 """
 from __future__ import annotations
@@ -11,11 +13,12 @@ import json
 import sqlite3
 import struct
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 from alicloud_storage.emulator.tablestore.model import Cells, TableInfo
 
-__all__ = ["Storage", "encode_cells", "decode_cells"]
+__all__ = ["Storage", "EncodedRow", "StoredRow", "encode_cells", "decode_cells"]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS ots_tables (
@@ -30,9 +33,17 @@ CREATE TABLE IF NOT EXISTS ots_rows (
     tid INTEGER NOT NULL,
     pk BLOB NOT NULL,
     data BLOB NOT NULL,
+    wire BLOB,
+    wire_size INTEGER,
+    wire_versions INTEGER,
     PRIMARY KEY (tid, pk)
 ) WITHOUT ROWID;
 """
+# Columns added after the first release: added to an older database when it is opened.
+_ADDED_ROW_COLUMNS = (("wire", "BLOB"), ("wire_size", "INTEGER"), ("wire_versions", "INTEGER"))
+
+# (key, cells blob, wire bytes, wire data size, wire versions): the last three NULL when absent.
+StoredRow = Tuple[bytes, bytes, Optional[bytes], Optional[int], Optional[int]]
 
 # Index tables carry their base table's name in their meta.
 _NOT_INDEX = "json_extract(meta, '$.index_of') IS NULL"
@@ -109,6 +120,16 @@ def decode_cells(data: bytes) -> Cells:
     return cells
 
 
+@dataclass(frozen=True)
+class EncodedRow:
+    """A row as a read of every column returns it: PlainBuffer bytes (no buffer header),
+    their data size (capacity units, the 4 MB cut) and the most versions any column holds."""
+
+    wire: bytes
+    size: int
+    versions: int
+
+
 class Storage:
     """Tables and rows of every emulated instance in one SQLite database."""
 
@@ -121,6 +142,10 @@ class Storage:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
+        present = {row[1] for row in self._db.execute("PRAGMA table_info(ots_rows)")}
+        for name, kind in _ADDED_ROW_COLUMNS:
+            if name not in present:
+                self._db.execute(f"ALTER TABLE ots_rows ADD COLUMN {name} {kind}")
         # (instance, name) -> TableInfo; every table change goes through this class.
         self._tables: Dict[Tuple[str, str], Optional[TableInfo]] = {}
 
@@ -226,11 +251,20 @@ class Storage:
         ).fetchone()
         return None if row is None else decode_cells(row[0])
 
-    def put_row(self, tid: int, key: bytes, cells: Cells) -> None:
-        """Create or replace a row."""
+    def get_stored(self, tid: int, key: bytes) -> Optional[StoredRow]:
+        """The row as stored (cells blob and encoded row, if kept), or None when absent."""
+        row: Optional[StoredRow] = self._db.execute(
+            "SELECT pk, data, wire, wire_size, wire_versions FROM ots_rows WHERE tid=? AND pk=?", (tid, key)
+        ).fetchone()
+        return row
+
+    def put_row(self, tid: int, key: bytes, cells: Cells, encoded: Optional[EncodedRow] = None) -> None:
+        """Create or replace a row; ``encoded``: the row's encoding for reads to copy."""
+        wire = (None, None, None) if encoded is None else (encoded.wire, encoded.size, encoded.versions)
         self._db.execute(
-            "INSERT OR REPLACE INTO ots_rows (tid, pk, data) VALUES (?, ?, ?)",
-            (tid, key, encode_cells(cells)),
+            "INSERT OR REPLACE INTO ots_rows (tid, pk, data, wire, wire_size, wire_versions)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (tid, key, encode_cells(cells), *wire),
         )
 
     def delete_row(self, tid: int, key: bytes) -> None:
@@ -239,8 +273,15 @@ class Storage:
 
     def scan(self, tid: int, start: bytes, end: bytes, backward: bool) -> Iterator[Tuple[bytes, bytes]]:
         """(key, raw cells) from ``start`` (inclusive) towards ``end`` (exclusive), in order."""
+        return self._range("pk, data", tid, start, end, backward)
+
+    def scan_stored(self, tid: int, start: bytes, end: bytes, backward: bool) -> Iterator[StoredRow]:
+        """As ``scan``, with each row's encoded row (if kept)."""
+        return self._range("pk, data, wire, wire_size, wire_versions", tid, start, end, backward)
+
+    def _range(self, columns: str, tid: int, start: bytes, end: bytes, backward: bool) -> Iterator[Any]:
         if backward:
-            sql = "SELECT pk, data FROM ots_rows WHERE tid=? AND pk<=? AND pk>? ORDER BY pk DESC"
+            where = "WHERE tid=? AND pk<=? AND pk>? ORDER BY pk DESC"
         else:
-            sql = "SELECT pk, data FROM ots_rows WHERE tid=? AND pk>=? AND pk<? ORDER BY pk ASC"
-        return iter(self._db.execute(sql, (tid, start, end)))
+            where = "WHERE tid=? AND pk>=? AND pk<? ORDER BY pk ASC"
+        return iter(self._db.execute(f"SELECT {columns} FROM ots_rows {where}", (tid, start, end)))
