@@ -323,7 +323,9 @@ def consumed(target: Any, units: CapacityUnits) -> None:
 
 def encode_row(result: Optional[WireRow]) -> bytes:
     """One row as PlainBuffer; absent -> b''."""
-    return b"" if result is None else encode_rows([result])
+    if isinstance(result, bytes):
+        return ROWS_HEADER + result
+    return b"" if result is None else plainbuffer.encode_rows([result])
 
 
 def encode_rows(results: Sequence[WireRow]) -> bytes:

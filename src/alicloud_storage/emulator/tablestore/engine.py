@@ -572,7 +572,14 @@ class Engine:
         if not keep:
             result = self._read_one(info, pk, read)
             return WireRead(result.consumed, result.row)
-        stored = self._storage.get_stored(info.tid, encode_key([v for _, v in pk]))
+        key = encode_key([v for _, v in pk])
+        return self._read_stored(info, pk, read, keep, self._storage.get_stored(info.tid, [key]).get(key))
+
+    def _read_stored(
+        self, info: TableInfo, pk: PrimaryKey, read: ReadOptions, keep: int, stored: Optional[StoredRow]
+    ) -> WireRead:
+        """A read's result from the stored row (None: absent), its bytes if it has no more than
+        ``keep`` versions per column (see ``_copy_versions``)."""
         if stored is None:
             return WireRead(CapacityUnits(_cu(0), 0), None)
         _, data, wire, size, versions = stored
@@ -596,20 +603,22 @@ class Engine:
         self, instance: str, requests: Sequence[Tuple[str, Sequence[PrimaryKey], ReadOptions]]
     ) -> List[List[Union[ReadResult, TablestoreError]]]:
         """BatchGetRow: per table, one result or error per key, in request order."""
-        return self._batch_get(instance, requests, self._read_one)
+        return [
+            [r if isinstance(r, TablestoreError) else ReadResult(r.consumed, cast(Optional[ResultRow], r.row))
+             for r in table_results]
+            for table_results in self._batch_get(instance, requests, copy=False)
+        ]
 
     def batch_get_row_wire(
         self, instance: str, requests: Sequence[Tuple[str, Sequence[PrimaryKey], ReadOptions]]
     ) -> List[List[Union[WireRead, TablestoreError]]]:
-        """BatchGetRow, the rows as ``WireRow``s."""
-        return self._batch_get(instance, requests, self._read_wire)
+        """BatchGetRow, the rows as ``WireRow``s (one storage query per table)."""
+        return self._batch_get(instance, requests, copy=True)
 
     def _batch_get(
-        self,
-        instance: str,
-        requests: Sequence[Tuple[str, Sequence[PrimaryKey], ReadOptions]],
-        read_one: Callable[[TableInfo, PrimaryKey, ReadOptions], _R],
-    ) -> List[List[Union[_R, TablestoreError]]]:
+        self, instance: str, requests: Sequence[Tuple[str, Sequence[PrimaryKey], ReadOptions]], copy: bool
+    ) -> List[List[Union[WireRead, TablestoreError]]]:
+        """BatchGetRow; ``copy``: rows a read returns unchanged are their stored bytes."""
         if not requests:
             raise E.BATCH_GET_EMPTY.error()
         total = sum(len(keys) for _, keys, _ in requests)
@@ -620,18 +629,34 @@ class Engine:
             self._check_read(read, batch=True)
             for pk in keys:
                 validate.primary_key(pk, max_columns=indexes.INDEX_PK_MAX)
-        results: List[List[Union[_R, TablestoreError]]] = []
+        results: List[List[Union[WireRead, TablestoreError]]] = []
         for table, keys, read in requests:
             info = self._storage.get_table(instance, table)
-            table_results: List[Union[_R, TablestoreError]] = []
+            checked: List[Union[Tuple[PrimaryKey, bytes], TablestoreError]] = []
             for pk in keys:
                 try:
                     if info is None:
                         raise E.TABLE_NOT_EXIST.error()
                     self._check_pk_schema(info, pk, write=False)
-                    table_results.append(read_one(info, pk, read))
+                    checked.append((pk, encode_key([v for _, v in pk])))
                 except TablestoreError as exc:
-                    table_results.append(exc)
+                    checked.append(exc)
+            keep = self._copy_versions(info, read) if copy and info is not None else 0
+            found = self._storage.get_stored(
+                info.tid, [item[1] for item in checked if not isinstance(item, TablestoreError)]
+            ) if keep and info is not None else {}
+            table_results: List[Union[WireRead, TablestoreError]] = []
+            for item in checked:
+                if isinstance(item, TablestoreError):
+                    table_results.append(item)
+                    continue
+                assert info is not None
+                pk, key = item
+                if keep:
+                    table_results.append(self._read_stored(info, pk, read, keep, found.get(key)))
+                else:
+                    result = self._read_one(info, pk, read)
+                    table_results.append(WireRead(result.consumed, result.row))
             results.append(table_results)
         return results
 

@@ -14,7 +14,7 @@ import sqlite3
 import struct
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Dict, Iterator, List, Optional, Tuple
+from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 
 from alicloud_storage.emulator.tablestore.model import Cells, TableInfo
 
@@ -41,6 +41,9 @@ CREATE TABLE IF NOT EXISTS ots_rows (
 """
 # Columns added after the first release: added to an older database when it is opened.
 _ADDED_ROW_COLUMNS = (("wire", "BLOB"), ("wire_size", "INTEGER"), ("wire_versions", "INTEGER"))
+
+# Keys looked up by one query (SQLite allows 999 parameters in older versions).
+_KEYS_PER_QUERY = 500
 
 # (key, cells blob, wire bytes, wire data size, wire versions): the last three NULL when absent.
 StoredRow = Tuple[bytes, bytes, Optional[bytes], Optional[int], Optional[int]]
@@ -251,12 +254,19 @@ class Storage:
         ).fetchone()
         return None if row is None else decode_cells(row[0])
 
-    def get_stored(self, tid: int, key: bytes) -> Optional[StoredRow]:
-        """The row as stored (cells blob and encoded row, if kept), or None when absent."""
-        row: Optional[StoredRow] = self._db.execute(
-            "SELECT pk, data, wire, wire_size, wire_versions FROM ots_rows WHERE tid=? AND pk=?", (tid, key)
-        ).fetchone()
-        return row
+    def get_stored(self, tid: int, keys: Sequence[bytes]) -> Dict[bytes, StoredRow]:
+        """The rows of ``keys`` present, as stored (cells blob and encoded row, if kept), by key."""
+        found: Dict[bytes, StoredRow] = {}
+        for start in range(0, len(keys), _KEYS_PER_QUERY):
+            chunk = keys[start:start + _KEYS_PER_QUERY]
+            rows = self._db.execute(
+                "SELECT pk, data, wire, wire_size, wire_versions FROM ots_rows"
+                f" WHERE tid=? AND pk IN ({','.join('?' * len(chunk))})",
+                (tid, *chunk),
+            )
+            for row in rows:
+                found[row[0]] = row
+        return found
 
     def put_row(self, tid: int, key: bytes, cells: Cells, encoded: Optional[EncodedRow] = None) -> None:
         """Create or replace a row; ``encoded``: the row's encoding for reads to copy."""
