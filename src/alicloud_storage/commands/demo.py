@@ -16,6 +16,10 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import click
 
+from alicloud_storage.commands.demo_oss import OssStory
+from alicloud_storage.commands.demo_steps import StepFailed as _StepFailed
+from alicloud_storage.commands.demo_steps import StepSkipped as _StepSkipped
+from alicloud_storage.commands.demo_steps import expect as _expect
 from alicloud_storage.credentials import (
     Credentials,
     CredentialsProvider,
@@ -65,24 +69,14 @@ _SERIES = TimeseriesKey("cpu", "host-1", {"region": "cn-hangzhou"})
 _NOT_READY = frozenset({"OTSTableNotReady", "OTSObjectNotExist", "OTSPartitionUnavailable"})
 
 
-class _StepFailed(Exception):
-    """A step did not give the expected result."""
-
-
-class _StepSkipped(Exception):
-    """A step that cannot run against this target (said so, never faked)."""
-
-
-def _expect(condition: bool, message: str) -> None:
-    """Fail the current step with ``message`` unless ``condition`` holds."""
-    if not condition:
-        raise _StepFailed(message)
-
-
 def _one_line(exc: BaseException) -> str:
     """An error as one line (service errors with code and HTTP status)."""
     if isinstance(exc, OTSServiceError):
         return f"{exc.code}: {exc.message} (HTTP {exc.http_status})"
+    unwrap = getattr(exc, "unwrap", None)
+    inner = unwrap() if callable(unwrap) else None
+    if inner is not None and hasattr(inner, "code") and hasattr(inner, "status_code"):
+        return f"{inner.code}: {inner.message} (HTTP {inner.status_code})"
     text = " ".join(str(exc).split()) or type(exc).__name__
     return text if isinstance(exc, _StepFailed) else f"{type(exc).__name__}: {text}"
 
@@ -400,9 +394,8 @@ class _Story:
         ]
 
 
-def _tell(story: _Story, echo: Callable[[str], None]) -> bool:
+def _tell(steps: List[Tuple[str, Callable[[], str]]], echo: Callable[[str], None]) -> bool:
     """Run every step, one line each; False (and stop) at the first failure."""
-    steps = story.steps()
     width = len(str(len(steps)))
     for number, (title, step) in enumerate(steps, 1):
         prefix = f"{number:>{width}}/{len(steps)}"
@@ -420,8 +413,9 @@ def _tell(story: _Story, echo: Callable[[str], None]) -> bool:
 
 def _run(target: _Target, environ: Dict[str, str], echo: Callable[[str], None]) -> bool:
     story = _Story(target, environ)
+    oss_story = OssStory(environ, target.emulator)
     try:
-        passed = _tell(story, echo)
+        passed = _tell(story.steps() + oss_story.steps(), echo)
     finally:
         if story.client is not None:
             if not target.local:
@@ -430,6 +424,10 @@ def _run(target: _Target, environ: Dict[str, str], echo: Callable[[str], None]) 
                 except OTSError as exc:
                     echo(f"could not delete the demo tables: {_one_line(exc)}")
             story.client.close()
+        try:
+            oss_story.close()
+        except Exception as exc:  # reported, never hiding the step's own result
+            echo(f"could not delete the OSS demo bucket: {_one_line(exc)}")
     return passed
 
 
