@@ -77,14 +77,17 @@ class _Multipart:
                 return parts
             marker = page.next_part_number_marker
 
-    def part(self, span: PartSpan, data: bytes) -> Flow:
-        """Send one part and record it."""
+    def part(self, span: PartSpan, body: Any) -> Flow:
+        """Send one part (bytes, or a ``_Section`` streamed from the file) and record it."""
         self.spans[span.number] = span
         result = yield from call(self.client, "UploadPart", models.UploadPartRequest(
             bucket=self.request.bucket, key=self.request.key, part_number=span.number,
-            upload_id=self.checkpoint.upload_id, body=data, request_payer=self.request.request_payer))
-        self.checkpoint.done(DonePart(span.number, crc64(data), result.etag or ""))
-        self.progress.add(len(data))
+            upload_id=self.checkpoint.upload_id, body=body, request_payer=self.request.request_payer))
+        crc = result.hash_crc64  # the client has checked it against the bytes it sent
+        if not (crc and crc.isdigit()):
+            crc = str(body.crc64() if isinstance(body, _Section) else crc64(body))
+        self.checkpoint.done(DonePart(span.number, int(crc), result.etag or ""))
+        self.progress.add(span.size)
 
     def complete(self) -> Flow:
         """CompleteMultipartUpload with every part; the service's CRC-64 must be the combined one."""
@@ -142,11 +145,7 @@ def upload_file_flow(client: Any, request: models.PutObjectRequest, filepath: st
 
     def read_and_send(span: PartSpan) -> Flow:
         with open(filepath, "rb") as file:
-            file.seek(span.offset)
-            data = file.read(span.size)
-        if len(data) != span.size:
-            raise OSError(f"{filepath} changed while being uploaded")
-        return (yield from job.part(span, data))
+            return (yield from job.part(span, _Section(file, span.offset, span.size)))
 
     def parts() -> Iterator[Flow]:
         todo = [s for s in spans if s.number not in checkpoint.parts]
@@ -155,6 +154,47 @@ def upload_file_flow(client: Any, request: models.PutObjectRequest, filepath: st
             yield read_and_send(span)
 
     return (yield from job.run(parts(), filepath))
+
+
+class _Section:
+    """A read-only, seekable window on part of a file: a part's body streamed from disk."""
+
+    def __init__(self, file: IO[bytes], offset: int, size: int) -> None:
+        self._file, self._offset, self._size, self._position = file, offset, size, 0
+
+    def read(self, size: int = -1) -> bytes:
+        """Up to ``size`` bytes of the window."""
+        left = self._size - self._position
+        want = left if size is None or size < 0 else min(size, left)
+        self._file.seek(self._offset + self._position)
+        data = self._file.read(want)
+        if len(data) != want:
+            raise OSError(f"{getattr(self._file, 'name', 'the file')} changed while being uploaded")
+        self._position += len(data)
+        return data
+
+    def seekable(self) -> bool:
+        """True."""
+        return True
+
+    def tell(self) -> int:
+        """The position in the window."""
+        return self._position
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        """Move within the window."""
+        base = {os.SEEK_SET: 0, os.SEEK_CUR: self._position, os.SEEK_END: self._size}[whence]
+        self._position = min(max(base + offset, 0), self._size)
+        return self._position
+
+    def crc64(self) -> int:
+        """CRC-64 of the window's bytes (read again)."""
+        crc, saved = 0, self._position
+        self.seek(0)
+        for block in iter(lambda: self.read(1 << 20), b""):
+            crc = crc64(block, crc)
+        self.seek(saved)
+        return crc
 
 
 def _stream_size(reader: IO[bytes]) -> int:
