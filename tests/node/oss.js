@@ -7,6 +7,7 @@
 // Run by tests/functional/node/test_node_oss.py, which starts the emulator and passes:
 //   OSS_ENDPOINT (http://127.0.0.1:port)  OSS_REGION  OSS_BUCKET  OSS_ACCESS_KEY_ID
 //   OSS_ACCESS_KEY_SECRET  OSS_CNAME (a host the emulator's CNAME map sends to OSS_BUCKET)
+//   STS_ACCESS_KEY_ID STS_ACCESS_KEY_SECRET STS_SECURITY_TOKEN  (a role with AliyunOSSReadOnlyAccess)
 // Addressing: with an IP endpoint ali-oss sends `/key` and `Host: <bucket>.oss-<region>.aliyuncs.com`
 // (the emulator reads the bucket from that Host). signatureUrl refuses an IP endpoint, so the
 // signed URLs come from a client of `http://localhost:port` (URL host `<bucket>.localhost`) and
@@ -41,6 +42,8 @@ const PRECONDITION = { code: 'PreconditionFailed', status: 412, ec: '0017-000010
 const BAD_DIGEST = { code: 'InvalidDigest', status: 400, ec: '0017-00000503', message: /^The Content-MD5 you specified did not match what we received\.$/ };
 const INVALID_KEY_ID = { code: 'InvalidAccessKeyId', status: 403, ec: '0002-00000902', message: /^The OSS Access Key Id you provided does not exist in our records\.$/ };
 const SIGNATURE = { code: 'SignatureDoesNotMatch', status: 403, message: /^The request signature we calculated does not match the signature you provided\./ };
+const ACCESS_DENIED_RAM = { code: 'AccessDenied', status: 403, ec: '0003-00000905', message: /^You are not authorized to do this action\. You should be authorized by RAM\.$/ };
+const INVALID_TOKEN = { code: 'InvalidSecurityToken', status: 403, ec: '0002-00000004', message: /^The security token you provided is invalid\.$/ };
 const NOT_SUPPORTED = { code: 'OperationNotSupported', status: 400, ec: '0016-00000702', message: /^The operation is not supported for this resource$/ };
 // HEAD answers carry no body: ali-oss reports a 404 as NoSuchKey "Object not exists".
 const HEAD_404 = { code: 'NoSuchKey', status: 404, message: /^Object not exists$/ };
@@ -298,6 +301,18 @@ async function buckets(v4, tag) {
   await h.rejects(`${tag} deleted bucket`, second.get('k'), NO_SUCH_BUCKET);
 }
 
+async function sts(v4, tag) {
+  const reader = client(v4, { accessKeyId: env('STS_ACCESS_KEY_ID'), accessKeySecret: env('STS_ACCESS_KEY_SECRET'),
+    stsToken: env('STS_SECURITY_TOKEN') });
+  h.eq(`${tag} STS read`, (await reader.get('plus+sign')).content.toString(), `${tag}:plus+sign`);
+  h.eq(`${tag} STS list`, (await reader.listV2({ prefix: 'plus' })).objects.map((o) => o.name), ['plus+sign']);
+  await h.rejects(`${tag} STS write denied`, reader.put('sts/denied', Buffer.from('x')), ACCESS_DENIED_RAM);
+  await h.rejects(`${tag} STS delete denied`, reader.delete('plus+sign'), ACCESS_DENIED_RAM);
+  const forged = client(v4, { accessKeyId: env('STS_ACCESS_KEY_ID'), accessKeySecret: env('STS_ACCESS_KEY_SECRET'),
+    stsToken: `${env('STS_SECURITY_TOKEN')}x` });
+  await h.rejects(`${tag} STS forged token`, forged.get('plus+sign'), INVALID_TOKEN);
+}
+
 async function cleanup(oss) {
   const names = [];
   let token;
@@ -322,6 +337,7 @@ async function main() {
     await h.step(`${tag} signed URLs`, () => signedUrls(v4, tag));
     await h.step(`${tag} errors`, () => errors(oss, v4, tag));
     await h.step(`${tag} buckets`, () => buckets(v4, tag));
+    await h.step(`${tag} STS credentials`, () => sts(v4, tag));
     await h.step(`${tag} cleanup`, () => cleanup(oss));
   }
   loopback.destroy();

@@ -1,8 +1,9 @@
 """The official Node.js OSS SDK (`ali-oss` on npm, pinned in package.json) against the emulator.
 
 tests/node/oss.js drives put, get, head, delete, list v1/v2, copy, append, multipartUpload,
-deleteMulti, signatureUrl (fetched by plain HTTP) and the error cases with V1 and V4
-signatures and keys holding '/', spaces, '+', '%' and non-ASCII; this wrapper starts the
+deleteMulti, signatureUrl (fetched by plain HTTP), STS credentials of a read-only role and the
+error cases with V1 and V4 signatures and keys holding '/', spaces, '+', '%' and non-ASCII;
+this wrapper gets the role's session from the emulator's STS with our StsClient, starts the
 emulator in-process with a CNAME for the bucket (from the config mapping, as `--config`
 would), runs the script and fails on any failed check.
 """
@@ -12,7 +13,9 @@ from typing import Iterator
 
 import pytest
 
+from alicloud_storage.credentials import StaticCredentialsProvider
 from alicloud_storage.emulator import Emulator
+from alicloud_storage.sts import StsClient
 from node_runner import run_script
 
 pytestmark = pytest.mark.official
@@ -21,7 +24,7 @@ BUCKET = "node-bucket"
 CNAME = "files.example.test"
 STEPS = [f"{tag} {step}" for tag in ("v1", "v4") for step in (
     "objects", "listings", "copy and append", "multipart", "streams, symlinks, ACL, tagging", "deleteMulti", "signed URLs", "errors",
-    "buckets", "cleanup")]
+    "buckets", "STS credentials", "cleanup")]
 
 
 @pytest.fixture
@@ -32,9 +35,27 @@ def emu() -> Iterator[Emulator]:
         yield emulator
 
 
+def read_only_session(emu: Emulator):
+    """AssumeRole (through the emulator's STS endpoint) into a role with AliyunOSSReadOnlyAccess."""
+    emu.iam.create_user("node-oss-app")
+    emu.iam.attach_policy("AliyunSTSAssumeRoleAccess", user="node-oss-app")
+    key_id, secret = emu.iam.create_access_key("node-oss-app")
+    role_arn = emu.iam.create_role("node-oss-reader")
+    emu.iam.attach_policy("AliyunOSSReadOnlyAccess", role="node-oss-reader")
+    sts = StsClient(StaticCredentialsProvider(key_id, secret), emu.sts_endpoint)
+    try:
+        return sts.assume_role(role_arn, "node-oss", 900).credentials
+    finally:
+        sts.close()
+
+
 def test_official_node_oss_sdk_drives_objects_listings_multipart_and_signed_urls(
         node: str, emu: Emulator) -> None:
+    session = read_only_session(emu)
     result = run_script(node, "oss.js", {
+        "STS_ACCESS_KEY_ID": session.access_key_id,
+        "STS_ACCESS_KEY_SECRET": session.access_key_secret,
+        "STS_SECURITY_TOKEN": session.security_token,
         "OSS_ENDPOINT": emu.oss_endpoint,
         "OSS_REGION": emu.region,
         "OSS_BUCKET": BUCKET,
