@@ -348,3 +348,58 @@ def test_hits_equal_a_brute_force_filter(ours_kit, rows, query, descending):
     with_l = sorted((i for i in matched if "l" in rows[i]), key=lambda i: (-rows[i]["l"] if descending else rows[i]["l"], i))
     expected = with_l + [i for i in matched if "l" not in rows[i]]
     assert (keys(response), response.total_count) == (expected, len(matched))
+
+
+# --- aggregations and group-bys ---------------------------------------------------------
+def test_aggregations(kit):
+    m = kit.m
+    make_table(kit)
+    make_index(kit)
+    query = m.RangeQuery("d", 1.0)  # rows 4..39
+    rows = [row_values(i) for i in range(N) if row_values(i)["d"] >= 1.0]
+    ls = [v["l"] for v in rows if "l" in v]
+    aggs = [m.Max("l"), m.Min("l"), m.Avg("l"), m.Sum("l", missing_value=100, name="sum_missing"),
+            m.Count("ka")]
+    response = search(kit, query, aggs=aggs, limit=0)
+    got = [(a.name, a.value) for a in response.agg_results]
+    missing = sum(1 for v in rows if "l" not in v)
+    assert got == [("max", max(ls)), ("min", min(ls)), ("avg", pytest.approx(sum(ls) / len(ls))),
+                   ("sum_missing", sum(ls) + 100 * missing), ("count", 2 * len(rows))]
+    distinct = search(kit, query, aggs=[m.DistinctCount("ka"), m.DistinctCount("b", name="db")], limit=0)
+    assert [(a.name, a.value) for a in distinct.agg_results] == [("distinct_count", 5), ("db", 2)]
+    none = search(kit, m.TermQuery("k", "nope"), aggs=[m.Sum("l"), m.Count("l")], limit=0)
+    assert [(a.name, a.value) for a in none.agg_results] == [("sum", 0.0), ("count", 0)]
+    expect(kit, E.SEARCH_INVALID, lambda: search(kit, query, aggs=[m.Sum("k")]),
+           detail="aggregation [sum] does not support field [k] of its type")
+    expect(kit, E.SEARCH_INVALID, lambda: search(kit, query, aggs=[m.Sum("l"), m.Max("l", name="sum")]),
+           detail="duplicate aggregation name [sum]")
+
+
+def test_group_by_field(kit):
+    m = kit.m
+    make_table(kit)
+    make_index(kit)
+    counts: Dict[int, List[int]] = {}
+    for i in range(N):
+        if "l" in row_values(i):
+            counts.setdefault(row_values(i)["l"], []).append(i)
+    by_count = sorted(counts, key=lambda k: (-len(counts[k]), k))
+    group_by = m.GroupByField("l", size=3, sub_aggs=[m.Sum("d")])
+    (result,) = search(kit, m.MatchAllQuery(), group_bys=[group_by], limit=0).group_by_results
+    assert result.name == "group_by_field"
+    got = [(g.key, g.row_count, [(a.name, a.value) for a in g.sub_aggs]) for g in result.items]
+    assert got == [(str(k), len(counts[k]), [("sum", sum(i / 4 for i in counts[k]))]) for k in by_count[:3]]
+    by_key = m.GroupByField("l", group_by_sort=[m.GroupKeySort(m.SortOrder.DESC)], name="keys",
+                            sub_group_bys=[m.GroupByField("b", name="inner")])
+    (result,) = search(kit, m.MatchAllQuery(), group_bys=[by_key], limit=0).group_by_results
+    assert [g.key for g in result.items] == [str(k) for k in sorted(counts, reverse=True)]
+    inner = result.items[0].sub_group_bys[0]
+    top = max(counts)
+    trues = sum(1 for i in counts[top] if row_values(i)["b"])
+    expected = sorted([("true", trues), ("false", len(counts[top]) - trues)], key=lambda p: (-p[1], p[0] != "false"))
+    assert inner.name == "inner" and [(g.key, g.row_count) for g in inner.items] == [p for p in expected if p[1]]
+    by_sum = m.GroupByField("l", group_by_sort=[m.SubAggSort(m.SortOrder.ASC, "s")], sub_aggs=[m.Sum("d", name="s")])
+    (result,) = search(kit, m.MatchAllQuery(), group_bys=[by_sum], limit=0).group_by_results
+    assert [g.key for g in result.items] == [str(k) for k in sorted(counts, key=lambda k: sum(i / 4 for i in counts[k]))]
+    expect(kit, E.SEARCH_INVALID, lambda: search(kit, m.MatchAllQuery(), group_bys=[m.GroupByField("t")]),
+           detail="group by [group_by_field] does not support field [t]")

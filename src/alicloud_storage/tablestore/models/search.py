@@ -42,6 +42,20 @@ __all__ = [
     "SearchQuery",
     "SearchHit",
     "SearchResponse",
+    "Agg",
+    "Max",
+    "Min",
+    "Avg",
+    "Sum",
+    "Count",
+    "DistinctCount",
+    "AggResult",
+    "GroupKeySort",
+    "RowCountSort",
+    "SubAggSort",
+    "GroupByField",
+    "GroupByResult",
+    "GroupByFieldResultItem",
 ]
 
 
@@ -312,6 +326,135 @@ class BoolQuery(Query):
         self.must_not_queries = list(self.must_not_queries or [])
         self.filter_queries = list(self.filter_queries or [])
         self.should_queries = list(self.should_queries or [])
+
+
+class Agg:
+    """An aggregation over the matched rows: its field, value for rows without it, name, type."""
+
+    def __init__(self, field: str, missing_value: Any, name: str, agg_type: int) -> None:
+        self.field = field
+        self.missing = missing_value
+        self.name = name
+        self.type = agg_type
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.field!r}, name={self.name!r})"
+
+
+class Max(Agg):
+    """The largest value of a numeric field."""
+
+    def __init__(self, field: str, missing_value: Any = None, name: str = "max") -> None:
+        super().__init__(field, missing_value, name, 2)
+
+
+class Min(Agg):
+    """The smallest value of a numeric field."""
+
+    def __init__(self, field: str, missing_value: Any = None, name: str = "min") -> None:
+        super().__init__(field, missing_value, name, 3)
+
+
+class Avg(Agg):
+    """The mean of a numeric field's values."""
+
+    def __init__(self, field: str, missing_value: Any = None, name: str = "avg") -> None:
+        super().__init__(field, missing_value, name, 1)
+
+
+class Sum(Agg):
+    """The sum of a numeric field's values."""
+
+    def __init__(self, field: str, missing_value: Any = None, name: str = "sum") -> None:
+        super().__init__(field, missing_value, name, 4)
+
+
+class Count(Agg):
+    """How many values a field holds over the matched rows."""
+
+    def __init__(self, field: str, name: str = "count") -> None:
+        super().__init__(field, None, name, 5)
+
+
+class DistinctCount(Agg):
+    """How many distinct values a field holds over the matched rows."""
+
+    def __init__(self, field: str, missing_value: Any = None, name: str = "distinct_count") -> None:
+        super().__init__(field, missing_value, name, 6)
+
+
+@dataclass
+class AggResult:
+    """One aggregation's name and value."""
+
+    name: str
+    value: Any
+
+
+@dataclass
+class GroupKeySort:
+    """Order groups by their key."""
+
+    sort_order: SortOrder
+
+
+@dataclass
+class RowCountSort:
+    """Order groups by their row count."""
+
+    sort_order: SortOrder
+
+
+@dataclass
+class SubAggSort:
+    """Order groups by one of their sub-aggregations."""
+
+    sort_order: SortOrder
+    sub_agg_name: str
+
+
+class GroupByField:
+    """Group the matched rows by the values of a field (default: 10 largest groups)."""
+
+    def __init__(
+        self,
+        field_name: str,
+        size: Optional[int] = None,
+        group_by_sort: Optional[List[Any]] = None,
+        sub_aggs: Optional[List[Agg]] = None,
+        sub_group_bys: Optional[List["GroupByField"]] = None,
+        name: str = "group_by_field",
+    ) -> None:
+        self.field_name = field_name
+        self.size = size
+        self.group_by_sort = group_by_sort
+        self.sub_aggs = list(sub_aggs or [])
+        self.sub_group_bys = list(sub_group_bys or [])
+        self.name = name
+        self.type = 1
+
+    def __repr__(self) -> str:
+        return f"GroupByField({self.field_name!r}, name={self.name!r})"
+
+
+@dataclass
+class GroupByFieldResultItem:
+    """One group: its key (as text), row count, sub-aggregation and sub-group-by results."""
+
+    key: str
+    row_count: int
+    sub_aggs: List[AggResult]
+    sub_group_bys: List["GroupByResult"]
+
+
+@dataclass
+class GroupByResult:
+    """One group-by's name and groups."""
+
+    name: str
+    items: List[Any]
+    source_group_by_names: Any = None
+    next_token: Any = None
 
 
 @dataclass

@@ -9,6 +9,14 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from alicloud_storage.tablestore.errors import OTSClientError
 from alicloud_storage.tablestore.models import (
+    Agg,
+    AggResult,
+    GroupByField,
+    GroupByFieldResultItem,
+    GroupByResult,
+    GroupKeySort,
+    RowCountSort,
+    SubAggSort,
     BoolQuery,
     ColumnReturnType,
     ColumnsToGet,
@@ -311,11 +319,76 @@ def _query(message: Any, query: Any) -> None:
     message.query = body.SerializeToString()
 
 
+# --- aggregations and group-bys ------------------------------------------------------
+_AGG_BODIES = {1: "AvgAggregation", 2: "MaxAggregation", 3: "MinAggregation", 4: "SumAggregation",
+               5: "CountAggregation", 6: "DistinctCountAggregation"}
+_AGG_RESULTS = {1: "AvgAggregationResult", 2: "MaxAggregationResult", 3: "MinAggregationResult",
+                4: "SumAggregationResult", 5: "CountAggregationResult", 6: "DistinctCountAggregationResult"}
+
+
+def _aggs(message: Any, aggs: Any) -> None:
+    for agg in aggs:
+        if not isinstance(agg, Agg) or agg.type not in _AGG_BODIES:
+            raise OTSClientError(f"Invalid aggregation type: {type(agg).__name__}")
+        body = getattr(pb, _AGG_BODIES[agg.type])(field_name=agg.field)
+        if agg.missing is not None:
+            body.missing = encode_filter_value(agg.missing)
+        message.aggs.add(name=agg.name, type=agg.type, body=body.SerializeToString())
+
+
+def _group_bys(message: Any, group_bys: Any) -> None:
+    for group_by in group_bys:
+        if not isinstance(group_by, GroupByField):
+            raise OTSClientError(f"Invalid group by type: {type(group_by).__name__}")
+        body = pb.GroupByField(field_name=group_by.field_name)
+        if group_by.size is not None:
+            body.size = check_int(group_by.size, "size", 0)
+        for sort in group_by.group_by_sort or ():
+            sorter = body.sort.sorters.add()
+            if isinstance(sort, GroupKeySort):
+                sorter.group_key_sort.order = int(SortOrder(sort.sort_order))
+            elif isinstance(sort, RowCountSort):
+                sorter.row_count_sort.order = int(SortOrder(sort.sort_order))
+            elif isinstance(sort, SubAggSort):
+                sorter.sub_agg_sort.order = int(SortOrder(sort.sort_order))
+                sorter.sub_agg_sort.sub_agg_name = sort.sub_agg_name
+            else:
+                raise OTSClientError(f"Invalid sort type:{type(sort)}")
+        if group_by.sub_aggs:
+            _aggs(body.sub_aggs, group_by.sub_aggs)
+        if group_by.sub_group_bys:
+            _group_bys(body.sub_group_bys, group_by.sub_group_bys)
+        message.group_bys.add(name=group_by.name, type=group_by.type, body=body.SerializeToString())
+
+
+def _agg_results(message: Any) -> List[AggResult]:
+    results = []
+    for item in message.agg_results:
+        if item.type not in _AGG_RESULTS:
+            raise OTSClientError(f"unsupport aggregation type:{item.type}")
+        results.append(AggResult(item.name, getattr(pb, _AGG_RESULTS[item.type]).FromString(item.agg_result).value))
+    return results
+
+
+def _group_by_results(message: Any) -> List[GroupByResult]:
+    results = []
+    for item in message.group_by_results:
+        if item.type != enums.GroupByType.GROUP_BY_FIELD:
+            raise OTSClientError(f"unsupport group by type:{item.type}")
+        groups = pb.GroupByFieldResult.FromString(item.group_by_result).group_by_field_result_items
+        results.append(GroupByResult(item.name, [
+            GroupByFieldResultItem(g.key, g.row_count, _agg_results(g.sub_aggs_result),
+                                   _group_by_results(g.sub_group_bys_result))
+            for g in groups
+        ]))
+    return results
+
+
 def _search_query(query: Any) -> bytes:
     if not isinstance(query, SearchQuery):
         raise OTSClientError(f"search_query must be a SearchQuery, not {type(query).__name__}")
-    if query.aggs or query.group_bys or query.collapse_field is not None or query.highlight is not None:
-        raise OTSClientError("aggregations, group-bys, collapse and highlight are not supported yet")
+    if query.collapse_field is not None or query.highlight is not None:
+        raise OTSClientError("collapse and highlight are not supported yet")
     message = pb.SearchQuery()
     if query.offset is not None:
         message.offset = check_int(query.offset, "offset", 0)
@@ -325,6 +398,10 @@ def _search_query(query: Any) -> bytes:
     if query.sort is not None:
         _sort(message.sort, query.sort)
     message.get_total_count = bool(query.get_total_count)
+    if query.aggs:
+        _aggs(message.aggs, query.aggs)
+    if query.group_bys:
+        _group_bys(message.group_bys, query.group_bys)
     if query.next_token is not None:
         if not isinstance(query.next_token, (bytes, bytearray)):
             raise OTSClientError("next_token must be bytes")
@@ -345,8 +422,10 @@ def _decode_search(message: Any, context: Any, request_id: str) -> SearchRespons
         )
     hits = [SearchHit(row, hit.score, None, [], hit.nested_doc_offset)
             for row, hit in zip(rows, message.search_hits)]
+    aggs = _agg_results(pb.AggregationsResult.FromString(message.aggs)) if message.aggs else []
+    group_bys = _group_by_results(pb.GroupBysResult.FromString(message.group_bys)) if message.group_bys else []
     return SearchResponse(
-        rows, [], [], message.next_token, message.is_all_succeed, message.total_hits, hits, request_id
+        rows, aggs, group_bys, message.next_token, message.is_all_succeed, message.total_hits, hits, request_id
     )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from enum import IntEnum
 
 __all__ = [
+    "AggregationType",
     "AnalyticalStoreSyncType",
     "ColumnReturnType",
     "ComparatorType",
@@ -16,6 +17,7 @@ __all__ = [
     "FieldType",
     "FilterType",
     "GeoDistanceType",
+    "GroupByType",
     "IndexType",
     "IndexUpdateMode",
     "LogicalOperator",
@@ -317,3 +319,20 @@ class ColumnReturnType(IntEnum):
     RETURN_SPECIFIED = 2
     RETURN_NONE = 3
     RETURN_ALL_FROM_INDEX = 4
+
+
+class AggregationType(IntEnum):
+    """AggregationType of search.proto."""
+
+    AGG_AVG = 1
+    AGG_MAX = 2
+    AGG_MIN = 3
+    AGG_SUM = 4
+    AGG_COUNT = 5
+    AGG_DISTINCT_COUNT = 6
+
+
+class GroupByType(IntEnum):
+    """GroupByType of search.proto."""
+
+    GROUP_BY_FIELD = 1

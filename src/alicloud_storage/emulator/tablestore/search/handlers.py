@@ -17,6 +17,7 @@ from alicloud_storage.emulator.tablestore import errors as E
 from alicloud_storage.emulator.tablestore.handlers import Context, Operation, table_name
 from alicloud_storage.emulator.tablestore.keys import decode_key, encode_key
 from alicloud_storage.emulator.tablestore.model import TableInfo
+from alicloud_storage.emulator.tablestore.search.aggregations import aggregate, group
 from alicloud_storage.emulator.tablestore.search.documents import (
     NESTED,
     IndexField,
@@ -292,6 +293,8 @@ def _search(ctx: Context, request: Any) -> Any:
     if offset + limit > MAX_OFFSET_PLUS_LIMIT:
         raise E.SEARCH_OFFSET_LIMIT.error(max=MAX_OFFSET_PLUS_LIMIT, offset=offset, limit=limit)
     predicate = compile_query(index, query.query)
+    aggs = aggregate(index, query.aggs) if query.HasField("aggs") else None
+    group_bys = group(index, query.group_bys) if query.HasField("group_bys") else None
     hits: List[Hit] = [hit for hit in _documents(ctx).documents(index) if predicate(hit[1])]
     hits = sorted_hits(index, hits, codec.parse(pb.Sort, sort))
     page = hits[offset:offset + limit]
@@ -300,6 +303,10 @@ def _search(ctx: Context, request: Any) -> Any:
         response.total_hits = len(hits)
     elif query.HasField("track_total_count") and query.track_total_count > 0:
         response.total_hits = min(len(hits), query.track_total_count)
+    if aggs is not None:
+        response.aggs = aggs([doc for _, doc in hits])
+    if group_bys is not None:
+        response.group_bys = group_bys([doc for _, doc in hits])
     columns = request.columns_to_get if request.HasField("columns_to_get") else None
     for key, _ in page:
         response.rows.append(codec.encode_row(_row(info, key, columns, index, ctx)))

@@ -36,6 +36,7 @@ from alicloud_storage.tablestore.wire.filter_values import decode_filter_value
 
 __all__ = [
     "Document", "Predicate", "Hit", "Comparator", "compile_query", "field_values", "compare_hits", "sorted_hits",
+    "index_field", "coerce", "variant",
     "MAX_QUERY_NODES", "MAX_TERMS", "MAX_WILDCARD",
 ]
 
@@ -58,14 +59,15 @@ def field_values(doc: Document, name: str) -> List[Any]:
     return [v for sub in values if isinstance(sub, dict) for v in sub.get(rest, [])]
 
 
-def _field(index: SearchIndex, name: str) -> IndexField:
+def index_field(index: SearchIndex, name: str) -> IndexField:
+    """The index's field ``name``; the request fails when there is none."""
     item = index.field(name)
     if item is None:
         raise E.SEARCH_INVALID.error(detail=f"field [{name}] does not exist in search index [{index.name}]")
     return item
 
 
-def _coerce(item: IndexField, value: Any) -> Any:
+def coerce(item: IndexField, value: Any) -> Any:
     """A query value as the field's type; the generic query error when it does not fit."""
     try:
         if item.type == LONG:
@@ -96,7 +98,8 @@ def _coerce(item: IndexField, value: Any) -> Any:
     raise E.SEARCH_BAD_QUERY.error()
 
 
-def _variant(data: bytes) -> Any:
+def variant(data: bytes) -> Any:
+    """A variant value of a request (type byte + payload); the generic query error when malformed."""
     try:
         return decode_filter_value(data)
     except OTSDecodeError:
@@ -139,25 +142,25 @@ class _Compiler:
 
     # --- leaves ----------------------------------------------------------------------
     def _term(self, q: Any) -> Predicate:
-        item = _field(self._index, q.field_name)
-        wanted = _coerce(item, _variant(q.term))
+        item = index_field(self._index, q.field_name)
+        wanted = coerce(item, variant(q.term))
         name = q.field_name
         return lambda doc: wanted in field_values(doc, name)
 
     def _terms(self, q: Any) -> Predicate:
         if len(q.terms) > MAX_TERMS:
             raise E.SEARCH_INVALID.error(detail=f"the number of terms exceeds {MAX_TERMS}")
-        item = _field(self._index, q.field_name)
-        wanted = {_coerce(item, _variant(t)) for t in q.terms}
+        item = index_field(self._index, q.field_name)
+        wanted = {coerce(item, variant(t)) for t in q.terms}
         name = q.field_name
         return lambda doc: any(v in wanted for v in field_values(doc, name))
 
     def _range(self, q: Any) -> Predicate:
-        item = _field(self._index, q.field_name)
+        item = index_field(self._index, q.field_name)
         if item.type in (GEO_POINT, NESTED):
             raise E.SEARCH_BAD_QUERY.error()
-        low = _coerce(item, _variant(q.range_from)) if q.HasField("range_from") else None
-        high = _coerce(item, _variant(q.range_to)) if q.HasField("range_to") else None
+        low = coerce(item, variant(q.range_from)) if q.HasField("range_from") else None
+        high = coerce(item, variant(q.range_to)) if q.HasField("range_to") else None
         include_lower = q.include_lower if q.HasField("include_lower") else True
         include_upper = q.include_upper if q.HasField("include_upper") else False
         name = q.field_name
@@ -170,29 +173,29 @@ class _Compiler:
         return lambda doc: any(inside(v) for v in field_values(doc, name))
 
     def _prefix(self, q: Any) -> Predicate:
-        _field(self._index, q.field_name)
+        index_field(self._index, q.field_name)
         prefix, name = q.prefix, q.field_name
         return lambda doc: any(isinstance(v, str) and v.startswith(prefix) for v in field_values(doc, name))
 
     def _wildcard(self, q: Any) -> Predicate:
-        _field(self._index, q.field_name)
+        index_field(self._index, q.field_name)
         if len(q.value) > MAX_WILDCARD:
             raise E.SEARCH_INVALID.error(detail=f"the length of wildcard query value exceeds {MAX_WILDCARD}")
         pattern, name = _wildcard(q.value), q.field_name
         return lambda doc: any(isinstance(v, str) and pattern.fullmatch(v) is not None for v in field_values(doc, name))
 
     def _exists(self, q: Any) -> Predicate:
-        _field(self._index, q.field_name)
+        index_field(self._index, q.field_name)
         name = q.field_name
         return lambda doc: bool(field_values(doc, name))
 
     def _tokens(self, item: IndexField, text: str) -> List[str]:
         if item.type == TEXT:
             return analyze(text, item.analyzer, item.analyzer_parameter)
-        return [_coerce(item, text)]
+        return [coerce(item, text)]
 
     def _match(self, q: Any) -> Predicate:
-        item = _field(self._index, q.field_name)
+        item = index_field(self._index, q.field_name)
         tokens = set(self._tokens(item, q.text))
         name = q.field_name
         if q.HasField("operator") and q.operator == QueryOperator.AND:
@@ -205,7 +208,7 @@ class _Compiler:
         return lambda doc: len(tokens & set(field_values(doc, name))) >= needed
 
     def _match_phrase(self, q: Any) -> Predicate:
-        item = _field(self._index, q.field_name)
+        item = index_field(self._index, q.field_name)
         phrase = self._tokens(item, q.text)
         name, size = q.field_name, len(phrase)
 
@@ -252,7 +255,7 @@ def _cmp(a: Any, b: Any) -> int:
 
 
 def _field_comparator(index: SearchIndex, sort: Any) -> Comparator:
-    item = _field(index, sort.field_name)
+    item = index_field(index, sort.field_name)
     if item.type in (TEXT, GEO_POINT, NESTED):
         raise E.SEARCH_INVALID.error(detail=f"field [{sort.field_name}] of type {item.type} can not be sorted")
     descending = sort.HasField("order") and sort.order == SortOrder.SORT_ORDER_DESC
