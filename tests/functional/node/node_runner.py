@@ -12,6 +12,10 @@ from typing import Any, Dict, List, Mapping
 
 import pytest
 
+from alicloud_storage.credentials import StaticCredentialsProvider
+from alicloud_storage.emulator import Emulator
+from alicloud_storage.sts import StsClient
+
 ROOT = Path(__file__).resolve().parents[3]
 NODE_SDK = ROOT / "node_modules" / "tablestore"
 # Set by `python3 dev.py test`: there a missing toolchain fails the tests instead of skipping them.
@@ -65,3 +69,18 @@ def run_script(node: str, script: str, environ: Mapping[str, str], timeout: floa
 def _base_environ() -> Dict[str, str]:
     """PATH and HOME only: the script sees no credentials but those it is given."""
     return {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "SYSTEMROOT", "TMPDIR")}
+
+
+def read_only_session(emu: Emulator, policy: str, name: str) -> Any:
+    """STS credentials of a new role holding ``policy``, got by AssumeRole through the
+    emulator's STS endpoint as a new RAM user ``name`` (with our own StsClient)."""
+    emu.iam.create_user(name)
+    emu.iam.attach_policy("AliyunSTSAssumeRoleAccess", user=name)
+    key_id, secret = emu.iam.create_access_key(name)
+    role_arn = emu.iam.create_role(f"{name}-role")
+    emu.iam.attach_policy(policy, role=f"{name}-role")
+    sts = StsClient(StaticCredentialsProvider(key_id, secret), emu.sts_endpoint)
+    try:
+        return sts.assume_role(role_arn, name, 900).credentials
+    finally:
+        sts.close()

@@ -13,10 +13,8 @@ from typing import Iterator
 
 import pytest
 
-from alicloud_storage.credentials import StaticCredentialsProvider
 from alicloud_storage.emulator import Emulator
-from alicloud_storage.sts import StsClient
-from node_runner import run_script
+from node_runner import read_only_session, run_script
 
 pytestmark = pytest.mark.official
 
@@ -35,23 +33,10 @@ def emu() -> Iterator[Emulator]:
         yield emulator
 
 
-def read_only_session(emu: Emulator):
-    """AssumeRole (through the emulator's STS endpoint) into a role with AliyunOSSReadOnlyAccess."""
-    emu.iam.create_user("node-oss-app")
-    emu.iam.attach_policy("AliyunSTSAssumeRoleAccess", user="node-oss-app")
-    key_id, secret = emu.iam.create_access_key("node-oss-app")
-    role_arn = emu.iam.create_role("node-oss-reader")
-    emu.iam.attach_policy("AliyunOSSReadOnlyAccess", role="node-oss-reader")
-    sts = StsClient(StaticCredentialsProvider(key_id, secret), emu.sts_endpoint)
-    try:
-        return sts.assume_role(role_arn, "node-oss", 900).credentials
-    finally:
-        sts.close()
-
 
 def test_official_node_oss_sdk_drives_objects_listings_multipart_and_signed_urls(
         node: str, emu: Emulator) -> None:
-    session = read_only_session(emu)
+    session = read_only_session(emu, "AliyunOSSReadOnlyAccess", "node-oss-app")
     result = run_script(node, "oss.js", {
         "STS_ACCESS_KEY_ID": session.access_key_id,
         "STS_ACCESS_KEY_SECRET": session.access_key_secret,

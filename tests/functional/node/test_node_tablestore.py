@@ -10,10 +10,8 @@ from typing import Iterator
 
 import pytest
 
-from alicloud_storage.credentials import StaticCredentialsProvider
 from alicloud_storage.emulator import Emulator
-from alicloud_storage.sts import StsClient
-from node_runner import run_script
+from node_runner import read_only_session, run_script
 
 pytestmark = pytest.mark.official
 
@@ -27,22 +25,9 @@ def emu() -> Iterator[Emulator]:
         yield emulator
 
 
-def read_only_session(emu: Emulator):
-    """AssumeRole (through the emulator's STS endpoint) into a role with AliyunOTSReadOnlyAccess."""
-    emu.iam.create_user("node-app")
-    emu.iam.attach_policy("AliyunSTSAssumeRoleAccess", user="node-app")
-    key_id, secret = emu.iam.create_access_key("node-app")
-    role_arn = emu.iam.create_role("node-reader")
-    emu.iam.attach_policy("AliyunOTSReadOnlyAccess", role="node-reader")
-    sts = StsClient(StaticCredentialsProvider(key_id, secret), emu.sts_endpoint)
-    try:
-        return sts.assume_role(role_arn, "node-sdk", 900).credentials
-    finally:
-        sts.close()
-
 
 def test_official_node_sdk_drives_every_table_and_row_api(node: str, emu: Emulator) -> None:
-    session = read_only_session(emu)
+    session = read_only_session(emu, "AliyunOTSReadOnlyAccess", "node-app")
     result = run_script(node, "tablestore.js", {
         "OTS_ENDPOINT": emu.tablestore_endpoint,
         "OTS_INSTANCE": emu.instance,
