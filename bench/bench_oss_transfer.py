@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -33,6 +34,11 @@ def _rss_mib() -> float:
     with open("/proc/self/statm") as statm:
         pages = int(statm.read().split()[1])
     return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 class _Sampler:
@@ -70,6 +76,7 @@ def child(args: argparse.Namespace) -> None:
     client = oss.Client(cfg)
     baseline = _rss_mib()
     sampler = _Sampler()
+    cpu_before = _cpu_seconds()
     start = time.perf_counter()
     if args.direction == "up":
         client.uploader(part_size=part, parallel_num=parallel).upload_file(
@@ -78,7 +85,8 @@ def child(args: argparse.Namespace) -> None:
         client.downloader(part_size=part, parallel_num=parallel).download_file(
             oss.GetObjectRequest(bucket=BUCKET, key=f"{KEY}.{args.sdk}"), args.file)
     seconds = time.perf_counter() - start
-    print(json.dumps({"seconds": seconds, "baseline_mib": baseline, "peak_mib": sampler.stop()}))
+    print(json.dumps({"seconds": seconds, "baseline_mib": baseline, "peak_mib": sampler.stop(),
+                      "cpu_seconds": _cpu_seconds() - cpu_before}))
 
 
 def _run_child(args: argparse.Namespace, env: Dict[str, str], sdk: str, direction: str, path: str) -> Dict[str, Any]:
@@ -152,6 +160,8 @@ def main() -> None:
         rate_ours, rate_official = size / ours["seconds"] / 1e6, size / official["seconds"] / 1e6
         print(f"{direction:>4}: ours {rate_ours:8.1f} MB/s   official {rate_official:8.1f} MB/s   "
               f"ratio {rate_ours / rate_official:4.2f}x (target >= 1.5x)")
+        print(f"      client CPU: ours {ours['cpu_seconds']:6.2f} s, official {official['cpu_seconds']:6.2f} s "
+              f"(the rest of the time is the emulator's, on the same machine)")
         print(f"      peak RSS growth: ours {max(growth[f'ours {direction}']):6.1f} MiB, official "
               f"{max(growth[f'official {direction}']):6.1f} MiB (bound {bound} MiB)")
 
