@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from typing import Any, Callable, Dict, Iterator, List, Optional, Protocol, Sequence, Tuple, TypeVar, Union, cast
+from typing import Any, Callable, Dict, Iterator, List, Optional, Protocol, Sequence, Tuple, Union, cast
 
 from alicloud_storage.emulator.tablestore import errors as E
 from alicloud_storage.emulator.tablestore import indexes, limits, validate
@@ -154,9 +154,6 @@ class WireRange:
     consumed: CapacityUnits
     rows: List[WireRow]
     next_start: Optional[PrimaryKey]
-
-
-_R = TypeVar("_R", ReadResult, WireRead)
 
 
 def _cu(size: int) -> int:
