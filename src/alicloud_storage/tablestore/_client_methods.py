@@ -29,6 +29,7 @@ if TYPE_CHECKING:
         CapacityUnit,
         ColumnCondition,
         ColumnsToGet,
+        ComputeSplitsResponse,
         Condition,
         CreateTimeseriesTableRequest,
         DeleteTimeseriesMetaRequest,
@@ -39,12 +40,14 @@ if TYPE_CHECKING:
         GetTimeseriesDataRequest,
         GetTimeseriesDataResponse,
         MetaUpdateMode,
+        ParallelScanResponse,
         PutTimeseriesDataResponse,
         QueryTimeseriesMetaRequest,
         QueryTimeseriesMetaResponse,
         ReservedThroughput,
         ReturnType,
         Row,
+        ScanQuery,
         SearchIndexMeta,
         SearchQuery,
         SearchResponse,
@@ -341,6 +344,24 @@ class SyncMethods:
         ) -> SearchResponse:
             """Run a query on a search index: a SearchResponse (rows, next_token, total_count, ...)."""
 
+        def compute_splits(
+            self,
+            table_name: str,
+            index_name: str,
+        ) -> ComputeSplitsResponse:
+            """Start a parallel scan of a search index: a ComputeSplitsResponse (session_id, splits_size)."""
+
+        def parallel_scan(
+            self,
+            table_name: str,
+            index_name: str,
+            scan_query: ScanQuery,
+            session_id: str,
+            columns_to_get: Optional[ColumnsToGet] = None,
+            timeout_s: Optional[float] = None,
+        ) -> ParallelScanResponse:
+            """One page of a parallel scan: a ParallelScanResponse (rows, next_token; b'' when done)."""
+
         def xget_range(
             self,
             table_name: str,
@@ -633,6 +654,24 @@ class AsyncMethods:
             timeout_s: Optional[float] = None,
         ) -> SearchResponse:
             """Run a query on a search index: a SearchResponse (rows, next_token, total_count, ...)."""
+
+        async def compute_splits(
+            self,
+            table_name: str,
+            index_name: str,
+        ) -> ComputeSplitsResponse:
+            """Start a parallel scan of a search index: a ComputeSplitsResponse (session_id, splits_size)."""
+
+        async def parallel_scan(
+            self,
+            table_name: str,
+            index_name: str,
+            scan_query: ScanQuery,
+            session_id: str,
+            columns_to_get: Optional[ColumnsToGet] = None,
+            timeout_s: Optional[float] = None,
+        ) -> ParallelScanResponse:
+            """One page of a parallel scan: a ParallelScanResponse (rows, next_token; b'' when done)."""
 
         def xget_range(
             self,

@@ -6,6 +6,7 @@ And a Hypothesis property: random rows and random bool/term/range queries give t
 hits of a brute-force filter of the rows, in the asked order."""
 from __future__ import annotations
 
+import time
 from types import SimpleNamespace
 from typing import Any, Dict, List, Tuple
 
@@ -403,3 +404,67 @@ def test_group_by_field(kit):
     assert [g.key for g in result.items] == [str(k) for k in sorted(counts, key=lambda k: sum(i / 4 for i in counts[k]))]
     expect(kit, E.SEARCH_INVALID, lambda: search(kit, m.MatchAllQuery(), group_bys=[m.GroupByField("t")]),
            detail="group by [group_by_field] does not support field [t]")
+
+
+# --- parallel scan -----------------------------------------------------------------------
+def test_compute_splits_and_parallel_scan(kit):
+    """The official SDK's test_parallel_scan_normal paging, and the scan's exact errors."""
+    m = kit.m
+    make_table(kit)
+    make_index(kit)
+    session_id, splits = kit.client.compute_splits("t", "idx")
+    assert splits == 1 and isinstance(session_id, str) and session_id
+    wanted = [i for i in range(N) if row_values(i)["d"] >= 0.5]
+    columns = m.ColumnsToGet(["k"], m.ColumnReturnType.SPECIFIED)
+    pages, token = [], None
+    while True:
+        query = m.ScanQuery(m.RangeQuery("d", 0.5), 25, token, 0, 1, alive_time=30)
+        rows, token = kit.client.parallel_scan("t", "idx", query, session_id, columns)
+        pages.append(rows)
+        if not rows:
+            break
+        assert token  # every non-empty page carries a token
+    assert token == b"" and [len(p) for p in pages] == [25, len(wanted) - 25, 0]
+    assert [row[0][0][1] for page in pages for row in page] == wanted
+    assert [[(c[0], c[1]) for c in row[1]] for row in pages[0][:2]] == [[("k", "key%03d" % i)] for i in wanted[:2]]
+    scan = kit.client.parallel_scan
+    expect(kit, E.SCAN_PARALLEL_ID, scan, "t", "idx", m.ScanQuery(m.MatchAllQuery(), 10, None, 101, 1),
+           session_id, max_parallel=1, parallel_id=101)
+    expect(kit, E.SCAN_MAX_PARALLEL, scan, "t", "idx", m.ScanQuery(m.MatchAllQuery(), 10, None, 0, 2),
+           session_id, splits=1, max_parallel=2)
+    expect(kit, E.SCAN_SESSION_EXPIRED, scan, "t", "idx", m.ScanQuery(m.MatchAllQuery(), 10, None, 0, 1), "nope")
+    expect(kit, E.SEARCH_INDEX_NOT_EXIST, kit.client.compute_splits, "t", "not_exist", name="not_exist")
+    expect(kit, E.SCAN_TABLE_NOT_EXIST, kit.client.compute_splits, "not_exist", "idx", table="not_exist")
+
+
+class SettableClock:
+    """Wall-clock time plus an offset the test moves (request dates stay within the skew)."""
+
+    def __init__(self) -> None:
+        self.offset = 0.0
+
+    def __call__(self) -> float:
+        return time.time() + self.offset
+
+
+def test_a_scan_session_expires_after_its_alive_time():
+    import alicloud_storage.tablestore as m
+    from alicloud_storage.emulator import Emulator
+
+    clock = SettableClock()
+    with Emulator(memory=True, clock=clock) as emu, m.OTSClient(
+        emu.tablestore_endpoint, emu.access_key_id, emu.access_key_secret, emu.instance,
+        retry_policy=m.NoRetryPolicy(),
+    ) as client:
+        kit = SimpleNamespace(client=client, m=m)
+        make_table(kit, 5)
+        make_index(kit)
+        session_id, _ = client.compute_splits("t", "idx")
+        rows, token = client.parallel_scan("t", "idx", m.ScanQuery(m.MatchAllQuery(), 2, None, 0, 1, alive_time=30), session_id)
+        assert len(rows) == 2
+        clock.offset += 29  # within alive_time of the last call: still alive, and renewed
+        rows, token = client.parallel_scan("t", "idx", m.ScanQuery(m.MatchAllQuery(), 2, token, 0, 1, alive_time=30), session_id)
+        assert [r[0][0][1] for r in rows] == [2, 3]
+        clock.offset += 31
+        expect(kit, E.SCAN_SESSION_EXPIRED, client.parallel_scan, "t", "idx",
+               m.ScanQuery(m.MatchAllQuery(), 2, token, 0, 1, alive_time=30), session_id)

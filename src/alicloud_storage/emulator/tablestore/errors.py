@@ -47,7 +47,8 @@ __all__ = [
     "TRANSACTION_LOCKED", "TRANSACTION_OUT_OF_RANGE", "TRANSACTION_BUSY",
     "TRANSACTION_TOO_LARGE", "TRANSACTION_OTHER_TABLE", "TRANSACTION_AUTO_INCREMENT",
     "SEARCH_INDEX_NOT_EXIST", "SEARCH_INDEX_EXIST", "TABLE_HAS_SEARCH_INDEX", "SEARCH_INVALID",
-    "SEARCH_BAD_QUERY", "SEARCH_OFFSET_LIMIT", "SEARCH_LIMIT",
+    "SEARCH_BAD_QUERY", "SEARCH_OFFSET_LIMIT", "SEARCH_LIMIT", "SCAN_TABLE_NOT_EXIST", "SCAN_NO_SPLITS_OPTIONS",
+    "SCAN_MAX_PARALLEL", "SCAN_PARALLEL_ID", "SCAN_SESSION_EXPIRED", "SCAN_LIMIT",
 ]
 
 _INVALID = "OTSParameterInvalid"
@@ -321,3 +322,17 @@ SEARCH_OFFSET_LIMIT = ErrorSpec(
     400, _INVALID, "Parameter limit + offset must be less than {max}, current offset is {offset}, limit is {limit}"
 )
 SEARCH_LIMIT = ErrorSpec(400, _INVALID, "Parameter limit must be in [0, {max}], current limit is {limit}")  # [I]
+SCAN_TABLE_NOT_EXIST = ErrorSpec(400, _INVALID, "table [{table}] does not exist")
+SCAN_NO_SPLITS_OPTIONS = ErrorSpec(400, _INVALID, "[search index splits options] must not be null")
+SCAN_MAX_PARALLEL = ErrorSpec(
+    400, _INVALID, "[parallel_scan.max_parallel_id] must in (0 ,{splits}], current max_parallel_id is {max_parallel}"
+)
+SCAN_PARALLEL_ID = ErrorSpec(
+    400, _INVALID,
+    "[parallel_scan.current_parallel_id] must in [0, max_parallel), current max_parallel is {max_parallel}, "
+    "current_parallel_id is {parallel_id}",
+)
+SCAN_SESSION_EXPIRED = ErrorSpec(
+    400, "OTSSessionExpired", "ScanQuery'session is expired, please retry ComputeSplitsRequest and ScanQuery."
+)
+SCAN_LIMIT = ErrorSpec(400, _INVALID, "[parallel_scan.limit] must be in (0, {max}], current limit is {limit}")  # [I]

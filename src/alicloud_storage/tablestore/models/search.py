@@ -56,6 +56,9 @@ __all__ = [
     "GroupByField",
     "GroupByResult",
     "GroupByFieldResultItem",
+    "ScanQuery",
+    "ComputeSplitsResponse",
+    "ParallelScanResponse",
 ]
 
 
@@ -507,3 +510,40 @@ class SearchResponse:
     def v1_response(self) -> Tuple[Any, ...]:
         """The official tuple form."""
         return tuple(self)
+
+
+@dataclass
+class ScanQuery:
+    """One page of a parallel scan: the query, page size, paging token, this worker's id,
+    the number of workers, and how long (s) the session stays alive after this call."""
+
+    query: Query
+    limit: Optional[int]
+    next_token: Optional[bytes]
+    current_parallel_id: int
+    max_parallel: int
+    alive_time: int = 60
+
+
+@dataclass
+class ComputeSplitsResponse:
+    """A parallel scan session and how many workers it allows; iterates as the official tuple."""
+
+    session_id: str
+    splits_size: int
+    request_id: str = ""
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter((self.session_id, self.splits_size))
+
+
+@dataclass
+class ParallelScanResponse:
+    """A page of a parallel scan; iterates as the official tuple ``(rows, next_token)``."""
+
+    rows: List[Tuple[Any, Any]]
+    next_token: bytes
+    request_id: str = ""
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter((self.rows, self.next_token))

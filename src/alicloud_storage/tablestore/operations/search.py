@@ -9,6 +9,9 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from alicloud_storage.tablestore.errors import OTSClientError
 from alicloud_storage.tablestore.models import (
+    ComputeSplitsResponse,
+    ParallelScanResponse,
+    ScanQuery,
     Agg,
     AggResult,
     GroupByField,
@@ -64,6 +67,8 @@ __all__ = [
     "update_search_index",
     "delete_search_index",
     "search",
+    "compute_splits",
+    "parallel_scan",
 ]
 
 # --- index schema ------------------------------------------------------------------
@@ -410,11 +415,32 @@ def _search_query(query: Any) -> bytes:
     return data
 
 
-def _decode_search(message: Any, context: Any, request_id: str) -> SearchResponse:
+def _rows(message: Any) -> List[Any]:
+    """The (primary key, attribute columns) of each row of a search-style response."""
     rows = []
     for data in message.rows:
         row = plainbuffer.read_row(data, VERIFY_ROW_CRC)
         rows.append(row if row is not None else ([], []))
+    return rows
+
+
+def _columns_to_get(message: Any, columns_to_get: Any) -> None:
+    if columns_to_get is not None:
+        if not isinstance(columns_to_get, ColumnsToGet):
+            raise OTSClientError(f"columns_to_get must be a ColumnsToGet, not {type(columns_to_get).__name__}")
+        message.columns_to_get.return_type = int(ColumnReturnType(columns_to_get.return_type))
+        message.columns_to_get.column_names.extend(columns_to_get.column_names)
+
+
+def _timeout(message: Any, timeout_s: Any) -> None:
+    if timeout_s is not None:
+        if isinstance(timeout_s, bool) or not isinstance(timeout_s, (int, float)) or timeout_s < 0:
+            raise OTSClientError("timeout_s must be a non-negative integer or float")
+        message.timeout_ms = int(timeout_s * 1000)
+
+
+def _decode_search(message: Any, context: Any, request_id: str) -> SearchResponse:
+    rows = _rows(message)
     if message.search_hits and len(message.search_hits) != len(rows):
         raise OTSClientError(
             f"Tablestore search response occur error, row count[{len(rows)}] != "
@@ -442,13 +468,63 @@ def search(
     message = pb.SearchRequest()
     _names(message, table_name, index_name)
     message.search_query = _search_query(search_query)
-    if columns_to_get is not None:
-        if not isinstance(columns_to_get, ColumnsToGet):
-            raise OTSClientError(f"columns_to_get must be a ColumnsToGet, not {type(columns_to_get).__name__}")
-        message.columns_to_get.return_type = int(ColumnReturnType(columns_to_get.return_type))
-        message.columns_to_get.column_names.extend(columns_to_get.column_names)
+    _columns_to_get(message, columns_to_get)
     for key in routing_keys or ():
         message.routing_values.append(plainbuffer.encode_primary_key(arguments.primary_key(key, "routing_keys")))
-    if timeout_s is not None:
-        message.timeout_ms = int(float(timeout_s) * 1000)
+    _timeout(message, timeout_s)
+    return message, None
+
+
+# --- parallel scan -------------------------------------------------------------------
+def _decode_splits(message: Any, context: Any, request_id: str) -> ComputeSplitsResponse:
+    return ComputeSplitsResponse(message.session_id.decode("utf-8"), message.splits_size, request_id)
+
+
+@register("ComputeSplits", pb.ComputeSplitsResponse, _decode_splits, idempotent=True)
+def compute_splits(table_name: str, index_name: str) -> Tuple[Any, None]:
+    """Start a parallel scan of a search index: a ComputeSplitsResponse (session_id, splits_size)."""
+    message = pb.ComputeSplitsRequest()
+    message.table_name = check_name(table_name, "table_name")
+    message.search_index_splits_options.index_name = check_name(index_name, "index_name")
+    return message, None
+
+
+def _scan_query(scan_query: Any) -> bytes:
+    if not isinstance(scan_query, ScanQuery):
+        raise OTSClientError(f"scan_query must be a ScanQuery, not {type(scan_query).__name__}")
+    message = pb.ScanQuery()
+    _query(message.query, scan_query.query)
+    if scan_query.limit is not None:
+        message.limit = check_int(scan_query.limit, "limit", 0)
+    if scan_query.next_token is not None:
+        message.token = bytes(scan_query.next_token)
+    message.alive_time = check_int(scan_query.alive_time, "alive_time", 1)
+    message.current_parallel_id = check_int(scan_query.current_parallel_id, "current_parallel_id", 0)
+    message.max_parallel = check_int(scan_query.max_parallel, "max_parallel", 1)
+    data: bytes = message.SerializeToString()
+    return data
+
+
+def _decode_scan(message: Any, context: Any, request_id: str) -> ParallelScanResponse:
+    return ParallelScanResponse(_rows(message), message.next_token, request_id)
+
+
+@register("ParallelScan", pb.ParallelScanResponse, _decode_scan, idempotent=True)
+def parallel_scan(
+    table_name: str,
+    index_name: str,
+    scan_query: ScanQuery,
+    session_id: str,
+    columns_to_get: Optional[ColumnsToGet] = None,
+    timeout_s: Optional[float] = None,
+) -> Tuple[Any, None]:
+    """One page of a parallel scan: a ParallelScanResponse (rows, next_token; b'' when done)."""
+    message = pb.ParallelScanRequest()
+    _names(message, table_name, index_name)
+    message.scan_query = _scan_query(scan_query)
+    if not isinstance(session_id, str):
+        raise OTSClientError("session_id must be a str")
+    message.session_id = session_id.encode("utf-8")
+    _columns_to_get(message, columns_to_get)
+    _timeout(message, timeout_s)
     return message, None

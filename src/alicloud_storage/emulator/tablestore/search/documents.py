@@ -283,6 +283,8 @@ class SearchDocuments:
         self._db.executescript(_SCHEMA)
         # table id -> its indexes; dropped on every index change
         self._by_tid: Dict[int, List[SearchIndex]] = {}
+        # parallel scan sessions: id -> [index id, alive time (s), time of last use]
+        self.scan_sessions: Dict[bytes, List[Any]] = {}
 
     def _rows(self, where: str, args: Tuple[Any, ...]) -> List[SearchIndex]:
         rows = self._db.execute(

@@ -9,6 +9,7 @@ incremental phase at once).
 from __future__ import annotations
 
 import json
+import uuid
 from dataclasses import replace
 from typing import Any, Dict, List, Optional, Set, Tuple
 
@@ -30,11 +31,14 @@ from alicloud_storage.tablestore.wire import pb
 from alicloud_storage.tablestore.wire.enums import ColumnReturnType, FieldType, SyncPhase
 from alicloud_storage.tablestore.wire.plainbuffer import INF_MAX, INF_MIN, PlainRow
 
-__all__ = ["OPERATIONS", "DEFAULT_LIMIT", "MAX_LIMIT", "MAX_OFFSET_PLUS_LIMIT"]
+__all__ = ["OPERATIONS", "DEFAULT_LIMIT", "MAX_LIMIT", "MAX_OFFSET_PLUS_LIMIT", "SCAN_DEFAULT_LIMIT", "SCAN_MAX_LIMIT"]
 
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 100
 MAX_OFFSET_PLUS_LIMIT = 100000
+SCAN_DEFAULT_LIMIT = 100  # [I]
+SCAN_MAX_LIMIT = 2000
+_SPLITS = 1  # one split: one worker scans the whole index
 _ANALYZERS = ("single_word", "split", "fuzzy")
 
 
@@ -315,6 +319,55 @@ def _search(ctx: Context, request: Any) -> Any:
     return response
 
 
+# --- parallel scan -------------------------------------------------------------------
+def _compute_splits(ctx: Context, request: Any) -> Any:
+    table = request.table_name
+    if ctx.storage.get_table(ctx.instance, table) is None:
+        raise E.SCAN_TABLE_NOT_EXIST.error(table=table)
+    if not request.HasField("search_index_splits_options"):
+        raise E.SCAN_NO_SPLITS_OPTIONS.error()
+    _, index = _index(ctx, table, request.search_index_splits_options.index_name)
+    session = uuid.uuid4().hex.encode()
+    _documents(ctx).scan_sessions[session] = [index.sid, 60, ctx.clock()]
+    return pb.ComputeSplitsResponse(session_id=session, splits_size=_SPLITS)
+
+
+def _parallel_scan(ctx: Context, request: Any) -> Any:
+    table = request.table_name
+    if ctx.storage.get_table(ctx.instance, table) is None:
+        raise E.SCAN_TABLE_NOT_EXIST.error(table=table)
+    info, index = _index(ctx, table, request.index_name)
+    scan = codec.parse(pb.ScanQuery, request.scan_query)
+    max_parallel = scan.max_parallel if scan.HasField("max_parallel") else 1
+    if not 0 < max_parallel <= _SPLITS:
+        raise E.SCAN_MAX_PARALLEL.error(splits=_SPLITS, max_parallel=max_parallel)
+    parallel_id = scan.current_parallel_id
+    if not 0 <= parallel_id < max_parallel:
+        raise E.SCAN_PARALLEL_ID.error(max_parallel=max_parallel, parallel_id=parallel_id)
+    limit = scan.limit if scan.HasField("limit") else SCAN_DEFAULT_LIMIT
+    if not 0 < limit <= SCAN_MAX_LIMIT:
+        raise E.SCAN_LIMIT.error(max=SCAN_MAX_LIMIT, limit=limit)
+    columns = request.columns_to_get if request.HasField("columns_to_get") else None
+    if columns is not None and columns.return_type == ColumnReturnType.RETURN_ALL:
+        raise E.SEARCH_INVALID.error(detail="[columns_to_get] RETURN_ALL is not supported by parallel scan")
+    sessions, now = _documents(ctx).scan_sessions, ctx.clock()
+    session = sessions.get(request.session_id)
+    if session is None or session[0] != index.sid or now - session[2] > session[1]:
+        sessions.pop(request.session_id, None)
+        raise E.SCAN_SESSION_EXPIRED.error()
+    session[1:] = [scan.alive_time if scan.HasField("alive_time") else 60, now]
+    offset = _read_token(scan.token)[0] if scan.HasField("token") and scan.token else 0
+    predicate = compile_query(index, scan.query)
+    hits = [key for key, doc in _documents(ctx).documents(index) if predicate(doc)]
+    page = hits[offset:offset + limit]
+    response = pb.ParallelScanResponse()
+    for key in page:
+        response.rows.append(codec.encode_row(_row(info, key, columns, index, ctx)))
+    # every non-empty page carries a token; the empty page after the last ends the scan
+    response.next_token = _token(offset + len(page), b"") if page else b""
+    return response
+
+
 OPERATIONS: Dict[str, Operation] = {
     "CreateSearchIndex": Operation(pb.CreateSearchIndexRequest, table_name, _create),
     "DescribeSearchIndex": Operation(pb.DescribeSearchIndexRequest, table_name, _describe),
@@ -324,4 +377,6 @@ OPERATIONS: Dict[str, Operation] = {
     "UpdateSearchIndex": Operation(pb.UpdateSearchIndexRequest, table_name, _update),
     "DeleteSearchIndex": Operation(pb.DeleteSearchIndexRequest, table_name, _delete),
     "Search": Operation(pb.SearchRequest, table_name, _search),
+    "ComputeSplits": Operation(pb.ComputeSplitsRequest, table_name, _compute_splits),
+    "ParallelScan": Operation(pb.ParallelScanRequest, table_name, _parallel_scan),
 }
