@@ -32,6 +32,7 @@ from aiohttp import web
 
 from alicloud_storage.admin_client import ADMIN_ACTION, ADMIN_PREFIX, ADMIN_VERSION
 from alicloud_storage.emulator.faults import Fault
+from alicloud_storage.emulator.jsonbody import JsonError, loads
 from alicloud_storage.emulator.pipeline import Endpoint, ErrorSpec, Requirement, Route, Service, ServiceError
 from alicloud_storage.emulator.ram import Principal, RamError
 from alicloud_storage.emulator.ram.iam import DEFAULT_MAX_SESSION
@@ -69,10 +70,31 @@ class _Call:
     pop: PopRequest
 
 
+_MISSING = object()
+
+
 def _required(payload: Dict[str, Any], name: str) -> Any:
     if name not in payload:
         raise KeyError(name)
     return payload[name]
+
+
+def _field(payload: Dict[str, Any], name: str, kind: type, default: Any = _MISSING) -> Any:
+    """``payload[name]`` of JSON type ``kind`` (``int`` excludes true/false; ``float`` takes
+    any finite number), ``default`` when absent (required when no default is given)."""
+    value = payload.get(name, default)
+    if value is _MISSING:
+        raise KeyError(name)
+    if value is default and default is not _MISSING:
+        return value
+    if kind is float and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise TypeError(f"{name} must be {_KINDS[kind]}")
+    return value
+
+
+_KINDS = {str: "a string", int: "an integer", float: "a number", bool: "true or false", dict: "an object"}
 
 
 def _document(value: Any) -> Any:
@@ -125,8 +147,8 @@ class _AdminEndpoint(Endpoint[_Call]):
 
     async def dispatch(self, call: _Call, principal: Principal) -> Any:
         try:
-            payload = json.loads(call.pop.body) if call.pop.body else {}
-        except ValueError:
+            payload = loads(call.pop.body) if call.pop.body else {}
+        except JsonError:
             raise NOT_JSON.error() from None
         if not isinstance(payload, dict):
             raise NOT_AN_OBJECT.error()
@@ -134,7 +156,7 @@ class _AdminEndpoint(Endpoint[_Call]):
             return self._run(call.request, payload)
         except RamError as exc:
             raise ServiceError(exc.http_status, exc.code, exc.message) from None
-        except (KeyError, TypeError, ValueError) as exc:
+        except (KeyError, TypeError, ValueError, OverflowError) as exc:
             raise BAD_FIELD.error(detail=exc) from None
 
     def render(self, call: _Call, result: Any) -> web.StreamResponse:
@@ -171,9 +193,13 @@ class AdminService(Service):
             return Route(method, path, _AdminEndpoint(self._runtime, action, run))
 
         def inject(request: web.Request, spec: Dict[str, Any]) -> None:
-            fault = Fault(spec.get("code"), str(spec.get("message", "")), int(spec.get("http_status", 503)),
-                          float(spec.get("delay", 0.0)))
-            faults.add(str(spec.get("service", "tablestore")), str(spec["api"]), fault, int(spec.get("count", 1)))
+            code = spec.get("code")
+            if code is not None and not isinstance(code, str):
+                raise TypeError("code must be a string or null")
+            fault = Fault(code, _field(spec, "message", str, ""), _field(spec, "http_status", int, 503),
+                          _field(spec, "delay", float, 0.0))
+            faults.add(_field(spec, "service", str, "tablestore"), _field(spec, "api", str), fault,
+                       _field(spec, "count", int, 1))
 
         def holder(request: web.Request) -> Dict[str, str]:
             kind = "user" if request.match_info["kind"] == "users" else "role"
@@ -181,23 +207,20 @@ class AdminService(Service):
 
         def access_key(request: web.Request, payload: Dict[str, Any]) -> Dict[str, str]:
             key_id, secret = iam.create_access_key(
-                request.match_info["name"], payload.get("id"), payload.get("secret")
+                request.match_info["name"], _field(payload, "id", str, None), _field(payload, "secret", str, None)
             )
             return {"id": key_id, "secret": secret}
 
         def role(request: web.Request, payload: Dict[str, Any]) -> Dict[str, str]:
             trust = payload.get("trust_policy")
             arn = iam.create_role(
-                _required(payload, "name"), None if trust is None else _document(trust),
-                int(payload.get("max_session_duration", DEFAULT_MAX_SESSION)),
+                _field(payload, "name", str), None if trust is None else _document(trust),
+                _field(payload, "max_session_duration", int, DEFAULT_MAX_SESSION),
             )
             return {"arn": arn}
 
         def key_status(request: web.Request, payload: Dict[str, Any]) -> None:
-            active = _required(payload, "active")
-            if not isinstance(active, bool):
-                raise TypeError("active must be true or false")
-            iam.set_access_key_active(request.match_info["id"], active)
+            iam.set_access_key_active(request.match_info["id"], _field(payload, "active", bool))
 
         def health(request: web.Request, payload: Dict[str, Any]) -> Dict[str, Any]:
             info = self._health()
@@ -211,10 +234,10 @@ class AdminService(Service):
             route("GET", "/ram", "ram:GetAccountRam", lambda r, p: iam.describe()),
             route("POST", "/ram/config", "ram:LoadConfig", lambda r, p: iam.load_config(p)),
             route("POST", "/ram/policies", "ram:CreatePolicy", lambda r, p: iam.create_policy(
-                _required(p, "name"), _document(_required(p, "document")))),
+                _field(p, "name", str), _document(_required(p, "document")))),
             route("DELETE", "/ram/policies/{name}", "ram:DeletePolicy",
                   lambda r, p: iam.delete_policy(r.match_info["name"])),
-            route("POST", "/ram/users", "ram:CreateUser", lambda r, p: iam.create_user(_required(p, "name"))),
+            route("POST", "/ram/users", "ram:CreateUser", lambda r, p: iam.create_user(_field(p, "name", str))),
             route("DELETE", "/ram/users/{name}", "ram:DeleteUser",
                   lambda r, p: iam.delete_user(r.match_info["name"])),
             route("POST", "/ram/users/{name}/access-keys", "ram:CreateAccessKey", access_key),
@@ -225,7 +248,7 @@ class AdminService(Service):
             route("DELETE", "/ram/roles/{name}", "ram:DeleteRole",
                   lambda r, p: iam.delete_role(r.match_info["name"])),
             route("POST", "/ram/{kind:users|roles}/{name}/policies", "ram:AttachPolicy",
-                  lambda r, p: iam.attach_policy(_required(p, "policy"), **holder(r))),
+                  lambda r, p: iam.attach_policy(_field(p, "policy", str), **holder(r))),
             route("DELETE", "/ram/{kind:users|roles}/{name}/policies/{policy}", "ram:DetachPolicy",
                   lambda r, p: iam.detach_policy(r.match_info["policy"], **holder(r))),
         ]

@@ -8,13 +8,14 @@ Precedence: explicit argument / CLI flag > environment variable > config file > 
 """
 from __future__ import annotations
 
-import json
 import os
 import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, Mapping, Optional, Sequence, Tuple, Union
+
+from alicloud_storage.emulator.jsonbody import JsonError, loads
 
 __all__ = [
     "DEV_ACCESS_KEY_ID",
@@ -78,7 +79,10 @@ def load_config_file(path: Union[str, Path]) -> Dict[str, Any]:
             raise ValueError(f"{path}: TOML config files need Python 3.11+; use JSON") from None
         data = tomllib.loads(text.decode("utf-8"))
     else:
-        data = json.loads(text.decode("utf-8"))
+        try:
+            data = loads(text)
+        except JsonError as exc:
+            raise ValueError(f"{path}: {exc}") from None
     if not isinstance(data, dict):
         raise ValueError(f"{path}: the config must be a table/object")
     return data

@@ -11,9 +11,10 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Deque, Dict, Optional, Tuple
 
-__all__ = ["Fault", "FaultInjector", "MAX_FAULT_COUNT", "MAX_FAULT_DELAY"]
+__all__ = ["Fault", "FaultInjector", "MAX_FAULT_COUNT", "MAX_FAULT_DELAY", "MAX_PENDING_FAULTS"]
 
 MAX_FAULT_COUNT = 10_000  # requests one injection may affect
+MAX_PENDING_FAULTS = 1_000  # injections waiting at once (each names its own API: memory stays bounded)
 MAX_FAULT_DELAY = 3600.0  # seconds
 
 
@@ -39,6 +40,7 @@ class FaultInjector:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._pending: Dict[Tuple[str, str], Deque[_Pending]] = {}
+        self._count = 0  # entries in all queues
         self._closing: Optional[asyncio.Event] = None
 
     def add(self, service: str, api: str, fault: Fault, count: int = 1) -> None:
@@ -50,7 +52,10 @@ class FaultInjector:
         if fault.code is not None and not 400 <= fault.http_status <= 599:
             raise ValueError("http_status must be an error status (400-599)")
         with self._lock:
+            if self._count >= MAX_PENDING_FAULTS:
+                raise ValueError(f"{MAX_PENDING_FAULTS} injected faults are already pending")
             self._pending.setdefault((service, api), deque()).append(_Pending(fault, count))
+            self._count += 1
 
     def take(self, service: str, api: str) -> Optional[Fault]:
         """The next fault for ``api`` of ``service``, if any (cheap when nothing is pending)."""
@@ -64,6 +69,7 @@ class FaultInjector:
             entry.remaining -= 1
             if entry.remaining <= 0:
                 queue.popleft()
+                self._count -= 1
                 if not queue:
                     del self._pending[(service, api)]
             return entry.fault
@@ -72,6 +78,7 @@ class FaultInjector:
         """Drop every pending fault."""
         with self._lock:
             self._pending.clear()
+            self._count = 0
 
     async def sleep(self, seconds: float) -> None:
         """Sleep, but wake up at once when the emulator is stopping."""

@@ -6,6 +6,7 @@ that the server still answers an ordinary request promptly (``Target.refused``).
 from __future__ import annotations
 
 import json
+import time
 import uuid
 from typing import Any, Dict, Tuple
 from urllib.parse import quote
@@ -205,3 +206,223 @@ def admin_nonce_reused_across_listeners(t: Target) -> None:
     assert first.status == 200, first.body
     headers = t.admin_headers("GET", "/_emulator/health", b"", **{"x-acs-signature-nonce": nonce})
     t.refused(send(t.tablestore, "GET", b"/_emulator/health", latin(headers)), 403, "SignatureNonceUsed")
+
+
+# --- 6. STS sessions bound to identities; names as documented ---------------------------------------
+@case
+def sts_token_of_a_deleted_and_recreated_role(t: Target) -> None:
+    user_key = world(t)["user_key"]
+    arn = t.admin_ok("POST", "/ram/roles", {"name": "phoenix"})["arn"]
+    t.admin_ok("POST", "/ram/roles/phoenix/policies", {"policy": "AliyunOTSFullAccess"})
+    old = t.assume(user_key, arn)
+    assert t.ots("ListTable", _LIST, key=old).status == 200
+    t.admin_ok("DELETE", "/ram/roles/phoenix/policies/AliyunOTSFullAccess")
+    t.admin_ok("DELETE", "/ram/roles/phoenix")
+    assert t.admin_ok("POST", "/ram/roles", {"name": "phoenix"})["arn"] == arn
+    t.admin_ok("POST", "/ram/roles/phoenix/policies", {"policy": "AliyunOTSFullAccess"})
+    t.refused(t.ots("ListTable", _LIST, key=old), 403, "OTSAuthFailed")
+    t.refused(t.sts_call({"Action": "GetCallerIdentity"}, old), 400, "InvalidSecurityToken.Malformed")
+
+
+@case
+def sts_token_with_another_sessions_key(t: Target) -> None:
+    key_id, secret, _ = t.assume(world(t)["user_key"], world(t)["role_arn"], "second")
+    token = session(t)[2]
+    t.refused(t.sts_call({"Action": "GetCallerIdentity"}, (key_id, secret, token)), 400,
+              "InvalidSecurityToken.MismatchWithAccessKey")
+
+
+@case
+def ots_duplicate_security_token(t: Target) -> None:
+    key_id, secret, token = session(t)
+    reply = t.ots("ListTable", _LIST, key=(key_id, secret, token), extra=[(b"x-ots-ststoken", b"CAISforged")])
+    t.refused(reply, 400, "OTSParameterInvalid")
+
+
+@case
+def sts_session_name_with_trailing_newline(t: Target) -> None:
+    reply = t.sts_call({"Action": "AssumeRole", "RoleArn": world(t)["role_arn"], "RoleSessionName": "alice\n"},
+                       (*world(t)["user_key"], None))
+    t.refused(reply, 400, "InvalidParameter.RoleSessionName")
+
+
+@case
+def ram_user_name_with_trailing_newline(t: Target) -> None:
+    t.refused(t.admin("POST", "/ram/users", {"name": "mallory\n"}), 400, "InvalidParameter.UserName")
+
+
+@case
+def ram_role_name_with_trailing_newline(t: Target) -> None:
+    t.refused(t.admin("POST", "/ram/roles", {"name": "admin\n"}), 400, "InvalidParameter.RoleName")
+
+
+@case
+def ram_role_name_with_underscore(t: Target) -> None:
+    t.refused(t.admin("POST", "/ram/roles", {"name": "no_underscore"}), 400, "InvalidParameter.RoleName")
+
+
+@case
+def ram_policy_name_outside_its_character_set(t: Target) -> None:
+    document = {"Version": "1", "Statement": [{"Effect": "Allow", "Action": "ots:*", "Resource": "*"}]}
+    t.refused(t.admin("POST", "/ram/policies", {"name": "dot.ted", "document": document}), 400,
+              "InvalidParameter.PolicyName")
+    t.refused(t.admin("POST", "/ram/policies", {"name": "p" * 129, "document": document}), 400,
+              "InvalidParameter.PolicyName")
+
+
+# --- 5. the RAM policy grammar as written ------------------------------------------------------------
+def _allow(action: str = "ots:*", **extra: Any) -> Dict[str, Any]:
+    return {"Effect": "Allow", "Action": action, "Resource": "*", **extra}
+
+
+def _policy(*statements: Dict[str, Any]) -> Dict[str, Any]:
+    return {"Version": "1", "Statement": list(statements)}
+
+
+_SERIAL = iter(range(1, 1 << 30))
+
+
+def _user_with(t: Target, *statements: Dict[str, Any]) -> Tuple[str, str, None]:
+    """A fresh RAM user holding one custom policy of ``statements``; its key (no token)."""
+    name = f"grammar-{next(_SERIAL)}"
+    t.admin_ok("POST", "/ram/policies", {"name": name, "document": _policy(*statements)})
+    t.admin_ok("POST", "/ram/users", {"name": name})
+    t.admin_ok("POST", f"/ram/users/{name}/policies", {"policy": name})
+    key = t.admin_ok("POST", f"/ram/users/{name}/access-keys", {})
+    t.secrets.add(key["secret"])
+    return key["id"], key["secret"], None
+
+
+@case
+def policy_misspelled_statement_element(t: Target) -> None:
+    document = _policy(_allow(Condtion={"Bool": {"acs:SecureTransport": "true"}}))
+    t.refused(t.admin("POST", "/ram/policies", {"name": "typo", "document": document}), 400,
+              "MalformedPolicyDocument")
+
+
+@case
+def policy_unknown_document_element(t: Target) -> None:
+    document = {**_policy(_allow()), "Statment": []}
+    t.refused(t.admin("POST", "/ram/policies", {"name": "typo", "document": document}), 400,
+              "MalformedPolicyDocument")
+
+
+@case
+def policy_misspelled_global_condition_key(t: Target) -> None:
+    document = _policy(_allow(Condition={"Bool": {"acs:SecureTransprt": "true"}}))
+    t.refused(t.admin("POST", "/ram/policies", {"name": "typo", "document": document}), 400,
+              "MalformedPolicyDocument")
+
+
+@case
+def trust_policy_unknown_principal_element(t: Target) -> None:
+    trust = _policy({"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Ram": ["acs:ram::*:root"]}})
+    t.refused(t.admin("POST", "/ram/roles", {"name": "typo", "trust_policy": trust}), 400,
+              "MalformedPolicyDocument")
+
+
+@case
+def policy_not_resource_honoured(t: Target) -> None:
+    everywhere_but_instances = _user_with(t, {"Effect": "Allow", "Action": "ots:*",
+                                              "NotResource": "acs:ots:*:*:instance/*"})
+    t.refused(t.ots("ListTable", _LIST, key=everywhere_but_instances), 403, "OTSNoPermissionAccess")
+    elsewhere = _user_with(t, {"Effect": "Allow", "Action": "ots:*", "NotResource": "acs:ots:*:*:instance/other"})
+    assert t.ots("ListTable", _LIST, key=elsewhere).status == 200
+
+
+@case
+def trust_policy_not_action_honoured(t: Target) -> None:
+    account_root = "acs:ram::*:root"
+    trust = _policy({"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"RAM": [account_root]}},
+                    {"Effect": "Deny", "NotAction": "ots:*", "Principal": {"RAM": [account_root]}})
+    arn = t.admin_ok("POST", "/ram/roles", {"name": "not-action", "trust_policy": trust})["arn"]
+    reply = t.sts_call({"Action": "AssumeRole", "RoleArn": arn, "RoleSessionName": "denied"},
+                       (*world(t)["user_key"], None))
+    t.refused(reply, 403, "NoPermission")
+
+
+@case
+def admin_route_evaluates_secure_transport(t: Target) -> None:
+    key = _user_with(t, {"Effect": "Allow", "Action": "emulator:*", "Resource": "*"},
+                     {"Effect": "Deny", "Action": "emulator:Health", "Resource": "*",
+                      "Condition": {"Bool": {"acs:SecureTransport": "false"}}})
+    t.refused(t.admin("GET", "/health", key=(key[0], key[1])), 403, "NoPermission")
+
+
+@case
+def ots_route_evaluates_user_agent(t: Target) -> None:
+    key = _user_with(t, _allow(), {"Effect": "Deny", "Action": "ots:ListTable", "Resource": "*",
+                                   "Condition": {"StringLike": {"acs:UserAgent": "hostile-agent*"}}})
+    t.refused(t.ots("ListTable", _LIST, key=key, extra=[(b"User-Agent", b"hostile-agent/1.0")]), 403,
+              "OTSNoPermissionAccess")
+
+
+@case
+def policy_wildcard_cannot_backtrack(t: Target) -> None:
+    key = _user_with(t, {"Effect": "Allow", "Action": "ots:*",
+                         "Resource": "acs:ots:*:*:instance/*/table/" + "*a" * 40 + "*b"})
+    started = time.monotonic()
+    reply = t.ots("GetRow", _get_row("a" * 200), key=key)
+    assert time.monotonic() - started < 1.0
+    t.refused(reply, 403, "OTSNoPermissionAccess")
+
+
+def _get_row(table: str) -> bytes:
+    from alicloud_storage.tablestore.wire import plainbuffer
+
+    request = pb.GetRowRequest(table_name=table, primary_key=plainbuffer.encode_primary_key([("pk", "x")]),
+                               max_versions=1)
+    return request.SerializeToString()
+
+
+# --- 2./3. admin and config JSON: bounded before parsing, numbers at their edges -------------------
+@case
+def admin_body_nested_too_deep(t: Target) -> None:
+    t.refused(t.admin("POST", "/faults", raw_body=b"[" * 200_000 + b"]" * 200_000), 400, "InvalidParameter")
+
+
+@case
+def admin_nan_delay(t: Target) -> None:
+    t.refused(t.admin("POST", "/faults", raw_body=b'{"api": "GetRow", "delay": NaN}'), 400, "InvalidParameter")
+
+
+@case
+def admin_infinite_session_duration(t: Target) -> None:
+    t.refused(t.admin("POST", "/ram/roles", raw_body=b'{"name": "inf", "max_session_duration": Infinity}'),
+              400, "InvalidParameter")
+    t.refused(t.admin("POST", "/ram/roles", raw_body=b'{"name": "inf", "max_session_duration": 1e400}'),
+              400, "InvalidParameter")
+
+
+@case
+def admin_huge_fault_count(t: Target) -> None:
+    t.refused(t.admin("POST", "/faults", {"api": "GetRow", "count": 1e30}), 400, "InvalidParameter")
+    t.refused(t.admin("POST", "/faults", {"api": "GetRow", "count": 10**30}), 400, "InvalidParameter")
+
+
+@case
+def admin_non_string_ids(t: Target) -> None:
+    t.refused(t.admin("POST", "/ram/users", {"name": 12345}), 400, "InvalidParameter")
+    t.refused(t.admin("POST", "/faults", {"api": ["GetRow"]}), 400, "InvalidParameter")
+    t.refused(t.admin("POST", "/faults", {"api": "GetRow", "code": {"nested": True}}), 400, "InvalidParameter")
+    t.refused(t.admin("POST", "/ram/users/hostile-user/access-keys", {"id": 7}), 400, "InvalidParameter")
+
+
+@case
+def admin_bool_as_status(t: Target) -> None:
+    t.refused(t.admin("POST", "/faults", {"api": "GetRow", "code": "X", "http_status": True}), 400,
+              "InvalidParameter")
+
+
+@case
+def admin_config_of_wrong_shapes(t: Target) -> None:
+    t.refused(t.admin("POST", "/ram/config", {"users": ["just-a-name"]}), 400, "InvalidParameter")
+    t.refused(t.admin("POST", "/ram/config", {"roles": [{"name": "r", "max_session_duration": 1e300}]}), 400,
+              "InvalidParameter.MaxSessionDuration")
+
+
+@case
+def policy_document_nested_too_deep(t: Target) -> None:
+    document = '{"Version": "1", "Statement": ' + "[" * 50 + "]" * 50 + "}"
+    t.refused(t.admin("POST", "/ram/policies", {"name": "deep", "document": document}), 400,
+              "MalformedPolicyDocument")

@@ -105,10 +105,10 @@ def test_trust_policy() -> None:
     trust = parse_policy({"Version": "1", "Statement": [
         {"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"RAM": ["acs:ram::123:root"]}},
     ]})
-    assert trusts(trust, ["acs:ram::123:user/alice", "acs:ram::123:root"], {})
-    assert not trusts(trust, ["acs:ram::999:user/eve", "acs:ram::999:root"], {})
+    assert trusts(trust, "acs:ram::123:role/r", ["acs:ram::123:user/alice", "acs:ram::123:root"], {})
+    assert not trusts(trust, "acs:ram::123:role/r", ["acs:ram::999:user/eve", "acs:ram::999:root"], {})
     only_bob = parse_policy({"Version": "1", "Statement": [
         {"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"RAM": "acs:ram::123:user/bob"}},
     ]})
-    assert not trusts(only_bob, ["acs:ram::123:user/alice", "acs:ram::123:root"], {})
-    assert trusts(only_bob, ["acs:ram::123:user/bob", "acs:ram::123:root"], {})
+    assert not trusts(only_bob, "acs:ram::123:role/r", ["acs:ram::123:user/alice", "acs:ram::123:root"], {})
+    assert trusts(only_bob, "acs:ram::123:role/r", ["acs:ram::123:user/bob", "acs:ram::123:root"], {})

@@ -13,7 +13,7 @@ from typing import Callable, Mapping, Optional
 
 from alicloud_storage.emulator.ram.wildcard import wildcard_match
 
-__all__ = ["OPERATORS", "condition_met"]
+__all__ = ["OPERATORS", "condition_met", "known_key"]
 
 
 def _number(value: str) -> Optional[float]:
@@ -86,6 +86,26 @@ _NEGATED = {
 }
 
 OPERATORS = frozenset(_POSITIVE) | frozenset(_NEGATED)
+
+# The global condition keys (lower case): an ``acs:`` key outside this list is a misspelling.
+_GLOBAL_KEYS = frozenset(key.lower() for key in (
+    "acs:SourceIp", "acs:SourceVpc", "acs:SecureTransport", "acs:CurrentTime", "acs:MFAPresent",
+    "acs:AccessId", "acs:PrincipalArn", "acs:UserAgent",
+))
+_TAG_KEYS = ("acs:requesttag/", "acs:resourcetag/")
+
+
+def known_key(key: str) -> bool:
+    """Whether a policy may name this condition key: a documented global ``acs:`` key (a
+    misspelled one would leave its condition silently unmet), or a ``<service>:<name>`` key."""
+    lowered = key.lower()
+    namespace, colon, name = lowered.partition(":")
+    if not (colon and name and namespace):
+        return False
+    if namespace != "acs":
+        return True
+    return lowered in _GLOBAL_KEYS or any(
+        lowered.startswith(prefix) and len(lowered) > len(prefix) for prefix in _TAG_KEYS)
 
 
 def _lookup(context: Mapping[str, str], key: str) -> Optional[str]:

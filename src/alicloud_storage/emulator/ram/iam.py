@@ -38,8 +38,13 @@ MIN_SESSION = 900
 DEFAULT_MAX_SESSION = 3600
 MAX_SESSION = 43200
 MAX_INLINE_POLICY = 2048
-_SESSION_NAME = re.compile(r"^[A-Za-z0-9.@_-]{2,64}$")
-_NAME = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+# The documented character sets, matched whole (fullmatch: no trailing newline slips through).
+_SESSION_NAME = re.compile(r"[A-Za-z0-9.@_-]{2,64}")
+_NAMES = {
+    "UserName": re.compile(r"[A-Za-z0-9._-]{1,64}"),
+    "RoleName": re.compile(r"[A-Za-z0-9.-]{1,64}"),
+    "PolicyName": re.compile(r"[A-Za-z0-9-]{1,128}"),
+}
 _ALNUM = string.ascii_letters + string.digits
 _V = TypeVar("_V")
 _NOT_TRUSTED = (
@@ -89,6 +94,7 @@ class _Session:
     security_token: str = field(repr=False)
     expiration: float
     role: str
+    role_id: str  # the exact role it was issued for: a role recreated under the same name has another
     session_name: str
     policy: Optional[Policy]
 
@@ -132,6 +138,7 @@ class Iam:
         self._keys: dict[str, _AccessKey] = {}
         self._roles: dict[str, _Role] = {}
         self._sessions: dict[str, _Session] = {}
+        self._generations: dict[str, int] = {}  # how often each user/role name was created
         self.sessions_issued = 0
         self.reset()
 
@@ -141,6 +148,7 @@ class Iam:
         with self._lock:
             self._policies = {n: parse_policy(d) for n, d in SYSTEM_POLICIES.items()}
             self._users, self._keys, self._roles, self._sessions = {}, {}, {}, {}
+            self._generations = {}
             self.sessions_issued = 0
             self.load_config(config or {})
 
@@ -182,7 +190,7 @@ class Iam:
         if self.clock() >= session.expiration:
             raise AuthenticationError("the security token has expired", "InvalidSecurityToken.Expired")
         role = self._roles.get(session.role.lower())
-        if role is None:
+        if role is None or role.role_id != session.role_id:
             raise AuthenticationError("the role of this security token no longer exists",
                                       "InvalidSecurityToken.Malformed")
         return Principal(
@@ -238,7 +246,7 @@ class Iam:
         ctx = dict(context or {})
         if caller.is_root:
             raise RamError("NoPermission", "Roles may not be assumed by root accounts.", 403)
-        if not _SESSION_NAME.match(session_name or ""):
+        if not isinstance(session_name, str) or not _SESSION_NAME.fullmatch(session_name):
             raise RamError(
                 "InvalidParameter.RoleSessionName", "The parameter RoleSessionName is wrongly formed."
             )
@@ -258,7 +266,7 @@ class Iam:
                     "You are not authorized to do this action. You should be authorized by RAM.",
                     403,
                 )
-            if not trusts(role.trust_policy, caller.trust_arns, ctx):
+            if not trusts(role.trust_policy, role.arn, caller.trust_arns, ctx):
                 raise RamError("NoPermission", _NOT_TRUSTED, 403)
             now = self.clock()
             self._prune_sessions(now)
@@ -268,6 +276,7 @@ class Iam:
                 security_token="CAIS" + secrets.token_urlsafe(96),
                 expiration=float(int(now) + duration),
                 role=role.name,
+                role_id=role.role_id,
                 session_name=session_name,
                 policy=session_policy,
             )
@@ -341,7 +350,7 @@ class Iam:
         with self._lock:
             if name in self._users:
                 raise RamError("EntityAlreadyExists.User", f"The user already exists: {name}", 409)
-            self._users[name] = _User(name, _numeric_id(self.account_id, "user", name))
+            self._users[name] = _User(name, self._new_id("user", name))
 
     def delete_user(self, name: str) -> None:
         """Delete a user and its AccessKey pairs."""
@@ -397,10 +406,18 @@ class Iam:
             if name.lower() in self._roles:
                 raise RamError("EntityAlreadyExists.Role", f"The role already exists: {name}", 409)
             self._roles[name.lower()] = _Role(
-                name, _numeric_id(self.account_id, "role", name.lower()), arn, trust,
+                name, self._new_id("role", name.lower()), arn, trust,
                 int(max_session_duration),
             )
         return arn
+
+    def _new_id(self, kind: str, name: str) -> str:
+        """The id of a new user or role: another one each time the name is created again
+        (tokens of a deleted role never fit its successor), the same after ``reset``."""
+        key = f"{kind}/{name}"
+        generation = self._generations.get(key, 0)
+        self._generations[key] = generation + 1
+        return _numeric_id(self.account_id, kind, name, str(generation))
 
     def delete_role(self, name: str) -> None:
         """Delete a role; its outstanding STS tokens stop working."""
@@ -518,5 +535,5 @@ def _existing(table: Mapping[str, _V], key: str, entity: str, message: str) -> _
 
 
 def _check_name(name: Any, what: str) -> None:
-    if not isinstance(name, str) or not _NAME.match(name):
+    if not isinstance(name, str) or not _NAMES[what].fullmatch(name):
         raise RamError(f"InvalidParameter.{what}", f"The parameter {what} is wrongly formed.")

@@ -7,6 +7,7 @@ from typing import Any, Dict, List, Optional, Sequence
 from google.protobuf.message import Message
 
 from alicloud_storage.emulator.tablestore import errors as E
+from alicloud_storage.emulator.tablestore import limits
 from alicloud_storage.emulator.tablestore.engine import ROWS_HEADER, ReadOptions, ResultRow, WireRow
 from alicloud_storage.emulator.tablestore.filters import (
     CompositeFilter,
@@ -274,7 +275,15 @@ def _filter_value(data: bytes) -> FilterValue:
 
 
 def column_filter(data: bytes) -> Filter:
-    """The filter tree serialized in a pb.Filter."""
+    """The filter tree serialized in a pb.Filter: at most FILTER_NODES nodes, counted before each
+    level is decoded (a deep or wide tree is refused before it costs recursion or memory)."""
+    return _column_filter(data, [limits.FILTER_NODES])
+
+
+def _column_filter(data: bytes, budget: List[int]) -> Filter:
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise E.FILTER_COUNT.error(limit=limits.FILTER_NODES)
     message = parse(pb.Filter, data)
     if message.type == FilterType.FT_SINGLE_COLUMN_VALUE:
         single = parse(pb.SingleColumnValueFilter, message.filter)
@@ -288,7 +297,9 @@ def column_filter(data: bytes) -> Filter:
         )
     if message.type == FilterType.FT_COMPOSITE_COLUMN_VALUE:
         composite = parse(pb.CompositeColumnValueFilter, message.filter)
-        children = tuple(column_filter(child.SerializeToString()) for child in composite.sub_filters)
+        if len(composite.sub_filters) > budget[0]:
+            raise E.FILTER_COUNT.error(limit=limits.FILTER_NODES)
+        children = tuple(_column_filter(child.SerializeToString(), budget) for child in composite.sub_filters)
         if composite.combinator == LogicalOperator.LO_NOT and len(children) != 1:
             raise E.FILTER_NOT_ARITY.error()
         if composite.combinator != LogicalOperator.LO_NOT and len(children) < 2:
