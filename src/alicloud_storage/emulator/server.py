@@ -250,7 +250,10 @@ class Emulator:
         return apps
 
     async def _listen(self, app: web.Application, port: int, tls: Optional[ssl.SSLContext]) -> str:
-        runner = web.AppRunner(app, access_log=None, logger=HTTP_LOGGER, shutdown_timeout=_GRACE_SECONDS)
+        # auto_decompress=False: a Content-Encoding body is never inflated (no zip bomb); OSS keeps it as
+        # sent, as the service does, and the Tablestore/STS/admin checks refuse it as the bytes it is.
+        runner = web.AppRunner(app, access_log=None, logger=HTTP_LOGGER, auto_decompress=False,
+                               shutdown_timeout=_GRACE_SECONDS)
         await runner.setup()
         self._runners.append(runner)
         site = web.TCPSite(runner, self._host, port, ssl_context=tls)

@@ -5,7 +5,9 @@ that the server still answers an ordinary request promptly (``Target.refused``).
 """
 from __future__ import annotations
 
+import gzip
 import json
+import struct
 import time
 import uuid
 from typing import Any, Dict, Tuple
@@ -426,3 +428,80 @@ def policy_document_nested_too_deep(t: Target) -> None:
     document = '{"Version": "1", "Statement": ' + "[" * 50 + "]" * 50 + "}"
     t.refused(t.admin("POST", "/ram/policies", {"name": "deep", "document": document}), 400,
               "MalformedPolicyDocument")
+
+
+# --- 2./3. Tablestore: decoded payloads bounded by their input, numbers at their edges ---------------
+def _table(t: Target, name: str) -> None:
+    meta = pb.TableMeta(table_name=name, primary_key=[pb.PrimaryKeySchema(name="pk", type=pb.PrimaryKeyType.STRING)])
+    request = pb.CreateTableRequest(table_meta=meta, reserved_throughput=pb.ReservedThroughput(
+        capacity_unit=pb.CapacityUnit(read=0, write=0)), table_options=pb.TableOptions(time_to_live=-1, max_versions=1))
+    reply = t.ots("CreateTable", request.SerializeToString())
+    assert reply.status in (200, 409), reply.body
+
+
+def _put_integer(t: Target, table: str, key: str, value: int) -> None:
+    from alicloud_storage.tablestore.wire import plainbuffer
+
+    row = plainbuffer.encode_put_row([("pk", key)], [("n", value)])
+    request = pb.PutRowRequest(table_name=table, row=row, condition=pb.Condition(row_existence=0))
+    assert t.ots("PutRow", request.SerializeToString()).status == 200
+
+
+@case
+def ots_increment_past_int64(t: Target) -> None:
+    from alicloud_storage.tablestore.wire import plainbuffer
+
+    _table(t, "edges")
+    for key, start, delta in (("top", 2**63 - 1, 1), ("bottom", -(2**63), -1)):
+        _put_integer(t, "edges", key, start)
+        row = plainbuffer.encode_update_row([("pk", key)], [("n", delta, None, plainbuffer.CellOp.INCREMENT)])
+        request = pb.UpdateRowRequest(table_name="edges", row_change=row, condition=pb.Condition(row_existence=0))
+        t.refused(t.ots("UpdateRow", request.SerializeToString()), 400, "OTSParameterInvalid")
+
+
+@case
+def ots_filter_nested_deeper_than_allowed(t: Target) -> None:
+    _table(t, "edges")
+    node = pb.Filter(type=1, filter=pb.SingleColumnValueFilter(
+        comparator=1, column_name="n", column_value=b"\x00", filter_if_missing=False,
+        latest_version_only=True).SerializeToString()).SerializeToString()
+    for _ in range(2000):
+        composite = pb.CompositeColumnValueFilter(combinator=1, sub_filters=[pb.Filter.FromString(node)])
+        node = pb.Filter(type=2, filter=composite.SerializeToString()).SerializeToString()
+    request = pb.GetRowRequest(table_name="edges", primary_key=_pk("top"), max_versions=1, filter=node)
+    t.refused(t.ots("GetRow", request.SerializeToString()), 400, "OTSParameterInvalid")
+
+
+def _pk(value: str) -> bytes:
+    from alicloud_storage.tablestore.wire import plainbuffer
+
+    return plainbuffer.encode_primary_key([("pk", value)])  # type: ignore[no-any-return]
+
+
+@case
+def timeseries_rows_pointing_at_one_row(t: Target) -> None:
+    from alicloud_storage.tablestore.wire import timeseries_rows
+
+    reply = t.ots("CreateTimeseriesTable", pb.CreateTimeseriesTableRequest(
+        table_meta=pb.TimeseriesTableMeta(table_name="hostile_ts")).SerializeToString())
+    assert reply.status in (200, 409), reply.body
+    buf = bytearray(timeseries_rows.encode_rows([("m", "s", {}, {"f": 1}, 1000 + i) for i in range(3)]))
+    word = lambda p: struct.unpack_from("<I", buf, p)[0]  # noqa: E731
+    for p in range(0, len(buf) - 16, 4):  # the vector of three references: point all three at the first
+        targets = [p + 4 + 4 * i + word(p + 4 + 4 * i) for i in range(3)]
+        if word(p) == 3 and all(0 < x < len(buf) for x in targets) and len(set(targets)) == 3:
+            for i in (1, 2):
+                struct.pack_into("<I", buf, p + 4 + 4 * i, targets[0] - (p + 4 + 4 * i))
+            break
+    else:
+        raise AssertionError("no vector of three references found")
+    request = pb.PutTimeseriesDataRequest(table_name="hostile_ts", rows_data=pb.TimeseriesRows(
+        type=pb.RowsSerializeType.RST_FLAT_BUFFER, rows_data=bytes(buf)))
+    t.refused(t.ots("PutTimeseriesData", request.SerializeToString()), 400, "OTSParameterInvalid")
+
+
+@case
+def ots_gzip_body_never_inflated(t: Target) -> None:
+    bomb = gzip.compress(b"\x00" * (16 << 20))  # 16 MiB of zeros (past any body limit) in ~16 KiB
+    reply = t.ots("ListTable", bomb, extra=[(b"Content-Encoding", b"gzip")])
+    t.refused(reply, 400, "OTSParameterInvalid")

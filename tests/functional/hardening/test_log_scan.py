@@ -7,6 +7,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 import hostile_cases  # noqa: F401  (registers the cases)
 from hardening_helpers import CASES, Target
 
@@ -16,6 +18,7 @@ _SERVE = [sys.executable, "-c",
           "serve", "--port", "0", "--sts-port", "0", "--oss-port", "0", "--memory"]
 
 
+@pytest.mark.slow  # ~10 s: a child process logging at DEBUG through the whole suite
 def test_no_secret_in_the_server_output_after_the_hostile_suite() -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ALICLOUD_STORAGE_EMULATOR_")}
     process = subprocess.Popen(_SERVE, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)

@@ -65,6 +65,8 @@ __all__ = [
     "Cell",
 ]
 
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1  # the range an INTEGER cell (and an increment's result) holds
+
 PrimaryKey = List[Tuple[str, Any]]
 Cell = Tuple[str, Any, Optional[int], Optional[int]]
 
@@ -996,6 +998,8 @@ class Engine:
                     if isinstance(base, bool) or not isinstance(base, int):
                         raise E.INCREMENT_ON_NON_INTEGER.error(name=name)
                     value = base + value
+                    if not _INT64_MIN <= value <= _INT64_MAX:
+                        raise E.INCREMENT_OVERFLOW.error(name=name)
                     incremented.append((name, value, ts, None))
                 versions = [v for v in versions if v[0] != ts]
                 versions.append((ts, value))

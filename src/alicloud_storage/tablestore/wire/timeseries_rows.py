@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import struct
 from enum import IntEnum
-from typing import Any, Dict, Iterable, List, Mapping, NamedTuple, Optional, Tuple, Union, cast
+from typing import Any, Dict, Iterable, List, Mapping, NamedTuple, Optional, Set, Tuple, Union, cast
 
 from alicloud_storage.tablestore.errors import OTSClientError, OTSDecodeError
 
@@ -349,7 +349,10 @@ def decode_rows(data: Union[bytes, bytearray, memoryview]) -> List[FlatRow]:
     """The rows of a FlatBufferRows buffer; raises OTSDecodeError(msg, offset).
 
     Every read is bounds-checked (struct raises past the end; vectors and strings are
-    checked against the size; vtables, shared by most tables, are parsed once).
+    checked against the size; vtables, shared by most tables, are parsed once). The decoded
+    payload is bounded by the input: no row table may be referenced twice, and the rows,
+    tags and field values decoded together never outnumber the buffer's bytes (offsets that
+    point at the same data many times cannot multiply it).
     """
     buf = bytes(data)
     size = len(buf)
@@ -410,21 +413,37 @@ def decode_rows(data: Union[bytes, bytearray, memoryview]) -> List[FlatRow]:
         return string(field + u32(buf, field)[0]) if field else ""
 
     rows: List[FlatRow] = []
+    seen_rows: Set[int] = set()
+    units = 0  # rows + tags + field values decoded so far (each needs a byte of its own at least)
     try:
         root = table(u32(buf, 0)[0])
         for group_pos in refs(root[0]):
+            if group_pos in seen_rows:
+                raise _fail("a row group referenced twice", group_pos)
+            seen_rows.add(group_pos)
             group = table(group_pos)
             measurement = field_string(group[0])
-            names = [string(p) for p in refs(group[1])]
+            name_refs = refs(group[1])
+            units += 1 + len(name_refs)
+            if units > size:
+                raise _fail("more values than the buffer holds", group_pos)
+            names = [string(p) for p in name_refs]
             found = [_TYPES.get(code) for code in scalars(group[2], "B", 1)]
             if len(found) != len(names) or None in found:
                 raise _fail("bad field names or types", group_pos)
             types = cast("List[DataType]", found)  # no None: checked just above
             kinds = set(types)
             for row_pos in refs(group[3]):
+                if row_pos in seen_rows:
+                    raise _fail("a row referenced twice", row_pos)
+                seen_rows.add(row_pos)
                 row = table(row_pos)
+                tag_refs = refs(row[5])
+                units += 1 + len(tag_refs) + len(names)
+                if units > size:
+                    raise _fail("more values than the buffer holds", row_pos)
                 tags = []
-                for tag_pos in refs(row[5]):
+                for tag_pos in tag_refs:
                     tag = table(tag_pos)
                     tags.append((field_string(tag[0]), field_string(tag[1])))
                 columns: Dict[DataType, Any] = {}
