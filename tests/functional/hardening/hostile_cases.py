@@ -8,6 +8,7 @@ from __future__ import annotations
 import gzip
 import json
 import struct
+import threading
 import time
 import uuid
 from typing import Any, Dict, Tuple
@@ -505,3 +506,29 @@ def ots_gzip_body_never_inflated(t: Target) -> None:
     bomb = gzip.compress(b"\x00" * (16 << 20))  # 16 MiB of zeros (past any body limit) in ~16 KiB
     reply = t.ots("ListTable", bomb, extra=[(b"Content-Encoding", b"gzip")])
     t.refused(reply, 400, "OTSParameterInvalid")
+
+
+@case
+def heavy_request_leaves_the_loop_free(t: Target) -> None:
+    """A full PutTimeseriesData (seconds of decoding) runs off the event loop: admin and STS
+    requests sent meanwhile are answered promptly."""
+    from alicloud_storage.tablestore.wire import timeseries_rows
+
+    reply = t.ots("CreateTimeseriesTable", pb.CreateTimeseriesTableRequest(
+        table_meta=pb.TimeseriesTableMeta(table_name="heavy_ts")).SerializeToString())
+    assert reply.status in (200, 409), reply.body
+    rows = timeseries_rows.encode_rows([("m", f"s{i % 50}", {"a": "b"}, {"f": i}, 1000 + i) for i in range(20000)])
+    body = pb.PutTimeseriesDataRequest(table_name="heavy_ts", rows_data=pb.TimeseriesRows(
+        type=pb.RowsSerializeType.RST_FLAT_BUFFER, rows_data=rows)).SerializeToString()
+    done: Dict[str, Any] = {}
+    worker = threading.Thread(target=lambda: done.setdefault("reply", t.ots("PutTimeseriesData", body)))
+    worker.start()
+    slowest, probes = 0.0, 0
+    while worker.is_alive():
+        started = time.monotonic()
+        assert t.admin("GET", "/health").status == 200
+        slowest, probes = max(slowest, time.monotonic() - started), probes + 1
+    worker.join()
+    assert done["reply"].status == 200, done["reply"].body[:200]
+    assert probes >= 2 and slowest < 0.5, (probes, slowest)
+    t.served()

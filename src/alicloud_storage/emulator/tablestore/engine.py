@@ -2,7 +2,7 @@
 
 Pure Python on wire-level values (primary keys as ``[(name, value)]``, cells as PlainBuffer
 cell tuples); knows nothing of HTTP or protobuf. Every write request is one storage
-transaction, and all calls come from one thread (the emulator's event loop), so conditional
+transaction, and calls come one at a time (the front serialises the loop and its worker), so conditional
 writes and increments are atomic.
 """
 from __future__ import annotations

@@ -7,9 +7,10 @@ service's HTTP status, code and message; nothing reaches the client as a bare 50
 """
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timezone
 from types import MappingProxyType
-from typing import Any, Callable, List, Mapping, Optional, Sequence
+from typing import Any, Callable, List, Mapping, Optional, Sequence, Tuple
 
 from aiohttp import web
 
@@ -34,6 +35,14 @@ _TOKEN_ERRORS = {
 
 
 _NO_CONTEXT: Mapping[str, str] = MappingProxyType({})
+
+# Calls whose CPU grows with what they carry or return (up to seconds for a full body): they run
+# in a worker thread, so no request holds the event loop; so does any call with a large body.
+_HEAVY_APIS = frozenset({
+    "BatchWriteRow", "BatchGetRow", "GetRange", "PutTimeseriesData", "GetTimeseriesData",
+    "QueryTimeseriesMeta", "SQLQuery",
+})
+_HEAVY_BODY = 256 * 1024
 
 
 class _UtcText:
@@ -96,6 +105,7 @@ class TablestoreEndpoint(Endpoint[_Call]):
         self._region = settings.region
         self._arn = f"acs:ots:{settings.region}:{settings.account_id}:instance/"
         self._utc = _UtcText()
+        self._engine_turn: Optional[Tuple[asyncio.AbstractEventLoop, asyncio.Lock]] = None
 
     async def read(self, request: web.Request) -> _Call:
         if request.method != "POST":
@@ -147,9 +157,22 @@ class TablestoreEndpoint(Endpoint[_Call]):
         return E.NO_PERMISSION.error()
 
     async def dispatch(self, call: _Call, principal: Principal) -> Any:
+        """Run the operation: inline when light, in a worker thread when heavy; either way one
+        engine call at a time (the engine is single-threaded), and the loop stays free."""
         assert call.operation is not None and call.verified is not None
+        operation, context, message = call.operation, self._context_for(call.verified.instance_name), call.message
+        loop = asyncio.get_running_loop()
+        if self._engine_turn is None or self._engine_turn[0] is not loop:  # (a restarted emulator's new loop)
+            self._engine_turn = (loop, asyncio.Lock())
+        turn = self._engine_turn[1]  # one engine call at a time, on the loop or in a worker
         try:
-            return call.operation.run(self._context_for(call.verified.instance_name), call.message)
+            if call.api in _HEAVY_APIS or len(call.body) > _HEAVY_BODY:
+                async with turn:
+                    return await asyncio.to_thread(operation.run, context, message)
+            if turn.locked():  # a worker holds the engine: wait for its turn
+                async with turn:
+                    return operation.run(context, message)
+            return operation.run(context, message)
         except OTSDecodeError as exc:
             raise E.BROKEN_ROW.error(detail=exc.message) from None
 
