@@ -391,7 +391,8 @@ class Iam:
     ) -> str:
         """Create a RAM role (trusting this account unless a trust policy is given); returns its ARN."""
         _check_name(name, "RoleName")
-        if not DEFAULT_MAX_SESSION <= int(max_session_duration) <= MAX_SESSION:
+        if (isinstance(max_session_duration, bool) or not isinstance(max_session_duration, (int, float))
+                or not DEFAULT_MAX_SESSION <= max_session_duration <= MAX_SESSION):  # NaN and inf fail too
             raise RamError("InvalidParameter.MaxSessionDuration",
                            "MaxSessionDuration must be within 3600 and 43200 seconds.")
         try:

@@ -33,7 +33,10 @@ async def pop_request(request: web.Request) -> PopRequest:
     body = await request.read()
     form: dict[str, str] = {}
     if request.content_type == "application/x-www-form-urlencoded" and body:
-        form = {k: v for k, v in (await request.post()).items() if isinstance(v, str)}
+        try:
+            form = {k: v for k, v in (await request.post()).items() if isinstance(v, str)}
+        except UnicodeDecodeError:
+            raise StsServiceError("InvalidParameter", "The form body is not UTF-8 text.") from None
     return PopRequest(
         method=request.method,
         path=request.path,
