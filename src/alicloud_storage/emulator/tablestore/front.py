@@ -40,7 +40,7 @@ _NO_CONTEXT: Mapping[str, str] = MappingProxyType({})
 # in a worker thread, so no request holds the event loop; so does any call with a large body.
 _HEAVY_APIS = frozenset({
     "BatchWriteRow", "BatchGetRow", "GetRange", "PutTimeseriesData", "GetTimeseriesData",
-    "QueryTimeseriesMeta", "SQLQuery",
+    "QueryTimeseriesMeta", "SQLQuery", "CreateSearchIndex", "Search", "ParallelScan",
 })
 _HEAVY_BODY = 256 * 1024
 
