@@ -9,7 +9,7 @@ Run: ``.venv-test/bin/python bench/bench_oss_client.py [--ops 300] [--repeat 3]`
 - CRC-64 throughput on 64 MiB: ``alicloud_storage.oss.crc64`` (fastcrc) against the
   official ``Crc64`` (crcmod). Target >= 20x.
 - ``--big N``: an N MiB object up (put_object_from_file) and down (get_object_to_file)
-  with CRC-64 on, the server in a child process; MB/s and the peak RSS growth of this
+  with CRC-64 on, against the project's OSS emulator on disk in a child process; MB/s and the peak RSS growth of this
   process (VmHWM reset through /proc/self/clear_refs). Target: >= 1.5x their throughput,
   ours <= 64 MiB.
 - ``import alicloud_storage.oss`` against ``import alibabacloud_oss_v2``: wall time and
@@ -84,9 +84,12 @@ def client_cpu(ops: int, repeat: int) -> Dict[str, Dict[str, float]]:
     return best
 
 
-def _serve_child(conn: Any) -> None:
-    with OssServer() as server:
-        conn.send(server.endpoint)
+def _serve_child(conn: Any, data_dir: str) -> None:
+    """The project's OSS emulator on disk (object bytes in files), in its own process."""
+    from alicloud_storage.emulator import Emulator
+
+    with Emulator(data_dir=data_dir, environ={}) as emulator:
+        conn.send((emulator.oss_endpoint, emulator.access_key_id, emulator.access_key_secret))
         conn.recv()
 
 
@@ -118,15 +121,15 @@ def big_object(mib: int, workdir: Path) -> Dict[str, Dict[str, float]]:
         for _ in range(mib):
             file.write(block)
     parent, child = multiprocessing.Pipe()
-    process = multiprocessing.get_context("spawn").Process(target=_serve_child, args=(child,))
+    process = multiprocessing.get_context("spawn").Process(target=_serve_child, args=(child, str(workdir / "emulator")))
     process.start()
-    endpoint = parent.recv()
+    endpoint, access_key_id, access_key_secret = parent.recv()
     results: Dict[str, Dict[str, float]] = {}
     try:
         for name, module in (("ours", oss), ("alibabacloud-oss-v2", official)):
             cfg = module.config.load_default()
             cfg.region, cfg.endpoint = "cn-hangzhou", endpoint
-            cfg.credentials_provider = module.credentials.StaticCredentialsProvider(AK, SK)
+            cfg.credentials_provider = module.credentials.StaticCredentialsProvider(access_key_id, access_key_secret)
             cfg.readwrite_timeout = 600
             client = module.Client(cfg)
             if name == "ours":
@@ -224,7 +227,7 @@ def main() -> None:
 
         with tempfile.TemporaryDirectory() as workdir:
             big = big_object(args.big, Path(workdir))
-        print(f"{args.big} MiB object, CRC-64 on (server in a child process)")
+        print(f"{args.big} MiB object, CRC-64 on (the OSS emulator on disk, in a child process)")
         for name, row in big.items():
             print(f"  {name:22s} up {row['up']:7.1f} MiB/s  down {row['down']:7.1f} MiB/s"
                   f"  peak RSS growth {row['rss_mib']:7.1f} MiB")
