@@ -12,14 +12,19 @@ __all__ = [
     "AnalyticalStoreSyncType",
     "ColumnReturnType",
     "ComparatorType",
+    "DateTimeUnit",
     "DefinedColumnType",
     "Direction",
     "FieldType",
     "FilterType",
     "GeoDistanceType",
+    "GeoHashPrecision",
     "GroupByType",
+    "HighlightEncoder",
+    "HighlightFragmentOrder",
     "IndexType",
     "IndexUpdateMode",
+    "JsonType",
     "LogicalOperator",
     "MetaQueryCompositeOperator",
     "MetaQueryConditionType",
@@ -36,11 +41,15 @@ __all__ = [
     "SQLPayloadVersion",
     "SQLStatementType",
     "SSEKeyType",
+    "ScoreMode",
     "SortMode",
     "SortOrder",
     "SyncPhase",
     "TableStatus",
+    "TextSimilarity",
     "VariantType",
+    "VectorDataType",
+    "VectorMetricType",
 ]
 
 
@@ -254,6 +263,34 @@ class FieldType(IntEnum):
     JSON = 12
 
 
+class JsonType(IntEnum):
+    """JsonType of search.proto."""
+
+    OBJECT_JSON = 1
+    NESTED_JSON = 2
+
+
+class TextSimilarity(IntEnum):
+    """TextSimilarity of search.proto."""
+
+    BM25 = 1
+    SHORT_TEXT = 2
+
+
+class VectorDataType(IntEnum):
+    """VectorDataType of search.proto."""
+
+    VD_FLOAT_32 = 2
+
+
+class VectorMetricType(IntEnum):
+    """VectorMetricType of search.proto."""
+
+    VM_EUCLIDEAN = 0
+    VM_COSINE = 1
+    VM_DOT_PRODUCT = 2
+
+
 class SortOrder(IntEnum):
     """SortOrder of search.proto."""
 
@@ -303,6 +340,8 @@ class QueryType(IntEnum):
     TERMS_QUERY = 15
     EXISTS_QUERY = 16
     KNN_VECTOR_QUERY = 17
+    SUFFIX_QUERY = 19
+    DIS_MAX_QUERY = 20
 
 
 class QueryOperator(IntEnum):
@@ -310,6 +349,30 @@ class QueryOperator(IntEnum):
 
     OR = 1
     AND = 2
+
+
+class ScoreMode(IntEnum):
+    """ScoreMode of search.proto."""
+
+    SCORE_MODE_NONE = 1
+    SCORE_MODE_AVG = 2
+    SCORE_MODE_MAX = 3
+    SCORE_MODE_TOTAL = 4
+    SCORE_MODE_MIN = 5
+
+
+class HighlightFragmentOrder(IntEnum):
+    """HighlightFragmentOrder of search.proto."""
+
+    TEXT_SEQUENCE = 1
+    SCORE = 2
+
+
+class HighlightEncoder(IntEnum):
+    """HighlightEncoder of search.proto."""
+
+    PLAIN_MODE = 1
+    HTML_MODE = 2
 
 
 class ColumnReturnType(IntEnum):
@@ -330,9 +393,49 @@ class AggregationType(IntEnum):
     AGG_SUM = 4
     AGG_COUNT = 5
     AGG_DISTINCT_COUNT = 6
+    AGG_TOP_ROWS = 7
+    AGG_PERCENTILES = 8
 
 
 class GroupByType(IntEnum):
     """GroupByType of search.proto."""
 
     GROUP_BY_FIELD = 1
+    GROUP_BY_RANGE = 2
+    GROUP_BY_FILTER = 3
+    GROUP_BY_GEO_DISTANCE = 4
+    GROUP_BY_HISTOGRAM = 5
+    GROUP_BY_DATE_HISTOGRAM = 6
+    GROUP_BY_GEO_GRID = 7
+    GROUP_BY_COMPOSITE = 8
+
+
+class DateTimeUnit(IntEnum):
+    """DateTimeUnit of search.proto."""
+
+    YEAR = 1
+    QUARTER_YEAR = 2
+    MONTH = 3
+    WEEK = 4
+    DAY = 5
+    HOUR = 6
+    MINUTE = 7
+    SECOND = 8
+    MILLISECOND = 9
+
+
+class GeoHashPrecision(IntEnum):
+    """GeoHashPrecision of search.proto."""
+
+    GHP_5009KM_4992KM_1 = 1
+    GHP_1252KM_624KM_2 = 2
+    GHP_156KM_156KM_3 = 3
+    GHP_39KM_19KM_4 = 4
+    GHP_4900M_4900M_5 = 5
+    GHP_1200M_609M_6 = 6
+    GHP_152M_152M_7 = 7
+    GHP_38M_19M_8 = 8
+    GHP_480CM_480CM_9 = 9
+    GHP_120CM_595MM_10 = 10
+    GHP_149MM_149MM_11 = 11
+    GHP_37MM_19MM_12 = 12
