@@ -15,6 +15,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from alicloud_storage.emulator.tablestore import codec
 from alicloud_storage.emulator.tablestore import errors as E
+from alicloud_storage.emulator.tablestore.search import geo
 from alicloud_storage.emulator.tablestore.search.documents import (
     BOOLEAN,
     DATE,
@@ -36,7 +37,7 @@ from alicloud_storage.tablestore.wire.filter_values import decode_filter_value
 
 __all__ = [
     "Document", "Predicate", "Hit", "Comparator", "compile_query", "field_values", "compare_hits", "sorted_hits",
-    "index_field", "coerce", "variant",
+    "index_field", "geo_field", "coerce", "variant",
     "MAX_QUERY_NODES", "MAX_TERMS", "MAX_WILDCARD",
 ]
 
@@ -64,6 +65,14 @@ def index_field(index: SearchIndex, name: str) -> IndexField:
     item = index.field(name)
     if item is None:
         raise E.SEARCH_INVALID.error(detail=f"field [{name}] does not exist in search index [{index.name}]")
+    return item
+
+
+def geo_field(index: SearchIndex, name: str) -> IndexField:
+    """The index's GEO_POINT field ``name``; the request fails for any other field."""
+    item = index_field(index, name)
+    if item.type != GEO_POINT:
+        raise E.SEARCH_INVALID.error(detail=f"field [{name}] is not a GEO_POINT field")  # [I]
     return item
 
 
@@ -134,6 +143,11 @@ class _Compiler:
             QueryType.MATCH_PHRASE_QUERY: (pb.MatchPhraseQuery, self._match_phrase),
             QueryType.BOOL_QUERY: (pb.BoolQuery, self._bool),
             QueryType.CONST_SCORE_QUERY: (pb.ConstScoreQuery, lambda q: self.query(q.filter)),
+            QueryType.GEO_BOUNDING_BOX_QUERY: (
+                pb.GeoBoundingBoxQuery, lambda q: self._geo(q, geo.bounding_box(q.top_left, q.bottom_right))),
+            QueryType.GEO_DISTANCE_QUERY: (
+                pb.GeoDistanceQuery, lambda q: self._geo(q, geo.within_distance(q.center_point, q.distance))),
+            QueryType.GEO_POLYGON_QUERY: (pb.GeoPolygonQuery, lambda q: self._geo(q, geo.polygon(q.points))),
         }
         if kind not in builders:
             raise E.SEARCH_INVALID.error(detail=f"query type [{kind}] is not supported by the emulator")
@@ -188,6 +202,11 @@ class _Compiler:
         index_field(self._index, q.field_name)
         name = q.field_name
         return lambda doc: bool(field_values(doc, name))
+
+    def _geo(self, q: Any, inside: geo.PointTest) -> Predicate:
+        geo_field(self._index, q.field_name)
+        name = q.field_name
+        return lambda doc: any(inside(p) for p in field_values(doc, name))
 
     def _tokens(self, item: IndexField, text: str) -> List[str]:
         if item.type == TEXT:
@@ -254,12 +273,30 @@ def _cmp(a: Any, b: Any) -> int:
     return int(a > b) - int(a < b)
 
 
+def _order_and_mode(sort: Any) -> Tuple[bool, int]:
+    """(descending, mode) of a field or geo sorter: mode defaults to MAX descending, MIN ascending."""
+    descending = sort.HasField("order") and sort.order == SortOrder.SORT_ORDER_DESC
+    default = SortMode.SORT_MODE_MAX if descending else SortMode.SORT_MODE_MIN
+    return descending, sort.mode if sort.HasField("mode") else default
+
+
+def _by_value(value: Callable[[Document], Optional[Any]], descending: bool) -> Comparator:
+    """Hits compared by ``value`` of their documents; rows without a value come last in either order."""
+
+    def compare(a: Hit, b: Hit) -> int:
+        x, y = value(a[1]), value(b[1])
+        if x is None or y is None:
+            return (x is None) - (y is None)
+        return -_cmp(x, y) if descending else _cmp(x, y)
+
+    return compare
+
+
 def _field_comparator(index: SearchIndex, sort: Any) -> Comparator:
     item = index_field(index, sort.field_name)
     if item.type in (TEXT, GEO_POINT, NESTED):
         raise E.SEARCH_INVALID.error(detail=f"field [{sort.field_name}] of type {item.type} can not be sorted")
-    descending = sort.HasField("order") and sort.order == SortOrder.SORT_ORDER_DESC
-    mode = sort.mode if sort.HasField("mode") else (SortMode.SORT_MODE_MAX if descending else SortMode.SORT_MODE_MIN)
+    descending, mode = _order_and_mode(sort)
     name = sort.field_name
 
     def value(doc: Document) -> Optional[Any]:
@@ -272,13 +309,15 @@ def _field_comparator(index: SearchIndex, sort: Any) -> Comparator:
             return statistics.fmean(values)
         return min(values)
 
-    def compare(a: Hit, b: Hit) -> int:
-        x, y = value(a[1]), value(b[1])
-        if x is None or y is None:  # rows without a value come last in either order
-            return (x is None) - (y is None)
-        return -_cmp(x, y) if descending else _cmp(x, y)
+    return _by_value(value, descending)
 
-    return compare
+
+def _geo_comparator(index: SearchIndex, sort: Any) -> Comparator:
+    """Nearest first (ASC) or farthest first; rows without a point come last either way [I]."""
+    geo_field(index, sort.field_name)
+    descending, mode = _order_and_mode(sort)
+    distance, name = geo.distance_of(sort.points, mode, sort.distance_type), sort.field_name
+    return _by_value(lambda doc: distance(field_values(doc, name)), descending)
 
 
 def _pk_comparator(descending: bool) -> Comparator:
@@ -292,6 +331,8 @@ def compare_hits(index: SearchIndex, sort: Any) -> Callable[[Hit], Any]:
     for sorter in sort.sorter:
         if sorter.HasField("field_sort"):
             comparators.append(_field_comparator(index, sorter.field_sort))
+        elif sorter.HasField("geo_distance_sort"):
+            comparators.append(_geo_comparator(index, sorter.geo_distance_sort))
         elif sorter.HasField("pk_sort"):
             has_pk = True
             comparators.append(_pk_comparator(sorter.pk_sort.order == SortOrder.SORT_ORDER_DESC))

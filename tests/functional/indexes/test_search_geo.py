@@ -1,0 +1,175 @@
+"""Geo queries and the geo distance sort through the official SDK and our sync and async
+clients: the official SDK's own data set (1000 points on a 0.05 degree grid) gives its
+asserted counts 500 / 668 / 90, and every hit set equals a brute-force filter written here
+(Lucene's 32-bit point grid, haversine on the mean earth radius, ray casting).
+"""
+from __future__ import annotations
+
+import json
+import math
+from types import SimpleNamespace
+from typing import Any, Callable, List, Sequence, Tuple
+
+from test_search_index import expect, keys
+
+from alicloud_storage.emulator.tablestore import errors as E
+
+RADIUS = 6371008.7714
+
+
+def on_grid(lat: float, lon: float) -> Tuple[float, float]:
+    """A point as a Lucene LatLonPoint keeps it: each coordinate floored to a 2^32 grid."""
+    lat_step, lon_step = 180 / 2**32, 360 / 2**32
+    return math.floor(lat / lat_step) * lat_step, math.floor(lon / lon_step) * lon_step
+
+
+def haversine(a: Sequence[float], b: Sequence[float]) -> float:
+    dlat, dlon = math.radians(b[0] - a[0]), math.radians(b[1] - a[1])
+    h = math.sin(dlat / 2) ** 2 + math.cos(math.radians(a[0])) * math.cos(math.radians(b[0])) * math.sin(dlon / 2) ** 2
+    return 2 * RADIUS * math.asin(math.sqrt(h))
+
+
+def plane(a: Sequence[float], b: Sequence[float]) -> float:
+    x = math.radians(b[1] - a[1]) * math.cos(math.radians(a[0] + b[0]) / 2)
+    return RADIUS * math.sqrt(x * x + math.radians(b[0] - a[0]) ** 2)
+
+
+def in_polygon(p: Sequence[float], vertices: List[Tuple[float, float]]) -> bool:
+    inside = False
+    j = len(vertices) - 1
+    for i, (lat_i, lon_i) in enumerate(vertices):
+        lat_j, lon_j = vertices[j]
+        if (lat_i > p[0]) != (lat_j > p[0]) and p[1] < (lon_j - lon_i) * (p[0] - lat_i) / (lat_j - lat_i) + lon_i:
+            inside = not inside
+        j = i
+    return inside
+
+
+def official_point(i: int) -> str:
+    """The official SDK test's `g` column of row i."""
+    return "%f,%f" % (30.0 + 0.05 * (i // 100), 114.0 + 0.05 * (i % 100))
+
+
+def parse(text: str) -> Tuple[float, float]:
+    lat, lon = (float(part) for part in text.split(","))
+    return lat, lon
+
+
+def make_table(kit: SimpleNamespace, points: List[Any], array: bool = False) -> None:
+    """Table `t` (pk INTEGER) whose row i holds `g` = points[i] (None: no g), index `idx`."""
+    m = kit.m
+    kit.client.create_table(
+        m.TableMeta("t", [("pk", "INTEGER")]), m.TableOptions(-1, 1), m.ReservedThroughput(m.CapacityUnit(0, 0))
+    )
+    for start in range(0, len(points), 200):
+        batch = m.BatchWriteRowRequest()
+        batch.add(m.TableInBatchWriteRowItem("t", [
+            m.PutRowItem(m.Row([("pk", i)], [("g", points[i]), ("k", "x")] if points[i] else [("k", "x")]),
+                         m.Condition("IGNORE"))
+            for i in range(start, min(start + 200, len(points)))
+        ]))
+        kit.client.batch_write_row(batch)
+    kit.client.create_search_index("t", "idx", m.SearchIndexMeta([
+        m.FieldSchema("g", m.FieldType.GEOPOINT, is_array=array), m.FieldSchema("k", m.FieldType.KEYWORD),
+    ]))
+
+
+def all_hits(kit: SimpleNamespace, query: Any, **options: Any) -> Tuple[List[int], int]:
+    """Every hit's key in order (pages of 100 with next_token) and the total count."""
+    m = kit.m
+    first = kit.client.search("t", "idx", m.SearchQuery(query, limit=100, get_total_count=True, **options))
+    found, token = keys(first), first.next_token
+    while token:
+        page = kit.client.search("t", "idx", m.SearchQuery(query, limit=100, next_token=token))
+        found += keys(page)
+        token = page.next_token
+    return found, first.total_count
+
+
+def brute(points: List[str], holds: Callable[[Tuple[float, float]], bool]) -> List[int]:
+    return [i for i, text in enumerate(points) if holds(on_grid(*parse(text)))]
+
+
+def test_geo_queries_give_the_sdk_test_counts(kit):
+    m = kit.m
+    points = [official_point(i) for i in range(1000)]
+    make_table(kit, points)
+    box = m.GeoBoundingBoxQuery("g", "30.9,112.0", "30.2,119.0")
+    expected = brute(points, lambda p: 30.2 <= p[0] <= 30.9 and 112.0 <= p[1] <= 119.0)
+    assert all_hits(kit, box) == (expected, 500) and len(expected) == 500
+    circle = m.GeoDistanceQuery("g", "32.5,116.5", 300000)
+    expected = brute(points, lambda p: haversine((32.5, 116.5), p) <= 300000)
+    assert all_hits(kit, circle) == (expected, 668) and len(expected) == 668
+    corners = ["30.9,112.0", "30.5,115.0", "30.3, 117.0", "30.2,119.0"]  # unclosed, a space allowed
+    polygon = m.GeoPolygonQuery("g", corners)
+    expected = brute(points, lambda p: in_polygon(p, [parse(c) for c in corners]))
+    assert all_hits(kit, polygon) == (expected, 90) and len(expected) == 90
+
+
+def test_geo_edges_and_combinations(kit):
+    m = kit.m
+    points = ["0,0", "10,10", "-10,170", "-10,-170", "45.5,-179.99", "89.9,0", None, "5, 5", "0,179.5"]
+    make_table(kit, points)
+
+    def check(query: Any, holds: Callable[[Tuple[float, float]], bool]) -> None:
+        expected = [i for i, text in enumerate(points) if text and holds(on_grid(*parse(text)))]
+        assert all_hits(kit, query) == (expected, len(expected)), query
+
+    check(m.GeoBoundingBoxQuery("g", "20,-5", "-5,20"), lambda p: -5 <= p[0] <= 20 and -5 <= p[1] <= 20)
+    # a box whose left edge lies east of its right edge wraps across the antimeridian
+    check(m.GeoBoundingBoxQuery("g", "50,160", "-20,-160"), lambda p: -20 <= p[0] <= 50 and (p[1] >= 160 or p[1] <= -160))
+    check(m.GeoDistanceQuery("g", "0,0", 0), lambda p: p == (0.0, 0.0))
+    check(m.GeoDistanceQuery("g", "0,0", 1600000), lambda p: haversine((0, 0), p) <= 1600000)
+    check(m.GeoPolygonQuery("g", ["-1,-1", "-1,11", "11,11", "11,-1"]), lambda p: -1 < p[0] < 11 and -1 < p[1] < 11)
+    both = m.BoolQuery(must_queries=[m.GeoDistanceQuery("g", "0,0", 2000000)],
+                       must_not_queries=[m.GeoBoundingBoxQuery("g", "6,4", "4,6")])
+    check(both, lambda p: haversine((0, 0), p) <= 2000000 and not (4 <= p[0] <= 6 and 4 <= p[1] <= 6))
+
+
+def test_geo_distance_sort(kit):
+    m = kit.m
+    rows = ['["30.1,114.2", "31,116"]', '["30.5,114.9"]', '["29,113", "35,120", "30.2,114.1"]', None,
+            '["30.3,114.3"]', '["40,100"]']
+    make_table(kit, rows, array=True)
+    origins = ["30.2,114.2", "31.0,115.5"]
+
+    def value(i: int, mode: Any, measure: Callable[..., float]) -> float:
+        found = [on_grid(*parse(t)) for t in json.loads(rows[i] or "[]")]
+        distances = [measure(parse(o), p) for o in origins for p in found]
+        if mode == m.SortMode.MAX:
+            return max(distances)
+        if mode == m.SortMode.AVG:
+            return sum(distances) / len(distances)
+        return min(distances)
+
+    with_points = [i for i, r in enumerate(rows) if r]
+    for order in (m.SortOrder.ASC, m.SortOrder.DESC):
+        for mode in (None, m.SortMode.MIN, m.SortMode.MAX, m.SortMode.AVG):
+            for kind, measure in ((m.GeoDistanceType.ARC, haversine), (m.GeoDistanceType.PLANE, plane)):
+                effective = mode if mode is not None else (m.SortMode.MAX if order == m.SortOrder.DESC else m.SortMode.MIN)
+                by = sorted(with_points, key=lambda i: value(i, effective, measure), reverse=order == m.SortOrder.DESC)
+                sort = m.Sort([m.GeoDistanceSort("g", origins, order, mode, kind)])
+                got = kit.client.search("t", "idx", m.SearchQuery(m.MatchAllQuery(), sort=sort, limit=10))
+                assert keys(got) == by + [3], (order, mode, kind)  # the row without a point comes last
+
+
+def test_geo_errors(kit):
+    m = kit.m
+    make_table(kit, ["1,1"])
+
+    def search(query: Any) -> Any:
+        return kit.client.search("t", "idx", m.SearchQuery(query))
+
+    expect(kit, E.SEARCH_INVALID, search, m.GeoDistanceQuery("k", "1,1", 10), detail="field [k] is not a GEO_POINT field")
+    expect(kit, E.SEARCH_INVALID, search, m.GeoDistanceQuery("g", "91,1", 10),
+           detail="invalid geo point [91,1] of center_point")
+    expect(kit, E.SEARCH_INVALID, search, m.GeoBoundingBoxQuery("g", "1,1", "x"),
+           detail="invalid geo point [x] of bottom_right")
+    expect(kit, E.SEARCH_INVALID, search, m.GeoBoundingBoxQuery("g", "1,1", "2,2"),
+           detail="top_left [1,1] must be above bottom_right [2,2]")
+    expect(kit, E.SEARCH_INVALID, search, m.GeoPolygonQuery("g", ["1,1", "2,2"]),
+           detail="a polygon needs at least 3 points, got 2")
+    expect(kit, E.SEARCH_INVALID, search, m.GeoDistanceQuery("g", "1,1", -1), detail="invalid distance [-1.0]")
+    sort = m.Sort([m.GeoDistanceSort("k", ["1,1"])])
+    expect(kit, E.SEARCH_INVALID, lambda: kit.client.search("t", "idx", m.SearchQuery(m.MatchAllQuery(), sort=sort)),
+           detail="field [k] is not a GEO_POINT field")
