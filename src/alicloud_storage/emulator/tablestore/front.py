@@ -25,7 +25,7 @@ from alicloud_storage.tablestore import auth
 from alicloud_storage.tablestore.errors import OTSDecodeError
 from alicloud_storage.tablestore.wire import pb
 
-__all__ = ["TablestoreEndpoint"]
+__all__ = ["TablestoreEndpoint", "runs_inline", "INLINE_ROWS"]
 
 _TOKEN_ERRORS = {
     "InvalidAccessKeyId.NotFound": E.ACCESS_KEY_NOT_EXIST,
@@ -38,11 +38,33 @@ _NO_CONTEXT: Mapping[str, str] = MappingProxyType({})
 
 # Calls whose CPU grows with what they carry or return (up to seconds for a full body): they run
 # in a worker thread, so no request holds the event loop; so does any call with a large body.
+# (BatchGetRow reads at most 100 rows, more are refused before any read: like GetRow it is light.)
 _HEAVY_APIS = frozenset({
-    "BatchWriteRow", "BatchGetRow", "GetRange", "PutTimeseriesData", "GetTimeseriesData",
+    "BatchWriteRow", "GetRange", "PutTimeseriesData", "GetTimeseriesData",
     "QueryTimeseriesMeta", "SQLQuery", "CreateSearchIndex", "Search", "ParallelScan",
 })
 _HEAVY_BODY = 256 * 1024
+
+# A GetRange of at most this many rows is light when nothing in the request can make it skip
+# rows (a filter, a column list, a time range: each may scan 5,000 rows to return none): it runs
+# inline, where the hop to a worker thread would cost more than the read itself.
+INLINE_ROWS = 100
+
+
+def _small_range(request: Any) -> bool:
+    return (
+        request.HasField("limit") and request.limit <= INLINE_ROWS and not request.columns_to_get
+        and not request.HasField("filter") and not request.HasField("time_range")
+    )
+
+
+def runs_inline(api: str, message: Any, body_size: int) -> bool:
+    """Whether a call runs on the event loop (light) rather than in a worker thread (heavy)."""
+    if body_size > _HEAVY_BODY:
+        return False
+    if api == "GetRange":
+        return _small_range(message)
+    return api not in _HEAVY_APIS
 
 
 class _UtcText:
@@ -166,7 +188,7 @@ class TablestoreEndpoint(Endpoint[_Call]):
             self._engine_turn = (loop, asyncio.Lock())
         turn = self._engine_turn[1]  # one engine call at a time, on the loop or in a worker
         try:
-            if call.api in _HEAVY_APIS or len(call.body) > _HEAVY_BODY:
+            if not runs_inline(call.api, message, len(call.body)):
                 async with turn:
                     return await asyncio.to_thread(operation.run, context, message)
             if turn.locked():  # a worker holds the engine: wait for its turn
