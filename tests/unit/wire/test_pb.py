@@ -70,14 +70,15 @@ BEYOND_OFFICIAL_PYTHON = {
     "CreateTableRequest": ("enable_local_txn",),  # the Java SDK's field (ots_internal_api.proto)
     "SQLQueryRequest": ("sql_version", "search_token"),  # the Java SDK's fields
     "SQLQueryResponse": ("next_search_token",),
-    "SearchQuery": ("track_total_count",),  # the Java SDK's
+    "SearchQuery": ("track_total_count", "filter"),  # the Java SDK's
+    "DescribeSearchIndexResponse": ("metering_info",),  # the Java and Go SDKs'
     "Sort": ("disable_default_pk_sorter",),  # the Java and Go SDKs'
 }
 # search.proto holds the part of the search protocol the client and emulator use: each of its
 # messages and enums is a subset of the official one (same names, numbers, types, labels).
 PARTIAL_FILE = "search.proto"
 BEYOND_OFFICIAL_PYTHON_ENUMS = {"TableStatus"}
-BEYOND_OFFICIAL_PYTHON_MESSAGES = {"SuffixQuery"}  # the Java SDK's query (QueryType 19)
+BEYOND_OFFICIAL_PYTHON_MESSAGES = {"SuffixQuery", "MeteringInfo", "SearchFilter"}  # the Java (and Go) SDKs'
 BEYOND_OFFICIAL_PYTHON_ENUM_VALUES = {("SUFFIX_QUERY", 19)}
 
 

@@ -46,7 +46,7 @@ __all__ = [
     "TRANSACTION_ID_INVALID", "TRANSACTION_NOT_EXIST", "TRANSACTION_DISABLED", "TRANSACTION_ONE_PK",
     "TRANSACTION_LOCKED", "TRANSACTION_OUT_OF_RANGE", "TRANSACTION_BUSY",
     "TRANSACTION_TOO_LARGE", "TRANSACTION_OTHER_TABLE", "TRANSACTION_AUTO_INCREMENT",
-    "SEARCH_INDEX_NOT_EXIST", "SEARCH_INDEX_EXIST", "TABLE_HAS_SEARCH_INDEX", "SEARCH_INVALID",
+    "SEARCH_INDEX_NOT_EXIST", "SEARCH_INDEX_EXIST", "TABLE_HAS_SEARCH_INDEX", "SEARCH_INVALID", "SEARCH_HIGHLIGHT",
     "SEARCH_BAD_QUERY", "SEARCH_OFFSET_LIMIT", "SEARCH_LIMIT", "SCAN_TABLE_NOT_EXIST", "SCAN_NO_SPLITS_OPTIONS",
     "SCAN_MAX_PARALLEL", "SCAN_PARALLEL_ID", "SCAN_SESSION_EXPIRED", "SCAN_LIMIT",
 ]
@@ -318,6 +318,7 @@ TABLE_HAS_SEARCH_INDEX = ErrorSpec(
     400, "OTSOperationNotAllowed", "table [{table}] has search index, delete the search index first"
 )  # [I]
 SEARCH_INVALID = ErrorSpec(400, _INVALID, "{detail}")  # [I] texts per check
+SEARCH_HIGHLIGHT = ErrorSpec(400, _INVALID, "highlighting is not supported for field[{field}]")
 SEARCH_BAD_QUERY = ErrorSpec(400, _INVALID, "failed to query index, please check the request parameter")
 SEARCH_OFFSET_LIMIT = ErrorSpec(
     400, _INVALID, "Parameter limit + offset must be less than {max}, current offset is {offset}, limit is {limit}"

@@ -4,7 +4,8 @@ the analyzers, and the SQLite tables that hold indexes and documents.
 An index's document of a row is a JSON object ``{field: [values]}`` holding only fields
 the row has a value for (after type conversion): LONG ints, DOUBLE floats, BOOLEAN bools,
 KEYWORD strings, TEXT the analyzed tokens in position order, DATE ms since the epoch,
-GEO_POINT ``[lat, lon]`` pairs, NESTED sub-documents. Documents live in the same SQLite
+GEO_POINT ``[lat, lon]`` pairs, NESTED sub-documents; :data:`WRITTEN` holds the newest cell
+timestamp (ms), so searches leave out rows past the table's or the index's TTL. Documents live in the same SQLite
 database as the rows and are written by :meth:`SearchDocuments.maintain` inside the base
 write's own transaction, so a row is searchable as soon as its write returns.
 """
@@ -22,10 +23,13 @@ from alicloud_storage.emulator.tablestore.storage import Storage
 __all__ = [
     "LONG", "DOUBLE", "BOOLEAN", "KEYWORD", "TEXT", "NESTED", "GEO_POINT", "DATE", "VECTOR",
     "IndexField", "SearchIndex", "SearchDocuments", "analyze", "to_date", "document", "sub_document",
+    "WRITTEN", "alive",
 ]
 
 # FieldType numbers of the protocol.
 LONG, DOUBLE, BOOLEAN, KEYWORD, TEXT, NESTED, GEO_POINT, DATE, VECTOR = 1, 2, 3, 4, 5, 6, 7, 8, 9
+# The document key of the row's newest cell timestamp (ms); no field name can take it.
+WRITTEN = "#written"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS ots_search_indexes (
@@ -266,13 +270,23 @@ def sub_document(fields: Sequence[IndexField], values: Dict[str, Any]) -> Dict[s
     return doc
 
 
-def document(fields: Sequence[IndexField], pk: Dict[str, Any], cells: Cells) -> Dict[str, List[Any]]:
-    """The document of a row: its key columns and the newest version of each attribute."""
+def document(fields: Sequence[IndexField], pk: Dict[str, Any], cells: Cells) -> Dict[str, Any]:
+    """The document of a row: its key columns, the newest version of each attribute and,
+    under :data:`WRITTEN`, the newest cell timestamp (a row of key columns only has none)."""
     values = dict(pk)
     for name, versions in cells.items():
         if versions and name not in values:
             values[name] = versions[0][1]
-    return sub_document(fields, values)
+    doc: Dict[str, Any] = sub_document(fields, values)
+    stamps = [versions[0][0] for versions in cells.values() if versions]
+    if stamps:
+        doc[WRITTEN] = max(stamps)
+    return doc
+
+
+def alive(doc: Dict[str, Any], floor_ms: Optional[int]) -> bool:
+    """Whether a document's row has a cell written at or after ``floor_ms`` (None: no TTL)."""
+    return floor_ms is None or doc.get(WRITTEN, floor_ms) >= floor_ms
 
 
 class SearchDocuments:
@@ -350,6 +364,14 @@ class SearchDocuments:
             "INSERT OR REPLACE INTO ots_search_docs (sid, pk, doc) VALUES (?, ?, ?)",
             (index.sid, key, json.dumps(document(index.fields, pk, cells), separators=(",", ":"))),
         )
+
+    def stats(self, index: SearchIndex) -> Tuple[int, int]:
+        """(documents, bytes stored) of an index: DescribeSearchIndex's metering info."""
+        count, size = self._db.execute(
+            "SELECT COUNT(*), COALESCE(SUM(LENGTH(pk) + LENGTH(doc)), 0) FROM ots_search_docs WHERE sid=?",
+            (index.sid,),
+        ).fetchone()
+        return int(count), int(size)
 
     def documents(self, index: SearchIndex) -> Iterator[Tuple[bytes, Dict[str, List[Any]]]]:
         """(row key, document) of every row of the index, in primary-key order."""

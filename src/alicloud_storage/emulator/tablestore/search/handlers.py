@@ -8,33 +8,50 @@ incremental phase at once).
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import uuid
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any, Dict, List, Optional, Set, Tuple
 
-from alicloud_storage.emulator.tablestore import codec, limits
+from alicloud_storage.emulator.tablestore import codec, limits, validate
 from alicloud_storage.emulator.tablestore import errors as E
 from alicloud_storage.emulator.tablestore.handlers import Context, Operation, table_name
 from alicloud_storage.emulator.tablestore.keys import decode_key, encode_key
 from alicloud_storage.emulator.tablestore.model import TableInfo
 from alicloud_storage.emulator.tablestore.search.aggregations import aggregate, group
 from alicloud_storage.emulator.tablestore.search.documents import (
+    DOUBLE,
+    KEYWORD,
+    LONG,
     NESTED,
     IndexField,
     SearchDocuments,
     SearchIndex,
+    alive,
 )
-from alicloud_storage.emulator.tablestore.search.query import Hit, compile_query, sorted_hits
+from alicloud_storage.emulator.tablestore.search.highlight import Highlighter, compile_highlight
+from alicloud_storage.emulator.tablestore.search.query import (
+    Hit,
+    Predicate,
+    compile_query,
+    field_values,
+    index_field,
+    sorted_hits,
+)
 from alicloud_storage.emulator.tablestore.storage import decode_cells
 from alicloud_storage.tablestore.wire import pb
 from alicloud_storage.tablestore.wire.enums import ColumnReturnType, FieldType, SyncPhase
 from alicloud_storage.tablestore.wire.plainbuffer import INF_MAX, INF_MIN, PlainRow
 
-__all__ = ["OPERATIONS", "DEFAULT_LIMIT", "MAX_LIMIT", "MAX_OFFSET_PLUS_LIMIT", "SCAN_DEFAULT_LIMIT", "SCAN_MAX_LIMIT"]
+__all__ = [
+    "OPERATIONS", "DEFAULT_LIMIT", "MAX_LIMIT", "MAX_LIMIT_FROM_INDEX", "MAX_OFFSET_PLUS_LIMIT",
+    "SCAN_DEFAULT_LIMIT", "SCAN_MAX_LIMIT",
+]
 
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 100
+MAX_LIMIT_FROM_INDEX = 1000  # when every returned column comes from the index
 MAX_OFFSET_PLUS_LIMIT = 100000
 SCAN_DEFAULT_LIMIT = 100  # [I]
 SCAN_MAX_LIMIT = 2000
@@ -205,9 +222,14 @@ def _describe(ctx: Context, request: Any) -> Any:
         schema.index_sort.sorter.add().pk_sort.order = 0
     else:
         schema.index_sort.SetInParent()
+    now = ctx.clock()
     if not request.HasField("include_sync_stat") or request.include_sync_stat:
         response.sync_stat.sync_phase = SyncPhase.INCR
-        response.sync_stat.current_sync_timestamp = int(ctx.clock() * 1e9)
+        response.sync_stat.current_sync_timestamp = int(now * 1e9)
+    rows, size = _documents(ctx).stats(index)
+    response.metering_info.CopyFrom(
+        pb.MeteringInfo(storage_size=size, row_count=rows, reserved_read_cu=0, timestamp=int(now))
+    )
     return response
 
 
@@ -248,16 +270,36 @@ def _delete(ctx: Context, request: Any) -> Any:
 
 
 # --- search --------------------------------------------------------------------------
-def _token(offset: int, sort: bytes) -> bytes:
-    return json.dumps({"offset": offset, "sort": sort.hex()}).encode()
+@dataclass(frozen=True)
+class _Page:
+    """Where a search's page starts, its size, and the (serialized) sort it pages through."""
+
+    offset: int
+    limit: int
+    sort: bytes
 
 
-def _read_token(data: bytes) -> Tuple[int, bytes]:
+def _digest(index: SearchIndex, *messages: Any) -> str:
+    """What a next_token belongs to: the index and the messages that choose the hits."""
+    data = hashlib.sha256(str(index.sid).encode())
+    for message in messages:
+        data.update(message.SerializeToString(deterministic=True) + b"\0")
+    return data.hexdigest()[:32]
+
+
+def _token(offset: int, sort: bytes, digest: str) -> bytes:
+    return json.dumps({"offset": offset, "sort": sort.hex(), "of": digest}).encode()
+
+
+def _read_token(data: bytes, digest: str) -> Tuple[int, bytes]:
     try:
         token = json.loads(data)
-        return int(token["offset"]), bytes.fromhex(token["sort"])
+        offset, sort, owner = int(token["offset"]), bytes.fromhex(token["sort"]), token["of"]
     except (ValueError, KeyError, TypeError):
         raise E.SEARCH_INVALID.error(detail="invalid next_token") from None
+    if owner != digest or offset < 0:
+        raise E.SEARCH_INVALID.error(detail="the next_token does not belong to this query")
+    return offset, sort
 
 
 def _row(info: TableInfo, key: bytes, columns: Any, index: SearchIndex, ctx: Context) -> PlainRow:
@@ -278,45 +320,131 @@ def _row(info: TableInfo, key: bytes, columns: Any, index: SearchIndex, ctx: Con
     ])
 
 
+def _max_limit(index: SearchIndex, columns: Any) -> int:
+    """100, or 1000 when every returned column comes from the index (stored fields)."""
+    kind = columns.return_type if columns is not None and columns.HasField("return_type") else None
+    if kind == ColumnReturnType.RETURN_ALL_FROM_INDEX:
+        return MAX_LIMIT_FROM_INDEX
+    if kind == ColumnReturnType.RETURN_SPECIFIED and columns.column_names:
+        stored = {item.name for item in index.fields if item.store}
+        if set(columns.column_names) <= stored:
+            return MAX_LIMIT_FROM_INDEX
+    return MAX_LIMIT
+
+
+def _page(query: Any, index: SearchIndex, columns: Any, digest: str) -> _Page:
+    """The page a SearchQuery asks for: limit, then the token's or the request's offset and sort."""
+    limit = query.limit if query.HasField("limit") else DEFAULT_LIMIT
+    most = _max_limit(index, columns)
+    if not 0 <= limit <= most:
+        raise E.SEARCH_LIMIT.error(max=most, limit=limit)
+    sort = query.sort.SerializeToString(deterministic=True) if query.HasField("sort") else index.index_sort
+    if query.HasField("token") and query.token:
+        if query.HasField("collapse"):
+            raise E.SEARCH_INVALID.error(detail="next_token is not supported with collapse, page with offset and limit")
+        offset, sort = _read_token(query.token, digest)
+    else:
+        offset = query.offset if query.HasField("offset") else 0
+        if offset < 0:
+            raise E.SEARCH_INVALID.error(detail=f"offset [{offset}] must not be negative")
+    if offset + limit > MAX_OFFSET_PLUS_LIMIT:
+        raise E.SEARCH_OFFSET_LIMIT.error(max=MAX_OFFSET_PLUS_LIMIT, offset=offset, limit=limit)
+    return _Page(offset, limit, sort)
+
+
+def _total(query: Any, count: int) -> int:
+    """total_hits: the count when asked (PY/GO get_total_count, Java track_total_count), else -1."""
+    if query.get_total_count:
+        return count
+    if query.HasField("track_total_count") and query.track_total_count > 0:
+        return min(count, int(query.track_total_count))
+    return -1
+
+
+def _collapse_field(index: SearchIndex, collapse: Any) -> str:
+    """The field hits are collapsed on: a non-array LONG, DOUBLE or KEYWORD field with sort and agg."""
+    name = collapse.field_name
+    item = index_field(index, name)
+    if "." in name or item.type not in (LONG, DOUBLE, KEYWORD) or item.is_array or not item.sort_and_agg:
+        raise E.SEARCH_INVALID.error(
+            detail=f"collapse field [{name}] must be a LONG, DOUBLE or KEYWORD field, not an array, "
+            "with enable_sort_and_agg"
+        )
+    return str(name)
+
+
+def _collapsed(hits: List[Hit], name: str) -> List[Hit]:
+    """The first hit of each value of ``name`` in hit order (rows without a value share one)."""
+    seen: Set[Any] = set()
+    out = []
+    for hit in hits:
+        values = field_values(hit[1], name)
+        value = values[0] if values else None
+        if value not in seen:
+            seen.add(value)
+            out.append(hit)
+    return out
+
+
+def _ttl_floor(ctx: Context, info: TableInfo, index: SearchIndex) -> Optional[int]:
+    """The oldest write time (ms) a row may have to be found: the table's or the index's TTL."""
+    ttls = [ttl for ttl in (info.options.time_to_live, index.time_to_live) if ttl != -1]
+    return int(ctx.clock() * 1000) - min(ttls) * 1000 if ttls else None
+
+
+def _check_routing(values: Any) -> None:
+    """Routing values are primary keys (PlainBuffer with header); with one shard they select it."""
+    for data in values:
+        validate.primary_key(codec.primary_key(data))
+
+
+def _highlight(ctx: Context, info: TableInfo, response: Any, page: List[Hit], highlighter: Highlighter) -> None:
+    """One SearchHit per returned row carrying its highlight result."""
+    for key, _ in page:
+        cells = ctx.storage.get_row(info.tid, key) or {}
+        newest = {name: versions[0][1] for name, versions in cells.items() if versions}
+        response.search_hits.add().highlight_result.CopyFrom(highlighter.result(newest))
+
+
 def _search(ctx: Context, request: Any) -> Any:
     info, index = _index(ctx, request.table_name, request.index_name)
     query = codec.parse(pb.SearchQuery, request.search_query)
     if not query.HasField("query"):
         raise E.SEARCH_BAD_QUERY.error()
-    if query.HasField("collapse"):
-        raise E.SEARCH_INVALID.error(detail="collapse is not supported by the emulator")
-    limit = query.limit if query.HasField("limit") else DEFAULT_LIMIT
-    offset = query.offset if query.HasField("offset") else 0
-    if limit < 0 or limit > MAX_LIMIT:
-        raise E.SEARCH_LIMIT.error(max=MAX_LIMIT, limit=limit)
-    sort = query.sort.SerializeToString(deterministic=True) if query.HasField("sort") else index.index_sort
-    if query.HasField("token") and query.token:
-        offset, sort = _read_token(query.token)
-    elif offset < 0:
-        raise E.SEARCH_INVALID.error(detail=f"offset [{offset}] must not be negative")
-    if offset + limit > MAX_OFFSET_PLUS_LIMIT:
-        raise E.SEARCH_OFFSET_LIMIT.error(max=MAX_OFFSET_PLUS_LIMIT, offset=offset, limit=limit)
+    _check_routing(request.routing_values)
+    columns = request.columns_to_get if request.HasField("columns_to_get") else None
+    digest = _digest(index, query.query, query.filter, query.collapse)
+    page = _page(query, index, columns, digest)
     predicate = compile_query(index, query.query)
+    if query.HasField("filter"):
+        predicate = _all_of(predicate, compile_query(index, query.filter.query))
+    collapse = _collapse_field(index, query.collapse) if query.HasField("collapse") else None
+    highlighter = compile_highlight(index, query.query, query.highlight) if query.HasField("highlight") else None
     aggs = aggregate(index, query.aggs) if query.HasField("aggs") else None
     group_bys = group(index, query.group_bys) if query.HasField("group_bys") else None
-    hits: List[Hit] = [hit for hit in _documents(ctx).documents(index) if predicate(hit[1])]
-    hits = sorted_hits(index, hits, codec.parse(pb.Sort, sort))
-    page = hits[offset:offset + limit]
-    response = pb.SearchResponse(is_all_succeed=True, total_hits=-1)
-    if query.get_total_count:
-        response.total_hits = len(hits)
-    elif query.HasField("track_total_count") and query.track_total_count > 0:
-        response.total_hits = min(len(hits), query.track_total_count)
+    floor = _ttl_floor(ctx, info, index)
+    hits: List[Hit] = [hit for hit in _documents(ctx).documents(index) if alive(hit[1], floor) and predicate(hit[1])]
+    hits = sorted_hits(index, hits, codec.parse(pb.Sort, page.sort))
+    response = pb.SearchResponse(is_all_succeed=True, total_hits=_total(query, len(hits)))
     if aggs is not None:
         response.aggs = aggs([doc for _, doc in hits])
     if group_bys is not None:
         response.group_bys = group_bys([doc for _, doc in hits])
-    columns = request.columns_to_get if request.HasField("columns_to_get") else None
-    for key, _ in page:
+    shown = _collapsed(hits, collapse) if collapse is not None else hits
+    chosen = shown[page.offset:page.offset + page.limit]
+    for key, _ in chosen:
         response.rows.append(codec.encode_row(_row(info, key, columns, index, ctx)))
-    if offset + limit < len(hits) and limit > 0:
-        response.next_token = _token(offset + limit, sort)
+    if highlighter is not None:
+        _highlight(ctx, info, response, chosen, highlighter)
+    # no token with collapse, nor on an index with nested fields that has no index sort
+    paged = collapse is None and (bool(index.index_sort) or not any(f.type == NESTED for f in index.fields))
+    if paged and page.limit > 0 and page.offset + page.limit < len(shown):
+        response.next_token = _token(page.offset + page.limit, page.sort, digest)
     return response
+
+
+def _all_of(*predicates: Predicate) -> Predicate:
+    return lambda doc: all(p(doc) for p in predicates)
 
 
 # --- parallel scan -------------------------------------------------------------------
@@ -356,7 +484,8 @@ def _parallel_scan(ctx: Context, request: Any) -> Any:
         sessions.pop(request.session_id, None)
         raise E.SCAN_SESSION_EXPIRED.error()
     session[1:] = [scan.alive_time if scan.HasField("alive_time") else 60, now]
-    offset = _read_token(scan.token)[0] if scan.HasField("token") and scan.token else 0
+    digest = _digest(index, scan.query)
+    offset = _read_token(scan.token, digest)[0] if scan.HasField("token") and scan.token else 0
     predicate = compile_query(index, scan.query)
     hits = [key for key, doc in _documents(ctx).documents(index) if predicate(doc)]
     page = hits[offset:offset + limit]
@@ -364,7 +493,7 @@ def _parallel_scan(ctx: Context, request: Any) -> Any:
     for key in page:
         response.rows.append(codec.encode_row(_row(info, key, columns, index, ctx)))
     # every non-empty page carries a token; the empty page after the last ends the scan
-    response.next_token = _token(offset + len(page), b"") if page else b""
+    response.next_token = _token(offset + len(page), b"", digest) if page else b""
     return response
 
 

@@ -37,7 +37,7 @@ from alicloud_storage.tablestore.wire.filter_values import decode_filter_value
 
 __all__ = [
     "Document", "Predicate", "Hit", "Comparator", "compile_query", "field_values", "compare_hits", "sorted_hits",
-    "index_field", "geo_field", "coerce", "variant",
+    "index_field", "geo_field", "coerce", "variant", "wildcard_pattern",
     "MAX_QUERY_NODES", "MAX_TERMS", "MAX_WILDCARD",
 ]
 
@@ -115,7 +115,8 @@ def variant(data: bytes) -> Any:
         raise E.SEARCH_BAD_QUERY.error() from None
 
 
-def _wildcard(pattern: str) -> "re.Pattern[str]":
+def wildcard_pattern(pattern: str) -> "re.Pattern[str]":
+    """The regular expression of a wildcard query value (``*`` any run, ``?`` one character)."""
     return re.compile("".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern), re.S)
 
 
@@ -195,7 +196,7 @@ class _Compiler:
         index_field(self._index, q.field_name)
         if len(q.value) > MAX_WILDCARD:
             raise E.SEARCH_INVALID.error(detail=f"the length of wildcard query value exceeds {MAX_WILDCARD}")
-        pattern, name = _wildcard(q.value), q.field_name
+        pattern, name = wildcard_pattern(q.value), q.field_name
         return lambda doc: any(isinstance(v, str) and pattern.fullmatch(v) is not None for v in field_values(doc, name))
 
     def _exists(self, q: Any) -> Predicate:

@@ -1,0 +1,251 @@
+"""Search highlighting: the words a query asks of a TEXT field, wrapped in tags in the
+field's text and cut into fragments (``SearchHit.highlight_result``).
+
+:func:`compile_highlight` checks a ``Highlight`` message against the index (every field
+needs ``enable_highlighting``), walks the ``Query`` message to collect what it asks of
+each field (analyzed match/phrase text, terms, prefixes, wildcards; never a must_not
+clause) and returns a :class:`Highlighter`. The highlighter runs the field's analyzer
+over the row's text, finds each token's place in it (analyzers keep characters, only
+lowering them), marks the asked tokens, merges overlapping marks and cuts fragments of
+``fragment_size`` characters around them (the whole text when it fits).
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional, Sequence, Set, Tuple
+
+from alicloud_storage.emulator.tablestore import codec
+from alicloud_storage.emulator.tablestore import errors as E
+from alicloud_storage.emulator.tablestore.search.documents import TEXT, IndexField, SearchIndex, analyze
+from alicloud_storage.emulator.tablestore.search.query import coerce, index_field, variant, wildcard_pattern
+from alicloud_storage.tablestore.wire import pb
+from alicloud_storage.tablestore.wire.enums import HighlightEncoder, HighlightFragmentOrder, QueryType
+
+__all__ = [
+    "DEFAULT_FRAGMENT_SIZE", "DEFAULT_FRAGMENTS", "DEFAULT_PRE_TAG", "DEFAULT_POST_TAG",
+    "Highlighter", "compile_highlight",
+]
+
+DEFAULT_FRAGMENT_SIZE = 100
+DEFAULT_FRAGMENTS = 5  # [I] Elasticsearch's default
+DEFAULT_PRE_TAG, DEFAULT_POST_TAG = "<em>", "</em>"
+# Analyzers whose tokens overlap (several tokens may start inside one another).
+_OVERLAPPING = ("fuzzy", "max_word")
+_HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;", "/": "&#x2F;"}
+
+_Span = Tuple[int, int]
+
+
+@dataclass
+class _Asked:
+    """What a query asks of one field: exact tokens, prefixes, wildcard patterns, phrases."""
+
+    tokens: Set[str] = field(default_factory=set)
+    prefixes: List[str] = field(default_factory=list)
+    patterns: List["re.Pattern[str]"] = field(default_factory=list)
+    phrases: List[List[str]] = field(default_factory=list)
+
+    def wants(self, token: str) -> bool:
+        return (
+            token in self.tokens or any(token.startswith(p) for p in self.prefixes)
+            or any(p.fullmatch(token) is not None for p in self.patterns)
+        )
+
+
+@dataclass(frozen=True)
+class _Parameter:
+    """One field's highlight parameters with the defaults filled in."""
+
+    item: IndexField
+    fragments: int
+    size: int
+    pre: str
+    post: str
+    by_score: bool
+
+
+class _Walker:
+    """Collects per field what a Query message asks (the inverse of query.py's compiler)."""
+
+    def __init__(self, index: SearchIndex) -> None:
+        self._index = index
+        self.asked: Dict[str, _Asked] = {}
+
+    def _field(self, name: str) -> Optional[Tuple[IndexField, _Asked]]:
+        item = self._index.field(name)
+        if item is None or item.type != TEXT:
+            return None
+        return item, self.asked.setdefault(name, _Asked())
+
+    def _text(self, item: IndexField, text: str) -> List[str]:
+        return analyze(text, item.analyzer, item.analyzer_parameter)
+
+    def walk(self, message: Any) -> None:
+        kind = message.type if message.HasField("type") else None
+        if kind == QueryType.BOOL_QUERY:
+            q = codec.parse(pb.BoolQuery, message.query)
+            for clause in (*q.must_queries, *q.filter_queries, *q.should_queries):
+                self.walk(clause)
+        elif kind == QueryType.CONST_SCORE_QUERY:
+            self.walk(codec.parse(pb.ConstScoreQuery, message.query).filter)
+        elif kind in (QueryType.MATCH_QUERY, QueryType.MATCH_PHRASE_QUERY):
+            q = codec.parse(pb.MatchQuery if kind == QueryType.MATCH_QUERY else pb.MatchPhraseQuery, message.query)
+            found = self._field(q.field_name)
+            if found is not None:
+                tokens = self._text(found[0], q.text)
+                if kind == QueryType.MATCH_PHRASE_QUERY and found[0].analyzer not in _OVERLAPPING:
+                    found[1].phrases.append(tokens)
+                else:
+                    found[1].tokens.update(tokens)
+        elif kind in (QueryType.TERM_QUERY, QueryType.TERMS_QUERY):
+            q = codec.parse(pb.TermQuery if kind == QueryType.TERM_QUERY else pb.TermsQuery, message.query)
+            found = self._field(q.field_name)
+            if found is not None:
+                terms = [q.term] if kind == QueryType.TERM_QUERY else list(q.terms)
+                found[1].tokens.update(coerce(found[0], variant(t)) for t in terms)
+        elif kind == QueryType.PREFIX_QUERY:
+            q = codec.parse(pb.PrefixQuery, message.query)
+            found = self._field(q.field_name)
+            if found is not None:
+                found[1].prefixes.append(q.prefix)
+        elif kind == QueryType.WILDCARD_QUERY:
+            q = codec.parse(pb.WildcardQuery, message.query)
+            found = self._field(q.field_name)
+            if found is not None:
+                found[1].patterns.append(wildcard_pattern(q.value))
+
+
+def _token_spans(text: str, item: IndexField) -> List[Tuple[str, _Span]]:
+    """The field analyzer's tokens of ``text`` with their character spans (a token not
+    found in the text is left out)."""
+    tokens = analyze(text, item.analyzer, item.analyzer_parameter)
+    if not item.analyzer_parameter.get("case_sensitive"):
+        text = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    overlapping = item.analyzer in _OVERLAPPING
+    out: List[Tuple[str, _Span]] = []
+    taken: Dict[str, int] = {}  # token -> end of its last place (overlapping analyzers)
+    cursor = 0
+    for token in tokens:
+        start = text.find(token, max(cursor, taken.get(token, 0)) if overlapping else cursor)
+        if start < 0:
+            continue
+        end = start + len(token)
+        out.append((token, (start, end)))
+        if overlapping:
+            cursor, taken[token] = start, start + 1
+        else:
+            cursor = end
+    return out
+
+
+def _marks(spans: Sequence[Tuple[str, _Span]], asked: _Asked) -> List[_Span]:
+    """The merged spans of the asked tokens and phrases, in text order."""
+    marked = [span for token, span in spans if asked.wants(token)]
+    tokens = [token for token, _ in spans]
+    for phrase in asked.phrases:
+        size = len(phrase)
+        for i in range(len(tokens) - size + 1):
+            if size and tokens[i:i + size] == phrase:
+                marked.extend(span for _, span in spans[i:i + size])
+    merged: List[_Span] = []
+    for start, end in sorted(marked):
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+class Highlighter:
+    """Highlight fragments of the asked fields of one search."""
+
+    def __init__(self, parameters: Sequence[Tuple[str, _Parameter]], asked: Dict[str, _Asked], html: bool) -> None:
+        self._parameters = parameters
+        self._asked = asked
+        self._html = html
+
+    def _encode(self, text: str) -> str:
+        return "".join(_HTML.get(c, c) for c in text) if self._html else text
+
+    def _fragments(self, text: str, parameter: _Parameter, asked: _Asked) -> List[Tuple[int, int, str]]:
+        """(start, mark count, fragment) of each fragment of ``text`` holding a mark."""
+        marks = _marks(_token_spans(text, parameter.item), asked)
+        if not marks:
+            return []
+        windows: List[_Span] = []
+        if parameter.fragments == 0 or len(text) <= parameter.size:
+            windows.append((0, len(text)))
+        else:
+            start = 0
+            while start < len(text):
+                end = min(len(text), start + parameter.size)
+                end = max([end] + [e for s, e in marks if s < end < e])  # never cut a mark
+                windows.append((start, end))
+                start = end
+        out = []
+        for start, end in windows:
+            inside = [(s, e) for s, e in marks if start <= s and e <= end]
+            if not inside:
+                continue
+            parts, at = [], start
+            for s, e in inside:
+                parts += [self._encode(text[at:s]), parameter.pre, self._encode(text[s:e]), parameter.post]
+                at = e
+            parts.append(self._encode(text[at:end]))
+            out.append((start, len(inside), "".join(parts)))
+        return out
+
+    def result(self, cells: Dict[str, Any]) -> Any:
+        """The ``HighlightResult`` of a row from its attribute values (newest versions)."""
+        message = pb.HighlightResult()
+        for name, parameter in self._parameters:
+            asked = self._asked.get(name)
+            value = cells.get(name)
+            if asked is None or not isinstance(value, str):
+                continue
+            texts = [value]
+            if parameter.item.is_array:
+                try:
+                    elements = json.loads(value)
+                except ValueError:
+                    continue
+                texts = [e for e in elements if isinstance(e, str)] if isinstance(elements, list) else []
+            found = [f for text in texts for f in self._fragments(text, parameter, asked)]
+            if parameter.by_score:
+                found = sorted(found, key=lambda f: -f[1])
+            if parameter.fragments:
+                found = found[:parameter.fragments]
+            if found:
+                message.highlight_fields.add(field_name=name, field_fragments=[f[2] for f in found])
+        return message
+
+
+def _parameter(index: SearchIndex, message: Any) -> _Parameter:
+    name = message.field_name
+    item = index_field(index, name)
+    if not item.enable_highlighting:
+        raise E.SEARCH_HIGHLIGHT.error(field=name)
+    fragments = message.number_of_fragments if message.HasField("number_of_fragments") else DEFAULT_FRAGMENTS
+    size = message.fragment_size if message.HasField("fragment_size") else DEFAULT_FRAGMENT_SIZE
+    if fragments < 0:
+        raise E.SEARCH_INVALID.error(detail=f"number_of_fragments [{fragments}] of field [{name}] must not be negative")
+    if size <= 0:
+        raise E.SEARCH_INVALID.error(detail=f"fragment_size [{size}] of field [{name}] must be positive")
+    return _Parameter(
+        item, fragments, size,
+        message.pre_tag if message.HasField("pre_tag") else DEFAULT_PRE_TAG,
+        message.post_tag if message.HasField("post_tag") else DEFAULT_POST_TAG,
+        message.HasField("fragments_order") and message.fragments_order == HighlightFragmentOrder.SCORE,
+    )
+
+
+def compile_highlight(index: SearchIndex, query: Any, highlight: Any) -> Highlighter:
+    """A highlighter for the ``Highlight`` message of a search with ``query``; a field
+    without ``enable_highlighting`` fails the request."""
+    parameters = [(p.field_name, _parameter(index, p)) for p in highlight.highlight_parameters]
+    walker = _Walker(index)
+    walker.walk(query)
+    html = highlight.HasField("highlight_encoder") and highlight.highlight_encoder == HighlightEncoder.HTML_MODE
+    return Highlighter(parameters, walker.asked, html)
