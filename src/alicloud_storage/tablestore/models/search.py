@@ -1,13 +1,25 @@
-"""Search-index models: index schema, queries, sorts, the search query and its response.
+"""Search-index models: index schema, queries, sorts, highlight, the search query and its response.
 
 Names, constructor signatures and attribute names are those of the official ``tablestore``
-package, so code written for it keeps working with only the import changed.
+package, so code written for it keeps working with only the import changed. Aggregations and
+group-bys are in search_aggs.py. Enum values are the protocol's wire numbers.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
 from enum import IntEnum
 from typing import Any, Iterator, List, Optional, Tuple
+
+# The protocol's enums whose member names are the official SDK's.
+from alicloud_storage.tablestore.wire.enums import (
+    HighlightEncoder,
+    HighlightFragmentOrder,
+    JsonType,
+    QueryOperator,
+    TextSimilarity,
+    VectorDataType,
+    VectorMetricType,
+)
 
 __all__ = [
     "FieldType",
@@ -15,6 +27,11 @@ __all__ = [
     "SingleWordAnalyzerParameter",
     "SplitAnalyzerParameter",
     "FuzzyAnalyzerParameter",
+    "VectorDataType",
+    "VectorMetricType",
+    "VectorOptions",
+    "JsonType",
+    "TextSimilarity",
     "FieldSchema",
     "IndexSetting",
     "SearchIndexMeta",
@@ -22,10 +39,15 @@ __all__ = [
     "SyncStat",
     "SortOrder",
     "SortMode",
+    "ScoreMode",
+    "GeoDistanceType",
+    "NestedFilter",
     "Sorter",
     "FieldSort",
+    "GeoDistanceSort",
     "PrimaryKeySort",
     "ScoreSort",
+    "DocSort",
     "Sort",
     "QueryOperator",
     "Query",
@@ -36,26 +58,31 @@ __all__ = [
     "TermsQuery",
     "RangeQuery",
     "PrefixQuery",
+    "SuffixQuery",
     "WildcardQuery",
     "ExistsQuery",
     "BoolQuery",
+    "ConstScoreQuery",
+    "FieldValueFactor",
+    "FunctionScoreQuery",
+    "DisMaxQuery",
+    "InnerHits",
+    "NestedQuery",
+    "GeoBoundingBoxQuery",
+    "GeoDistanceQuery",
+    "GeoPolygonQuery",
+    "KnnVectorQuery",
+    "Collapse",
+    "HighlightFragmentOrder",
+    "HighlightEncoder",
+    "HighlightParameter",
+    "Highlight",
     "SearchQuery",
+    "HighlightField",
+    "HighlightResult",
+    "SearchInnerHit",
     "SearchHit",
     "SearchResponse",
-    "Agg",
-    "Max",
-    "Min",
-    "Avg",
-    "Sum",
-    "Count",
-    "DistinctCount",
-    "AggResult",
-    "GroupKeySort",
-    "RowCountSort",
-    "SubAggSort",
-    "GroupByField",
-    "GroupByResult",
-    "GroupByFieldResultItem",
     "ScanQuery",
     "ComputeSplitsResponse",
     "ParallelScanResponse",
@@ -111,6 +138,15 @@ class FuzzyAnalyzerParameter:
 
 
 @dataclass
+class VectorOptions:
+    """A VECTOR field's element type, similarity metric and dimension."""
+
+    data_type: Optional[VectorDataType]
+    metric_type: Optional[VectorMetricType]
+    dimension: Optional[int]
+
+
+@dataclass
 class FieldSchema:
     """One field of a search index; None flags are left to the service's defaults."""
 
@@ -126,10 +162,10 @@ class FieldSchema:
     date_formats: Optional[List[str]] = None
     is_virtual_field: bool = False
     source_fields: Optional[List[str]] = None
-    vector_options: Any = None
+    vector_options: Optional[VectorOptions] = None
     enable_highlighting: Optional[bool] = None
-    json_type: Any = None
-    text_similarity: Any = None
+    json_type: Optional[JsonType] = None
+    text_similarity: Optional[TextSimilarity] = None
 
     def __post_init__(self) -> None:
         self.sub_field_schemas = list(self.sub_field_schemas or [])
@@ -162,6 +198,31 @@ class SortMode(IntEnum):
     AVG = 2
 
 
+class ScoreMode(IntEnum):
+    """How a nested query turns its sub-documents' scores into the row's score."""
+
+    NONE = 1
+    AVG = 2
+    MAX = 3
+    TOTAL = 4
+    MIN = 5
+
+
+class GeoDistanceType(IntEnum):
+    """How a geo-distance sort measures distance: on the sphere or on the plane."""
+
+    ARC = 0
+    PLANE = 1
+
+
+@dataclass
+class NestedFilter:
+    """Which sub-documents of a NESTED field a sort reads: the field's path and a query on them."""
+
+    path: str
+    query_filter: "Query"
+
+
 class Sorter:
     """Base class of the sorters."""
 
@@ -173,7 +234,19 @@ class FieldSort(Sorter):
     field_name: str
     sort_order: Optional[SortOrder] = None
     sort_mode: Optional[SortMode] = None
-    nested_filter: Any = None
+    nested_filter: Optional[NestedFilter] = None
+
+
+@dataclass
+class GeoDistanceSort(Sorter):
+    """Sort by the distance of a GEO_POINT field from points (``"lat,lon"``)."""
+
+    field_name: str
+    points: List[str]
+    sort_order: Optional[SortOrder] = None
+    sort_mode: Optional[SortMode] = None
+    geo_distance_type: Optional[GeoDistanceType] = None
+    nested_filter: Optional[NestedFilter] = None
 
 
 @dataclass
@@ -188,6 +261,13 @@ class ScoreSort(Sorter):
     """Sort by relevance score."""
 
     sort_order: SortOrder = SortOrder.DESC
+
+
+@dataclass
+class DocSort(Sorter):
+    """Sort by the index's internal document order."""
+
+    sort_order: SortOrder = SortOrder.ASC
 
 
 @dataclass
@@ -220,13 +300,6 @@ class SyncStat:
 
     sync_phase: SyncPhase
     current_sync_timestamp: int
-
-
-class QueryOperator(IntEnum):
-    """How a match query combines its tokens."""
-
-    OR = 1
-    AND = 2
 
 
 class Query:
@@ -298,6 +371,15 @@ class PrefixQuery(Query):
 
 
 @dataclass
+class SuffixQuery(Query):
+    """Rows whose field holds a term ending with the suffix (the Java SDK's query)."""
+
+    field_name: str
+    suffix: str
+    weight: Optional[float] = None
+
+
+@dataclass
 class WildcardQuery(Query):
     """Rows whose field holds a term matching the pattern (``*`` and ``?``)."""
 
@@ -331,160 +413,181 @@ class BoolQuery(Query):
         self.should_queries = list(self.should_queries or [])
 
 
-class Agg:
-    """An aggregation over the matched rows: its field, value for rows without it, name, type."""
+@dataclass
+class ConstScoreQuery(Query):
+    """The rows of a filter, all with the same score (the Java SDK's query)."""
 
-    def __init__(self, field: str, missing_value: Any, name: str, agg_type: int) -> None:
-        self.field = field
-        self.missing = missing_value
-        self.name = name
-        self.type = agg_type
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}({self.field!r}, name={self.name!r})"
-
-
-class Max(Agg):
-    """The largest value of a numeric field."""
-
-    def __init__(self, field: str, missing_value: Any = None, name: str = "max") -> None:
-        super().__init__(field, missing_value, name, 2)
-
-
-class Min(Agg):
-    """The smallest value of a numeric field."""
-
-    def __init__(self, field: str, missing_value: Any = None, name: str = "min") -> None:
-        super().__init__(field, missing_value, name, 3)
-
-
-class Avg(Agg):
-    """The mean of a numeric field's values."""
-
-    def __init__(self, field: str, missing_value: Any = None, name: str = "avg") -> None:
-        super().__init__(field, missing_value, name, 1)
-
-
-class Sum(Agg):
-    """The sum of a numeric field's values."""
-
-    def __init__(self, field: str, missing_value: Any = None, name: str = "sum") -> None:
-        super().__init__(field, missing_value, name, 4)
-
-
-class Count(Agg):
-    """How many values a field holds over the matched rows."""
-
-    def __init__(self, field: str, name: str = "count") -> None:
-        super().__init__(field, None, name, 5)
-
-
-class DistinctCount(Agg):
-    """How many distinct values a field holds over the matched rows."""
-
-    def __init__(self, field: str, missing_value: Any = None, name: str = "distinct_count") -> None:
-        super().__init__(field, missing_value, name, 6)
+    filter: Query
 
 
 @dataclass
-class AggResult:
-    """One aggregation's name and value."""
+class FieldValueFactor:
+    """A numeric field whose value multiplies the score."""
 
-    name: str
-    value: Any
-
-
-@dataclass
-class GroupKeySort:
-    """Order groups by their key."""
-
-    sort_order: SortOrder
+    field_name: str
 
 
 @dataclass
-class RowCountSort:
-    """Order groups by their row count."""
+class FunctionScoreQuery(Query):
+    """A query whose scores are multiplied by a field's value."""
 
-    sort_order: SortOrder
-
-
-@dataclass
-class SubAggSort:
-    """Order groups by one of their sub-aggregations."""
-
-    sort_order: SortOrder
-    sub_agg_name: str
-
-
-class GroupByField:
-    """Group the matched rows by the values of a field (default: 10 largest groups)."""
-
-    def __init__(
-        self,
-        field_name: str,
-        size: Optional[int] = None,
-        group_by_sort: Optional[List[Any]] = None,
-        sub_aggs: Optional[List[Agg]] = None,
-        sub_group_bys: Optional[List["GroupByField"]] = None,
-        name: str = "group_by_field",
-    ) -> None:
-        self.field_name = field_name
-        self.size = size
-        self.group_by_sort = group_by_sort
-        self.sub_aggs = list(sub_aggs or [])
-        self.sub_group_bys = list(sub_group_bys or [])
-        self.name = name
-        self.type = 1
-
-    def __repr__(self) -> str:
-        return f"GroupByField({self.field_name!r}, name={self.name!r})"
+    query: Query
+    field_value_factor: FieldValueFactor
 
 
 @dataclass
-class GroupByFieldResultItem:
-    """One group: its key (as text), row count, sub-aggregation and sub-group-by results."""
+class DisMaxQuery(Query):
+    """Rows matching any query, scored by the best match plus ``tie_breaker`` times the others."""
 
-    key: str
-    row_count: int
-    sub_aggs: List[AggResult]
-    sub_group_bys: List["GroupByResult"]
+    queries: Optional[List[Query]] = None
+    tie_breaker: Optional[float] = None
+    weight: Optional[float] = None
+
+    def __post_init__(self) -> None:
+        self.queries = [] if self.queries is None else self.queries
 
 
 @dataclass
-class GroupByResult:
-    """One group-by's name and groups."""
+class InnerHits:
+    """Which matching sub-documents a nested query returns with each row: order, page, highlight."""
 
-    name: str
-    items: List[Any]
-    source_group_by_names: Any = None
-    next_token: Any = None
+    sort: Optional[Sort]
+    offset: Optional[int]
+    limit: Optional[int]
+    highlight: Optional["Highlight"]
+
+
+@dataclass
+class NestedQuery(Query):
+    """Rows with a sub-document of a NESTED field (``path``) matching the query."""
+
+    path: str
+    query: Query
+    score_mode: Optional[ScoreMode] = ScoreMode.NONE
+    inner_hits: Optional[InnerHits] = None
+    weight: Optional[float] = None
+
+
+@dataclass
+class GeoBoundingBoxQuery(Query):
+    """Rows whose GEO_POINT field lies in a box given by two ``"lat,lon"`` corners."""
+
+    field_name: str
+    top_left: str
+    bottom_right: str
+
+
+@dataclass
+class GeoDistanceQuery(Query):
+    """Rows whose GEO_POINT field lies within ``distance`` metres of ``"lat,lon"``."""
+
+    field_name: str
+    center_point: str
+    distance: float
+
+
+@dataclass
+class GeoPolygonQuery(Query):
+    """Rows whose GEO_POINT field lies in a polygon of ``"lat,lon"`` points."""
+
+    field_name: str
+    points: List[str]
+
+
+@dataclass
+class KnnVectorQuery(Query):
+    """The ``top_k`` rows whose VECTOR field is nearest the query vector, among the filter's rows."""
+
+    field_name: str
+    top_k: Optional[int] = None
+    float32_query_vector: Optional[List[float]] = None
+    filter: Optional[Query] = None
+    weight: Optional[float] = None
+    min_score: Optional[float] = None
+    num_candidates: Optional[int] = None
+
+
+@dataclass
+class Collapse:
+    """Keep one row per value of a field."""
+
+    field_name: str
+
+
+@dataclass
+class HighlightParameter:
+    """How one field is highlighted: fragment count and size, tags, fragment order."""
+
+    field_name: str
+    number_of_fragments: Optional[int] = None
+    fragment_size: Optional[int] = None
+    pre_tag: Optional[str] = None
+    post_tag: Optional[str] = None
+    fragments_order: Optional[HighlightFragmentOrder] = HighlightFragmentOrder.TEXT_SEQUENCE
+
+
+@dataclass
+class Highlight:
+    """The fields to highlight and the encoder of their fragments."""
+
+    highlight_parameters: List[HighlightParameter]
+    highlight_encoder: Optional[HighlightEncoder] = HighlightEncoder.PLAIN_MODE
 
 
 @dataclass
 class SearchQuery:
-    """A query with its sort, paging and whether to count all matches."""
+    """A query with its sort, paging, whether to count all matches, aggregations, group-bys,
+    collapse (kept as attribute ``collapse``, as the official class does) and highlight."""
 
     query: Query
     sort: Optional[Sort] = None
-    get_total_count: bool = False
+    get_total_count: Optional[bool] = False
     next_token: Optional[bytes] = None
     offset: Optional[int] = None
     limit: Optional[int] = None
-    aggs: Any = None
-    group_bys: Any = None
-    collapse_field: Any = None
-    highlight: Any = None
+    aggs: Optional[List[Any]] = None
+    group_bys: Optional[List[Any]] = None
+    collapse_field: InitVar[Optional[Collapse]] = None
+    highlight: Optional[Highlight] = None
+    collapse: Optional[Collapse] = field(init=False, default=None)
+
+    def __post_init__(self, collapse_field: Optional[Collapse]) -> None:
+        self.collapse = collapse_field
+
+
+@dataclass
+class HighlightField:
+    """A field's highlighted fragments."""
+
+    field_name: str
+    field_fragments: List[str]
+
+
+@dataclass
+class HighlightResult:
+    """The highlighted fields of a hit."""
+
+    highlight_fields: List[HighlightField]
+
+
+@dataclass
+class SearchInnerHit:
+    """The matching sub-documents of one NESTED field of a hit."""
+
+    path: str
+    search_hits: List["SearchHit"]
 
 
 @dataclass
 class SearchHit:
-    """One hit: the row and its score."""
+    """One hit: the row (None for a sub-document), score, highlights, inner hits, and for a
+    sub-document its position in the NESTED field's array."""
 
     row: Any
     score: float
-    highlight_result: Any = None
-    search_inner_hits: List[Any] = field(default_factory=list)
-    nested_doc_offset: int = 0
+    highlight_result: Optional[HighlightResult]
+    search_inner_hits: List[SearchInnerHit]
+    nested_doc_offset: int
 
 
 @dataclass
