@@ -385,4 +385,7 @@ def test_rows_past_the_table_or_index_ttl_are_not_found():
         assert (found("idx"), found("short")) == ([0, 1, 2, 3], [1])
         clock.offset += day  # and past the table's
         assert (found("idx"), found("short")) == ([1], [])
+        session, _ = client.compute_splits("t", "idx")
+        rows, _ = client.parallel_scan("t", "idx", m.ScanQuery(m.MatchAllQuery(), 10, None, 0, 1), session)
+        assert keys(SimpleNamespace(rows=rows)) == [1]  # parallel scans leave them out too
         assert client.search("t", "idx", m.SearchQuery(m.MatchAllQuery(), get_total_count=True)).total_count == 1

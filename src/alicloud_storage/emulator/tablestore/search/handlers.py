@@ -487,7 +487,8 @@ def _parallel_scan(ctx: Context, request: Any) -> Any:
     digest = _digest(index, scan.query)
     offset = _read_token(scan.token, digest)[0] if scan.HasField("token") and scan.token else 0
     predicate = compile_query(index, scan.query)
-    hits = [key for key, doc in _documents(ctx).documents(index) if predicate(doc)]
+    floor = _ttl_floor(ctx, info, index)
+    hits = [key for key, doc in _documents(ctx).documents(index) if alive(doc, floor) and predicate(doc)]
     page = hits[offset:offset + limit]
     response = pb.ParallelScanResponse()
     for key in page:

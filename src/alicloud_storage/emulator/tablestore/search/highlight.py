@@ -5,9 +5,10 @@ field's text and cut into fragments (``SearchHit.highlight_result``).
 needs ``enable_highlighting``), walks the ``Query`` message to collect what it asks of
 each field (analyzed match/phrase text, terms, prefixes, wildcards; never a must_not
 clause) and returns a :class:`Highlighter`. The highlighter runs the field's analyzer
-over the row's text, finds each token's place in it (analyzers keep characters, only
-lowering them), marks the asked tokens, merges overlapping marks and cuts fragments of
-``fragment_size`` characters around them (the whole text when it fits).
+over the row's text, finds the asked tokens' places in it (analyzers keep characters,
+only lowering them), merges overlapping marks (adjacent ones stay apart, as Lucene's
+passage formatter does) and cuts fragments of ``fragment_size`` characters around them
+(the whole text when it fits).
 """
 from __future__ import annotations
 
@@ -117,38 +118,47 @@ class _Walker:
                 found[1].patterns.append(wildcard_pattern(q.value))
 
 
-def _token_spans(text: str, item: IndexField) -> List[Tuple[str, _Span]]:
-    """The field analyzer's tokens of ``text`` with their character spans (a token not
-    found in the text is left out)."""
-    tokens = analyze(text, item.analyzer, item.analyzer_parameter)
-    if not item.analyzer_parameter.get("case_sensitive"):
-        text = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
-    overlapping = item.analyzer in _OVERLAPPING
+def _places(tokens: Sequence[str], text: str) -> List[Tuple[str, _Span]]:
+    """Each token of a non-overlapping analyzer with its span: the next place of it in the
+    text after the previous token (a token not found there is left out)."""
     out: List[Tuple[str, _Span]] = []
-    taken: Dict[str, int] = {}  # token -> end of its last place (overlapping analyzers)
     cursor = 0
     for token in tokens:
-        start = text.find(token, max(cursor, taken.get(token, 0)) if overlapping else cursor)
-        if start < 0:
-            continue
-        end = start + len(token)
-        out.append((token, (start, end)))
-        if overlapping:
-            cursor, taken[token] = start, start + 1
-        else:
-            cursor = end
+        start = text.find(token, cursor)
+        if start >= 0:
+            cursor = start + len(token)
+            out.append((token, (start, cursor)))
     return out
 
 
-def _marks(spans: Sequence[Tuple[str, _Span]], asked: _Asked) -> List[_Span]:
-    """The merged spans of the asked tokens and phrases, in text order."""
-    marked = [span for token, span in spans if asked.wants(token)]
-    tokens = [token for token, _ in spans]
-    for phrase in asked.phrases:
-        size = len(phrase)
-        for i in range(len(tokens) - size + 1):
-            if size and tokens[i:i + size] == phrase:
-                marked.extend(span for _, span in spans[i:i + size])
+def _every_place(token: str, text: str) -> List[_Span]:
+    """Every (possibly overlapping) place of ``token`` in the text."""
+    out: List[_Span] = []
+    start = text.find(token)
+    while start >= 0 and token:
+        out.append((start, start + len(token)))
+        start = text.find(token, start + 1)
+    return out
+
+
+def _marks(text: str, item: IndexField, asked: _Asked) -> List[_Span]:
+    """The merged spans of the asked tokens and phrases in ``text``, in text order.
+    Analyzers only split and lower characters, so each token is found in the (lowered) text;
+    for overlapping analyzers (fuzzy n-grams, max_word) every place of an asked token is one."""
+    tokens = analyze(text, item.analyzer, item.analyzer_parameter)
+    if not item.analyzer_parameter.get("case_sensitive"):
+        text = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    if item.analyzer in _OVERLAPPING:
+        marked = [span for token in set(tokens) if asked.wants(token) for span in _every_place(token, text)]
+    else:
+        spans = _places(tokens, text)
+        marked = [span for token, span in spans if asked.wants(token)]
+        found = [token for token, _ in spans]
+        for phrase in asked.phrases:
+            size = len(phrase)
+            for i in range(len(found) - size + 1):
+                if size and found[i:i + size] == phrase:
+                    marked.extend(span for _, span in spans[i:i + size])
     merged: List[_Span] = []
     for start, end in sorted(marked):
         if merged and start < merged[-1][1]:
@@ -171,7 +181,7 @@ class Highlighter:
 
     def _fragments(self, text: str, parameter: _Parameter, asked: _Asked) -> List[Tuple[int, int, str]]:
         """(start, mark count, fragment) of each fragment of ``text`` holding a mark."""
-        marks = _marks(_token_spans(text, parameter.item), asked)
+        marks = _marks(text, parameter.item, asked)
         if not marks:
             return []
         windows: List[_Span] = []
