@@ -36,10 +36,6 @@ assert _spec is not None and _spec.loader is not None
 emulator_helpers = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(emulator_helpers)
 
-# Until our clients send Collapse and Highlight, the scenarios that use them run on the official SDK only.
-OFFICIAL = pytest.mark.parametrize("kit", [pytest.param("official", marks=pytest.mark.official)], indirect=True)
-
-
 def values(i: int) -> Dict[str, Any]:
     """The attribute columns of row ``i`` (every ninth row lacks ``c``)."""
     row: Dict[str, Any] = {
@@ -110,7 +106,6 @@ def firsts(order: List[int], name: str) -> List[int]:
     return out
 
 
-@OFFICIAL
 def test_collapse_keeps_the_first_row_of_each_value_in_sort_order(kit):
     m = kit.m
     setup(kit)
@@ -132,7 +127,6 @@ def test_collapse_keeps_the_first_row_of_each_value_in_sort_order(kit):
     assert (keys(got), got.total_count) == (firsts(evens, "c"), len(evens))
 
 
-@OFFICIAL
 def test_collapse_errors(kit):
     m = kit.m
     setup(kit, 12)
@@ -161,7 +155,6 @@ def highlights(response: Any) -> List[Dict[str, List[str]]]:
             for hit in response.search_hits]
 
 
-@OFFICIAL
 def test_highlight_wraps_the_query_words_of_each_field(kit):
     m = kit.m
     setup(kit)
@@ -196,7 +189,6 @@ def test_highlight_wraps_the_query_words_of_each_field(kit):
     assert highlights(response) == want and any("title" in w for w in want)
 
 
-@OFFICIAL
 def test_highlight_fragments_order_and_html(kit):
     m = kit.m
     setup(kit, 0)
@@ -223,7 +215,6 @@ def test_highlight_fragments_order_and_html(kit):
     assert html[0].endswith(escaped)
 
 
-@OFFICIAL
 def test_highlight_errors(kit):
     m = kit.m
     setup(kit, 3)
