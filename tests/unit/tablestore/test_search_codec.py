@@ -289,6 +289,66 @@ def _assigned(model: Any, **attributes: Any) -> Any:
     return model
 
 
+# method -> (official API, arguments built from the namespace)
+OTHER_REQUESTS: Dict[str, Any] = {
+    "describe_search_index": ("DescribeSearchIndex", lambda m: ("t", "i", False)),
+    "list_search_index": ("ListSearchIndex", lambda m: ("t",)),
+    "delete_search_index": ("DeleteSearchIndex", lambda m: ("t", "i")),
+    "compute_splits": ("ComputeSplits", lambda m: ("t", "i")),
+    "parallel_scan": ("ParallelScan", lambda m: (
+        "t", "i", m.ScanQuery(QUERIES["nested_full"](m), 70, b"tok", 0, 1, 30), "session-1",
+        m.ColumnsToGet(["a"], m.ColumnReturnType.SPECIFIED), 3)),
+}
+
+
+@pytest.mark.parametrize("method", sorted(OTHER_REQUESTS))
+def test_other_search_requests_equal_the_official_encoder(method: str) -> None:
+    import tablestore
+
+    api, build = OTHER_REQUESTS[method]
+    mine, _ = operations.OPERATIONS[method].encode(*build(ours))
+    theirs = _official_encoder().encode_request(api, *build(tablestore))
+    assert mine.SerializeToString() == theirs.SerializeToString()
+
+
+@pytest.mark.parametrize("options, text", [
+    ({"alive_time": "60"}, "alive_time must be integer"),
+    ({"alive_time": 0}, "alive_time must be integer"),
+    ({"current_parallel_id": -1}, "current_parallel_id must be integer"),
+    ({"max_parallel": 0}, "max_parallel must be integer"),
+])
+def test_bad_scan_queries_raise_the_official_client_errors(options: Dict[str, Any], text: str) -> None:
+    import tablestore
+
+    def scan(m: Any) -> Any:
+        return _assigned(m.ScanQuery(m.MatchAllQuery(), 10, None, 0, 1), **options)
+
+    with pytest.raises(tablestore.OTSClientError, match=f"^{text}$"):
+        _official_encoder().encode_request("ParallelScan", "t", "i", scan(tablestore), "s", None, None)
+    with pytest.raises(ours.OTSClientError, match=f"^{text}$"):
+        operations.OPERATIONS["parallel_scan"].encode("t", "i", scan(ours), "s")
+
+
+@pytest.mark.parametrize("meta, text", [
+    (lambda m: m.SearchIndexMeta([m.FieldSchema("t", m.FieldType.TEXT, analyzer=m.AnalyzerType.SPLIT,
+                                                analyzer_parameter=m.FuzzyAnalyzerParameter())]),
+     "analyzer [split] and analyzer_parameter [FuzzyAnalyzerParameter] is mismatched."),
+    (lambda m: m.SearchIndexMeta([], index_sort=m.Sort([m.MatchAllQuery()])),
+     "sorter should be an instance of Sorter, not MatchAllQuery"),
+    (lambda m: m.SearchIndexMeta([], index_sort=[m.PrimaryKeySort()]),
+     "index_sort should be an instance of Sort, not list"),
+    (lambda m: m.Sort([]), "index_meta should be an instance of SearchIndexMeta, not Sort"),
+])
+def test_bad_index_metas_raise_the_official_client_errors(meta: Build, text: str) -> None:
+    import tablestore
+
+    with pytest.raises(tablestore.OTSClientError) as official:
+        _official_encoder().encode_request("CreateSearchIndex", "t", "i", _assigned(meta(tablestore), time_to_live=-1))
+    with pytest.raises(ours.OTSClientError) as mine:
+        operations.OPERATIONS["create_search_index"].encode("t", "i", _assigned(meta(ours), time_to_live=-1))
+    assert str(mine.value) == str(official.value) == text
+
+
 # --- client-side errors --------------------------------------------------------------------------
 ERRORS: Dict[str, Build] = {
     "group_by_sort_type": lambda m: _q(lambda m: m.MatchAllQuery(), group_bys=lambda m: [
