@@ -420,20 +420,24 @@ def _search(ctx: Context, request: Any) -> Any:
         predicate = _all_of(predicate, compile_query(index, query.filter.query))
     collapse = _collapse_field(index, query.collapse) if query.HasField("collapse") else None
     highlighter = compile_highlight(index, query.query, query.highlight) if query.HasField("highlight") else None
-    aggs = aggregate(index, query.aggs) if query.HasField("aggs") else None
-    group_bys = group(index, query.group_bys) if query.HasField("group_bys") else None
+
+    def read_row(key: bytes) -> bytes:
+        return codec.encode_row(_row(info, key, columns, index, ctx))
+
+    aggs = aggregate(index, query.aggs, read_row) if query.HasField("aggs") else None
+    group_bys = group(index, query.group_bys, read_row) if query.HasField("group_bys") else None
     floor = _ttl_floor(ctx, info, index)
     hits: List[Hit] = [hit for hit in _documents(ctx).documents(index) if alive(hit[1], floor) and predicate(hit[1])]
     hits = sorted_hits(index, hits, codec.parse(pb.Sort, page.sort))
     response = pb.SearchResponse(is_all_succeed=True, total_hits=_total(query, len(hits)))
     if aggs is not None:
-        response.aggs = aggs([doc for _, doc in hits])
+        response.aggs = aggs(hits)
     if group_bys is not None:
-        response.group_bys = group_bys([doc for _, doc in hits])
+        response.group_bys = group_bys(hits)
     shown = _collapsed(hits, collapse) if collapse is not None else hits
     chosen = shown[page.offset:page.offset + page.limit]
     for key, _ in chosen:
-        response.rows.append(codec.encode_row(_row(info, key, columns, index, ctx)))
+        response.rows.append(read_row(key))
     if highlighter is not None:
         _highlight(ctx, info, response, chosen, highlighter)
     # no token with collapse, nor on an index with nested fields that has no index sort
