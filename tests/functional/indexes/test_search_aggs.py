@@ -18,9 +18,6 @@ from test_search_index import expect
 
 from alicloud_storage.emulator.tablestore import errors as E
 
-# Our clients' model classes for these aggregations and group-bys are on their way (the
-# search-client change); until then the official SDK alone drives these scenarios.
-pytestmark = pytest.mark.parametrize("kit", ["official"], indirect=True)
 
 ROWS = 100
 

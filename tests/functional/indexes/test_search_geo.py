@@ -10,14 +10,10 @@ import math
 from types import SimpleNamespace
 from typing import Any, Callable, List, Sequence, Tuple
 
-import pytest
 from test_search_index import expect, keys
 
 from alicloud_storage.emulator.tablestore import errors as E
 
-# Our clients' geo model classes are on their way (the search-client change); until then the
-# official SDK alone drives these scenarios.
-pytestmark = pytest.mark.parametrize("kit", ["official"], indirect=True)
 RADIUS = 6371008.7714
 
 
