@@ -74,6 +74,7 @@ QUERIES: Dict[str, Build] = {
     "knn_minimal": lambda m: m.KnnVectorQuery("v", 5, [0.5]),
     "dis_max": lambda m: m.DisMaxQuery([m.TermQuery("k", "a"), m.MatchQuery("t", "b")], 0.3, 1.5),
     "dis_max_empty": lambda m: m.DisMaxQuery(),
+    "subclass": lambda m: type("MyTermQuery", (m.TermQuery,), {})("k", "v"),  # checked with isinstance
 }
 
 SORTS: Dict[str, Build] = {
@@ -85,6 +86,7 @@ SORTS: Dict[str, Build] = {
         "n.g", ["31,116"], m.SortOrder.DESC, m.SortMode.MIN, m.GeoDistanceType.PLANE,
         m.NestedFilter("n", m.MatchAllQuery()))]),
     "geo_distance_arc": lambda m: m.Sort([m.GeoDistanceSort("g", ["1,2"], geo_distance_type=m.GeoDistanceType.ARC)]),
+    "subclass": lambda m: m.Sort([type("MySort", (m.FieldSort,), {})("l", m.SortOrder.DESC)]),
     "pk_score_doc": lambda m: m.Sort([m.ScoreSort(), m.PrimaryKeySort(m.SortOrder.DESC), m.DocSort(),
                                       m.DocSort(m.SortOrder.DESC), m.ScoreSort(m.SortOrder.ASC), m.PrimaryKeySort()]),
 }

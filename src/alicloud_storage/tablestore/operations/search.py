@@ -7,7 +7,7 @@ field setters); the checks and their texts are the official SDK's, made before s
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List, Optional, Tuple, Type
+from typing import Any, Callable, Dict, List, Optional, Tuple, Type, TypeVar
 
 from alicloud_storage.tablestore.errors import OTSClientError
 from alicloud_storage.tablestore.models import (
@@ -173,6 +173,15 @@ def _extend(message: Any, name: str, values: Any) -> None:
         getattr(message, name).extend(values)
 
 
+_T = TypeVar("_T")
+
+
+def _entry(table: Dict[type, _T], model: Any) -> Optional[_T]:
+    """The entry of the model's class or of its nearest base in the table (isinstance, as the
+    official SDK's checks; aggregations and group-bys it checks by exact type)."""
+    return next((table[cls] for cls in type(model).__mro__ if cls in table), None)
+
+
 def _fill(message: Any, model: Any, fields: Tuple[_Field, ...]) -> None:
     for attribute, setter, *renamed in fields:
         setter(message, renamed[0] if renamed else attribute, getattr(model, attribute))
@@ -276,7 +285,7 @@ _QUERIES: Dict[type, Tuple[int, str, Tuple[_Field, ...]]] = {
 
 def _query(message: Any, query: Any) -> None:
     """Fill a Query message: the type tag and the bytes of the query's own message."""
-    spec = _QUERIES.get(type(query)) if isinstance(query, Query) else None
+    spec = _entry(_QUERIES, query)
     if spec is None:
         raise OTSClientError(f"Invalid query type: {type(query).__name__}")
     kind, message_name, fields = spec
@@ -310,7 +319,7 @@ _SORTERS: Dict[type, Tuple[str, Tuple[_Field, ...]]] = {
 def _sorter(message: Any, sorter: Any) -> None:
     if not isinstance(sorter, Sorter):
         raise OTSClientError(f"sorter should be an instance of Sorter, not {type(sorter).__name__}")
-    spec = _SORTERS.get(type(sorter))
+    spec = _entry(_SORTERS, sorter)
     if spec is None:
         raise OTSClientError(f"Only PrimaryKeySort and FieldSort are allowed, not {type(sorter).__name__}.")
     field_name, fields = spec
@@ -568,9 +577,10 @@ def _group_by_sort(body: Any, sorts: Any) -> None:
     if not isinstance(sorts, list):
         raise OTSClientError("group_by_sort must be list")
     for sort in sorts:
-        if type(sort) not in _GROUP_SORTERS:
+        field_name = _entry(_GROUP_SORTERS, sort)
+        if field_name is None:
             raise OTSClientError(f"Invalid sort type:{type(sort)}")
-        sorter = getattr(body.sort.sorters.add(), _GROUP_SORTERS[type(sort)])
+        sorter = getattr(body.sort.sorters.add(), field_name)
         sorter.order = sort.sort_order
         if isinstance(sort, SubAggSort):
             sorter.sub_agg_name = sort.sub_agg_name
