@@ -13,8 +13,10 @@ from types import SimpleNamespace
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from test_search_geo import haversine, on_grid
-from test_search_index import expect
+from test_search_index import expect, ours_kit  # noqa: F401 (a fixture)
 
 from alicloud_storage.emulator.tablestore import errors as E
 
@@ -394,3 +396,62 @@ def test_group_by_limits_and_errors(kit):
             m.GroupByField("l", group_by_sort=[m.SubAggSort(m.SortOrder.ASC, "t")],
                            sub_aggs=[m.TopRows(1, m.Sort([m.PrimaryKeySort()]), name="t")]))
     refused("duplicate group by name [same]", m.GroupByField("l", name="same"), m.GroupByFilter([m.TermQuery("l", 1)], name="same"))
+
+
+# --- property -------------------------------------------------------------------------------
+ROW = st.fixed_dictionaries({}, optional={
+    "l": st.integers(-20, 20), "d": st.sampled_from([-2.5, -0.5, 0.0, 0.75, 3.25, 9.5]),
+    "la": st.lists(st.integers(-10, 10), max_size=3),
+})
+BOUNDS = st.tuples(st.integers(-25, 5), st.integers(0, 30))
+
+
+@settings(max_examples=30, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
+@given(rows=st.lists(ROW, max_size=15), interval=st.integers(1, 7), bounds=BOUNDS,
+       min_doc_count=st.integers(0, 2), missing=st.one_of(st.none(), st.integers(-5, 5)),
+       percents=st.lists(st.floats(0, 100), min_size=1, max_size=3, unique=True))
+def test_group_bys_equal_a_brute_force_over_random_rows(ours_kit, rows, interval, bounds, min_doc_count, missing,
+                                                        percents):
+    kit, m = ours_kit, ours_kit.m
+    if "t" in kit.client.list_table():
+        kit.client.delete_search_index("t", "idx")
+        kit.client.delete_table("t")
+    kit.client.create_table(m.TableMeta("t", [("pk", "INTEGER")]), m.TableOptions(-1, 1),
+                            m.ReservedThroughput(m.CapacityUnit(0, 0)))
+    kit.client.create_search_index("t", "idx", m.SearchIndexMeta([
+        m.FieldSchema("l", m.FieldType.LONG), m.FieldSchema("d", m.FieldType.DOUBLE),
+        m.FieldSchema("la", m.FieldType.LONG, is_array=True)]))
+    for i, row in enumerate(rows):
+        columns = [(k, json.dumps(v) if k == "la" else v) for k, v in sorted(row.items())]
+        kit.client.put_row("t", m.Row([("pk", i)], columns + [("x", 1)]), m.Condition("IGNORE"))
+    low, high = bounds[0], max(bounds)
+    group_bys = [
+        m.GroupByHistogram("l", interval, m.FieldRange(low, high), missing_value=missing, min_doc_count=min_doc_count,
+                           name="h"),
+        m.GroupByRange("la", [(low, high), (-5, 5), (0, 0)], name="r", sub_aggs=[m.Count("d", name="c")]),
+        m.GroupByFilter([m.RangeQuery("d", 0.0), m.ExistsQuery("la")], name="f"),
+    ]
+    aggs = [m.Percentiles("la", percents), m.Sum("d", missing_value=1.5, name="s")]
+    response = kit.client.search("t", "idx", m.SearchQuery(m.MatchAllQuery(), limit=0, aggs=aggs, group_bys=group_bys))
+    histogram_result, range_result, filter_result = response.group_by_results
+
+    l_values = [[row["l"]] if "l" in row else ([] if missing is None else [missing]) for row in rows]
+    counts = histogram(l_values, interval, low, high)
+    if min_doc_count == 0 and counts:
+        counts = {k: counts.get(k, 0) for k in range(min(counts), max(counts) + 1, interval)}
+    assert [(g.key, g.value) for g in histogram_result.items] == sorted(
+        (k, c) for k, c in counts.items() if c >= min_doc_count)
+
+    expected_ranges = []
+    for lo, hi in [(low, high), (-5, 5), (0, 0)]:
+        members = [row for row in rows if any(lo <= v < hi for v in row.get("la", []))]
+        expected_ranges.append((lo, hi, len(members), sum(1 for row in members if "d" in row)))
+    assert [(g.range_from, g.range_to, g.row_count, g.sub_aggs[0].value) for g in range_result.items] == expected_ranges
+    assert [g.row_count for g in filter_result.items] == [
+        sum(1 for row in rows if row.get("d", -1) >= 0.0), sum(1 for row in rows if row.get("la"))]
+
+    everything_la = [v for row in rows for v in row.get("la", [])]
+    expected_percentiles = [(p, int(percentile(everything_la, p))) for p in sorted(percents)] if everything_la else []
+    (got_percentiles, got_sum) = response.agg_results
+    assert [(i.key, i.value) for i in got_percentiles.value] == expected_percentiles
+    assert got_sum.value == pytest.approx(sum(row.get("d", 1.5) for row in rows))

@@ -18,7 +18,6 @@ histogram buckets, top rows limit 100 [I].
 """
 from __future__ import annotations
 
-import datetime
 import math
 import re
 from dataclasses import dataclass
@@ -476,13 +475,18 @@ def _plan_histogram(ctx: _Context, body: Any, subs: _Subs, name: str) -> _Runner
     order = _bucket_order(body, subs.aggs, by_count=False)
     integral = item.type == LONG and float(interval).is_integer()
 
+    def key_of(index: Any) -> Any:
+        return int(index * interval) if integral else float(index * interval)
+
     def bucket(value: Any) -> Any:
-        key = math.floor(value / interval) * interval
-        return int(key) if integral else float(key)
+        return key_of(value // interval)
+
+    def step(key: Any) -> Any:  # from the bucket's index, so no rounding error piles up
+        return key_of(round(key / interval) + 1)
 
     def run(hits: Hits) -> Any:
         result = pb.GroupByHistogramResult()
-        groups = _histogram_items(hits, field, missing, bucket, lambda key: key + interval, low, high, min_doc_count)
+        groups = _histogram_items(hits, field, missing, bucket, step, low, high, min_doc_count)
         subs.fill([(result.group_by_histogra_items.add(key=encode_filter_value(key), value=len(members)), members)
                    for key, members in sorted(groups, key=order)])
         return result
@@ -516,17 +520,31 @@ def _time_zone(text: str) -> int:
     return -ms if match.group(1) == "-" else ms
 
 
-_EPOCH = datetime.datetime(1970, 1, 1)
+_DAY_MS = 86400000
 
 
 def _month_index(local_ms: int) -> int:
-    moment = _EPOCH + datetime.timedelta(milliseconds=local_ms)
-    return moment.year * 12 + moment.month - 1
+    """Months since year 0 of a local time in ms (proleptic Gregorian, any int64 value)."""
+    days = local_ms // _DAY_MS + 719468  # days since 0000-03-01
+    era = days // 146097
+    day_of_era = days - era * 146097
+    year_of_era = (day_of_era - day_of_era // 1460 + day_of_era // 36524 - day_of_era // 146096) // 365
+    day_of_year = day_of_era - (365 * year_of_era + year_of_era // 4 - year_of_era // 100)
+    shifted_month = (5 * day_of_year + 2) // 153  # 0 = March
+    month = shifted_month + 3 if shifted_month < 10 else shifted_month - 9
+    year = year_of_era + era * 400 + (month <= 2)
+    return year * 12 + month - 1
 
 
 def _month_start(index: int) -> int:
-    moment = datetime.datetime(index // 12, index % 12 + 1, 1)
-    return (moment - _EPOCH) // datetime.timedelta(milliseconds=1)
+    """The ms of the first day of month ``index`` (months since year 0)."""
+    year, month = index // 12, index % 12 + 1
+    year -= month <= 2
+    era = year // 400
+    year_of_era = year - era * 400
+    day_of_year = (153 * (month + (-3 if month > 2 else 9)) + 2) // 5
+    day_of_era = year_of_era * 365 + year_of_era // 4 - year_of_era // 100 + day_of_year
+    return (era * 146097 + day_of_era - 719468) * _DAY_MS
 
 
 def _date_bucketing(value: int, unit: int, zone: int, offset: int) -> Tuple[Callable[[Any], Any], Callable[[Any], Any]]:
