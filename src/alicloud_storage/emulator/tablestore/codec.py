@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence, Union
 
 from google.protobuf.message import Message
 
 from alicloud_storage.emulator.tablestore import errors as E
 from alicloud_storage.emulator.tablestore import limits
-from alicloud_storage.emulator.tablestore.engine import ROWS_HEADER, ReadOptions, ResultRow, WireRow
+from alicloud_storage.emulator.tablestore.engine import ROWS_HEADER, ReadOptions, ResultRow, WireRead, WireRow
+from alicloud_storage.emulator.tablestore.errors import TablestoreError
 from alicloud_storage.emulator.tablestore.filters import (
     CompositeFilter,
     Filter,
@@ -51,6 +52,7 @@ __all__ = [
     "consumed",
     "encode_row",
     "encode_rows",
+    "batch_get_response",
     "table_meta",
 ]
 
@@ -356,3 +358,56 @@ def encode_rows(results: Sequence[WireRow]) -> bytes:
     if decoded:
         parts.append(plainbuffer.encode_rows(decoded)[len(ROWS_HEADER):])
     return b"".join(parts)
+
+
+# --- BatchGetRowResponse, written directly ------------------------------------------
+# One protobuf message per row costs more than reading the row; these are the bytes protobuf
+# writes for the same message (fields in number order), as a test checks.
+_ROW_OK = b"\x08\x01"  # is_ok (1) = true
+_ROW_FAILED = b"\x08\x00"  # is_ok (1) = false
+_SMALL_VARINTS = [bytes((n,)) for n in range(0x80)]
+
+
+def _varint(value: int) -> bytes:
+    """A non-negative varint (lengths: mostly one byte)."""
+    if value < 0x80:
+        return _SMALL_VARINTS[value]
+    if value < 0x4000:
+        return bytes(((value & 0x7F) | 0x80, value >> 7))
+    out = bytearray()
+    while value > 0x7F:
+        out.append((value & 0x7F) | 0x80)
+        value >>= 7
+    out.append(value)
+    return bytes(out)
+
+
+def _length_delimited(key: bytes, data: bytes) -> bytes:
+    """A bytes / string / message field: its key byte, the varint length, the data."""
+    return key + _varint(len(data)) + data
+
+
+@lru_cache(maxsize=256)
+def _consumed_field(read: int, write: int) -> bytes:
+    """A row's consumed (3) field (few distinct values: kept)."""
+    message = pb.ConsumedCapacity()
+    consumed(message, CapacityUnits(read, write))
+    return _length_delimited(b"\x1a", message.SerializeToString())
+
+
+def batch_get_response(tables: Sequence[str], results: Sequence[Sequence[Union[WireRead, TablestoreError]]]) -> bytes:
+    """The serialized BatchGetRowResponse: per table its name and per row an error or its
+    consumed capacity and row (an absent row as empty bytes)."""
+    out = bytearray()
+    for table, table_results in zip(tables, results):
+        body = bytearray(_length_delimited(b"\x0a", table.encode("utf-8")))  # table_name (1)
+        for result in table_results:  # rows (2)
+            if isinstance(result, TablestoreError):
+                error = pb.Error(code=result.code, message=result.message).SerializeToString()
+                body += _length_delimited(b"\x12", _ROW_FAILED + _length_delimited(b"\x12", error))
+            else:
+                units = result.consumed  # consumed (3), row (4)
+                row = _ROW_OK + _consumed_field(units.read, units.write) + _length_delimited(b"\x22", encode_row(result.row))
+                body += _length_delimited(b"\x12", row)
+        out += _length_delimited(b"\x0a", bytes(body))  # tables (1)
+    return bytes(out)

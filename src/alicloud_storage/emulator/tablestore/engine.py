@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any, Callable, Dict, Iterator, List, Optional, Protocol, Sequence, Tuple, Union, cast
 
 from alicloud_storage.emulator.tablestore import errors as E
@@ -160,6 +161,36 @@ class WireRange:
 
 def _cu(size: int) -> int:
     return max(1, math.ceil(size / limits.CU_BYTES))
+
+
+@lru_cache(maxsize=256)
+def _read_units(size: int) -> CapacityUnits:
+    """The capacity a read of ``size`` bytes consumes (one shared value per size: hot path)."""
+    return CapacityUnits(_cu(size), 0)
+
+
+_PK_VALUE_TYPES = {"INTEGER": (int,), "STRING": (str,), "BINARY": (bytes, bytearray)}
+
+
+def _plain_keys(info: Optional[TableInfo], keys: Sequence[PrimaryKey]) -> Optional[List[bytes]]:
+    """The storage keys of ``keys`` when each is a well-formed key of the table (its columns'
+    names and types in order, values within the length limit), else None (also for a missing
+    table): then the full checks run, in their order, and raise the service's error."""
+    if info is None:
+        return None
+    schema = [(column.name, _PK_VALUE_TYPES[column.type]) for column in info.primary_key]
+    width = len(schema)
+    stored: List[bytes] = []
+    for pk in keys:
+        if len(pk) != width:
+            return None
+        for (name, value), (column, types) in zip(pk, schema):
+            if name != column or type(value) not in types:
+                return None
+            if type(value) is not int and validate.value_size(value) > limits.PK_VALUE_MAX_BYTES:
+                return None
+        stored.append(encode_key([value for _, value in pk]))
+    return stored
 
 
 def _pk_size(pk: PrimaryKey) -> int:
@@ -580,10 +611,10 @@ class Engine:
         """A read's result from the stored row (None: absent), its bytes if it has no more than
         ``keep`` versions per column (see ``_copy_versions``)."""
         if stored is None:
-            return WireRead(CapacityUnits(_cu(0), 0), None)
+            return WireRead(_read_units(0), None)
         _, data, wire, size, versions = stored
         if wire is not None and size is not None and versions is not None and versions <= keep:
-            return WireRead(CapacityUnits(_cu(size), 0), wire)
+            return WireRead(_read_units(size), wire)
         result = self._read_cells(info, pk, decode_cells(data), read)
         return WireRead(result.consumed, result.row)
 
@@ -623,23 +654,30 @@ class Engine:
         total = sum(len(keys) for _, keys, _ in requests)
         if total > limits.BATCH_GET_ROWS:
             raise E.TOO_MANY_ROWS.error(limit=limits.BATCH_GET_ROWS)
+        tables: List[Tuple[Optional[TableInfo], Optional[List[bytes]]]] = []
         for table, keys, read in requests:
             validate.table_name(table)
             self._check_read(read, batch=True)
-            for pk in keys:
-                validate.primary_key(pk, max_columns=indexes.INDEX_PK_MAX)
-        results: List[List[Union[WireRead, TablestoreError]]] = []
-        for table, keys, read in requests:
             info = self._storage.get_table(instance, table)
+            stored_keys = _plain_keys(info, keys)  # None: check each key in full
+            if stored_keys is None:
+                for pk in keys:
+                    validate.primary_key(pk, max_columns=indexes.INDEX_PK_MAX)
+            tables.append((info, stored_keys))
+        results: List[List[Union[WireRead, TablestoreError]]] = []
+        for (table, keys, read), (info, stored_keys) in zip(requests, tables):
             checked: List[Union[Tuple[PrimaryKey, bytes], TablestoreError]] = []
-            for pk in keys:
-                try:
-                    if info is None:
-                        raise E.TABLE_NOT_EXIST.error()
-                    self._check_pk_schema(info, pk, write=False)
-                    checked.append((pk, encode_key([v for _, v in pk])))
-                except TablestoreError as exc:
-                    checked.append(exc)
+            if stored_keys is not None:
+                checked.extend(zip(keys, stored_keys))
+            else:
+                for pk in keys:
+                    try:
+                        if info is None:
+                            raise E.TABLE_NOT_EXIST.error()
+                        self._check_pk_schema(info, pk, write=False)
+                        checked.append((pk, encode_key([v for _, v in pk])))
+                    except TablestoreError as exc:
+                        checked.append(exc)
             keep = self._copy_versions(info, read) if copy and info is not None else 0
             found = self._storage.get_stored(
                 info.tid, [item[1] for item in checked if not isinstance(item, TablestoreError)]

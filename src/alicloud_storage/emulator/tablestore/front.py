@@ -199,7 +199,9 @@ class TablestoreEndpoint(Endpoint[_Call]):
             raise E.BROKEN_ROW.error(detail=exc.message) from None
 
     def render(self, call: _Call, result: Any) -> web.StreamResponse:
-        return self._respond(call.api, 200, result.SerializeToString(), call.verified)
+        """A response message, or its bytes when the handler wrote them (BatchGetRow)."""
+        body = result if isinstance(result, bytes) else result.SerializeToString()
+        return self._respond(call.api, 200, body, call.verified)
 
     def render_error(self, request: web.Request, call: Optional[_Call], error: ServiceError) -> web.StreamResponse:
         body = pb.Error(code=error.code, message=error.message).SerializeToString()

@@ -3,7 +3,7 @@
 The front looks an API up in a dispatch table built from ``OPERATIONS`` (other modules,
 such as the time series APIs, contribute their own ``OPERATIONS`` the same way), parses
 the body with the request class, authorises every table ``tables`` names, then calls
-``run(context, request)`` for the response message.
+``run(context, request)`` for the response message (or its serialized bytes).
 """
 from __future__ import annotations
 
@@ -63,9 +63,9 @@ def _return(request: Any) -> Tuple[int, Tuple[str, ...]]:
     return content.return_type, tuple(content.return_column_names)
 
 
-def _batch_response(response: Any, tables: Any, results: Any, empty_rows: bool) -> Any:
-    """Fill a batch response: per table, per row an error or its consumed CU and row
-    (an absent row is sent as empty bytes when ``empty_rows``, else left out)."""
+def _batch_write_response(tables: Any, results: Any) -> Any:
+    """The BatchWriteRowResponse: per table, per row an error or its consumed CU and row (if any)."""
+    response = pb.BatchWriteRowResponse()
     for table, table_results in zip(tables, results):
         out = response.tables.add(table_name=table.table_name)
         for result in table_results:
@@ -77,7 +77,7 @@ def _batch_response(response: Any, tables: Any, results: Any, empty_rows: bool) 
                 continue
             row.is_ok = True
             codec.consumed(row.consumed, result.consumed)
-            if empty_rows or result.row is not None:
+            if result.row is not None:
                 row.row = codec.encode_row(result.row)
     return response
 
@@ -191,7 +191,7 @@ def _batch_get_row(ctx: Context, request: Any) -> Any:
         for t in request.tables
     ]
     results = ctx.engine.batch_get_row_wire(ctx.instance, requests)
-    return _batch_response(pb.BatchGetRowResponse(), request.tables, results, empty_rows=True)
+    return codec.batch_get_response([t.table_name for t in request.tables], results)
 
 
 def _batch_write_row(ctx: Context, request: Any) -> Any:
@@ -207,7 +207,7 @@ def _batch_write_row(ctx: Context, request: Any) -> Any:
             ))
         requests.append((table.table_name, ops))
     results = ctx.engine.batch_write_row(ctx.instance, requests, _transaction(request))
-    return _batch_response(pb.BatchWriteRowResponse(), request.tables, results, empty_rows=False)
+    return _batch_write_response(request.tables, results)
 
 
 def _get_range(ctx: Context, request: Any) -> Any:
