@@ -4,25 +4,30 @@ the analyzers, and the SQLite tables that hold indexes and documents.
 An index's document of a row is a JSON object ``{field: [values]}`` holding only fields
 the row has a value for (after type conversion): LONG ints, DOUBLE floats, BOOLEAN bools,
 KEYWORD strings, TEXT the analyzed tokens in position order, DATE ms since the epoch,
-GEO_POINT ``[lat, lon]`` pairs, NESTED sub-documents; :data:`WRITTEN` holds the newest cell
-timestamp (ms), so searches leave out rows past the table's or the index's TTL. Documents live in the same SQLite
-database as the rows and are written by :meth:`SearchDocuments.maintain` inside the base
-write's own transaction, so a row is searchable as soon as its write returns.
+GEO_POINT ``[lat, lon]`` pairs, NESTED sub-documents, VECTOR one list of floats; a TEXT
+field analyzed with min_word / max_word also keeps its token positions (``POSITIONS``);
+:data:`WRITTEN` holds the newest cell timestamp (ms), so searches leave out rows past the
+table's or the index's TTL. Documents live in the same SQLite database as the rows and are
+written by :meth:`SearchDocuments.maintain` inside the base write's own transaction, so a
+row is searchable as soon as its write returns.
 """
 from __future__ import annotations
 
 import datetime
+import importlib
 import json
+import logging
 import re
 from dataclasses import dataclass, field
-from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterator, List, Optional, Sequence, Set, Tuple
 
 from alicloud_storage.emulator.tablestore.model import Cells
 from alicloud_storage.emulator.tablestore.storage import Storage
 
 __all__ = [
     "LONG", "DOUBLE", "BOOLEAN", "KEYWORD", "TEXT", "NESTED", "GEO_POINT", "DATE", "VECTOR",
-    "IndexField", "SearchIndex", "SearchDocuments", "analyze", "to_date", "document", "sub_document",
+    "DICTIONARY_ANALYZERS", "POSITIONS",
+    "IndexField", "SearchIndex", "SearchDocuments", "analyze", "analyze_positions", "to_date", "document", "sub_document",
     "WRITTEN", "alive",
 ]
 
@@ -65,6 +70,9 @@ class IndexField:
     date_formats: Tuple[str, ...] = ()
     sub_fields: Tuple["IndexField", ...] = ()
     enable_highlighting: Optional[bool] = None
+    # VECTOR: the dimension and the VectorMetricType (the data type is always float32)
+    dimension: int = 0
+    metric: int = 0
 
     def to_json(self) -> Dict[str, Any]:
         """A JSON-ready dict (storage format)."""
@@ -73,7 +81,7 @@ class IndexField:
             "is_array": self.is_array, "sort_and_agg": self.sort_and_agg, "analyzer": self.analyzer,
             "analyzer_parameter": self.analyzer_parameter, "date_formats": list(self.date_formats),
             "sub_fields": [f.to_json() for f in self.sub_fields],
-            "enable_highlighting": self.enable_highlighting,
+            "enable_highlighting": self.enable_highlighting, "dimension": self.dimension, "metric": self.metric,
         }
 
     @classmethod
@@ -83,6 +91,7 @@ class IndexField:
             data["name"], data["type"], data["index"], data["store"], data["is_array"], data["sort_and_agg"],
             data["analyzer"], dict(data["analyzer_parameter"]), tuple(data["date_formats"]),
             tuple(cls.from_json(f) for f in data["sub_fields"]), data["enable_highlighting"],
+            data.get("dimension", 0), data.get("metric", 0),
         )
 
 
@@ -134,10 +143,70 @@ class SearchIndex:
 _CJK = "\u2e80-\u2fff\u3040-\u30ff\u3100-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
 _SINGLE_WORD = re.compile(f"[{_CJK}]|[^\\W_{_CJK}]+")
 _LETTERS_DIGITS = re.compile(r"\d+|[^\W\d_]+")
+_RUNS = re.compile(f"([{_CJK}]+)|[^\\W_{_CJK}]+")
+DICTIONARY_ANALYZERS = ("min_word", "max_word")
+# suffix of the document key holding a dictionary-analyzed field's token positions
+POSITIONS = "#pos"
+_jieba: List[Any] = []
+
+
+def _segmenter() -> Any:
+    """jieba with its dictionary loaded (once per process, on first use)."""
+    if not _jieba:
+        jieba = importlib.import_module("jieba")
+        jieba.setLogLevel(logging.WARNING)
+        jieba.initialize()
+        _jieba.append(jieba)
+    return _jieba[0]
+
+
+def _dictionary_words(run: str, finest: bool) -> List[Tuple[str, int]]:
+    """(word, offset in ``run``) of a CJK run: max_word is every dictionary word of two or more
+    characters at every start (``jieba.get_DAG``) plus the characters no such word covers
+    (fact sheet §3.3, reproduces the official full-text test); min_word is jieba's coarse
+    segmentation without HMM [I]."""
+    jieba = _segmenter()
+    if not finest:
+        words, at = [], 0
+        for word in jieba.cut(run, HMM=False):
+            words.append((word, at))
+            at += len(word)
+        return words
+    dag = jieba.get_DAG(run)
+    covered: Set[int] = set()
+    found = []
+    for start in range(len(run)):
+        for end in dag.get(start, []):
+            if end > start:
+                found.append((run[start:end + 1], start))
+                covered.update(range(start, end + 1))
+    found += [(run[i], i) for i in range(len(run)) if i not in covered]
+    return sorted(found, key=lambda item: item[1])
+
+
+def analyze_positions(text: str, analyzer: str, parameter: Dict[str, Any]) -> List[Tuple[str, int]]:
+    """(token, position) of ``text`` in position order. The dictionary analyzers give several
+    tokens one position (overlapping words that start together); their position is the start
+    offset among the characters that belong to tokens, so a phrase's words keep their distance
+    across spaces and punctuation. Runs of letters and digits are one lowercased token [I]."""
+    if analyzer not in DICTIONARY_ANALYZERS:
+        return [(token, i) for i, token in enumerate(analyze(text, analyzer, parameter))]
+    tokens: List[Tuple[str, int]] = []
+    at = 0
+    for match in _RUNS.finditer(text):
+        run = match.group()
+        if match.group(1):
+            tokens += [(word, at + offset) for word, offset in _dictionary_words(run, analyzer == "max_word")]
+        else:
+            tokens.append((run.lower(), at))
+        at += len(run)
+    return tokens
 
 
 def analyze(text: str, analyzer: str, parameter: Dict[str, Any]) -> List[str]:
     """The tokens of ``text`` in position order, as the TEXT analyzer produces them."""
+    if analyzer in DICTIONARY_ANALYZERS:
+        return [token for token, _ in analyze_positions(text, analyzer, parameter)]
     if analyzer == "split":
         tokens = [t for t in text.split(parameter.get("delimiter") or " ") if t]
         return tokens if parameter.get("case_sensitive") else [t.lower() for t in tokens]
@@ -222,8 +291,10 @@ def _scalar(item: IndexField, value: Any) -> Any:
         return to_date(value, item.date_formats)
     if kind == GEO_POINT:
         return _geo(value)
-    if kind == VECTOR:
-        return None
+    if kind == VECTOR and isinstance(value, list) and len(value) == item.dimension and all(
+        isinstance(v, (int, float)) and not isinstance(v, bool) for v in value
+    ):
+        return [float(v) for v in value]
     return None
 
 
@@ -240,7 +311,12 @@ def _values(item: IndexField, value: Any) -> List[Any]:
             return []
         return [sub_document(item.sub_fields, o) for o in objects if isinstance(o, dict)]
     elements: List[Any] = [value]
-    if item.is_array:
+    if item.type == VECTOR:
+        try:
+            elements = [json.loads(value)] if isinstance(value, str) else []
+        except ValueError:
+            return []
+    elif item.is_array:
         try:
             parsed = json.loads(value) if isinstance(value, str) else None
         except ValueError:
@@ -259,14 +335,29 @@ def _values(item: IndexField, value: Any) -> List[Any]:
     return out
 
 
+def _positions(item: IndexField, value: Any) -> List[int]:
+    """The token positions of a dictionary-analyzed TEXT value, in the order of its tokens;
+    the elements of an array are 100 positions apart (Lucene's position gap) [I]."""
+    elements = json.loads(value) if item.is_array else [value]
+    positions: List[int] = []
+    for element in elements:
+        if isinstance(element, str):
+            base = positions[-1] + 100 if positions else 0
+            positions += [base + at for _, at in analyze_positions(element, item.analyzer, item.analyzer_parameter)]
+    return positions
+
+
 def sub_document(fields: Sequence[IndexField], values: Dict[str, Any]) -> Dict[str, List[Any]]:
-    """The document of one nested object."""
+    """The document of one nested object (a dictionary-analyzed TEXT field adds its token
+    positions under ``field + POSITIONS``)."""
     doc = {}
     for item in fields:
         if item.name in values:
             found = _values(item, values[item.name])
             if found:
                 doc[item.name] = found
+                if item.type == TEXT and item.analyzer in DICTIONARY_ANALYZERS:
+                    doc[item.name + POSITIONS] = _positions(item, values[item.name])
     return doc
 
 

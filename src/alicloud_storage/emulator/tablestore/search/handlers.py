@@ -32,21 +32,30 @@ from alicloud_storage.emulator.tablestore.search.documents import (
 )
 from alicloud_storage.emulator.tablestore.search.highlight import Highlighter, compile_highlight
 from alicloud_storage.emulator.tablestore.search.query import (
+    CompiledQuery,
+    Corpus,
     Hit,
-    Predicate,
     compile_query,
     field_values,
     index_field,
+    inner_hits,
+    sort_uses_score,
     sorted_hits,
 )
 from alicloud_storage.emulator.tablestore.storage import decode_cells
 from alicloud_storage.tablestore.wire import pb
-from alicloud_storage.tablestore.wire.enums import ColumnReturnType, FieldType, SyncPhase
+from alicloud_storage.tablestore.wire.enums import (
+    ColumnReturnType,
+    FieldType,
+    SyncPhase,
+    VectorDataType,
+    VectorMetricType,
+)
 from alicloud_storage.tablestore.wire.plainbuffer import INF_MAX, INF_MIN, PlainRow
 
 __all__ = [
     "OPERATIONS", "DEFAULT_LIMIT", "MAX_LIMIT", "MAX_LIMIT_FROM_INDEX", "MAX_OFFSET_PLUS_LIMIT",
-    "SCAN_DEFAULT_LIMIT", "SCAN_MAX_LIMIT",
+    "SCAN_DEFAULT_LIMIT", "SCAN_MAX_LIMIT", "MAX_VECTOR_DIMENSION",
 ]
 
 DEFAULT_LIMIT = 10
@@ -56,7 +65,8 @@ MAX_OFFSET_PLUS_LIMIT = 100000
 SCAN_DEFAULT_LIMIT = 100  # [I]
 SCAN_MAX_LIMIT = 2000
 _SPLITS = 1  # one split: one worker scans the whole index
-_ANALYZERS = ("single_word", "split", "fuzzy")
+_ANALYZERS = ("single_word", "split", "fuzzy", "min_word", "max_word")
+MAX_VECTOR_DIMENSION = 4096  # [D] DOC-SLIM
 
 
 def _documents(ctx: Context) -> SearchDocuments:
@@ -93,7 +103,7 @@ def _field(message: Any, nested: bool = False) -> IndexField:
     except ValueError:
         raise E.SEARCH_INVALID.error(detail=f"field [{name}] has an invalid field type") from None
     if kind not in (FieldType.LONG, FieldType.DOUBLE, FieldType.BOOLEAN, FieldType.KEYWORD, FieldType.TEXT,
-                    FieldType.NESTED, FieldType.GEO_POINT, FieldType.DATE):
+                    FieldType.NESTED, FieldType.GEO_POINT, FieldType.DATE, FieldType.VECTOR):
         raise E.SEARCH_INVALID.error(detail=f"field type {kind.name} of field [{name}] is not supported by the emulator")
     analyzer = ""
     if kind == FieldType.TEXT:
@@ -110,6 +120,11 @@ def _field(message: Any, nested: bool = False) -> IndexField:
         _unique(subs)
     elif message.field_schemas:
         raise E.SEARCH_INVALID.error(detail="invalid parameter")
+    dimension, metric = 0, 0
+    if kind == FieldType.VECTOR:
+        dimension, metric = _vector_options(message, nested)
+    elif message.HasField("vector_options"):
+        raise E.SEARCH_INVALID.error(detail=f"vector_options is only supported for VECTOR field, field [{name}]")  # [I]
     if kind == FieldType.DATE and not message.date_formats:
         raise E.SEARCH_INVALID.error(detail=f"date_formats of DATE field [{name}] must not be empty")
     sort_and_agg = message.enable_sort_and_agg
@@ -123,7 +138,26 @@ def _field(message: Any, nested: bool = False) -> IndexField:
         analyzer_parameter=_analyzer_parameter(analyzer, message.analyzer_parameter),
         date_formats=tuple(message.date_formats), sub_fields=subs,
         enable_highlighting=message.enable_highlighting if message.HasField("enable_highlighting") else None,
+        dimension=dimension, metric=metric,
     )
+
+
+def _vector_options(message: Any, nested: bool) -> Tuple[int, int]:
+    """(dimension, metric) of a VECTOR field: float32 only, not in a nested field or an array [I]."""
+    name, options = message.field_name, message.vector_options
+    if nested or message.is_array or not message.HasField("vector_options"):
+        raise E.SEARCH_INVALID.error(detail=f"VECTOR field [{name}] needs vector_options and can not be nested or array")
+    if options.data_type != VectorDataType.VD_FLOAT_32:
+        raise E.SEARCH_INVALID.error(detail=f"data_type of VECTOR field [{name}] must be FLOAT_32")
+    if not 0 < options.dimension <= MAX_VECTOR_DIMENSION:
+        raise E.SEARCH_INVALID.error(
+            detail=f"dimension of VECTOR field [{name}] must be in (0, {MAX_VECTOR_DIMENSION}], current {options.dimension}"
+        )
+    try:
+        metric = VectorMetricType(options.metric_type if options.HasField("metric_type") else 0)
+    except ValueError:
+        raise E.SEARCH_INVALID.error(detail=f"invalid metric_type of VECTOR field [{name}]") from None
+    return options.dimension, int(metric)
 
 
 def _unique(fields: Tuple[IndexField, ...]) -> None:
@@ -204,6 +238,10 @@ def _echo_field(target: Any, item: IndexField) -> None:
     target.date_formats.extend(item.date_formats)
     if item.enable_highlighting is not None:
         target.enable_highlighting = item.enable_highlighting
+    if item.type == FieldType.VECTOR:
+        target.vector_options.data_type = VectorDataType.VD_FLOAT_32
+        target.vector_options.dimension = item.dimension
+        target.vector_options.metric_type = item.metric
     for sub in item.sub_fields:
         _echo_field(target.field_schemas.add(), sub)
 
@@ -398,14 +436,6 @@ def _check_routing(values: Any) -> None:
         validate.primary_key(codec.primary_key(data))
 
 
-def _highlight(ctx: Context, info: TableInfo, response: Any, page: List[Hit], highlighter: Highlighter) -> None:
-    """One SearchHit per returned row carrying its highlight result."""
-    for key, _ in page:
-        cells = ctx.storage.get_row(info.tid, key) or {}
-        newest = {name: versions[0][1] for name, versions in cells.items() if versions}
-        response.search_hits.add().highlight_result.CopyFrom(highlighter.result(newest))
-
-
 def _search(ctx: Context, request: Any) -> Any:
     info, index = _index(ctx, request.table_name, request.index_name)
     query = codec.parse(pb.SearchQuery, request.search_query)
@@ -415,9 +445,13 @@ def _search(ctx: Context, request: Any) -> Any:
     columns = request.columns_to_get if request.HasField("columns_to_get") else None
     digest = _digest(index, query.query, query.filter, query.collapse)
     page = _page(query, index, columns, digest)
-    predicate = compile_query(index, query.query)
-    if query.HasField("filter"):
-        predicate = _all_of(predicate, compile_query(index, query.filter.query))
+    sort = codec.parse(pb.Sort, page.sort)
+    floor = _ttl_floor(ctx, info, index)
+    everything = [hit for hit in _documents(ctx).documents(index) if alive(hit[1], floor)]
+    corpus = Corpus(lambda: [doc for _, doc in everything])
+    compiled = compile_query(index, query.query, corpus, page.offset + page.limit)
+    corpus.scoring = sort_uses_score(sort) or bool(compiled.inner_hits)
+    passes = compile_query(index, query.filter.query, corpus) if query.HasField("filter") else None
     collapse = _collapse_field(index, query.collapse) if query.HasField("collapse") else None
     highlighter = compile_highlight(index, query.query, query.highlight) if query.HasField("highlight") else None
 
@@ -426,9 +460,14 @@ def _search(ctx: Context, request: Any) -> Any:
 
     aggs = aggregate(index, query.aggs, read_row) if query.HasField("aggs") else None
     group_bys = group(index, query.group_bys, read_row) if query.HasField("group_bys") else None
-    floor = _ttl_floor(ctx, info, index)
-    hits: List[Hit] = [hit for hit in _documents(ctx).documents(index) if alive(hit[1], floor) and predicate(hit[1])]
-    hits = sorted_hits(index, hits, codec.parse(pb.Sort, page.sort))
+    scores: Dict[bytes, float] = {}
+    hits: List[Hit] = []
+    for key, doc in everything:
+        score = compiled.score(doc)
+        if score is not None and (passes is None or passes(doc)):
+            scores[key] = score
+            hits.append((key, doc))
+    hits = sorted_hits(index, hits, sort, scores)
     response = pb.SearchResponse(is_all_succeed=True, total_hits=_total(query, len(hits)))
     if aggs is not None:
         response.aggs = aggs(hits)
@@ -438,17 +477,34 @@ def _search(ctx: Context, request: Any) -> Any:
     chosen = shown[page.offset:page.offset + page.limit]
     for key, _ in chosen:
         response.rows.append(read_row(key))
-    if highlighter is not None:
-        _highlight(ctx, info, response, chosen, highlighter)
-    # no token with collapse, nor on an index with nested fields that has no index sort
+    if corpus.scoring or highlighter is not None:
+        _search_hits(ctx, (info, index), response, compiled, chosen, scores if corpus.scoring else None, highlighter)
+    # no token with collapse, nor on an index with nested fields that has no index sort;
+    # a KNN query's page carries a token whenever it is full (fact sheet §3.9)
     paged = collapse is None and (bool(index.index_sort) or not any(f.type == NESTED for f in index.fields))
-    if paged and page.limit > 0 and page.offset + page.limit < len(shown):
+    more = len(chosen) == page.limit if compiled.knn else page.offset + page.limit < len(shown)
+    if paged and page.limit > 0 and more:
         response.next_token = _token(page.offset + page.limit, page.sort, digest)
     return response
 
 
-def _all_of(*predicates: Predicate) -> Predicate:
-    return lambda doc: all(p(doc) for p in predicates)
+def _search_hits(ctx: Context, where: Tuple[TableInfo, SearchIndex], response: Any, compiled: CompiledQuery,
+                 page: List[Hit], scores: Optional[Dict[bytes, float]], highlighter: Optional[Highlighter]) -> None:
+    """One SearchHit per returned row: its score (when scored), its highlight result, and the
+    inner hits its nested queries ask for."""
+    info, index = where
+    for key, doc in page:
+        hit = response.search_hits.add()
+        if scores is not None:
+            hit.score = scores[key]
+        if highlighter is not None:
+            cells = ctx.storage.get_row(info.tid, key) or {}
+            newest = {name: versions[0][1] for name, versions in cells.items() if versions}
+            hit.highlight_result.CopyFrom(highlighter.result(newest))
+        for plan in compiled.inner_hits:
+            inner = hit.search_inner_hits.add(path=plan.path)
+            for offset, score in inner_hits(index, plan, doc):
+                inner.search_hits.add(score=score, nested_doc_offset=offset)
 
 
 # --- parallel scan -------------------------------------------------------------------
@@ -490,9 +546,10 @@ def _parallel_scan(ctx: Context, request: Any) -> Any:
     session[1:] = [scan.alive_time if scan.HasField("alive_time") else 60, now]
     digest = _digest(index, scan.query)
     offset = _read_token(scan.token, digest)[0] if scan.HasField("token") and scan.token else 0
-    predicate = compile_query(index, scan.query)
     floor = _ttl_floor(ctx, info, index)
-    hits = [key for key, doc in _documents(ctx).documents(index) if alive(doc, floor) and predicate(doc)]
+    everything = [hit for hit in _documents(ctx).documents(index) if alive(hit[1], floor)]
+    predicate = compile_query(index, scan.query, Corpus(lambda: [doc for _, doc in everything], scoring=False))
+    hits = [key for key, doc in everything if predicate(doc)]
     page = hits[offset:offset + limit]
     response = pb.ParallelScanResponse()
     for key in page:
