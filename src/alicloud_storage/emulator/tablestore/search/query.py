@@ -775,7 +775,7 @@ def inner_hits(index: SearchIndex, plan: InnerHitsPlan, doc: Document) -> List[T
     """The page of a hit's matching nested objects an ``inner_hits`` asks for, as (offset,
     score): in its sort's order (by default score descending [I]), then by offset."""
     found = plan.matches(doc)
-    hits = [(offset.to_bytes(4, "big"), {plan.path: doc[plan.path][offset]}) for offset, _ in found]
+    hits = [(offset.to_bytes(4, "big"), {plan.path: [doc[plan.path][offset]]}) for offset, _ in found]
     scores = {offset.to_bytes(4, "big"): score for offset, score in found}
     sort = codec.parse(pb.Sort, plan.sort) if plan.sort else pb.Sort()
     if not plan.sort:
