@@ -1,6 +1,7 @@
 """Search scores through the official SDK and our sync and async clients: the official
 full-text test (max_word analyzer, its counts 4,3,3,3,1,3,1 and 1,0 and its FunctionScore
-scores 53/11/9), BM25 and the constant scores of every query kind against a brute-force
+scores 53/11/9), BM25 and the constant scores of every query kind (SuffixQuery and
+ConstScoreQuery, the Java SDK's, through our clients only) against a brute-force
 Lucene-7 BM25 written here, ScoreSort and DocSort, nested queries (score modes, one object
 at a time, inner hits), FieldSort's nested_filter, KNN vector queries (three metrics, K,
 filter, min_score, paging) and the min_word analyzer.
@@ -20,9 +21,6 @@ from test_search_index import expect, keys
 
 from alicloud_storage.emulator.tablestore import errors as E
 
-# Our clients' nested / function-score / KNN model classes are on their way (the
-# search-client change); until then the official SDK alone drives these scenarios.
-pytestmark = pytest.mark.parametrize("kit", ["official"], indirect=True)
 K1, B = 1.2, 0.75
 
 
@@ -270,6 +268,24 @@ def test_bm25_and_constant_scores(kit):
     # FunctionScoreQuery: the inner score times the field's value
     expect_scores(m.FunctionScoreQuery(m.MatchQuery("t", "beta"), m.FieldValueFactor("pv")),
                   lambda i: text.score(i, ["beta"]) * rows[i]["pv"] or None)
+
+
+@pytest.mark.parametrize("kit", ["sync", "async"], indirect=True)  # the Java SDK's queries: not in the Python SDK
+def test_suffix_and_const_score_queries(kit):
+    m = kit.m
+    rows = scoring_rows()
+    create(kit, ("pk", "INTEGER"), scoring_fields(m), rows)
+    text = TextField([None if "t" not in r else r["t"].split() for r in rows])
+    expected = {i: 1.5 for i, row in enumerate(rows) if row["k"].endswith("ta")}
+    check_scored(search(kit, m.SuffixQuery("k", "ta", weight=1.5), by_score(kit)), expected)
+    # ConstScoreQuery: 1.0 whatever the filter's own score; as a should clause it adds 1.0
+    expected = {i: 1.0 for i in range(len(rows)) if text.score(i, ["beta"])}
+    check_scored(search(kit, m.ConstScoreQuery(m.MatchQuery("t", "beta", weight=9.0)), by_score(kit)), expected)
+    query = m.BoolQuery(must_queries=[m.MatchQuery("t", "alpha")],
+                        should_queries=[m.ConstScoreQuery(m.TermQuery("k", "gamma"))])
+    expected = {i: text.score(i, ["alpha"]) + (1.0 if rows[i]["k"] == "gamma" else 0.0)
+                for i in range(len(rows)) if text.score(i, ["alpha"])}
+    check_scored(search(kit, query, by_score(kit)), expected)
 
 
 def test_score_sort_doc_sort_and_paging(kit):
