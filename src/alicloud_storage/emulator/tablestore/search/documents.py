@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, Iterator, List, Optional, Sequence, Set, Tuple
 
 from alicloud_storage.emulator.tablestore.model import Cells
+from alicloud_storage.emulator.tablestore.search.geo import parse_point
 from alicloud_storage.emulator.tablestore.storage import Storage
 
 __all__ = [
@@ -265,17 +266,6 @@ def to_date(value: Any, formats: Sequence[str]) -> Optional[int]:
     return None
 
 
-def _geo(value: Any) -> Optional[List[float]]:
-    if not isinstance(value, str):
-        return None
-    parts = value.split(",")
-    try:
-        lat, lon = float(parts[0]), float(parts[1])
-    except (ValueError, IndexError):
-        return None
-    return [lat, lon] if len(parts) == 2 and -90 <= lat <= 90 and -180 <= lon <= 180 else None
-
-
 def _scalar(item: IndexField, value: Any) -> Any:
     """One value converted to the field's type, or None when the type does not fit."""
     kind = item.type
@@ -290,7 +280,8 @@ def _scalar(item: IndexField, value: Any) -> Any:
     if kind == DATE:
         return to_date(value, item.date_formats)
     if kind == GEO_POINT:
-        return _geo(value)
+        point = parse_point(value) if isinstance(value, str) else None
+        return list(point) if point is not None else None
     if kind == VECTOR and isinstance(value, list) and len(value) == item.dimension and all(
         isinstance(v, (int, float)) and not isinstance(v, bool) for v in value
     ):
