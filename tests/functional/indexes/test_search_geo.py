@@ -106,6 +106,25 @@ def test_geo_queries_give_the_sdk_test_counts(kit):
     assert all_hits(kit, polygon) == (expected, 90) and len(expected) == 90
 
 
+def test_geo_queries_score_one(kit):
+    """A geo query scores 1.0 (a constant-score query); a bool query sums its clauses."""
+    m = kit.m
+    points = [official_point(i) for i in range(100)]
+    make_table(kit, points)
+    box, circle = m.GeoBoundingBoxQuery("g", "30.5,114.0", "29.5,116.0"), m.GeoDistanceQuery("g", "30,117", 100000)
+    scores = {}
+    for i, text in enumerate(points):
+        p = on_grid(*parse(text))
+        score = float(29.5 <= p[0] <= 30.5 and 114.0 <= p[1] <= 116.0) + float(haversine((30, 117), p) <= 100000)
+        if score:
+            scores[i] = score
+    order = sorted(scores, key=lambda i: (-scores[i], i))
+    sort = m.Sort([m.ScoreSort(m.SortOrder.DESC)])
+    response = kit.client.search("t", "idx", m.SearchQuery(m.BoolQuery(should_queries=[box, circle]), limit=100, sort=sort))
+    assert keys(response) == order and [h.score for h in response.search_hits] == [scores[i] for i in order]
+    assert {2.0, 1.0} <= set(scores.values())
+
+
 def test_geo_edges_and_combinations(kit):
     m = kit.m
     points = ["0,0", "10,10", "-10,170", "-10,-170", "45.5,-179.99", "89.9,0", None, "5, 5", "0,179.5"]
