@@ -191,6 +191,19 @@ def test_top_rows(kit):
     assert [(pk, [c[:2] for c in attributes]) for pk, attributes in result.value] == [
         ([("PK1", i), ("PK2", "pk_%d" % (i % 10))], [("k", rows[i]["k"]), ("l", rows[i]["l"])]) for i in expected
     ]
+    # by score: each geo clause (a constant 1.0) a row matches adds 1.0; ties by primary key
+    def point(row: Dict[str, Any]) -> Tuple[float, float]:
+        lat, lon = row["g"].split(",")
+        return on_grid(float(lat), float(lon))
+
+    clauses = [(m.GeoBoundingBoxQuery("g", "31,114", "29,116"), lambda r: 114 <= point(r)[1] <= 116),
+               (m.GeoBoundingBoxQuery("g", "31,115", "29,118"), lambda r: 115 <= point(r)[1] <= 118),
+               (m.GeoDistanceQuery("g", "30,114", 50000), lambda r: haversine((30, 114), point(r)) <= 50000)]
+    query = m.BoolQuery(should_queries=[q for q, _ in clauses])
+    best = m.TopRows(limit=6, sort=m.Sort([m.ScoreSort(m.SortOrder.DESC)]), name="best")
+    (result,) = search(kit, query=query, aggs=[best]).agg_results
+    scores = {i: sum(1 for _, holds in clauses if holds(rows[i])) for i in range(ROWS)}
+    assert [pk[0][1] for pk, _ in result.value] == sorted((i for i in scores if scores[i]), key=lambda i: (-scores[i], i))[:6]
     expect(kit, E.SEARCH_INVALID, lambda: search(kit, aggs=[m.TopRows(limit=10000, sort=m.Sort([m.PrimaryKeySort()]))]),
            detail="top rows limit [10000] must be in (0, 100]")
 

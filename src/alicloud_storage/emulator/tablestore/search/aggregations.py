@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, List, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Mapping, Sequence, Tuple
 
 from alicloud_storage.emulator.tablestore import codec
 from alicloud_storage.emulator.tablestore import errors as E
@@ -43,6 +43,7 @@ from alicloud_storage.emulator.tablestore.search.query import (
     field_values,
     geo_field,
     index_field,
+    sort_uses_score,
     sorted_hits,
     variant,
 )
@@ -51,7 +52,7 @@ from alicloud_storage.tablestore.wire.enums import AggregationType, DateTimeUnit
 from alicloud_storage.tablestore.wire.filter_values import encode_filter_value
 
 __all__ = [
-    "RowReader", "Hits", "aggregate", "group",
+    "RowReader", "Rows", "Hits", "aggregate", "group",
     "MAX_AGGS", "MAX_GROUP_BYS", "MAX_GROUP_BY_DEPTH", "DEFAULT_GROUP_SIZE", "MAX_GROUP_SIZE", "MAX_FILTERS",
     "MAX_RANGES", "MAX_GEO_RANGES", "MAX_BUCKETS", "MAX_TOP_ROWS",
 ]
@@ -75,12 +76,24 @@ _GROUPABLE = (LONG, DOUBLE, DATE, BOOLEAN, KEYWORD)
 _COUNTABLE = (*_GROUPABLE, GEO_POINT)
 
 
+@dataclass
+class Rows:
+    """The request's rows as aggregations see them: ``read`` gives a row as the request's
+    columns_to_get returns it, ``scores`` the hits' scores by row key (filled once the query
+    ran); planning sets ``by_score`` when a top rows aggregation sorts by score, so that the
+    caller computes real scores."""
+
+    read: RowReader
+    scores: Mapping[bytes, float]
+    by_score: bool = False
+
+
 @dataclass(frozen=True)
 class _Context:
-    """What planning needs beside the messages: the index and how to read a returned row."""
+    """What planning needs beside the messages: the index and the request's rows."""
 
     index: SearchIndex
-    read_row: RowReader
+    rows: Rows
 
 
 @dataclass(frozen=True)
@@ -199,9 +212,11 @@ def _plan_top_rows(ctx: _Context, agg: Any) -> _AggPlan:
         raise E.SEARCH_INVALID.error(detail=f"top rows limit [{limit}] must be in (0, {MAX_TOP_ROWS}]")  # [I]
     sort = body.sort if body.HasField("sort") else codec.parse(pb.Sort, ctx.index.index_sort)
     sorted_hits(ctx.index, [], sort)  # check the sorters now
+    rows = ctx.rows
+    rows.by_score = rows.by_score or sort_uses_score(sort)
 
     def value(hits: Hits) -> List[bytes]:
-        return [ctx.read_row(key) for key, _ in sorted_hits(ctx.index, hits, sort)[:limit]]
+        return [rows.read(key) for key, _ in sorted_hits(ctx.index, hits, sort, rows.scores)[:limit]]
 
     return _AggPlan(agg.name, agg.type, value, lambda rows: pb.TopRowsAggregationResult(rows=rows), sortable=False)
 
@@ -229,9 +244,9 @@ def _run_aggs(plans: List[_AggPlan], hits: Hits, result: Any) -> None:
         result.agg_results.add(name=plan.name, type=plan.type, agg_result=body)
 
 
-def aggregate(index: SearchIndex, aggs: Any, read_row: RowReader) -> Callable[[Hits], bytes]:
+def aggregate(index: SearchIndex, aggs: Any, rows: Rows) -> Callable[[Hits], bytes]:
     """Check an ``Aggregations`` message; returns the function giving AggregationsResult bytes."""
-    plans = _plan_aggs(_Context(index, read_row), aggs)
+    plans = _plan_aggs(_Context(index, rows), aggs)
 
     def run(hits: Hits) -> bytes:
         result = pb.AggregationsResult()
@@ -628,9 +643,9 @@ def _plan_groups(ctx: _Context, group_bys: Any, depth: int) -> Callable[[Hits, A
     return run
 
 
-def group(index: SearchIndex, group_bys: Any, read_row: RowReader) -> Callable[[Hits], bytes]:
+def group(index: SearchIndex, group_bys: Any, rows: Rows) -> Callable[[Hits], bytes]:
     """Check a ``GroupBys`` message; returns the function giving GroupBysResult bytes."""
-    fill = _plan_groups(_Context(index, read_row), group_bys, 1)
+    fill = _plan_groups(_Context(index, rows), group_bys, 1)
 
     def run(hits: Hits) -> bytes:
         result = pb.GroupBysResult()

@@ -19,7 +19,7 @@ from alicloud_storage.emulator.tablestore import errors as E
 from alicloud_storage.emulator.tablestore.handlers import Context, Operation, table_name
 from alicloud_storage.emulator.tablestore.keys import decode_key, encode_key
 from alicloud_storage.emulator.tablestore.model import TableInfo
-from alicloud_storage.emulator.tablestore.search.aggregations import aggregate, group
+from alicloud_storage.emulator.tablestore.search.aggregations import Rows, aggregate, group
 from alicloud_storage.emulator.tablestore.search.documents import (
     DOUBLE,
     KEYWORD,
@@ -450,17 +450,18 @@ def _search(ctx: Context, request: Any) -> Any:
     everything = [hit for hit in _documents(ctx).documents(index) if alive(hit[1], floor)]
     corpus = Corpus(lambda: [doc for _, doc in everything])
     compiled = compile_query(index, query.query, corpus, page.offset + page.limit)
-    corpus.scoring = sort_uses_score(sort) or bool(compiled.inner_hits)
-    passes = compile_query(index, query.filter.query, corpus) if query.HasField("filter") else None
-    collapse = _collapse_field(index, query.collapse) if query.HasField("collapse") else None
-    highlighter = compile_highlight(index, query.query, query.highlight) if query.HasField("highlight") else None
+    scores: Dict[bytes, float] = {}
 
     def read_row(key: bytes) -> bytes:
         return codec.encode_row(_row(info, key, columns, index, ctx))
 
-    aggs = aggregate(index, query.aggs, read_row) if query.HasField("aggs") else None
-    group_bys = group(index, query.group_bys, read_row) if query.HasField("group_bys") else None
-    scores: Dict[bytes, float] = {}
+    rows = Rows(read_row, scores)
+    aggs = aggregate(index, query.aggs, rows) if query.HasField("aggs") else None
+    group_bys = group(index, query.group_bys, rows) if query.HasField("group_bys") else None
+    corpus.scoring = sort_uses_score(sort) or bool(compiled.inner_hits) or rows.by_score
+    passes = compile_query(index, query.filter.query, corpus) if query.HasField("filter") else None
+    collapse = _collapse_field(index, query.collapse) if query.HasField("collapse") else None
+    highlighter = compile_highlight(index, query.query, query.highlight) if query.HasField("highlight") else None
     hits: List[Hit] = []
     for key, doc in everything:
         score = compiled.score(doc)
