@@ -23,6 +23,7 @@ from alicloud_storage.tablestore.wire import pb, plainbuffer
 from alicloud_storage.tablestore.wire.enums import SyncPhase
 
 from test_search_index import SettableClock
+from test_search_scoring import WEB
 
 N = 30
 FRUITS = ["apple", "banana", "cherry"]
@@ -187,6 +188,48 @@ def test_highlight_wraps_the_query_words_of_each_field(kit):
             got["title"] = [values(i)["title"].replace("菊花", "<em>菊</em><em>花</em>")]
         want.append(got)
     assert highlights(response) == want and any("title" in w for w in want)
+
+
+def test_highlight_through_function_score_dis_max_and_suffix_queries(kit):
+    m = kit.m
+    setup(kit, 12)
+    hl = m.Highlight([m.HighlightParameter("t")])
+    # the official Python SDK has no SuffixQuery (the Java SDK's): a wildcard asks the same there
+    suffix = m.WildcardQuery("t", "*rry") if kit.kind == "official" else m.SuffixQuery("t", "rry")
+    query = m.FunctionScoreQuery(m.DisMaxQuery([m.MatchQuery("t", "apple"), suffix]), m.FieldValueFactor("l"))
+    response = search(kit, query, highlight=hl, limit=100)
+    rows = [i for i in range(12) if re.search(r"apple|cherry", values(i)["t"], re.I)]
+    assert keys(response) == rows
+    assert highlights(response) == [{"t": [wrapped(values(i)["t"], ["apple", "cherry"])]} for i in rows]
+
+
+def test_official_highlight_scenario(kit):
+    """The official SDK test's highlight case: max_word marks 花茶, never the overlapping 菊花,
+    and an 18-character title fits an 18-character fragment whole."""
+    m = kit.m
+    kit.client.create_table(m.TableMeta("t", [("url", "STRING")]), m.TableOptions(),
+                            m.ReservedThroughput(m.CapacityUnit(0, 0)))
+    for url, kind, title, pv in WEB:
+        kit.client.put_row("t", m.Row([("url", url)], [("type", kind), ("title", title), ("pv", pv)]), m.Condition("IGNORE"))
+    kit.client.create_search_index("t", "idx", m.SearchIndexMeta([
+        m.FieldSchema("type", m.FieldType.KEYWORD, index=True, enable_sort_and_agg=True),
+        m.FieldSchema("title", m.FieldType.TEXT, index=True, analyzer=m.AnalyzerType.MAXWORD, enable_highlighting=True),
+        m.FieldSchema("pv", m.FieldType.LONG, index=True, enable_sort_and_agg=True),
+        m.FieldSchema("author", m.FieldType.TEXT, index=True),
+    ]))
+    parameter = m.HighlightParameter("title", 1, 18, "<b>", "</b>", m.HighlightFragmentOrder.TEXT_SEQUENCE)
+    response = search(kit, m.FunctionScoreQuery(m.MatchQuery("title", "花茶"), m.FieldValueFactor("pv")),
+                      m.ColumnsToGet(["title", "url"], m.ColumnReturnType.SPECIFIED), limit=10, get_total_count=True,
+                      sort=m.Sort([m.ScoreSort(m.SortOrder.DESC)]),
+                      highlight=m.Highlight([parameter], m.HighlightEncoder.PLAIN_MODE))
+    assert highlights(response) == [
+        {"title": ["菊<b>花茶</b>是一款大部分人都适合的经典<b>花茶</b>"]},
+        {"title": ["秋天最适合饮用的几种<b>花茶</b>"]},
+        {"title": ["求推荐几款菊<b>花茶</b>店铺"]},
+    ]
+    fails(kit, E.SEARCH_HIGHLIGHT, {"field": "author"}, m.FunctionScoreQuery(m.MatchQuery("author", "wang"),
+          m.FieldValueFactor("pv")), m.ColumnsToGet(return_type=m.ColumnReturnType.ALL_FROM_INDEX),
+          limit=10, get_total_count=True, highlight=m.Highlight([m.HighlightParameter("author", 1, 18, "<b>", "</b>")]))
 
 
 def test_highlight_fragments_order_and_html(kit):

@@ -41,16 +41,18 @@ _Span = Tuple[int, int]
 
 @dataclass
 class _Asked:
-    """What a query asks of one field: exact tokens, prefixes, wildcard patterns, phrases."""
+    """What a query asks of one field: exact tokens, prefixes, suffixes, wildcard patterns, phrases."""
 
     tokens: Set[str] = field(default_factory=set)
     prefixes: List[str] = field(default_factory=list)
+    suffixes: List[str] = field(default_factory=list)
     patterns: List["re.Pattern[str]"] = field(default_factory=list)
     phrases: List[List[str]] = field(default_factory=list)
 
     def wants(self, token: str) -> bool:
         return (
             token in self.tokens or any(token.startswith(p) for p in self.prefixes)
+            or any(token.endswith(p) for p in self.suffixes)
             or any(p.fullmatch(token) is not None for p in self.patterns)
         )
 
@@ -91,6 +93,11 @@ class _Walker:
                 self.walk(clause)
         elif kind == QueryType.CONST_SCORE_QUERY:
             self.walk(codec.parse(pb.ConstScoreQuery, message.query).filter)
+        elif kind == QueryType.FUNCTION_SCORE_QUERY:
+            self.walk(codec.parse(pb.FunctionScoreQuery, message.query).query)
+        elif kind == QueryType.DIS_MAX_QUERY:
+            for clause in codec.parse(pb.DisMaxQuery, message.query).queries:
+                self.walk(clause)
         elif kind in (QueryType.MATCH_QUERY, QueryType.MATCH_PHRASE_QUERY):
             q = codec.parse(pb.MatchQuery if kind == QueryType.MATCH_QUERY else pb.MatchPhraseQuery, message.query)
             found = self._field(q.field_name)
@@ -116,6 +123,11 @@ class _Walker:
             found = self._field(q.field_name)
             if found is not None:
                 found[1].patterns.append(wildcard_pattern(q.value))
+        elif kind == QueryType.SUFFIX_QUERY:
+            q = codec.parse(pb.SuffixQuery, message.query)
+            found = self._field(q.field_name)
+            if found is not None:
+                found[1].suffixes.append(q.suffix)
 
 
 def _places(tokens: Sequence[str], text: str) -> List[Tuple[str, _Span]]:
