@@ -472,6 +472,25 @@ def test_knn_vector_query(kit):
            detail="field [l] of knn vector query is not a VECTOR field")
 
 
+def test_vector_field_schema_errors(kit):
+    m = kit.m
+    create(kit, ("pk", "INTEGER"), [m.FieldSchema("l", m.FieldType.LONG)], [])
+
+    def index_with(schema: Any) -> None:
+        kit.client.create_search_index("t", "bad", m.SearchIndexMeta([schema]))
+
+    float32 = m.VectorDataType.VD_FLOAT_32
+    expect(kit, E.SEARCH_INVALID, index_with, m.FieldSchema("v", m.FieldType.VECTOR),
+           detail="VECTOR field [v] needs vector_options and can not be nested or array")
+    expect(kit, E.SEARCH_INVALID, index_with, m.FieldSchema(
+        "v", m.FieldType.VECTOR, vector_options=m.VectorOptions(float32, m.VectorMetricType.VM_COSINE, 0)),
+        detail="dimension of VECTOR field [v] must be in (0, 4096], current 0")
+    expect(kit, E.SEARCH_INVALID, index_with, m.FieldSchema(
+        "v", m.FieldType.VECTOR, is_array=True, vector_options=m.VectorOptions(float32, m.VectorMetricType.VM_COSINE, 2)),
+        detail="VECTOR field [v] needs vector_options and can not be nested or array")
+    assert kit.client.list_search_index("t") == [("t", "idx")]
+
+
 # --- min_word --------------------------------------------------------------------------
 def test_min_word_analyzer(kit):
     m = kit.m

@@ -342,17 +342,21 @@ class _Compiler:
         bm25_scored = item.type in (TEXT, KEYWORD)
 
         def run(doc: Document) -> Tuple[int, float]:
+            if not bm25_scored or not self._scoring():
+                present = set(field_values(doc, name))
+                found = sum(1 for t in wanted if t in present)
+                return found, float(found)
             units = _units(doc, name)
             counts = Counter(v for unit in units for v in unit.get(leaf, []))
-            found = [t for t in wanted if counts[t]]
-            if not found or not bm25_scored or not self._scoring():
-                return len(found), float(len(found))
+            hits = [t for t in wanted if counts[t]]
+            if not hits:
+                return 0, 0.0
             assert self._corpus is not None
             stats = self._corpus.stats(name, text)
             length = _lucene_length(sum(len(set(_positions(u, leaf))) for u in units)) if text else 0
             average = stats.avg_length if text else 0.0
-            total = math.fsum(bm25(counts[t], stats.doc_freq[t], stats.docs, length, average) for t in found)
-            return len(found), total
+            total = math.fsum(bm25(counts[t], stats.doc_freq[t], stats.docs, length, average) for t in hits)
+            return len(hits), total
 
         return run
 
