@@ -131,7 +131,7 @@ def test_official_full_text_scenario(kit):
     m = kit.m
     create(kit, ("url", "STRING"), [
         m.FieldSchema("url", m.FieldType.KEYWORD, index=True, enable_sort_and_agg=True),
-        m.FieldSchema("title", m.FieldType.TEXT, index=True, analyzer=m.AnalyzerType.MAXWORD),
+        m.FieldSchema("title", m.FieldType.TEXT, index=True, analyzer=m.AnalyzerType.MAXWORD, enable_highlighting=True),
         m.FieldSchema("type", m.FieldType.KEYWORD, index=True, enable_sort_and_agg=True),
         m.FieldSchema("pv", m.FieldType.LONG, index=True, enable_sort_and_agg=True),
         m.FieldSchema("author", m.FieldType.TEXT, index=True, enable_sort_and_agg=False),
@@ -169,6 +169,18 @@ def test_official_full_text_scenario(kit):
     assert [row[1][0][:2] for row in response.rows][0] == ("title", "菊花茶是一款大部分人都适合的经典花茶")
     assert [int(hit.score) for hit in response.search_hits] == [53, 11, 9]
     check_scored(response, expected)
+    # the same with highlighting: the official test's fragments, and the same scores
+    highlight = m.Highlight([m.HighlightParameter("title", 1, 18, "<b>", "</b>", m.HighlightFragmentOrder.TEXT_SEQUENCE)],
+                            m.HighlightEncoder.PLAIN_MODE)
+    response = kit.client.search("t", "idx", m.SearchQuery(query, limit=10, get_total_count=True, sort=by_score(kit),
+                                                         highlight=highlight), None)
+    assert [int(hit.score) for hit in response.search_hits] == [53, 11, 9]
+    assert [[(f.field_name, f.field_fragments) for f in hit.highlight_result.highlight_fields]
+            for hit in response.search_hits] == [
+        [("title", ["菊<b>花茶</b>是一款大部分人都适合的经典<b>花茶</b>"])],
+        [("title", ["秋天最适合饮用的几种<b>花茶</b>"])],
+        [("title", ["求推荐几款菊<b>花茶</b>店铺"])],
+    ]
 
 
 # --- BM25 and the constant scores --------------------------------------------------------
