@@ -300,6 +300,27 @@ def test_suffix_and_const_score_queries(kit):
     check_scored(search(kit, query, by_score(kit)), expected)
 
 
+def test_sloppy_phrase(kit):
+    m = kit.m
+    # alpha at a, gamma at g, once each: the phrase "alpha gamma" is |g - 1 - a| moves away
+    places = [(a, g) for a in range(4) for g in range(5) if a != g]
+    texts = [" ".join("alpha" if j == a else "gamma" if j == g else "beta" for j in range(5)) for a, g in places]
+    texts.append("beta beta")
+    create(kit, ("pk", "INTEGER"), [m.FieldSchema("t", m.FieldType.TEXT)],
+           [{"pk": i, "t": t} for i, t in enumerate(texts)])
+    text = TextField([t.split() for t in texts])
+    phrase_idf = idf(text.docs, text.holding("alpha")) + idf(text.docs, text.holding("gamma"))
+    for slop in (0, 1, 2, 3):
+        expected = {}
+        for i, (a, g) in enumerate(places):
+            distance = abs(g - 1 - a)
+            if distance <= slop:
+                freq = 1 / (1 + distance)
+                norm = K1 * (1 - B + B * 5 / text.average)
+                expected[i] = phrase_idf * freq * (K1 + 1) / (freq + norm)
+        check_scored(search(kit, m.MatchPhraseQuery("t", "alpha gamma", slop=slop), by_score(kit)), expected)
+
+
 def test_score_sort_doc_sort_and_paging(kit):
     m = kit.m
     rows = scoring_rows()
@@ -389,6 +410,12 @@ def test_nested_query_one_object_score_modes_and_inner_hits(kit):
         assert [h.nested_doc_offset for h in hit.search_inner_hits[0].search_hits] == [j for j, _ in ordered]
     expect(kit, E.SEARCH_INVALID, search, kit, m.NestedQuery("l", m.MatchAllQuery()),
            detail="path [l] of nested query is not a NESTED field")
+    unsortable = m.InnerHits(m.Sort([m.FieldSort("n.nt")]), None, None, None)
+    expect(kit, E.SEARCH_INVALID, search, kit, m.NestedQuery("n", m.MatchAllQuery(), inner_hits=unsortable),
+           detail=f"field [n.nt] of type {m.FieldType.TEXT.value} can not be sorted")
+    expect(kit, E.SEARCH_INVALID, search, kit,
+           m.NestedQuery("n", m.MatchAllQuery(), inner_hits=m.InnerHits(None, 0, 101, None)),
+           detail="invalid inner_hits offset [0] or limit [101]")
 
 
 def test_field_sort_nested_filter(kit):

@@ -14,6 +14,7 @@ a value that cannot be converted fails the request.
 from __future__ import annotations
 
 import functools
+import heapq
 import math
 import re
 import statistics
@@ -452,24 +453,32 @@ class _Compiler:
 
     def _match_phrase(self, q: Any) -> Scorer:
         """Every token at its place relative to the first (tokens sharing a place are
-        alternatives, Lucene's MultiPhraseQuery); scored as BM25 of the phrase frequency with
-        the summed idf of its terms (Lucene 7's PhraseQuery). ``slop`` is not honoured."""
+        alternatives, Lucene's MultiPhraseQuery), or with ``slop`` within that many moves
+        (Lucene 7's sloppy phrase frequency, each match counting 1/(1+distance); a term
+        repeated in the phrase is not told apart [I]); scored as BM25 of the phrase frequency
+        with the summed idf of its terms (Lucene 7's PhraseQuery)."""
         item = index_field(self._index, q.field_name)
         phrase = self._tokens(item, q.text)
         name, leaf, weight, text = q.field_name, _leaf(q.field_name), _weight(q), item.type == TEXT
+        slop = q.slop if q.HasField("slop") else 0
+        if slop < 0:
+            raise E.SEARCH_INVALID.error(detail=f"slop [{slop}] of match phrase query must not be negative")  # [I]
         places: Dict[int, Set[Any]] = {}
         for token, position in phrase:
             places.setdefault(position - phrase[0][1], set()).add(token)
 
-        def occurrences(unit: Document) -> int:
+        def occurrences(unit: Document) -> float:
             at: Dict[int, Set[Any]] = {}
             for token, position in zip(unit.get(leaf, []), _positions(unit, leaf)):
                 at.setdefault(position, set()).add(token)
+            if slop and len(places) > 1:
+                starts = [sorted(p - off for p, here in at.items() if here & want) for off, want in sorted(places.items())]
+                return _sloppy_frequency(starts, slop) if all(starts) else 0.0
             return sum(1 for start in at if all(at.get(start + off, set()) & want for off, want in places.items()))
 
         def score(doc: Document) -> Optional[float]:
             units = _units(doc, name)
-            frequency = sum(occurrences(unit) for unit in units) if phrase else 0
+            frequency = math.fsum(occurrences(unit) for unit in units) if phrase else 0.0
             if not frequency:
                 return None
             if not self._scoring() or item.type not in (TEXT, KEYWORD):
@@ -595,6 +604,8 @@ class _Compiler:
             limit = hits.limit if hits.HasField("limit") else DEFAULT_INNER_HITS_LIMIT
             if offset < 0 or not 0 <= limit <= 100:  # [I] the service's bounds are not public
                 raise E.SEARCH_INVALID.error(detail=f"invalid inner_hits offset [{offset}] or limit [{limit}]")
+            if hits.HasField("sort"):
+                compare_hits(self._index, hits.sort)  # a bad sorter fails the request before any work
             sort = hits.sort.SerializeToString(deterministic=True) if hits.HasField("sort") else b""
             self.inner_hits.append(InnerHitsPlan(path, matches, sort, offset, limit))
         return score
@@ -641,6 +652,32 @@ class _Compiler:
             return value * weight if value >= cutoff[0] else None
 
         return score
+
+
+def _sloppy_frequency(starts: List[List[int]], slop: int) -> float:
+    """Lucene 7's SloppyPhraseScorer.phraseFreq without repeated terms: ``starts`` holds, per
+    phrase place, where the phrase would start by each of its occurrences (ascending); the
+    place furthest behind moves on, and every shortest window of at most ``slop`` counts
+    1/(1+its length)."""
+    cursor = [0] * len(starts)
+    end = max(places[0] for places in starts)
+    queue = [(places[0], i) for i, places in enumerate(starts)]
+    heapq.heapify(queue)
+    frequency = 0.0
+    start, i = heapq.heappop(queue)
+    length, following = end - start, queue[0][0]
+    while cursor[i] + 1 < len(starts[i]):
+        cursor[i] += 1
+        start = starts[i][cursor[i]]
+        end = max(end, start)
+        if start > following:  # the window of the previous start is as short as it gets
+            frequency += 1 / (1 + length) if length <= slop else 0.0
+            heapq.heappush(queue, (start, i))
+            start, i = heapq.heappop(queue)
+            length, following = end - start, queue[0][0]
+        else:
+            length = min(length, end - start)
+    return frequency + (1 / (1 + length) if length <= slop else 0.0)
 
 
 def compile_query(index: SearchIndex, message: Any, corpus: Optional[Corpus] = None, page_end: int = 0) -> CompiledQuery:
