@@ -267,6 +267,9 @@ def test_highlight_errors(kit):
           highlight=m.Highlight([m.HighlightParameter("nope")]))
     fails(kit, E.SEARCH_INVALID, {"detail": "fragment_size [0] of field [t] must be positive"}, m.MatchAllQuery(),
           highlight=m.Highlight([m.HighlightParameter("t", fragment_size=0)]))
+    with pytest.raises(m.OTSServiceError) as info:  # only TEXT fields highlight
+        kit.client.create_search_index("t", "bad", m.SearchIndexMeta([m.FieldSchema("k", m.FieldType.KEYWORD, enable_highlighting=True)]))
+    assert info.value.get_error_message() == "highlighting is only supported for TEXT field, field [k]"
 
 
 # --- limits, tokens, routing ---------------------------------------------------------

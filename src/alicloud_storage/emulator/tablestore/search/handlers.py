@@ -130,6 +130,8 @@ def _field(message: Any, nested: bool = False) -> IndexField:
     sort_and_agg = message.enable_sort_and_agg
     if sort_and_agg and kind == FieldType.TEXT:
         raise E.SEARCH_INVALID.error(detail=f"TEXT field [{name}] can not enable sort and agg")
+    if message.enable_highlighting and kind != FieldType.TEXT:  # highlighting is for TEXT fields only [D]
+        raise E.SEARCH_INVALID.error(detail=f"highlighting is only supported for TEXT field, field [{name}]")
     return IndexField(
         name, int(kind),
         index=message.index if message.HasField("index") else True,
