@@ -9,6 +9,7 @@ Expected values are computed here from the rows the test wrote."""
 from __future__ import annotations
 
 import importlib.util
+import json
 import re
 import time
 from pathlib import Path
@@ -201,6 +202,32 @@ def test_highlight_through_function_score_dis_max_and_suffix_queries(kit):
     rows = [i for i in range(12) if re.search(r"apple|cherry", values(i)["t"], re.I)]
     assert keys(response) == rows
     assert highlights(response) == [{"t": [wrapped(values(i)["t"], ["apple", "cherry"])]} for i in rows]
+
+
+def test_inner_hits_highlight_nested_objects(kit):
+    m = kit.m
+    kit.client.create_table(m.TableMeta("t", [("pk", "INTEGER")]), m.TableOptions(),
+                            m.ReservedThroughput(m.CapacityUnit(0, 0)))
+    texts = ["apple pie", "banana split", "apple tart and apple jam", "cherry", "green apple"]
+    objects = {i: [{"nt": texts[(i + j) % 5], "nk": "k%d" % j} for j in range(i % 4 + 1)] for i in range(8)}
+    for i, value in objects.items():
+        kit.client.put_row("t", m.Row([("pk", i)], [("n", json.dumps(value))]), m.Condition("IGNORE"))
+    nested = m.FieldSchema("n", m.FieldType.NESTED, sub_field_schemas=[
+        m.FieldSchema("nt", m.FieldType.TEXT, enable_highlighting=True), m.FieldSchema("nk", m.FieldType.KEYWORD)])
+    kit.client.create_search_index("t", "idx", m.SearchIndexMeta([nested]))
+    inner = m.InnerHits(None, None, 10, m.Highlight([m.HighlightParameter("n.nt", pre_tag="[", post_tag="]")]))
+    query = m.NestedQuery("n", m.MatchQuery("n.nt", "apple"), inner_hits=inner)
+    response = search(kit, query, limit=100)
+    rows = [i for i in range(8) if any("apple" in o["nt"] for o in objects[i])]
+    assert keys(response) == rows
+    for i, hit in zip(rows, response.search_hits):
+        (found,) = hit.search_inner_hits
+        got = {h.nested_doc_offset: [(f.field_name, list(f.field_fragments)) for f in h.highlight_result.highlight_fields]
+               for h in found.search_hits}
+        assert got == {j: [("n.nt", [wrapped(o["nt"], ["apple"], "[", "]")])]
+                       for j, o in enumerate(objects[i]) if "apple" in o["nt"]}
+    inner = m.InnerHits(None, None, 10, m.Highlight([m.HighlightParameter("n.nk")]))
+    fails(kit, E.SEARCH_HIGHLIGHT, {"field": "n.nk"}, m.NestedQuery("n", m.MatchQuery("n.nt", "apple"), inner_hits=inner))
 
 
 def test_official_highlight_scenario(kit):

@@ -29,6 +29,7 @@ __all__ = [
     "LONG", "DOUBLE", "BOOLEAN", "KEYWORD", "TEXT", "NESTED", "GEO_POINT", "DATE", "VECTOR",
     "DICTIONARY_ANALYZERS", "POSITIONS",
     "IndexField", "SearchIndex", "SearchDocuments", "analyze", "analyze_positions", "to_date", "document", "sub_document",
+    "nested_objects",
     "WRITTEN", "alive",
 ]
 
@@ -289,18 +290,22 @@ def _scalar(item: IndexField, value: Any) -> Any:
     return None
 
 
+def nested_objects(value: Any) -> List[Dict[str, Any]]:
+    """The objects of a NESTED column value (a JSON array of objects, or one object), in
+    the order their sub-documents take (offsets of inner hits)."""
+    try:
+        objects = json.loads(value) if isinstance(value, str) else None
+    except ValueError:
+        return []
+    if isinstance(objects, dict):
+        objects = [objects]
+    return [o for o in objects if isinstance(o, dict)] if isinstance(objects, list) else []
+
+
 def _values(item: IndexField, value: Any) -> List[Any]:
     """The index values of one column value for ``item`` ([] when none fits)."""
     if item.type == NESTED:
-        try:
-            objects = json.loads(value) if isinstance(value, str) else None
-        except ValueError:
-            return []
-        if isinstance(objects, dict):
-            objects = [objects]
-        if not isinstance(objects, list):
-            return []
-        return [sub_document(item.sub_fields, o) for o in objects if isinstance(o, dict)]
+        return [sub_document(item.sub_fields, o) for o in nested_objects(value)]
     elements: List[Any] = [value]
     if item.type == VECTOR:
         try:

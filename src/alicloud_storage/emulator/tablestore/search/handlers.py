@@ -29,6 +29,7 @@ from alicloud_storage.emulator.tablestore.search.documents import (
     SearchDocuments,
     SearchIndex,
     alive,
+    nested_objects,
 )
 from alicloud_storage.emulator.tablestore.search.highlight import Highlighter, compile_highlight
 from alicloud_storage.emulator.tablestore.search.query import (
@@ -496,18 +497,28 @@ def _search_hits(ctx: Context, where: Tuple[TableInfo, SearchIndex], response: A
     """One SearchHit per returned row: its score (when scored), its highlight result, and the
     inner hits its nested queries ask for."""
     info, index = where
+    inner_highlighters = [
+        None if plan.highlight is None else compile_highlight(index, plan.query, plan.highlight)
+        for plan in compiled.inner_hits
+    ]
     for key, doc in page:
         hit = response.search_hits.add()
         if scores is not None:
             hit.score = scores[key]
-        if highlighter is not None:
+        newest: Dict[str, Any] = {}
+        if highlighter is not None or any(inner_highlighters):
             cells = ctx.storage.get_row(info.tid, key) or {}
             newest = {name: versions[0][1] for name, versions in cells.items() if versions}
+        if highlighter is not None:
             hit.highlight_result.CopyFrom(highlighter.result(newest))
-        for plan in compiled.inner_hits:
+        for plan, inner_highlighter in zip(compiled.inner_hits, inner_highlighters):
             inner = hit.search_inner_hits.add(path=plan.path)
+            objects = nested_objects(newest.get(plan.path)) if inner_highlighter is not None else []
             for offset, score in inner_hits(index, plan, doc):
-                inner.search_hits.add(score=score, nested_doc_offset=offset)
+                sub = inner.search_hits.add(score=score, nested_doc_offset=offset)
+                if inner_highlighter is not None and offset < len(objects):
+                    values = {f"{plan.path}.{name}": value for name, value in objects[offset].items()}
+                    sub.highlight_result.CopyFrom(inner_highlighter.result(values))
 
 
 # --- parallel scan -------------------------------------------------------------------

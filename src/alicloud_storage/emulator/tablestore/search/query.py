@@ -263,13 +263,16 @@ def _similarity(metric: int, query: Sequence[float]) -> Callable[[List[float]], 
 @dataclass(frozen=True)
 class InnerHitsPlan:
     """A NestedQuery's ``inner_hits``: which nested objects of a hit matched, as (offset in
-    the array, score), and the serialized Sort, offset and limit to page them with."""
+    the array, score), the serialized Sort, offset and limit to page them with, and the
+    nested query and the inner hits' ``Highlight`` message (None: no highlighting)."""
 
     path: str
     matches: Callable[[Document], List[Tuple[int, float]]]
     sort: bytes
     offset: int
     limit: int
+    query: Any = None
+    highlight: Any = None
 
 
 @dataclass(frozen=True)
@@ -607,7 +610,8 @@ class _Compiler:
             if hits.HasField("sort"):
                 compare_hits(self._index, hits.sort)  # a bad sorter fails the request before any work
             sort = hits.sort.SerializeToString(deterministic=True) if hits.HasField("sort") else b""
-            self.inner_hits.append(InnerHitsPlan(path, matches, sort, offset, limit))
+            highlight = hits.highlight if hits.HasField("highlight") else None
+            self.inner_hits.append(InnerHitsPlan(path, matches, sort, offset, limit, q.query, highlight))
         return score
 
     def _knn(self, q: Any) -> Scorer:
