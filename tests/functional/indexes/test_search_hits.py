@@ -259,6 +259,14 @@ def test_official_highlight_scenario(kit):
           limit=10, get_total_count=True, highlight=m.Highlight([m.HighlightParameter("author", 1, 18, "<b>", "</b>")]))
 
 
+def test_a_sloppy_phrase_marks_its_words(kit):
+    m = kit.m
+    setup(kit, 9)
+    response = search(kit, m.MatchPhraseQuery("t", "sweet not", slop=3), highlight=m.Highlight([m.HighlightParameter("t")]))
+    assert keys(response) == list(range(9))  # "X is sweet, Y is not": two words apart
+    assert highlights(response) == [{"t": [wrapped(values(i)["t"], ["sweet", "not"])]} for i in range(9)]
+
+
 def test_highlight_fragments_order_and_html(kit):
     m = kit.m
     setup(kit, 0)

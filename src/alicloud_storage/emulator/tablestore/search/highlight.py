@@ -103,7 +103,8 @@ class _Walker:
             found = self._field(q.field_name)
             if found is not None:
                 tokens = self._text(found[0], q.text)
-                if kind == QueryType.MATCH_PHRASE_QUERY and found[0].analyzer not in _OVERLAPPING:
+                exact = kind == QueryType.MATCH_PHRASE_QUERY and not (q.HasField("slop") and q.slop)
+                if exact and found[0].analyzer not in _OVERLAPPING:  # a sloppy phrase marks its words
                     found[1].phrases.append(tokens)
                 else:
                     found[1].tokens.update(tokens)
