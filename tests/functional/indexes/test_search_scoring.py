@@ -511,6 +511,47 @@ def test_knn_vector_query(kit):
            detail="field [l] of knn vector query is not a VECTOR field")
 
 
+def test_official_query_test_cases(kit):
+    """The official search_index_test's KNN, nested and function-score cases on its data
+    (1000 rows; vector [i+1, i-1, i+5, i-5] cosine; one nested object per row)."""
+    m = kit.m
+    kit.client.create_table(m.TableMeta("t", [("PK1", "INTEGER"), ("PK2", "STRING")]), m.TableOptions(-1, 1),
+                            m.ReservedThroughput(m.CapacityUnit(0, 0)))
+    for start in range(0, 1000, 200):
+        batch = m.BatchWriteRowRequest()
+        batch.add(m.TableInBatchWriteRowItem("t", [m.PutRowItem(m.Row([("PK1", i), ("PK2", "pk_%d" % (i % 10))], [
+            ("l", i), ("n", json.dumps([{"nk": "key%03d" % i, "nl": i}])),
+            ("vector", "[%d, %d, %d, %d]" % (i + 1, i - 1, i + 5, i - 5)),
+        ]), m.Condition("IGNORE")) for i in range(start, start + 200)]))
+        kit.client.batch_write_row(batch)
+    kit.client.create_search_index("t", "idx", m.SearchIndexMeta([
+        m.FieldSchema("l", m.FieldType.LONG),
+        m.FieldSchema("vector", m.FieldType.VECTOR, vector_options=m.VectorOptions(
+            m.VectorDataType.VD_FLOAT_32, m.VectorMetricType.VM_COSINE, 4)),
+    ]))
+    kit.client.create_search_index("t", "nested", m.SearchIndexMeta([
+        m.FieldSchema("n", m.FieldType.NESTED, sub_field_schemas=[
+            m.FieldSchema("nk", m.FieldType.KEYWORD), m.FieldSchema("nl", m.FieldType.LONG)]),
+    ]))
+    target = [1.0, -1.0, 5.0, -5.0]
+    response = kit.client.search("t", "idx", m.SearchQuery(
+        m.KnnVectorQuery("vector", top_k=10, float32_query_vector=target), limit=100, sort=by_score(kit)), None)
+    scores = {i: similarity("cosine", [i + 1, i - 1, i + 5, i - 5], target) for i in range(1000)}
+    assert len(response.rows) == 100 and response.next_token and response.total_count == -1
+    assert [row[0][0][1] for row in response.rows] == scored_order(scores)[:100]
+    assert hit_scores(response) == pytest.approx([scores[i] for i in scored_order(scores)[:100]], rel=1e-6)
+
+    def check(index: str, query: Any, rows: int, token: bool, total: int) -> Any:
+        response = kit.client.search("t", index, m.SearchQuery(query, limit=100, get_total_count=True), None)
+        assert (len(response.rows), bool(response.next_token), response.total_count) == (rows, token, total)
+        return response
+
+    check("nested", m.NestedQuery("n", m.TermQuery("n.nk", "key199")), 1, False, 1)
+    check("nested", m.NestedQuery("n", m.RangeQuery("n.nl", 100, 300, include_lower=True, include_upper=True)),
+          100, False, 201)
+    check("idx", m.FunctionScoreQuery(m.RangeQuery("l", 100, 300), m.FieldValueFactor("l")), 100, True, 200)
+
+
 def test_vector_field_schema_errors(kit):
     m = kit.m
     create(kit, ("pk", "INTEGER"), [m.FieldSchema("l", m.FieldType.LONG)], [])
