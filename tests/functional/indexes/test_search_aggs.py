@@ -385,6 +385,76 @@ def test_nested_group_bys_and_sub_aggregations(kit):
             ]
 
 
+BASE32 = "0123456789bcdefghjkmnpqrstuvwxyz"
+
+
+def cell(lat: float, lon: float, length: int) -> Tuple[str, Tuple[float, float, float, float]]:
+    """The geohash of a point and its cell (south, north, west, east), bisecting here."""
+    south, north, west, east = -90.0, 90.0, -180.0, 180.0
+    bits = []
+    for i in range(length * 5):
+        if i % 2 == 0:
+            middle = (west + east) / 2
+            bits.append(lon >= middle)
+            west, east = (middle, east) if lon >= middle else (west, middle)
+        else:
+            middle = (south + north) / 2
+            bits.append(lat >= middle)
+            south, north = (middle, north) if lat >= middle else (south, middle)
+    code = "".join(BASE32[int("".join("1" if b else "0" for b in bits[i:i + 5]), 2)] for i in range(0, len(bits), 5))
+    return code, (south, north, west, east)
+
+
+def test_group_by_geo_grid(kit):
+    m = kit.m
+    rows = prepare(kit, lambda i: i % 3)
+    cells: Dict[str, List[int]] = {}
+    boxes = {}
+    for i, row in enumerate(rows):
+        code, box = cell(*on_grid(*map(float, row["g"].split(","))), 4)
+        cells.setdefault(code, []).append(i)
+        boxes[code] = box
+    expected = sorted(cells, key=lambda c: (-len(cells[c]), c))[:5]
+    grid = m.GroupByGeoGrid("g", m.GeoHashPrecision.GHP_39KM_19KM_4, size=5, sub_aggs=[m.Max("la", name="top")])
+    (result,) = group_results(kit, grid)
+    got = [(g.key, g.row_count, (g.geo_grid.bottom_right.lat, g.geo_grid.top_left.lat, g.geo_grid.top_left.lon,
+                                 g.geo_grid.bottom_right.lon), g.sub_aggs[0].value) for g in result.items]
+    assert got == [(c, len(cells[c]), boxes[c], max(i for i in cells[c])) for c in expected]
+
+
+def test_group_by_composite_pages_every_key_combination(kit):
+    m = kit.m
+    rows = prepare(kit, lambda i: i % 3)
+    width = 10 * 86400000
+
+    def time_keys(row: Dict[str, Any]) -> List[Optional[int]]:
+        return sorted({v // width * width for v in values(row, "time")}) or [None]
+
+    groups: Dict[Tuple[str, Optional[int]], int] = {}
+    for row in rows:
+        for key in time_keys(row):
+            groups[(str(row["b"]).lower(), key)] = groups.get((str(row["b"]).lower(), key), 0) + 1
+    expected = [(list(k[:1]) + [None if k[1] is None else str(k[1])], groups[k])
+                for k in sorted(groups, key=lambda k: (k[0], k[1] is not None, k[1] or 0))]
+    sources = [m.GroupByField("b", name="b"), m.GroupByDateHistogram("time", m.DateTimeValue(10, m.DateTimeUnit.DAY),
+                                                                     name="days")]
+    pages, token = [], None
+    while True:
+        (result,) = group_results(kit, m.GroupByComposite(sources, size=3, next_token=token, sub_aggs=[m.Count("l")]))
+        assert result.source_group_by_names == ["b", "days"]
+        pages.append([(g.keys, g.row_count) for g in result.items])
+        assert all(g.sub_aggs[0].value == g.row_count for g in result.items)
+        token = result.next_token
+        if not token:
+            break
+    assert [len(page) for page in pages[:-1]] == [3] * (len(pages) - 1)
+    assert [item for page in pages for item in page] == expected
+    counts = histogram([values(r, "l") for r in rows], 2, 0, 3)
+    (by_l,) = group_results(kit, m.GroupByComposite([m.GroupByHistogram("l", 2, m.FieldRange(0, 3), name="h")]))
+    assert [(g.keys, g.row_count) for g in by_l.items] == [([str(k)], c) for k, c in sorted(counts.items())]
+    assert not by_l.next_token  # one page holds every bucket
+
+
 def test_group_by_limits_and_errors(kit):
     m = kit.m
     prepare(kit, lambda i: i % 3)
@@ -408,6 +478,10 @@ def test_group_by_limits_and_errors(kit):
     refused("sub aggregation [t] can not be used to sort",
             m.GroupByField("l", group_by_sort=[m.SubAggSort(m.SortOrder.ASC, "t")],
                            sub_aggs=[m.TopRows(1, m.Sort([m.PrimaryKeySort()]), name="t")]))
+    refused("source [r] of a composite group by must be a field, histogram or date histogram",
+            m.GroupByComposite([m.GroupByRange("l", [(0, 1)], name="r")]))
+    refused("invalid next_token of composite group by", m.GroupByComposite([m.GroupByField("l")], next_token="nope"))
+    refused("field [l] is not a GEO_POINT field", m.GroupByGeoGrid("l", m.GeoHashPrecision.GHP_156KM_156KM_3))
     refused("duplicate group by name [same]", m.GroupByField("l", name="same"), m.GroupByFilter([m.TermQuery("l", 1)], name="same"))
 
 

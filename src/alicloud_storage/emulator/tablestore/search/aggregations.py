@@ -10,7 +10,8 @@ field's type (LONG and DATE truncate toward zero), keys ascending. Top rows are 
 the request's columns_to_get asks for, in the aggregation's sort.
 
 Group-bys: by field value (keys as text, largest first), by ranges of a number, by filter
-queries, by geo distance from an origin, by histogram of a number, by date histogram;
+queries, by geo distance from an origin, by histogram of a number, by date histogram, by
+geohash cell, and composite (combinations of field / histogram keys, paged by a token);
 each bucket carries its sub-aggregations and sub-group-bys. A row counts once per bucket
 however many of its values fall in it. Limits per the service: 5 aggregations and 5
 group-bys per level, 3 levels of group-bys, 10 filters, 100 ranges (10 geo ranges), 2000
@@ -18,10 +19,12 @@ histogram buckets, top rows limit 100 [I].
 """
 from __future__ import annotations
 
+import itertools
+import json
 import math
 import re
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, List, Mapping, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from alicloud_storage.emulator.tablestore import codec
 from alicloud_storage.emulator.tablestore import errors as E
@@ -293,11 +296,13 @@ class _Ordered:
         return isinstance(other, _Ordered) and bool(self.value == other.value)
 
 
-def _bucket_order(body: Any, aggs: List[_AggPlan], by_count: bool) -> Callable[[Tuple[Any, Hits]], Tuple[Any, ...]]:
-    """The sort key of (group key, members) from a GroupBySort; by default largest first
+def _bucket_order(
+    sorters: Sequence[Any], aggs: List[_AggPlan], by_count: bool
+) -> Callable[[Tuple[Any, Hits]], Tuple[Any, ...]]:
+    """The sort key of (group key, members) from GroupBySorters; by default largest first
     (``by_count``) or by key ascending; ties by key ascending."""
     plans = {plan.name: plan for plan in aggs}
-    sorters = list(body.sort.sorters)
+    sorters = list(sorters)
     for sorter in sorters:
         if sorter.HasField("sub_agg_sort"):
             plan = plans.get(sorter.sub_agg_sort.sub_agg_name)
@@ -363,12 +368,17 @@ def _range_buckets(result_items: Any, ranges: List[Tuple[float, float]], hits: H
 _Runner = Callable[[Hits], Any]  # hits -> the group-by's result message, buckets filled
 
 
-def _plan_field(ctx: _Context, body: Any, subs: _Subs, name: str) -> _Runner:
-    _typed_field(ctx, body.field_name, _GROUPABLE, _group_refusal(name, body.field_name))
-    size = body.size if body.HasField("size") else DEFAULT_GROUP_SIZE
+def _group_size(value: Optional[int]) -> int:
+    size = DEFAULT_GROUP_SIZE if value is None else value
     if not 0 < size <= MAX_GROUP_SIZE:
         raise E.SEARCH_INVALID.error(detail=f"group by size [{size}] must be in (0, {MAX_GROUP_SIZE}]")
-    order, field = _bucket_order(body, subs.aggs, by_count=True), body.field_name
+    return size
+
+
+def _plan_field(ctx: _Context, body: Any, subs: _Subs, name: str) -> _Runner:
+    _typed_field(ctx, body.field_name, _GROUPABLE, _group_refusal(name, body.field_name))
+    size = _group_size(body.size if body.HasField("size") else None)
+    order, field = _bucket_order(body.sort.sorters, subs.aggs, by_count=True), body.field_name
 
     def run(hits: Hits) -> Any:
         result = pb.GroupByFieldResult()
@@ -448,27 +458,36 @@ def _bounds(item: IndexField, body: Any, required: bool) -> Tuple[Any, Any]:
     return low, high
 
 
-def _histogram_items(hits: Hits, field: str, missing: Any, bucket: Callable[[Any], Any], step: Callable[[Any], Any],
-                     low: Any, high: Any, min_doc_count: int) -> List[Tuple[Any, Hits]]:
-    """(bucket key, members) of the values in [low, high): empty buckets between the first
-    and the last non-empty one too when ``min_doc_count`` is 0; at most MAX_BUCKETS."""
+@dataclass(frozen=True)
+class _Binning:
+    """How a histogram puts a field's values in buckets: ``bucket`` gives a value's bucket
+    key (None: outside the field range), ``step`` the key after a key; rows without the
+    field count as ``missing`` when given."""
 
-    def within(value: Any) -> Any:
-        return None if (low is not None and value < low) or (high is not None and value >= high) else bucket(value)
+    field: str
+    missing: Any
+    bucket: Callable[[Any], Any]
+    step: Callable[[Any], Any]
+    min_doc_count: int = 1
 
-    groups = _members(hits, field, missing, within)
-    if min_doc_count == 0 and groups:
-        key, last = min(groups), max(groups)
-        count = 0
-        while key <= last:
-            groups.setdefault(key, [])
-            count += 1
-            if count > MAX_BUCKETS:
-                break
-            key = step(key)
-    if len(groups) > MAX_BUCKETS:
-        raise E.SEARCH_INVALID.error(detail=f"the number of histogram buckets exceeds {MAX_BUCKETS}")  # [I]
-    return [(key, members) for key, members in groups.items() if len(members) >= min_doc_count]
+    def items(self, hits: Hits) -> List[Tuple[Any, Hits]]:
+        """(bucket key, members): empty buckets between the first and the last non-empty one
+        too when ``min_doc_count`` is 0; at most MAX_BUCKETS."""
+        groups = _members(hits, self.field, self.missing, self.bucket)
+        if self.min_doc_count == 0 and groups:
+            key, last = min(groups), max(groups)
+            while key <= last and len(groups) <= MAX_BUCKETS:
+                groups.setdefault(key, [])
+                key = self.step(key)
+        if len(groups) > MAX_BUCKETS:
+            raise E.SEARCH_INVALID.error(detail=f"the number of histogram buckets exceeds {MAX_BUCKETS}")  # [I]
+        return [(key, members) for key, members in groups.items() if len(members) >= self.min_doc_count]
+
+
+def _within(low: Any, high: Any, bucket: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """``bucket`` of the values in [low, high) (an absent bound: unbounded), None for others."""
+    return lambda value: (
+        None if (low is not None and value < low) or (high is not None and value >= high) else bucket(value))
 
 
 def _min_doc_count(body: Any) -> int:
@@ -478,7 +497,7 @@ def _min_doc_count(body: Any) -> int:
     return int(count)
 
 
-def _plan_histogram(ctx: _Context, body: Any, subs: _Subs, name: str) -> _Runner:
+def _histogram_binning(ctx: _Context, body: Any, name: str) -> _Binning:
     item = _typed_field(ctx, body.field_name, (LONG, DOUBLE), _group_refusal(name, body.field_name))
     interval = coerce(item, variant(body.interval)) if body.HasField("interval") else None
     if interval is None or not interval > 0 or math.isinf(interval):
@@ -486,8 +505,6 @@ def _plan_histogram(ctx: _Context, body: Any, subs: _Subs, name: str) -> _Runner
     low, high = _bounds(item, body, required=True)
     if (high - low) / interval > MAX_BUCKETS:
         raise E.SEARCH_INVALID.error(detail=f"(max - min) / interval must not exceed {MAX_BUCKETS}")  # [I]
-    missing, field, min_doc_count = _missing(item, body, "missing_value"), body.field_name, _min_doc_count(body)
-    order = _bucket_order(body, subs.aggs, by_count=False)
     integral = item.type == LONG and float(interval).is_integer()
 
     def key_of(index: Any) -> Any:
@@ -499,11 +516,17 @@ def _plan_histogram(ctx: _Context, body: Any, subs: _Subs, name: str) -> _Runner
     def step(key: Any) -> Any:  # from the bucket's index, so no rounding error piles up
         return key_of(round(key / interval) + 1)
 
+    missing = _missing(item, body, "missing_value")
+    return _Binning(body.field_name, missing, _within(low, high, bucket), step, _min_doc_count(body))
+
+
+def _plan_histogram(ctx: _Context, body: Any, subs: _Subs, name: str) -> _Runner:
+    binning, order = _histogram_binning(ctx, body, name), _bucket_order(body.sort.sorters, subs.aggs, by_count=False)
+
     def run(hits: Hits) -> Any:
         result = pb.GroupByHistogramResult()
-        groups = _histogram_items(hits, field, missing, bucket, step, low, high, min_doc_count)
         subs.fill([(result.group_by_histogra_items.add(key=encode_filter_value(key), value=len(members)), members)
-                   for key, members in sorted(groups, key=order)])
+                   for key, members in sorted(binning.items(hits), key=order)])
         return result
 
     return run
@@ -578,7 +601,7 @@ def _date_bucketing(value: int, unit: int, zone: int, offset: int) -> Tuple[Call
     return lambda ms: (int(ms) + shift) // width * width - shift, lambda key: key + width
 
 
-def _plan_date_histogram(ctx: _Context, body: Any, subs: _Subs, name: str) -> _Runner:
+def _date_binning(ctx: _Context, body: Any, name: str) -> _Binning:
     item = _typed_field(ctx, body.field_name, (DATE,), _group_refusal(name, body.field_name))
     value, unit = _date_time_value(body.interval, "interval")
     if value <= 0:
@@ -591,15 +614,132 @@ def _plan_date_histogram(ctx: _Context, body: Any, subs: _Subs, name: str) -> _R
         offset = amount * _FIXED_MS[offset_unit]
     zone = _time_zone(body.time_zone) if body.HasField("time_zone") else 0
     low, high = _bounds(item, body, required=False)
-    missing, field, min_doc_count = _missing(item, body, "missing"), body.field_name, _min_doc_count(body)
-    order = _bucket_order(body, subs.aggs, by_count=False)
     bucket, step = _date_bucketing(value, unit, zone, offset)
+    return _Binning(body.field_name, _missing(item, body, "missing"), _within(low, high, bucket), step,
+                    _min_doc_count(body))
+
+
+def _plan_date_histogram(ctx: _Context, body: Any, subs: _Subs, name: str) -> _Runner:
+    binning, order = _date_binning(ctx, body, name), _bucket_order(body.sort.sorters, subs.aggs, by_count=False)
 
     def run(hits: Hits) -> Any:
         result = pb.GroupByDateHistogramResult()
-        groups = _histogram_items(hits, field, missing, bucket, step, low, high, min_doc_count)
         subs.fill([(result.group_by_date_histogram_items.add(timestamp=key, row_count=len(members)), members)
-                   for key, members in sorted(groups, key=order)])
+                   for key, members in sorted(binning.items(hits), key=order)])
+        return result
+
+    return run
+
+
+# --- geo grid and composite ----------------------------------------------------------------
+def _plan_geo_grid(ctx: _Context, body: Any, subs: _Subs, name: str) -> _Runner:
+    geo_field(ctx.index, body.field_name)
+    if not 1 <= body.precision <= 12:
+        raise E.SEARCH_INVALID.error(detail="precision must be given, a GeoHashPrecision")  # [I]
+    size = _group_size(body.size if body.HasField("size") else None)
+    precision, field, order = body.precision, body.field_name, _bucket_order((), subs.aggs, by_count=True)
+
+    def run(hits: Hits) -> Any:
+        result = pb.GroupByGeoGridResult()
+        buckets: _Buckets = []
+        for code, members in sorted(_members(hits, field, None, lambda p: geo.geohash(p, precision)).items(),
+                                    key=order)[:size]:
+            (top, left), (bottom, right) = geo.geohash_cell(code)
+            item = result.group_by_geo_grid_result_items.add(key=code, row_count=len(members))
+            item.geo_grid.top_left.lat, item.geo_grid.top_left.lon = top, left
+            item.geo_grid.bottom_right.lat, item.geo_grid.bottom_right.lon = bottom, right
+            buckets.append((item, members))
+        subs.fill(buckets)
+        return result
+
+    return run
+
+
+@dataclass(frozen=True)
+class _Source:
+    """One source of a composite group-by: its name, binning, key text and key order."""
+
+    name: str
+    binning: _Binning
+    text: Callable[[Any], str]
+    descending: bool
+
+
+def _source(ctx: _Context, group_by: Any) -> _Source:
+    """A composite source: a field, histogram or date histogram group-by (its own sort's first
+    group key sorter gives the order, ascending by default) [I]."""
+    if group_by.type == GroupByType.GROUP_BY_FIELD:
+        body = codec.parse(pb.GroupByField, group_by.body)
+        _typed_field(ctx, body.field_name, _GROUPABLE, _group_refusal(group_by.name, body.field_name))
+        binning = _Binning(body.field_name, None, lambda v: v, lambda v: v)
+        text: Callable[[Any], str] = _key_text
+    elif group_by.type == GroupByType.GROUP_BY_HISTOGRAM:
+        body = codec.parse(pb.GroupByHistogram, group_by.body)
+        binning, text = _histogram_binning(ctx, body, group_by.name), str
+    elif group_by.type == GroupByType.GROUP_BY_DATE_HISTOGRAM:
+        body = codec.parse(pb.GroupByDateHistogram, group_by.body)
+        binning, text = _date_binning(ctx, body, group_by.name), str
+    else:
+        raise E.SEARCH_INVALID.error(  # [I]
+            detail=f"source [{group_by.name}] of a composite group by must be a field, histogram or date histogram")
+    keys = [sorter.group_key_sort for sorter in body.sort.sorters if sorter.HasField("group_key_sort")]
+    descending = bool(keys) and keys[0].order == SortOrder.SORT_ORDER_DESC
+    return _Source(group_by.name, binning, text, descending)
+
+
+def _composite_token(keys: Tuple[Any, ...]) -> str:
+    return json.dumps(list(keys), separators=(",", ":"))
+
+
+def _read_composite_token(text: str, width: int) -> Tuple[Any, ...]:
+    try:
+        keys = json.loads(text)
+    except ValueError:
+        keys = None
+    if not isinstance(keys, list) or len(keys) != width:
+        raise E.SEARCH_INVALID.error(detail="invalid next_token of composite group by")  # [I]
+    return tuple(keys)
+
+
+def _plan_composite(ctx: _Context, body: Any, subs: _Subs, name: str) -> _Runner:
+    """Buckets of every combination of the sources' keys a row has (a row without a value
+    of a source: a null key, first ascending), in key order, ``size`` per page; the
+    next_token (the last key) is set while more buckets follow [I]."""
+    if not body.sources.group_bys:
+        raise E.SEARCH_INVALID.error(detail="sources of composite group by must not be empty")  # [I]
+    _unique_names([g.name for g in body.sources.group_bys], "group by")
+    sources = [_source(ctx, g) for g in body.sources.group_bys]
+    size = _group_size(body.size if body.HasField("size") else (
+        min(body.suggested_size, MAX_GROUP_SIZE) if body.HasField("suggested_size") else None))
+    after = _read_composite_token(body.next_token, len(sources)) if body.next_token else None
+
+    def order(keys: Tuple[Any, ...]) -> Tuple[Any, ...]:
+        return tuple(_Ordered((key is not None, key if key is not None else 0), source.descending)
+                     for source, key in zip(sources, keys))
+
+    def run(hits: Hits) -> Any:
+        groups: Dict[Tuple[Any, ...], Hits] = {}
+        for hit in hits:
+            per_source = [
+                sorted({source.binning.bucket(v) for v in field_values(hit[1], source.binning.field)} - {None})
+                or [None]
+                for source in sources
+            ]
+            for keys in itertools.product(*per_source):
+                groups.setdefault(keys, []).append(hit)
+        ordered = sorted(groups, key=order)
+        if after is not None:
+            ordered = [keys for keys in ordered if order(after) < order(keys)]
+        result = pb.GroupByCompositeResult(source_group_by_names=[source.name for source in sources])
+        buckets: _Buckets = []
+        for keys in ordered[:size]:
+            item = result.group_by_composite_result_items.add(row_count=len(groups[keys]))
+            item.keys.extend("" if key is None else source.text(key) for source, key in zip(sources, keys))
+            item.is_null_keys.extend(key is None for key in keys)
+            buckets.append((item, groups[keys]))
+        subs.fill(buckets)
+        if len(ordered) > size:
+            result.next_token = _composite_token(ordered[size - 1])
         return result
 
     return run
@@ -613,6 +753,8 @@ _PLANNERS: Dict[int, Tuple[Any, Callable[[_Context, Any, _Subs, str], _Runner]]]
     GroupByType.GROUP_BY_GEO_DISTANCE: (pb.GroupByGeoDistance, _plan_geo_distance),
     GroupByType.GROUP_BY_HISTOGRAM: (pb.GroupByHistogram, _plan_histogram),
     GroupByType.GROUP_BY_DATE_HISTOGRAM: (pb.GroupByDateHistogram, _plan_date_histogram),
+    GroupByType.GROUP_BY_GEO_GRID: (pb.GroupByGeoGrid, _plan_geo_grid),
+    GroupByType.GROUP_BY_COMPOSITE: (pb.GroupByComposite, _plan_composite),
 }
 
 

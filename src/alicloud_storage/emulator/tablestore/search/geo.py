@@ -6,6 +6,7 @@ down to a 32-bit grid (180/2^32 and 360/2^32 degrees), so a stored ``30.2`` lies
 below a ``30.2`` bound (the official SDK's counts 500/668/90 need this). Stored points
 are compared with the query's own (unrounded) values. Distances are haversine on a sphere
 of Lucene's mean radius; PLANE is Elasticsearch's equirectangular approximation.
+Geohash cells (GroupByGeoGrid) hold the stored points.
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from alicloud_storage.tablestore.wire.enums import GeoDistanceType, SortMode
 
 __all__ = [
     "EARTH_RADIUS", "Point", "PointTest", "parse_point", "quantize", "arc_distance", "plane_distance",
-    "bounding_box", "within_distance", "polygon", "point_of", "distance_of",
+    "bounding_box", "within_distance", "polygon", "point_of", "distance_of", "geohash", "geohash_cell",
 ]
 
 Point = Tuple[float, float]  # (lat, lon) in degrees
@@ -137,3 +138,38 @@ def distance_of(
         return min(distances)
 
     return value
+
+
+_BASE32 = "0123456789bcdefghjkmnpqrstuvwxyz"
+
+
+def geohash(point: Sequence[float], precision: int) -> str:
+    """The geohash cell (``precision`` characters) holding a stored point."""
+    lat, lon = quantize(point)
+    lat_range, lon_range = [-90.0, 90.0], [-180.0, 180.0]
+    bits, even, out = 0, True, []
+    for i in range(precision * 5):
+        span, value = (lon_range, lon) if even else (lat_range, lat)
+        middle = (span[0] + span[1]) / 2
+        bit = value >= middle
+        span[0 if bit else 1] = middle
+        bits = bits * 2 + bit
+        even = not even
+        if i % 5 == 4:
+            out.append(_BASE32[bits])
+            bits = 0
+    return "".join(out)
+
+
+def geohash_cell(code: str) -> Tuple[Point, Point]:
+    """(top left, bottom right) corners of a geohash cell."""
+    lat_range, lon_range = [-90.0, 90.0], [-180.0, 180.0]
+    even = True
+    for char in code:
+        bits = _BASE32.index(char)
+        for shift in range(4, -1, -1):
+            span = lon_range if even else lat_range
+            middle = (span[0] + span[1]) / 2
+            span[0 if bits >> shift & 1 else 1] = middle
+            even = not even
+    return (lat_range[1], lon_range[0]), (lat_range[0], lon_range[1])
