@@ -315,7 +315,7 @@ def test_limits_tokens_and_routing(kit):
     everything = search(kit, m.MatchAllQuery(), from_index, limit=1000)
     assert keys(everything) == list(range(120)) and not everything.next_token
     assert [c[0] for c in everything.rows[5][1]] == sorted(set(values(5)) - {"other"})
-    stored = m.ColumnsToGet(["c", "l"], m.ColumnReturnType.SPECIFIED)
+    stored = m.ColumnsToGet(["pk", "c", "l"], m.ColumnReturnType.SPECIFIED)  # key columns come from the index too
     assert keys(search(kit, m.MatchAllQuery(), stored, limit=150)) == list(range(120))
     fails(kit, E.SEARCH_LIMIT, {"max": 100, "limit": 101}, m.MatchAllQuery(),
           m.ColumnsToGet(["c", "other"], m.ColumnReturnType.SPECIFIED), limit=101)

@@ -361,22 +361,22 @@ def _row(info: TableInfo, key: bytes, columns: Any, index: SearchIndex, ctx: Con
     ])
 
 
-def _max_limit(index: SearchIndex, columns: Any) -> int:
-    """100, or 1000 when every returned column comes from the index (stored fields)."""
+def _max_limit(info: TableInfo, index: SearchIndex, columns: Any) -> int:
+    """100, or 1000 when every returned column comes from the index (stored fields, key columns)."""
     kind = columns.return_type if columns is not None and columns.HasField("return_type") else None
     if kind == ColumnReturnType.RETURN_ALL_FROM_INDEX:
         return MAX_LIMIT_FROM_INDEX
     if kind == ColumnReturnType.RETURN_SPECIFIED and columns.column_names:
-        stored = {item.name for item in index.fields if item.store}
+        stored = {item.name for item in index.fields if item.store} | {c.name for c in info.primary_key}
         if set(columns.column_names) <= stored:
             return MAX_LIMIT_FROM_INDEX
     return MAX_LIMIT
 
 
-def _page(query: Any, index: SearchIndex, columns: Any, digest: str) -> _Page:
+def _page(query: Any, info: TableInfo, index: SearchIndex, columns: Any, digest: str) -> _Page:
     """The page a SearchQuery asks for: limit, then the token's or the request's offset and sort."""
     limit = query.limit if query.HasField("limit") else DEFAULT_LIMIT
-    most = _max_limit(index, columns)
+    most = _max_limit(info, index, columns)
     if not 0 <= limit <= most:
         raise E.SEARCH_LIMIT.error(max=most, limit=limit)
     sort = query.sort.SerializeToString(deterministic=True) if query.HasField("sort") else index.index_sort
@@ -447,7 +447,7 @@ def _search(ctx: Context, request: Any) -> Any:
     _check_routing(request.routing_values)
     columns = request.columns_to_get if request.HasField("columns_to_get") else None
     digest = _digest(index, query.query, query.filter, query.collapse)
-    page = _page(query, index, columns, digest)
+    page = _page(query, info, index, columns, digest)
     sort = codec.parse(pb.Sort, page.sort)
     floor = _ttl_floor(ctx, info, index)
     everything = [hit for hit in _documents(ctx).documents(index) if alive(hit[1], floor)]
