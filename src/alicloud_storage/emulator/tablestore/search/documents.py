@@ -9,7 +9,10 @@ field analyzed with min_word / max_word also keeps its token positions (``POSITI
 :data:`WRITTEN` holds the newest cell timestamp (ms), so searches leave out rows past the
 table's or the index's TTL. Documents live in the same SQLite database as the rows and are
 written by :meth:`SearchDocuments.maintain` inside the base write's own transaction, so a
-row is searchable as soon as its write returns.
+row is searchable as soon as its write returns. Beside each document, the scalar values
+(LONG, DOUBLE, BOOLEAN, KEYWORD, DATE; nested sub-fields as ``n.sub``) and :data:`WRITTEN`
+are kept one row per value in ``ots_search_values``, indexed by value, for the SQL
+pre-filter (prefilter.py); a NaN is kept as NULL.
 """
 from __future__ import annotations
 
@@ -30,7 +33,7 @@ __all__ = [
     "DICTIONARY_ANALYZERS", "POSITIONS",
     "IndexField", "SearchIndex", "SearchDocuments", "analyze", "analyze_positions", "to_date", "document", "sub_document",
     "nested_objects",
-    "WRITTEN", "alive",
+    "WRITTEN", "alive", "SCALAR_TYPES",
 ]
 
 # FieldType numbers of the protocol.
@@ -55,6 +58,12 @@ CREATE TABLE IF NOT EXISTS ots_search_docs (
     PRIMARY KEY (sid, pk)
 ) WITHOUT ROWID;
 """
+# Created apart so a database from before it gets it filled from the stored documents.
+_VALUES_SCHEMA = (
+    "CREATE TABLE ots_search_values (sid INTEGER NOT NULL, pk BLOB NOT NULL, field TEXT NOT NULL,"
+    " seq INTEGER NOT NULL, v, PRIMARY KEY (sid, pk, field, seq)) WITHOUT ROWID",
+    "CREATE INDEX ots_search_values_by_value ON ots_search_values (sid, field, v)",
+)
 
 
 @dataclass(frozen=True)
@@ -376,12 +385,46 @@ def alive(doc: Dict[str, Any], floor_ms: Optional[int]) -> bool:
     return floor_ms is None or doc.get(WRITTEN, floor_ms) >= floor_ms
 
 
+# The field types whose values the value table holds (they compare in SQL as in Python).
+SCALAR_TYPES = (LONG, DOUBLE, BOOLEAN, KEYWORD, DATE)
+
+
+def _value_rows(index: SearchIndex, key: bytes, doc: Dict[str, Any]) -> List[Tuple[Any, ...]]:
+    """The ots_search_values rows of one document."""
+    rows: List[Tuple[Any, ...]] = []
+    if WRITTEN in doc:
+        rows.append((index.sid, key, WRITTEN, 0, doc[WRITTEN]))
+    for item in index.fields:
+        found = doc.get(item.name)
+        if not found:
+            continue
+        if item.type in SCALAR_TYPES:
+            rows.extend((index.sid, key, item.name, seq, v) for seq, v in enumerate(found))
+        elif item.type == NESTED:
+            for sub in item.sub_fields:
+                if sub.type in SCALAR_TYPES:
+                    values = [v for obj in found for v in obj.get(sub.name, [])]
+                    name = f"{item.name}.{sub.name}"
+                    rows.extend((index.sid, key, name, seq, v) for seq, v in enumerate(values))
+    return rows
+
+
+_INSERT_VALUES = "INSERT INTO ots_search_values (sid, pk, field, seq, v) VALUES (?, ?, ?, ?, ?)"
+
+
 class SearchDocuments:
     """The search indexes and their documents in the storage's SQLite database."""
 
     def __init__(self, storage: Storage) -> None:
         self._db = storage.connection
         self._db.executescript(_SCHEMA)
+        if self._db.execute("SELECT 1 FROM sqlite_master WHERE name='ots_search_values'").fetchone() is None:
+            with storage.write():
+                for statement in _VALUES_SCHEMA:
+                    self._db.execute(statement)
+                for index in self._rows("1", ()):
+                    for key, doc in self.documents(index):
+                        self._db.executemany(_INSERT_VALUES, _value_rows(index, key, doc))
         # table id -> its indexes; dropped on every index change
         self._by_tid: Dict[int, List[SearchIndex]] = {}
         # parallel scan sessions: id -> [index id, alive time (s), time of last use]
@@ -430,6 +473,7 @@ class SearchDocuments:
     def delete(self, index: SearchIndex) -> None:
         """Drop an index and its documents."""
         self._db.execute("DELETE FROM ots_search_docs WHERE sid=?", (index.sid,))
+        self._db.execute("DELETE FROM ots_search_values WHERE sid=?", (index.sid,))
         self._db.execute("DELETE FROM ots_search_indexes WHERE sid=?", (index.sid,))
         self._by_tid.clear()
 
@@ -443,14 +487,32 @@ class SearchDocuments:
             self.put(index, key, pk, cells)
 
     def put(self, index: SearchIndex, key: bytes, pk: Dict[str, Any], cells: Optional[Cells]) -> None:
-        """Write (or, for None, delete) one row's document of ``index``."""
+        """Write (or, for None, delete) one row's document of ``index`` and its values."""
+        self._db.execute("DELETE FROM ots_search_values WHERE sid=? AND pk=?", (index.sid, key))
         if cells is None:
             self._db.execute("DELETE FROM ots_search_docs WHERE sid=? AND pk=?", (index.sid, key))
             return
+        doc = document(index.fields, pk, cells)
         self._db.execute(
             "INSERT OR REPLACE INTO ots_search_docs (sid, pk, doc) VALUES (?, ?, ?)",
-            (index.sid, key, json.dumps(document(index.fields, pk, cells), separators=(",", ":"))),
+            (index.sid, key, json.dumps(doc, separators=(",", ":"))),
         )
+        self._db.executemany(_INSERT_VALUES, _value_rows(index, key, doc))
+
+    def backfill(self, index: SearchIndex, rows: Iterator[Tuple[bytes, Dict[str, Any], Cells]]) -> None:
+        """Index the (key, primary key, cells) of a new index's existing rows, in bulk."""
+        docs: List[Tuple[Any, ...]] = []
+        values: List[Tuple[Any, ...]] = []
+        for key, pk, cells in rows:
+            doc = document(index.fields, pk, cells)
+            docs.append((index.sid, key, json.dumps(doc, separators=(",", ":"))))
+            values.extend(_value_rows(index, key, doc))
+        self._db.executemany("INSERT INTO ots_search_docs (sid, pk, doc) VALUES (?, ?, ?)", docs)
+        self._db.executemany(_INSERT_VALUES, values)
+
+    def select(self, sql: str, args: Sequence[Any]) -> List[Tuple[Any, ...]]:
+        """The rows of a read-only query over the documents and values (the pre-filter's SQL)."""
+        return self._db.execute(sql, args).fetchall()
 
     def stats(self, index: SearchIndex) -> Tuple[int, int]:
         """(documents, bytes stored) of an index: DescribeSearchIndex's metering info."""

@@ -12,7 +12,7 @@ import hashlib
 import json
 import uuid
 from dataclasses import dataclass, replace
-from typing import Any, Dict, List, Optional, Set, Tuple
+from typing import Any, Callable, Dict, List, Optional, Set, Tuple
 
 from alicloud_storage.emulator.tablestore import codec, limits, validate
 from alicloud_storage.emulator.tablestore import errors as E
@@ -32,9 +32,11 @@ from alicloud_storage.emulator.tablestore.search.documents import (
     nested_objects,
 )
 from alicloud_storage.emulator.tablestore.search.highlight import Highlighter, compile_highlight
+from alicloud_storage.emulator.tablestore.search.prefilter import Want, select
 from alicloud_storage.emulator.tablestore.search.query import (
     CompiledQuery,
     Corpus,
+    Document,
     Hit,
     compile_query,
     field_values,
@@ -202,8 +204,9 @@ def _create(ctx: Context, request: Any) -> Any:
                 sorted_hits(index, [], codec.parse(pb.Sort, index_sort))
             names = [c.name for c in info.primary_key]
             rows = ctx.storage.scan(info.tid, encode_key([INF_MIN]), encode_key([INF_MAX]), False)
-            for key, data in list(rows):
-                documents.put(index, key, dict(zip(names, decode_key(key))), decode_cells(data))
+            documents.backfill(index, (
+                (key, dict(zip(names, decode_key(key))), decode_cells(data)) for key, data in list(rows)
+            ))
     except BaseException:
         documents.forget()
         raise
@@ -393,13 +396,26 @@ def _page(query: Any, info: TableInfo, index: SearchIndex, columns: Any, digest:
     return _Page(offset, limit, sort)
 
 
-def _total(query: Any, count: int) -> int:
+def _total(query: Any, count: Callable[[], int]) -> int:
     """total_hits: the count when asked (PY/GO get_total_count, Java track_total_count), else -1."""
     if query.get_total_count:
-        return count
+        return count()
     if query.HasField("track_total_count") and query.track_total_count > 0:
-        return min(count, int(query.track_total_count))
+        return min(count(), int(query.track_total_count))
     return -1
+
+
+def _live(ctx: Context, index: SearchIndex, floor: Optional[int]) -> Callable[[], List[Hit]]:
+    """The documents of rows within the TTL, read on first call (scores, KNN, or a query the
+    pre-filter cannot narrow down need them all)."""
+    found: List[List[Hit]] = []
+
+    def everything() -> List[Hit]:
+        if not found:
+            found.append([hit for hit in _documents(ctx).documents(index) if alive(hit[1], floor)])
+        return found[0]
+
+    return everything
 
 
 def _collapse_field(index: SearchIndex, collapse: Any) -> str:
@@ -450,8 +466,8 @@ def _search(ctx: Context, request: Any) -> Any:
     page = _page(query, info, index, columns, digest)
     sort = codec.parse(pb.Sort, page.sort)
     floor = _ttl_floor(ctx, info, index)
-    everything = [hit for hit in _documents(ctx).documents(index) if alive(hit[1], floor)]
-    corpus = Corpus(lambda: [doc for _, doc in everything])
+    everything = _live(ctx, index, floor)
+    corpus = Corpus(lambda: [doc for _, doc in everything()])
     compiled = compile_query(index, query.query, corpus, page.offset + page.limit)
     scores: Dict[bytes, float] = {}
 
@@ -465,20 +481,24 @@ def _search(ctx: Context, request: Any) -> Any:
     passes = compile_query(index, query.filter.query, corpus) if query.HasField("filter") else None
     collapse = _collapse_field(index, query.collapse) if query.HasField("collapse") else None
     highlighter = compile_highlight(index, query.query, query.highlight) if query.HasField("highlight") else None
-    hits: List[Hit] = []
-    for key, doc in everything:
-        score = compiled.score(doc)
-        if score is not None and (passes is None or passes(doc)):
-            scores[key] = score
-            hits.append((key, doc))
-    hits = sorted_hits(index, hits, sort, scores)
-    response = pb.SearchResponse(is_all_succeed=True, total_hits=_total(query, len(hits)))
+
+    def score(doc: Document) -> Optional[float]:
+        found = compiled.score(doc)
+        return found if found is not None and (passes is None or passes(doc)) else None
+
+    queries = [query.query, *([query.filter.query] if query.HasField("filter") else [])]
+    every = aggs is not None or group_bys is not None or collapse is not None
+    found = select(_documents(ctx), index, Want(
+        queries, score, sort, page.offset, page.limit, every, floor, everything, corpus.scoring or compiled.knn))
+    hits = found.hits or []
+    scores.update(found.scores)
+    response = pb.SearchResponse(is_all_succeed=True, total_hits=_total(query, found.count))
     if aggs is not None:
         response.aggs = aggs(hits)
     if group_bys is not None:
         response.group_bys = group_bys(hits)
     shown = _collapsed(hits, collapse) if collapse is not None else hits
-    chosen = shown[page.offset:page.offset + page.limit]
+    chosen = shown[page.offset:page.offset + page.limit] if collapse is not None else found.page
     for key, _ in chosen:
         response.rows.append(read_row(key))
     if corpus.scoring or highlighter is not None:
@@ -486,7 +506,8 @@ def _search(ctx: Context, request: Any) -> Any:
     # no token with collapse, nor on an index with nested fields that has no index sort;
     # a KNN query's page carries a token whenever it is full (fact sheet §3.9)
     paged = collapse is None and (bool(index.index_sort) or not any(f.type == NESTED for f in index.fields))
-    more = len(chosen) == page.limit if compiled.knn else page.offset + page.limit < len(shown)
+    more = len(chosen) == page.limit if compiled.knn else (
+        page.offset + page.limit < len(shown) if collapse is not None else found.more)
     if paged and page.limit > 0 and more:
         response.next_token = _token(page.offset + page.limit, page.sort, digest)
     return response
@@ -561,12 +582,12 @@ def _parallel_scan(ctx: Context, request: Any) -> Any:
     digest = _digest(index, scan.query)
     offset = _read_token(scan.token, digest)[0] if scan.HasField("token") and scan.token else 0
     floor = _ttl_floor(ctx, info, index)
-    everything = [hit for hit in _documents(ctx).documents(index) if alive(hit[1], floor)]
-    predicate = compile_query(index, scan.query, Corpus(lambda: [doc for _, doc in everything], scoring=False))
-    hits = [key for key, doc in everything if predicate(doc)]
-    page = hits[offset:offset + limit]
+    everything = _live(ctx, index, floor)
+    predicate = compile_query(index, scan.query, Corpus(lambda: [doc for _, doc in everything()], scoring=False))
+    page = select(_documents(ctx), index, Want(
+        [scan.query], predicate.score, pb.Sort(), offset, limit, False, floor, everything, predicate.knn)).page
     response = pb.ParallelScanResponse()
-    for key in page:
+    for key, _ in page:
         response.rows.append(codec.encode_row(_row(info, key, columns, index, ctx)))
     # every non-empty page carries a token; the empty page after the last ends the scan
     response.next_token = _token(offset + len(page), b"", digest) if page else b""
