@@ -481,6 +481,8 @@ def test_group_by_limits_and_errors(kit):
     refused("source [r] of a composite group by must be a field, histogram or date histogram",
             m.GroupByComposite([m.GroupByRange("l", [(0, 1)], name="r")]))
     refused("invalid next_token of composite group by", m.GroupByComposite([m.GroupByField("l")], next_token="nope"))
+    refused("invalid next_token of composite group by",  # a token of a keyword source given to a number source
+            m.GroupByComposite([m.GroupByField("l")], next_token='["key001"]'))
     refused("field [l] is not a GEO_POINT field", m.GroupByGeoGrid("l", m.GeoHashPrecision.GHP_156KM_156KM_3))
     refused("duplicate group by name [same]", m.GroupByField("l", name="same"), m.GroupByFilter([m.TermQuery("l", 1)], name="same"))
 

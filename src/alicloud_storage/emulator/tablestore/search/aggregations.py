@@ -691,13 +691,17 @@ def _composite_token(keys: Tuple[Any, ...]) -> str:
     return json.dumps(list(keys), separators=(",", ":"))
 
 
+_BAD_COMPOSITE_TOKEN = "invalid next_token of composite group by"  # [I]
+
+
 def _read_composite_token(text: str, width: int) -> Tuple[Any, ...]:
     try:
         keys = json.loads(text)
     except ValueError:
         keys = None
-    if not isinstance(keys, list) or len(keys) != width:
-        raise E.SEARCH_INVALID.error(detail="invalid next_token of composite group by")  # [I]
+    if not isinstance(keys, list) or len(keys) != width or not all(
+            key is None or isinstance(key, (bool, int, float, str)) for key in keys):
+        raise E.SEARCH_INVALID.error(detail=_BAD_COMPOSITE_TOKEN)
     return tuple(keys)
 
 
@@ -729,7 +733,10 @@ def _plan_composite(ctx: _Context, body: Any, subs: _Subs, name: str) -> _Runner
                 groups.setdefault(keys, []).append(hit)
         ordered = sorted(groups, key=order)
         if after is not None:
-            ordered = [keys for keys in ordered if order(after) < order(keys)]
+            try:
+                ordered = [keys for keys in ordered if order(after) < order(keys)]
+            except TypeError:  # a token of other sources: its keys do not compare with these
+                raise E.SEARCH_INVALID.error(detail=_BAD_COMPOSITE_TOKEN) from None
         result = pb.GroupByCompositeResult(source_group_by_names=[source.name for source in sources])
         buckets: _Buckets = []
         for keys in ordered[:size]:
