@@ -56,7 +56,7 @@ from alicloud_storage.tablestore.wire.filter_values import decode_filter_value
 __all__ = [
     "Document", "Predicate", "Scorer", "Hit", "Comparator", "Corpus", "CompiledQuery", "InnerHitsPlan",
     "compile_query", "field_values", "compare_hits", "sorted_hits", "sort_uses_score", "inner_hits",
-    "index_field", "geo_field", "coerce", "variant", "wildcard_pattern", "bm25",
+    "index_field", "geo_field", "coerce", "variant", "wildcard_pattern",
     "MAX_QUERY_NODES", "MAX_TERMS", "MAX_WILDCARD", "MAX_TOP_K", "DEFAULT_INNER_HITS_LIMIT",
 ]
 
@@ -113,13 +113,13 @@ def _lucene_length(length: int) -> int:
     return 24 + ((rest >> shift) << shift)
 
 
-def bm25(tf: float, doc_freq: int, docs: int, length: float, avg_length: float) -> float:
-    """Lucene 7's BM25 of one term (``length`` None-like 0 with ``avg_length`` 0: no norms)."""
-    idf = math.log(1 + (docs - doc_freq + 0.5) / (doc_freq + 0.5))
-    return idf * _tf(tf, length, avg_length)
+def _idf(doc_freq: int, docs: int) -> float:
+    """Lucene 7's BM25 idf: ``docs`` documents have the field, ``doc_freq`` of them the term."""
+    return math.log(1 + (docs - doc_freq + 0.5) / (doc_freq + 0.5))
 
 
 def _tf(tf: float, length: float, avg_length: float) -> float:
+    """BM25's term-frequency part with (k1+1); ``avg_length`` 0: a field without norms (keywords)."""
     norm = _K1 * (1 - _B + _B * length / avg_length) if avg_length else _K1
     return tf * (_K1 + 1) / (tf + norm)
 
@@ -130,7 +130,7 @@ class _FieldStats:
 
     docs: int = 0
     avg_length: float = 0.0
-    doc_freq: Counter = field(default_factory=Counter)  # type: ignore[type-arg]
+    doc_freq: "Counter[Any]" = field(default_factory=Counter)
 
 
 class Corpus:
@@ -152,8 +152,7 @@ class Corpus:
 
     def stats(self, name: str, text: bool) -> _FieldStats:
         """Statistics of ``name`` (``n.sub``: over the nested objects, each a document to Lucene)."""
-        key = f"{name}\0{text}"
-        if key not in self._stats:
+        if name not in self._stats:
             stats = _FieldStats()
             leaf, lengths = _leaf(name), []
             for doc in self.documents():
@@ -166,8 +165,8 @@ class Corpus:
                         lengths.append(len(set(_positions(unit, leaf))))
                     stats.doc_freq.update({_hashable(v) for v in values})
             stats.avg_length = math.fsum(lengths) / len(lengths) if lengths else 0.0
-            self._stats[key] = stats
-        return self._stats[key]
+            self._stats[name] = stats
+        return self._stats[name]
 
 
 def _hashable(value: Any) -> Any:
@@ -359,7 +358,7 @@ class _Compiler:
             stats = self._corpus.stats(name, text)
             length = _lucene_length(sum(len(set(_positions(u, leaf))) for u in units)) if text else 0
             average = stats.avg_length if text else 0.0
-            total = math.fsum(bm25(counts[t], stats.doc_freq[t], stats.docs, length, average) for t in hits)
+            total = math.fsum(_idf(stats.doc_freq[t], stats.docs) * _tf(counts[t], length, average) for t in hits)
             return len(hits), total
 
         return run
@@ -488,10 +487,7 @@ class _Compiler:
                 return weight
             assert self._corpus is not None
             stats = self._corpus.stats(name, text)
-            idf = math.fsum(
-                math.log(1 + (stats.docs - stats.doc_freq[t] + 0.5) / (stats.doc_freq[t] + 0.5))
-                for t in {token for token, _ in phrase}
-            )
+            idf = math.fsum(_idf(stats.doc_freq[t], stats.docs) for t in {token for token, _ in phrase})
             length = _lucene_length(sum(len(set(_positions(u, leaf))) for u in units)) if text else 0
             return idf * _tf(frequency, length, stats.avg_length if text else 0.0) * weight
 
