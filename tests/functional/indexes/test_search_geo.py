@@ -10,7 +10,9 @@ import math
 from types import SimpleNamespace
 from typing import Any, Callable, List, Sequence, Tuple
 
-from test_search_index import expect, keys
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_search_index import expect, keys, ours_kit  # noqa: F401 (a fixture)
 
 from alicloud_storage.emulator.tablestore import errors as E
 
@@ -18,9 +20,11 @@ RADIUS = 6371008.7714
 
 
 def on_grid(lat: float, lon: float) -> Tuple[float, float]:
-    """A point as a Lucene LatLonPoint keeps it: each coordinate floored to a 2^32 grid."""
+    """A point as a Lucene LatLonPoint keeps it: each coordinate floored to a 2^32 grid (the
+    north pole and the antimeridian's east side land on the cell below)."""
     lat_step, lon_step = 180 / 2**32, 360 / 2**32
-    return math.floor(lat / lat_step) * lat_step, math.floor(lon / lon_step) * lon_step
+    lat_cell, lon_cell = min(math.floor(lat / lat_step), 2**31 - 1), min(math.floor(lon / lon_step), 2**31 - 1)
+    return lat_cell * lat_step, lon_cell * lon_step
 
 
 def haversine(a: Sequence[float], b: Sequence[float]) -> float:
@@ -192,3 +196,36 @@ def test_geo_errors(kit):
     sort = m.Sort([m.GeoDistanceSort("k", ["1,1"])])
     expect(kit, E.SEARCH_INVALID, lambda: kit.client.search("t", "idx", m.SearchQuery(m.MatchAllQuery(), sort=sort)),
            detail="field [k] is not a GEO_POINT field")
+
+
+# --- property -------------------------------------------------------------------------------
+# points, shapes and centres share a few bands (one across the antimeridian), so shapes hold some
+LAT = st.floats(-30, 30)
+LON = st.one_of(st.floats(-180, -150), st.floats(-20, 20), st.floats(150, 180))
+POINT = st.tuples(LAT, LON).map(lambda p: "%.6f,%.6f" % p)
+
+
+@settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
+@given(points=st.lists(st.one_of(st.none(), POINT), max_size=12), corner=st.tuples(LAT, LON),
+       size=st.tuples(st.floats(0, 40), st.floats(0, 60)), radius=st.floats(0, 3e6),
+       triangle=st.lists(st.tuples(LAT, LON), min_size=3, max_size=5))
+def test_geo_queries_equal_a_brute_force_over_random_points(ours_kit, points, corner, size, radius, triangle):
+    kit, m = ours_kit, ours_kit.m
+    if "t" in kit.client.list_table():
+        kit.client.delete_search_index("t", "idx")
+        kit.client.delete_table("t")
+    make_table(kit, points)
+    top, left = corner
+    bottom = max(-90.0, top - size[0])
+    right = left + size[1] if left + size[1] <= 180 else left + size[1] - 360  # may wrap the antimeridian
+    stored = {i: on_grid(*parse(text)) for i, text in enumerate(points) if text}
+
+    def check(query: Any, holds: Callable[[Tuple[float, float]], bool]) -> None:
+        expected = [i for i, p in stored.items() if holds(p)]
+        assert all_hits(kit, query) == (expected, len(expected)), query
+
+    box = m.GeoBoundingBoxQuery("g", "%r,%r" % (top, left), "%r,%r" % (bottom, right))
+    check(box, lambda p: bottom <= p[0] <= top and (
+        left <= p[1] <= right if left <= right else p[1] >= left or p[1] <= right))
+    check(m.GeoDistanceQuery("g", "%r,%r" % corner, radius), lambda p: haversine(corner, p) <= radius)
+    check(m.GeoPolygonQuery("g", ["%r,%r" % v for v in triangle]), lambda p: in_polygon(p, list(triangle)))
