@@ -452,12 +452,15 @@ def test_rows_past_the_table_or_index_ttl_are_not_found():
 
         clock.offset += day / 2
         client.put_row("t", m.Row([("pk", 1)], [("l", 10)]), m.Condition("IGNORE"))  # written again later
+        client.update_row("t", m.Row([("pk", 2)], {"put": [("k", "late")]}), m.Condition("IGNORE"))  # one cell later
         assert found("idx") == found("short") == [0, 1, 2, 3]
         clock.offset += day / 2 + 1  # the first writes are past the index's TTL only
-        assert (found("idx"), found("short")) == ([0, 1, 2, 3], [1])
+        assert (found("idx"), found("short")) == ([0, 1, 2, 3], [1, 2])
         clock.offset += day  # and past the table's
-        assert (found("idx"), found("short")) == ([1], [])
+        assert (found("idx"), found("short")) == ([1, 2], [])
+        every = client.search("t", "idx", m.SearchQuery(m.MatchAllQuery()), m.ColumnsToGet(return_type=m.ColumnReturnType.ALL))
+        assert [[c[:2] for c in row[1]] for row in every.rows] == [[("l", 10)], [("k", "late")]]  # cells past the TTL go
         session, _ = client.compute_splits("t", "idx")
         rows, _ = client.parallel_scan("t", "idx", m.ScanQuery(m.MatchAllQuery(), 10, None, 0, 1), session)
-        assert keys(SimpleNamespace(rows=rows)) == [1]  # parallel scans leave them out too
-        assert client.search("t", "idx", m.SearchQuery(m.MatchAllQuery(), get_total_count=True)).total_count == 1
+        assert keys(SimpleNamespace(rows=rows)) == [1, 2]  # parallel scans leave them out too
+        assert client.search("t", "idx", m.SearchQuery(m.MatchAllQuery(), get_total_count=True)).total_count == 2

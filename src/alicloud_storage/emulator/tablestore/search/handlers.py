@@ -352,16 +352,25 @@ def _row(info: TableInfo, key: bytes, columns: Any, index: SearchIndex, ctx: Con
     kind = columns.return_type if columns is not None and columns.HasField("return_type") else ColumnReturnType.RETURN_NONE
     if kind == ColumnReturnType.RETURN_NONE:
         return PlainRow(pk, [])
-    cells = ctx.storage.get_row(info.tid, key) or {}
+    cells = _newest(ctx, info, key)
     wanted: Optional[Set[str]] = None
     if kind == ColumnReturnType.RETURN_SPECIFIED:
         wanted = set(columns.column_names)
     elif kind == ColumnReturnType.RETURN_ALL_FROM_INDEX:
         wanted = {item.name for item in index.fields}
     return PlainRow(pk, [
-        (name, cells[name][0][1], cells[name][0][0], None)
-        for name in sorted(cells) if cells[name] and (wanted is None or name in wanted)
+        (name, cells[name][1], cells[name][0], None) for name in sorted(cells) if wanted is None or name in wanted
     ])
+
+
+def _newest(ctx: Context, info: TableInfo, key: bytes) -> Dict[str, Tuple[int, Any]]:
+    """The newest (timestamp ms, value) of each attribute of a row, but for cells past the table's TTL."""
+    ttl = info.options.time_to_live
+    floor = int(ctx.clock() * 1000) - ttl * 1000 if ttl != -1 else None
+    cells = ctx.storage.get_row(info.tid, key) or {}
+    return {
+        name: versions[0] for name, versions in cells.items() if versions and (floor is None or versions[0][0] >= floor)
+    }
 
 
 def _max_limit(info: TableInfo, index: SearchIndex, columns: Any) -> int:
@@ -528,8 +537,7 @@ def _search_hits(ctx: Context, where: Tuple[TableInfo, SearchIndex], response: A
             hit.score = scores[key]
         newest: Dict[str, Any] = {}
         if highlighter is not None or any(inner_highlighters):
-            cells = ctx.storage.get_row(info.tid, key) or {}
-            newest = {name: versions[0][1] for name, versions in cells.items() if versions}
+            newest = {name: cell[1] for name, cell in _newest(ctx, info, key).items()}
         if highlighter is not None:
             hit.highlight_result.CopyFrom(highlighter.result(newest))
         for plan, inner_highlighter in zip(compiled.inner_hits, inner_highlighters):
