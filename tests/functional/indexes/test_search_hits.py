@@ -283,6 +283,7 @@ def test_highlight_fragments_order_and_html(kit):
     places = [long_text.index(plain(f)) for f in in_order]
     assert places == sorted(places) and len(in_order) == 3  # the three places with apples
     assert all(len(plain(f)) <= 40 and "<em>apple</em>" in f for f in in_order)
+    assert all(re.search(r"(^| )" + re.escape(plain(f)) + r"( |$)", long_text) for f in in_order)  # whole words
     assert sum(f.count("<em>apple</em>") for f in in_order) == 4
     by_score = fragments(40, 10, m.HighlightFragmentOrder.SCORE)
     assert sorted(by_score) == sorted(in_order) and by_score[0].count("<em>apple</em>") == 2

@@ -7,8 +7,9 @@ each field (analyzed match/phrase text, terms, prefixes, wildcards; never a must
 clause) and returns a :class:`Highlighter`. The highlighter runs the field's analyzer
 over the row's text, finds the asked tokens' places in it (analyzers keep characters,
 only lowering them), merges overlapping marks (adjacent ones stay apart, as Lucene's
-passage formatter does) and cuts fragments of ``fragment_size`` characters around them
-(the whole text when it fits).
+passage formatter does) and cuts the text into fragments of up to ``fragment_size``
+characters, at a space when one is in the window's second half (the whole text when it
+fits; a mark is never cut), keeping those with marks.
 """
 from __future__ import annotations
 
@@ -204,11 +205,18 @@ class Highlighter:
             start = 0
             while start < len(text):
                 end = min(len(text), start + parameter.size)
+                space = text.rfind(" ", start + 1, end + 1) if end < len(text) else -1
+                if space > start + parameter.size // 2:  # end at a word's end when one is near
+                    end = space
                 end = max([end] + [e for s, e in marks if s < end < e])  # never cut a mark
                 windows.append((start, end))
                 start = end
         out = []
         for start, end in windows:
+            while start < end and text[start].isspace():
+                start += 1
+            while end > start and text[end - 1].isspace():
+                end -= 1
             inside = [(s, e) for s, e in marks if start <= s and e <= end]
             if not inside:
                 continue
