@@ -96,7 +96,11 @@ def within_distance(center_point: str, distance: float) -> PointTest:
     center = point_of(center_point, "center_point")
     if not distance >= 0 or math.isinf(distance):
         raise E.SEARCH_INVALID.error(detail=f"invalid distance [{distance}]")  # [I]
-    return _on_grid(lambda p: arc_distance(center, p) <= distance)
+    inside = _on_grid(lambda p: arc_distance(center, p) <= distance)
+    # a point farther north or south than the radius is out without the haversine (the
+    # meridian arc is the shortest way to another latitude; the margin covers the grid)
+    reach = math.degrees(distance / EARTH_RADIUS) + 1e-6
+    return lambda p: abs(p[0] - center[0]) <= reach and inside(p)
 
 
 def polygon(points: Sequence[str]) -> PointTest:
