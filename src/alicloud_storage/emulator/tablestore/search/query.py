@@ -97,6 +97,12 @@ def _leaf(name: str) -> str:
     return name.partition(".")[2] or name
 
 
+def _length(unit: Document, leaf: str) -> int:
+    """A TEXT value's length as Lucene counts it: its distinct token positions."""
+    stored = unit.get(leaf + POSITIONS)
+    return len(set(stored)) if stored is not None else len(unit.get(leaf, []))
+
+
 def _positions(unit: Document, leaf: str) -> List[int]:
     """The token positions of a TEXT value (stored for dictionary analyzers, else 0, 1, ...)."""
     stored = unit.get(leaf + POSITIONS)
@@ -162,15 +168,11 @@ class Corpus:
                         continue
                     stats.docs += 1
                     if text:
-                        lengths.append(len(set(_positions(unit, leaf))))
-                    stats.doc_freq.update({_hashable(v) for v in values})
+                        lengths.append(_length(unit, leaf))
+                    stats.doc_freq.update(set(values))
             stats.avg_length = math.fsum(lengths) / len(lengths) if lengths else 0.0
             self._stats[name] = stats
         return self._stats[name]
-
-
-def _hashable(value: Any) -> Any:
-    return tuple(value) if isinstance(value, list) else value
 
 
 def index_field(index: SearchIndex, name: str) -> IndexField:
@@ -345,21 +347,18 @@ class _Compiler:
         bm25_scored = item.type in (TEXT, KEYWORD)
 
         def run(doc: Document) -> Tuple[int, float]:
-            if not bm25_scored or not self._scoring():
-                present = set(field_values(doc, name))
-                found = sum(1 for t in wanted if t in present)
-                return found, float(found)
-            units = _units(doc, name)
-            counts = Counter(v for unit in units for v in unit.get(leaf, []))
-            hits = [t for t in wanted if counts[t]]
-            if not hits:
-                return 0, 0.0
+            values = field_values(doc, name)
+            present = set(values)
+            hits = [t for t in wanted if t in present]
+            if not hits or not bm25_scored or not self._scoring():
+                return len(hits), float(len(hits))
             assert self._corpus is not None
             stats = self._corpus.stats(name, text)
-            length = _lucene_length(sum(len(set(_positions(u, leaf))) for u in units)) if text else 0
+            length = _lucene_length(sum(_length(u, leaf) for u in _units(doc, name))) if text else 0
             average = stats.avg_length if text else 0.0
-            total = math.fsum(_idf(stats.doc_freq[t], stats.docs) * _tf(counts[t], length, average) for t in hits)
-            return len(hits), total
+            return len(hits), math.fsum(
+                _idf(stats.doc_freq[t], stats.docs) * _tf(values.count(t), length, average) for t in hits
+            )
 
         return run
 
@@ -488,7 +487,7 @@ class _Compiler:
             assert self._corpus is not None
             stats = self._corpus.stats(name, text)
             idf = math.fsum(_idf(stats.doc_freq[t], stats.docs) for t in {token for token, _ in phrase})
-            length = _lucene_length(sum(len(set(_positions(u, leaf))) for u in units)) if text else 0
+            length = _lucene_length(sum(_length(u, leaf) for u in units)) if text else 0
             return idf * _tf(frequency, length, stats.avg_length if text else 0.0) * weight
 
         return score
