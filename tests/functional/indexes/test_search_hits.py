@@ -21,7 +21,7 @@ import pytest
 from alicloud_storage.emulator import Emulator
 from alicloud_storage.emulator.tablestore import errors as E
 from alicloud_storage.tablestore.wire import pb, plainbuffer
-from alicloud_storage.tablestore.wire.enums import SyncPhase
+from alicloud_storage.tablestore.wire.enums import IndexStatusEnum, SyncPhase
 
 from test_search_index import SettableClock
 from test_search_scoring import WEB
@@ -427,6 +427,7 @@ def test_describe_reports_incremental_sync_and_metering(tablestore):
     metering = response.metering_info
     assert metering.row_count == 6 and metering.storage_size > 0 and metering.reserved_read_cu == 0
     assert before - 5 <= metering.timestamp <= time.time() + 5
+    assert response.index_status.status == IndexStatusEnum.RUNNING  # the Node.js SDK's decoder needs it
     _, stat = client.describe_search_index("t", "idx")
     assert stat.sync_phase == m.SyncPhase.INCR
 

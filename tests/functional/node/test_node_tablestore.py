@@ -16,7 +16,7 @@ from node_runner import read_only_session, run_script
 pytestmark = pytest.mark.official
 
 STEPS = ["tables", "single rows", "batches", "ranges and filters", "versions and time ranges",
-         "auto-increment keys", "STS credentials"]
+         "auto-increment keys", "search indexes", "STS credentials"]
 
 
 @pytest.fixture

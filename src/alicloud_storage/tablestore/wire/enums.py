@@ -22,6 +22,7 @@ __all__ = [
     "GroupByType",
     "HighlightEncoder",
     "HighlightFragmentOrder",
+    "IndexStatusEnum",
     "IndexType",
     "IndexUpdateMode",
     "JsonType",
@@ -318,6 +319,14 @@ class SyncPhase(IntEnum):
 
     FULL = 1
     INCR = 2
+
+
+class IndexStatusEnum(IntEnum):
+    """IndexStatusEnum of search.proto."""
+
+    PENDING = 1
+    FAILED = 2
+    RUNNING = 3
 
 
 class QueryType(IntEnum):

@@ -50,6 +50,7 @@ from alicloud_storage.tablestore.wire import pb
 from alicloud_storage.tablestore.wire.enums import (
     ColumnReturnType,
     FieldType,
+    IndexStatusEnum,
     SyncPhase,
     VectorDataType,
     VectorMetricType,
@@ -274,6 +275,7 @@ def _describe(ctx: Context, request: Any) -> Any:
     response.metering_info.CopyFrom(
         pb.MeteringInfo(storage_size=size, row_count=rows, reserved_read_cu=0, timestamp=int(now))
     )
+    response.index_status.CopyFrom(pb.IndexStatus(status=IndexStatusEnum.RUNNING, status_description=""))
     return response
 
 
