@@ -30,8 +30,8 @@ from alicloud_storage.emulator.tablestore.storage import Storage
 
 __all__ = [
     "LONG", "DOUBLE", "BOOLEAN", "KEYWORD", "TEXT", "NESTED", "GEO_POINT", "DATE", "VECTOR",
-    "DICTIONARY_ANALYZERS", "POSITIONS",
-    "IndexField", "SearchIndex", "SearchDocuments", "analyze", "analyze_positions", "to_date", "document", "sub_document",
+    "DICTIONARY_ANALYZERS", "POSITIONAL_ANALYZERS", "POSITIONS",
+    "IndexField", "SearchIndex", "SearchDocuments", "analyze", "analyze_positions", "phrase_positions", "to_date", "document", "sub_document",
     "nested_objects",
     "WRITTEN", "alive", "SCALAR_TYPES",
 ]
@@ -156,7 +156,9 @@ _SINGLE_WORD = re.compile(f"[{_CJK}]|[^\\W_{_CJK}]+")
 _LETTERS_DIGITS = re.compile(r"\d+|[^\W\d_]+")
 _RUNS = re.compile(f"([{_CJK}]+)|[^\\W_{_CJK}]+")
 DICTIONARY_ANALYZERS = ("min_word", "max_word")
-# suffix of the document key holding a dictionary-analyzed field's token positions
+# analyzers whose tokens share positions (overlapping words, n-grams starting together)
+POSITIONAL_ANALYZERS = DICTIONARY_ANALYZERS + ("fuzzy",)
+# suffix of the document key holding such a field's token positions
 POSITIONS = "#pos"
 _jieba: List[Any] = []
 
@@ -200,6 +202,9 @@ def analyze_positions(text: str, analyzer: str, parameter: Dict[str, Any]) -> Li
     tokens one position (overlapping words that start together); their position is the start
     offset among the characters that belong to tokens, so a phrase's words keep their distance
     across spaces and punctuation. Runs of letters and digits are one lowercased token [I]."""
+    if analyzer == "fuzzy":
+        low, high, text = *_gram_sizes(parameter), text[:1024].lower()
+        return [(text[i:i + n], i) for i in range(len(text)) for n in range(low, high + 1) if i + n <= len(text)]
     if analyzer not in DICTIONARY_ANALYZERS:
         return [(token, i) for i, token in enumerate(analyze(text, analyzer, parameter))]
     tokens: List[Tuple[str, int]] = []
@@ -214,17 +219,33 @@ def analyze_positions(text: str, analyzer: str, parameter: Dict[str, Any]) -> Li
     return tokens
 
 
+def _gram_sizes(parameter: Dict[str, Any]) -> Tuple[int, int]:
+    """The fuzzy analyzer's (min_chars, max_chars), defaults 1 and 7."""
+    return parameter.get("min_chars", 1) or 1, parameter.get("max_chars", 7) or 7
+
+
+def phrase_positions(text: str, analyzer: str, parameter: Dict[str, Any]) -> List[Tuple[str, int]]:
+    """(token, position) of a match-phrase text. On ``fuzzy`` the phrase is a substring search:
+    the text in pieces of ``max_chars`` at their offsets (the last piece ends at the text's
+    end), so a document matches where every piece starts at its distance [I]; a text shorter
+    than ``min_chars`` has no pieces."""
+    if analyzer != "fuzzy":
+        return analyze_positions(text, analyzer, parameter)
+    low, high = _gram_sizes(parameter)
+    text = text[:1024].lower()
+    if len(text) < low:
+        return []
+    starts = sorted({*range(0, len(text) - high, high), max(len(text) - high, 0)})
+    return [(text[at:at + high], at) for at in starts]
+
+
 def analyze(text: str, analyzer: str, parameter: Dict[str, Any]) -> List[str]:
     """The tokens of ``text`` in position order, as the TEXT analyzer produces them."""
-    if analyzer in DICTIONARY_ANALYZERS:
+    if analyzer in POSITIONAL_ANALYZERS:
         return [token for token, _ in analyze_positions(text, analyzer, parameter)]
     if analyzer == "split":
         tokens = [t for t in text.split(parameter.get("delimiter") or " ") if t]
         return tokens if parameter.get("case_sensitive") else [t.lower() for t in tokens]
-    if analyzer == "fuzzy":
-        low, high = parameter.get("min_chars", 1) or 1, parameter.get("max_chars", 7) or 7
-        text = text[:1024].lower()
-        return [text[i:i + n] for i in range(len(text)) for n in range(low, high + 1) if i + n <= len(text)]
     # single_word: one token per CJK character, runs of letters and digits otherwise
     tokens = _SINGLE_WORD.findall(text)
     if parameter.get("delimit_word"):
@@ -341,7 +362,7 @@ def _values(item: IndexField, value: Any) -> List[Any]:
 
 
 def _positions(item: IndexField, value: Any) -> List[int]:
-    """The token positions of a dictionary-analyzed TEXT value, in the order of its tokens;
+    """The token positions of a TEXT value of a positional analyzer, in the order of its tokens;
     the elements of an array are 100 positions apart (Lucene's position gap) [I]."""
     elements = json.loads(value) if item.is_array else [value]
     positions: List[int] = []
@@ -353,15 +374,15 @@ def _positions(item: IndexField, value: Any) -> List[int]:
 
 
 def sub_document(fields: Sequence[IndexField], values: Dict[str, Any]) -> Dict[str, List[Any]]:
-    """The document of one nested object (a dictionary-analyzed TEXT field adds its token
-    positions under ``field + POSITIONS``)."""
+    """The document of one nested object (a TEXT field of a positional analyzer adds its
+    token positions under ``field + POSITIONS``)."""
     doc = {}
     for item in fields:
         if item.name in values:
             found = _values(item, values[item.name])
             if found:
                 doc[item.name] = found
-                if item.type == TEXT and item.analyzer in DICTIONARY_ANALYZERS:
+                if item.type == TEXT and item.analyzer in POSITIONAL_ANALYZERS:
                     doc[item.name + POSITIONS] = _positions(item, values[item.name])
     return doc
 

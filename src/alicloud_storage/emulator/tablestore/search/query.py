@@ -39,6 +39,7 @@ from alicloud_storage.emulator.tablestore.search.documents import (
     IndexField,
     SearchIndex,
     analyze_positions,
+    phrase_positions,
     to_date,
 )
 from alicloud_storage.tablestore.errors import OTSDecodeError
@@ -428,10 +429,12 @@ class _Compiler:
         name = q.field_name
         return _constant(lambda doc: any(inside(p) for p in field_values(doc, name)), 1.0)
 
-    def _tokens(self, item: IndexField, text: str) -> List[Tuple[Any, int]]:
-        """(token, position) of a query text: analyzed on TEXT, the whole value otherwise."""
+    def _tokens(self, item: IndexField, text: str, phrase: bool = False) -> List[Tuple[Any, int]]:
+        """(token, position) of a query text: analyzed on TEXT (as a phrase for match
+        phrase), the whole value otherwise."""
         if item.type == TEXT:
-            return analyze_positions(text, item.analyzer, item.analyzer_parameter)
+            analyzer = phrase_positions if phrase else analyze_positions
+            return analyzer(text, item.analyzer, item.analyzer_parameter)
         return [(coerce(item, text), 0)]
 
     def _match(self, q: Any) -> Scorer:
@@ -459,7 +462,7 @@ class _Compiler:
         repeated in the phrase is not told apart [I]); scored as BM25 of the phrase frequency
         with the summed idf of its terms (Lucene 7's PhraseQuery)."""
         item = index_field(self._index, q.field_name)
-        phrase = self._tokens(item, q.text)
+        phrase = self._tokens(item, q.text, phrase=True)
         name, leaf, weight, text = q.field_name, _leaf(q.field_name), _weight(q), item.type == TEXT
         slop = q.slop if q.HasField("slop") else 0
         if slop < 0:
