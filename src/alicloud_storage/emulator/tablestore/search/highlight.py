@@ -182,6 +182,35 @@ def _marks(text: str, item: IndexField, asked: _Asked) -> List[_Span]:
     return merged
 
 
+def _windows(text: str, size: int, marks: List[_Span]) -> List[Tuple[_Span, List[_Span]]]:
+    """The windows of ``text`` that hold marks, each with its marks (sorted, apart): the whole
+    text when it fits in ``size`` (0: no limit), else consecutive windows of up to ``size``
+    characters ending at a space in their second half when there is one, never cutting a
+    mark; spaces at a window's edges are left out. Linear in the text and the marks."""
+    if not size or len(text) <= size:
+        return [((0, len(text)), marks)]
+    out: List[Tuple[_Span, List[_Span]]] = []
+    start, i = 0, 0
+    while start < len(text) and i < len(marks):
+        end = min(len(text), start + size)
+        space = text.rfind(" ", start + 1, end + 1) if end < len(text) else -1
+        if space > start + size // 2:
+            end = space
+        first = i
+        while i < len(marks) and marks[i][0] < end:  # marks starting inside (one may run past the end)
+            end = max(end, marks[i][1])
+            i += 1
+        if i > first:
+            low, high = start, end
+            while low < high and text[low].isspace():
+                low += 1
+            while high > low and text[high - 1].isspace():
+                high -= 1
+            out.append(((low, high), marks[first:i]))
+        start = end
+    return out
+
+
 class Highlighter:
     """Highlight fragments of the asked fields of one search."""
 
@@ -198,28 +227,8 @@ class Highlighter:
         marks = _marks(text, parameter.item, asked)
         if not marks:
             return []
-        windows: List[_Span] = []
-        if parameter.fragments == 0 or len(text) <= parameter.size:
-            windows.append((0, len(text)))
-        else:
-            start = 0
-            while start < len(text):
-                end = min(len(text), start + parameter.size)
-                space = text.rfind(" ", start + 1, end + 1) if end < len(text) else -1
-                if space > start + parameter.size // 2:  # end at a word's end when one is near
-                    end = space
-                end = max([end] + [e for s, e in marks if s < end < e])  # never cut a mark
-                windows.append((start, end))
-                start = end
         out = []
-        for start, end in windows:
-            while start < end and text[start].isspace():
-                start += 1
-            while end > start and text[end - 1].isspace():
-                end -= 1
-            inside = [(s, e) for s, e in marks if start <= s and e <= end]
-            if not inside:
-                continue
+        for (start, end), inside in _windows(text, 0 if parameter.fragments == 0 else parameter.size, marks):
             parts, at = [], start
             for s, e in inside:
                 parts += [self._encode(text[at:s]), parameter.pre, self._encode(text[s:e]), parameter.post]
