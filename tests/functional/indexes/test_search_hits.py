@@ -3,8 +3,9 @@ clients: collapse (first row per value in sort order, pre-collapse totals and
 aggregations), highlighting (query words wrapped in tags, fragments, HTML escaping),
 limits and options (1000 rows from the index, offset + limit, routing keys, tokens that
 belong to another query), default order by the index sort, and rows past the table's or
-the index's TTL. The Java SDK's fields (track_total_count, filter,
-disable_default_pk_sorter) and DescribeSearchIndex's metering info go as raw requests.
+the index's TTL, inner hits' highlights of nested objects. The Java SDK's fields
+(track_total_count, filter, disable_default_pk_sorter), routing values and
+DescribeSearchIndex's metering info and index status go as raw requests.
 Expected values are computed here from the rows the test wrote."""
 from __future__ import annotations
 
@@ -37,6 +38,7 @@ _spec = importlib.util.spec_from_file_location(
 assert _spec is not None and _spec.loader is not None
 emulator_helpers = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(emulator_helpers)
+
 
 def values(i: int) -> Dict[str, Any]:
     """The attribute columns of row ``i`` (every ninth row lacks ``c``)."""
