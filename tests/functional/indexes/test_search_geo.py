@@ -176,6 +176,34 @@ def test_geo_distance_sort(kit):
                 assert keys(got) == by + [3], (order, mode, kind)  # the row without a point comes last
 
 
+def test_geo_distance_sort_with_a_nested_filter(kit):
+    """Only the points of the nested objects the filter passes count; a row with none comes last."""
+    m = kit.m
+    kit.client.create_table(m.TableMeta("t", [("pk", "INTEGER")]), m.TableOptions(-1, 1),
+                            m.ReservedThroughput(m.CapacityUnit(0, 0)))
+    objects = {
+        0: [{"kind": "a", "ng": "30,114"}, {"kind": "b", "ng": "30,120"}],
+        1: [{"kind": "b", "ng": "30,118"}],
+        2: [{"kind": "a", "ng": "31,119"}, {"kind": "a", "ng": "29,113"}],
+        3: [{"kind": "a", "ng": "30.5,116"}],
+    }
+    for i, items in objects.items():
+        kit.client.put_row("t", m.Row([("pk", i)], [("n", json.dumps(items))]), m.Condition("IGNORE"))
+    kit.client.create_search_index("t", "idx", m.SearchIndexMeta([m.FieldSchema("n", m.FieldType.NESTED, sub_field_schemas=[
+        m.FieldSchema("kind", m.FieldType.KEYWORD), m.FieldSchema("ng", m.FieldType.GEOPOINT)])]))
+    origin = (30.0, 119.0)
+    for order in (m.SortOrder.ASC, m.SortOrder.DESC):
+        mode = m.SortMode.MIN if order == m.SortOrder.ASC else m.SortMode.MAX
+        pick = min if order == m.SortOrder.ASC else max
+        distance = {i: pick(haversine(origin, on_grid(*parse(o["ng"]))) for o in items if o["kind"] == "a")
+                    for i, items in objects.items() if any(o["kind"] == "a" for o in items)}
+        expected = sorted(distance, key=distance.__getitem__, reverse=order == m.SortOrder.DESC)
+        sort = m.Sort([m.GeoDistanceSort("n.ng", ["%r,%r" % origin], order, mode,
+                                         nested_filter=m.NestedFilter("n", m.TermQuery("n.kind", "a")))])
+        got = kit.client.search("t", "idx", m.SearchQuery(m.MatchAllQuery(), sort=sort, limit=10))
+        assert keys(got) == expected + [1], order
+
+
 def test_geo_errors(kit):
     m = kit.m
     make_table(kit, ["1,1"])

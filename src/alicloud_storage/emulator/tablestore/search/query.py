@@ -722,17 +722,7 @@ def _field_comparator(index: SearchIndex, sort: Any) -> Comparator:
     if item.type in (TEXT, GEO_POINT, NESTED, VECTOR):
         raise E.SEARCH_INVALID.error(detail=f"field [{sort.field_name}] of type {item.type} can not be sorted")
     descending, mode = _order_and_mode(sort)
-    name = sort.field_name
-    values_of: Callable[[Document], List[Any]] = lambda doc: field_values(doc, name)
-    if sort.HasField("nested_filter"):  # only the values of the nested objects the filter passes
-        path = sort.nested_filter.path
-        if index_field(index, path).type != NESTED or not name.startswith(path + "."):
-            raise E.SEARCH_INVALID.error(detail=f"nested_filter path [{path}] does not hold sort field [{name}]")  # [I]
-        keep = compile_query(index, sort.nested_filter.filter)
-
-        def values_of(doc: Document) -> List[Any]:
-            views = ({path: [sub]} for sub in doc.get(path, []) if isinstance(sub, dict))
-            return [v for view in views if keep(view) for v in field_values(view, name)]
+    values_of = _sort_values(index, sort)
 
     def value(doc: Document) -> Optional[Any]:
         values = values_of(doc)
@@ -747,12 +737,30 @@ def _field_comparator(index: SearchIndex, sort: Any) -> Comparator:
     return _by_value(value, descending)
 
 
+def _sort_values(index: SearchIndex, sort: Any) -> Callable[[Document], List[Any]]:
+    """The values a field or geo sorter sees in a document: with a nested_filter, only those
+    of the nested objects the filter passes."""
+    name = sort.field_name
+    if not sort.HasField("nested_filter"):
+        return lambda doc: field_values(doc, name)
+    path = sort.nested_filter.path
+    if index_field(index, path).type != NESTED or not name.startswith(path + "."):
+        raise E.SEARCH_INVALID.error(detail=f"nested_filter path [{path}] does not hold sort field [{name}]")  # [I]
+    keep = compile_query(index, sort.nested_filter.filter)
+
+    def values_of(doc: Document) -> List[Any]:
+        views = ({path: [sub]} for sub in doc.get(path, []) if isinstance(sub, dict))
+        return [v for view in views if keep(view) for v in field_values(view, name)]
+
+    return values_of
+
+
 def _geo_comparator(index: SearchIndex, sort: Any) -> Comparator:
     """Nearest first (ASC) or farthest first; rows without a point come last either way [I]."""
     geo_field(index, sort.field_name)
     descending, mode = _order_and_mode(sort)
-    distance, name = geo.distance_of(sort.points, mode, sort.distance_type), sort.field_name
-    return _by_value(lambda doc: distance(field_values(doc, name)), descending)
+    distance, values_of = geo.distance_of(sort.points, mode, sort.distance_type), _sort_values(index, sort)
+    return _by_value(lambda doc: distance(values_of(doc)), descending)
 
 
 def _key_comparator(descending: bool) -> Comparator:
