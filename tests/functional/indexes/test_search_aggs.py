@@ -19,6 +19,7 @@ from test_search_geo import haversine, on_grid
 from test_search_index import expect, ours_kit  # noqa: F401 (a fixture)
 
 from alicloud_storage.emulator.tablestore import errors as E
+from alicloud_storage.emulator.tablestore.search.aggregations import MAX_COMPOSITE_KEYS
 
 
 ROWS = 100
@@ -486,6 +487,23 @@ def test_group_by_limits_and_errors(kit):
     refused("field [l] is not a GEO_POINT field", m.GroupByGeoGrid("l", m.GeoHashPrecision.GHP_156KM_156KM_3))
     refused("duplicate group by name [same]", m.GroupByField("l", name="same"), m.GroupByFilter([m.TermQuery("l", 1)], name="same"))
 
+
+
+def test_composite_key_combinations_are_bounded(kit):
+    """A row of two 1,200-value arrays expands to 1,440,000 key pairs: refused (past
+    MAX_COMPOSITE_KEYS) before the buckets are built; one array alone is answered."""
+    m = kit.m
+    prepare(kit, lambda i: i % 3)
+    many = 1200
+    kit.client.put_row("t", m.Row([("PK1", 10**6), ("PK2", "big")], [
+        ("d", 0.1), ("ka", json.dumps(["v%04d" % i for i in range(many)])), ("la", json.dumps(list(range(many)))),
+    ]), m.Condition("IGNORE"))
+    assert many * many > MAX_COMPOSITE_KEYS
+    both = m.GroupByComposite([m.GroupByField("ka", name="a"), m.GroupByField("la", name="b")])
+    expect(kit, E.SEARCH_INVALID, lambda: search(kit, group_bys=[both]),
+           detail=f"the key combinations of composite group by exceed {MAX_COMPOSITE_KEYS}")
+    (one,) = group_results(kit, m.GroupByComposite([m.GroupByField("la", name="b")], size=5))
+    assert [g.keys for g in one.items][:2] == [["-1"], ["0"]]
 
 # --- property -------------------------------------------------------------------------------
 ROW = st.fixed_dictionaries({}, optional={

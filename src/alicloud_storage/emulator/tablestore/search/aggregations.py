@@ -57,7 +57,7 @@ from alicloud_storage.tablestore.wire.filter_values import encode_filter_value
 __all__ = [
     "RowReader", "Rows", "Hits", "aggregate", "group",
     "MAX_AGGS", "MAX_GROUP_BYS", "MAX_GROUP_BY_DEPTH", "DEFAULT_GROUP_SIZE", "MAX_GROUP_SIZE", "MAX_FILTERS",
-    "MAX_RANGES", "MAX_GEO_RANGES", "MAX_BUCKETS", "MAX_TOP_ROWS",
+    "MAX_RANGES", "MAX_GEO_RANGES", "MAX_BUCKETS", "MAX_TOP_ROWS", "MAX_COMPOSITE_KEYS",
 ]
 
 # row key -> the row as the request's columns_to_get returns it (a PlainBuffer row with header)
@@ -74,6 +74,9 @@ MAX_RANGES = 100
 MAX_GEO_RANGES = 10
 MAX_BUCKETS = 2000
 MAX_TOP_ROWS = 100  # [I] the service refuses 10000; its bound is not public
+# [I] key combinations a composite group-by may expand its rows into (rows holding long
+# arrays multiply); past it the request is refused before the work is done
+MAX_COMPOSITE_KEYS = 1_000_000
 _NUMERIC = (LONG, DOUBLE, DATE)
 _GROUPABLE = (LONG, DOUBLE, DATE, BOOLEAN, KEYWORD)
 _COUNTABLE = (*_GROUPABLE, GEO_POINT)
@@ -723,12 +726,17 @@ def _plan_composite(ctx: _Context, body: Any, subs: _Subs, name: str) -> _Runner
 
     def run(hits: Hits) -> Any:
         groups: Dict[Tuple[Any, ...], Hits] = {}
+        combinations = 0
         for hit in hits:
             per_source = [
                 sorted({source.binning.bucket(v) for v in field_values(hit[1], source.binning.field)} - {None})
                 or [None]
                 for source in sources
             ]
+            combinations += math.prod(len(keys) for keys in per_source)
+            if combinations > MAX_COMPOSITE_KEYS:
+                raise E.SEARCH_INVALID.error(
+                    detail=f"the key combinations of composite group by exceed {MAX_COMPOSITE_KEYS}")  # [I]
             for keys in itertools.product(*per_source):
                 groups.setdefault(keys, []).append(hit)
         ordered = sorted(groups, key=order)
