@@ -3,8 +3,8 @@
 against a brute-force filter written here: random rows of every scalar type, arrays,
 nested objects, values of the wrong type and missing fields, written before the index
 exists (backfill) and after (puts, updates, deletes), an index deleted and created
-again, random bool/term/terms/range/prefix/exists/match queries, sorts, paging,
-aggregations and group-bys. Also: rows past the index's TTL, and a database from
+again, random bool/const-score/term/terms/range/prefix/exists/match/nested queries, sorts,
+paging, collapse, aggregations and group-bys. Also: rows past the index's TTL, and a database from
 before the value table gets it filled on open."""
 from __future__ import annotations
 
@@ -152,13 +152,15 @@ def _leaf(kind: str) -> Any:
     return st.just(("all",))
 
 
-LEAF = st.one_of(*(_leaf(k) for k in ["term", "terms", "range", "prefix", "exists", "match", "all"]))
-QUERY = st.recursive(LEAF, lambda inner: st.builds(
+# a nested query (not pre-filtered): one nested object holds the value
+NESTED = st.one_of(st.tuples(st.just("nested"), st.just("n.s"), KEYS), st.tuples(st.just("nested"), st.just("n.v"), LONGS))
+LEAF = st.one_of(*(_leaf(k) for k in ["term", "terms", "range", "prefix", "exists", "match", "all"]), NESTED)
+QUERY = st.recursive(LEAF, lambda inner: st.one_of(st.builds(
     lambda must, must_not, filters, should, msm: ("bool", must, must_not, filters, should,
                                                   min(msm, len(should)) if msm is not None else None),
     st.lists(inner, max_size=2), st.lists(inner, max_size=2), st.lists(inner, max_size=1),
     st.lists(inner, max_size=3), st.none() | st.integers(0, 3),
-), max_leaves=6)
+), st.tuples(st.just("const"), inner)), max_leaves=6)
 
 
 def _query_value(field: str, value: Any) -> Any:
@@ -172,6 +174,11 @@ def holds(query: Tuple[Any, ...], doc: Dict[str, List[Any]]) -> bool:
         return True
     if kind == "match":
         return query[1] in doc.get("t", [])
+    if kind == "const":
+        return holds(query[1], doc)
+    if kind == "nested":
+        leaf = query[1].partition(".")[2]
+        return any(o.get(leaf) == query[2] and type(o.get(leaf)) is type(query[2]) for o in doc.get("n", []))
     if kind == "exists":
         return bool(doc.get(query[1]))
     if kind == "bool":
@@ -201,6 +208,10 @@ def to_model(query: Tuple[Any, ...]) -> Any:
         return m.MatchAllQuery()
     if kind == "match":
         return m.MatchQuery("t", query[1])
+    if kind == "const":
+        return m.ConstScoreQuery(to_model(query[1]))
+    if kind == "nested":
+        return m.NestedQuery("n", m.TermQuery(query[1], query[2]))
     if kind == "exists":
         return m.ExistsQuery(query[1])
     if kind == "term":
@@ -220,11 +231,12 @@ SORTER = st.one_of(
     st.builds(m.FieldSort, st.sampled_from(["l", "d", "k", "b", "date", "la", "da", "ka", "n.v", "n.s"]),
               st.sampled_from(list(m.SortOrder)), st.none() | st.sampled_from(list(m.SortMode))),
     st.builds(m.PrimaryKeySort, st.sampled_from(list(m.SortOrder))),
+    st.builds(m.DocSort, st.sampled_from(list(m.SortOrder))),
     st.builds(m.ScoreSort),
 )
 AGGS = st.lists(st.sampled_from([
     m.Sum("d", name="sd"), m.Max("la", name="xla"), m.Min("n.v", name="mnv"), m.Count("k", name="ck"),
-    m.Avg("da", name="ada"), m.Max("da", name="xda"),
+    m.Avg("da", name="ada"), m.Max("da", name="xda"), m.TopRows(3, m.Sort([m.FieldSort("l")]), name="top"),
 ]), max_size=3, unique_by=lambda a: a.name)
 GROUP_BYS = st.lists(st.sampled_from([
     m.GroupByField("k", sub_aggs=[m.Sum("l"), m.Max("da")]), m.GroupByField("la", name="gla"),
@@ -233,6 +245,7 @@ GROUP_BYS = st.lists(st.sampled_from([
 SEARCH = st.fixed_dictionaries({"query": QUERY}, optional={
     "sort": st.lists(SORTER, min_size=1, max_size=2).map(m.Sort), "offset": st.integers(0, 4),
     "limit": st.integers(0, 6), "get_total_count": st.booleans(), "aggs": AGGS, "group_bys": GROUP_BYS,
+    "collapse_field": st.sampled_from(["l", "d", "k"]).map(m.Collapse),
 })
 
 
