@@ -110,16 +110,19 @@ class _Walker:
         self._sid = int(index.sid)
 
     def _leaf(self, name: str, where: str, args: Tuple[Any, ...], rank: int) -> _Condition:
-        """Documents with a value of field ``name`` meeting ``where`` (on column ``v``)."""
-        sql = f"SELECT DISTINCT pk FROM ots_search_values WHERE sid={self._sid} AND field=?{where}"
-        # "+field": look the document's values up by key, not by the value index
-        exists = f"EXISTS (SELECT 1 FROM ots_search_values WHERE sid={self._sid} AND pk=d.pk AND +field=?{where})"
+        """Documents with a value of field ``name`` meeting ``where`` (on column ``{v}``)."""
+        single = "." not in name and not index_field(self._index, name).is_array  # one value per document
+        sql = (f"SELECT {'' if single else 'DISTINCT '}pk FROM ots_search_values"
+               f" WHERE sid={self._sid} AND field=?{where.format(v='v')}")
+        # "+v": look the document's values up by key, not by the value index
+        exists = (f"EXISTS (SELECT 1 FROM ots_search_values WHERE sid={self._sid} AND pk=d.pk"
+                  f" AND field=?{where.format(v='+v')})")
         return _Condition((exists, (name, *args)), True, (sql, (name, *args)), rank)
 
     def alive(self, floor: int) -> _Condition:
         """Rows with a cell written at or after ``floor`` (ms), or with no cell at all."""
         sql = (f"NOT EXISTS (SELECT 1 FROM ots_search_values WHERE sid={self._sid} AND pk=d.pk"
-               " AND +field=? AND v<?)")
+               " AND field=? AND +v<?)")
         return _Condition((sql, (WRITTEN, floor)), True)
 
     def _scalar(self, name: str) -> bool:
@@ -152,7 +155,7 @@ class _Walker:
         wanted = coerce(index_field(self._index, q.field_name), variant(q.term))
         if _is_nan(wanted):  # NaN equals nothing
             return _NONE
-        return self._leaf(q.field_name, " AND v=?", (wanted,), _TERM)
+        return self._leaf(q.field_name, " AND {v}=?", (wanted,), _TERM)
 
     def _terms(self, q: Any) -> _Condition:
         if not self._scalar(q.field_name):
@@ -161,7 +164,7 @@ class _Walker:
         wanted = [v for v in (coerce(item, variant(t)) for t in q.terms) if not _is_nan(v)]
         if not wanted:
             return _NONE
-        return self._leaf(q.field_name, f" AND v IN ({','.join('?' * len(wanted))})", tuple(wanted), _TERMS)
+        return self._leaf(q.field_name, f" AND {{v}} IN ({','.join('?' * len(wanted))})", tuple(wanted), _TERMS)
 
     def _range(self, q: Any) -> _Condition:
         if not self._scalar(q.field_name):
@@ -177,13 +180,13 @@ class _Walker:
             return _NONE
         where, args = "", []
         if low is not None and not _is_nan(low):
-            where += " AND v>=?" if include_lower else " AND v>?"
+            where += " AND {v}>=?" if include_lower else " AND {v}>?"
             args.append(low)
         if high is not None:
-            where += " AND v<=?" if include_upper else " AND v<?"
+            where += " AND {v}<=?" if include_upper else " AND {v}<?"
             args.append(high)
         elif where:
-            where = f" AND (v IS NULL OR ({where[5:]}))"
+            where = f" AND ({{v}} IS NULL OR ({where[5:]}))"
         return self._leaf(q.field_name, where, tuple(args), _RANGE if args else _EXISTS)
 
     def _prefix(self, q: Any) -> _Condition:
@@ -193,8 +196,8 @@ class _Walker:
             return _NONE if kind in SCALAR_TYPES else _UNKNOWN
         upper = _successor(q.prefix)
         if upper is None:
-            return self._leaf(q.field_name, " AND v>=?", (q.prefix,), _RANGE)
-        return self._leaf(q.field_name, " AND v>=? AND v<?", (q.prefix, upper), _RANGE)
+            return self._leaf(q.field_name, " AND {v}>=?", (q.prefix,), _RANGE)
+        return self._leaf(q.field_name, " AND {v}>=? AND {v}<?", (q.prefix, upper), _RANGE)
 
     def _bool(self, q: Any) -> _Condition:
         must = [self.query(m) for m in (*q.must_queries, *q.filter_queries)]
@@ -262,8 +265,8 @@ def _order(documents: SearchDocuments, index: SearchIndex, sort: Any) -> Optiona
             return None
         fold = "MAX" if mode == SortMode.SORT_MODE_MAX else "MIN"
         alias = f"s{len(columns)}"
-        columns.append(f"(SELECT {fold}(v) FROM ots_search_values WHERE sid={int(index.sid)}"
-                       f" AND pk=d.pk AND +field=?) AS {alias}")
+        columns.append(f"(SELECT {fold}(+v) FROM ots_search_values WHERE sid={int(index.sid)}"
+                       f" AND pk=d.pk AND field=?) AS {alias}")
         args.append(field_sort.field_name)
         terms.append(f"{alias} {'DESC' if descending else 'ASC'} NULLS LAST")
     terms.append("d.pk")  # the default tiebreak; without it, the stable order is PK order too
@@ -334,7 +337,7 @@ def select(documents: SearchDocuments, index: SearchIndex, want: Want) -> Select
     else:
         source = joined = "FROM ots_search_docs d"
         check, check_args = condition.where
-        where, args = f" WHERE d.sid={sid} AND ({check})", list(check_args)
+        where, args = f" WHERE d.sid={sid}" + ("" if check == "1" else f" AND ({check})"), list(check_args)
     doc = "x.doc" if condition.driver is not None else "d.doc"
     order = _order(documents, index, want.sort) if condition.exact else None
     if order is None:
@@ -346,13 +349,13 @@ def select(documents: SearchDocuments, index: SearchIndex, want: Want) -> Select
         head = ", ".join(["d.pk", doc, *columns])
         hits = _load(documents.select(f"SELECT {head} {joined}{ordered}", [*column_args, *args]))
         return Selection(hits[want.offset:end], end < len(hits), lambda: len(hits), hits, {})
-    head = ", ".join(["d.pk", *columns])
-    keys = [bytes(row[0]) for row in documents.select(
-        f"SELECT {head} {source}{ordered} LIMIT ? OFFSET ?", [*column_args, *args, want.limit + 1, want.offset])]
-    page = keys[:want.limit]
-    docs = dict(documents.select(
-        f"SELECT pk, doc FROM ots_search_docs WHERE sid={sid} AND pk IN ({','.join('?' * len(page))})", page))
+    # the page's keys in order (one more: whether more follow), then their documents joined
+    head = ", ".join(["d.pk AS pk", *columns])
+    rows = documents.select(
+        f"SELECT d.pk, x.doc FROM (SELECT {head} {source}{ordered} LIMIT ? OFFSET ?) d"
+        f" JOIN ots_search_docs x ON x.sid={sid} AND x.pk=d.pk ORDER BY {', '.join(terms)}",
+        [*column_args, *args, want.limit + 1, want.offset])
     return Selection(
-        [(key, json.loads(docs[key])) for key in page], len(keys) > want.limit,
+        _load(rows[:want.limit]), len(rows) > want.limit,
         lambda: int(documents.select(f"SELECT count(*) {source}{where}", args)[0][0]), None, {},
     )
