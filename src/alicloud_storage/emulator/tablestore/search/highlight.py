@@ -51,8 +51,8 @@ class _Asked:
     phrases: List[List[str]] = field(default_factory=list)
 
     def wants(self, token: str) -> bool:
-        return (
-            token in self.tokens or any(token.startswith(p) for p in self.prefixes)
+        return token in self.tokens or bool(self.prefixes or self.suffixes or self.patterns) and (
+            any(token.startswith(p) for p in self.prefixes)
             or any(token.endswith(p) for p in self.suffixes)
             or any(p.fullmatch(token) is not None for p in self.patterns)
         )
@@ -161,7 +161,8 @@ def _marks(text: str, item: IndexField, asked: _Asked) -> List[_Span]:
     for overlapping analyzers (fuzzy n-grams, max_word) every place of an asked token is one."""
     tokens = analyze(text, item.analyzer, item.analyzer_parameter)
     if not item.analyzer_parameter.get("case_sensitive"):
-        text = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+        lowered = text.lower()  # per character where lowering changes a length (offsets must hold)
+        text = lowered if len(lowered) == len(text) else "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
     if item.analyzer in _OVERLAPPING:
         marked = [span for token in set(tokens) if asked.wants(token) for span in _every_place(token, text)]
     else:
