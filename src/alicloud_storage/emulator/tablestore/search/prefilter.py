@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import math
+import sqlite3
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
@@ -59,7 +60,12 @@ class _Condition:
 
 
 def _join(parts: Sequence[_Sql], operator: str) -> _Sql:
-    return operator.join(f"({sql})" for sql, _ in parts), tuple(a for _, args in parts for a in args)
+    """``parts`` joined by an associative ``operator``, as a balanced tree (SQLite limits an
+    expression's depth; a chain of a thousand clauses would exceed it)."""
+    if len(parts) <= 2:
+        return operator.join(f"({sql})" for sql, _ in parts), tuple(a for _, args in parts for a in args)
+    half = len(parts) // 2
+    return _join([_join(parts[:half], operator), _join(parts[half:], operator)], operator)
 
 
 def _both(parts: Sequence[_Sql]) -> _Sql:
@@ -326,7 +332,15 @@ def select(documents: SearchDocuments, index: SearchIndex, want: Want) -> Select
         return _scored(index, want, want.everything())
     if want.floor is not None:
         parts.append(walker.alive(want.floor))
-    condition = _all_of(parts, all(c.exact for c in parts))
+    try:
+        return _from_sql(documents, index, want, _all_of(parts, all(c.exact for c in parts)))
+    except sqlite3.OperationalError:  # beyond SQLite's limits (expression depth, variables, compound terms)
+        return _scored(index, want, want.everything())
+
+
+def _from_sql(documents: SearchDocuments, index: SearchIndex, want: Want, condition: _Condition) -> Selection:
+    """The hits of the documents ``condition`` selects: ordered and paged in SQL when it is
+    exact and the sort can be, else through :func:`_scored`."""
     sid = int(index.sid)
     # the candidates "d": the driver's keys (their documents joined when needed), or every document
     if condition.driver is not None:
