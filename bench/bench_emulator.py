@@ -7,7 +7,8 @@ with a data directory, so PutRow is a durable SQLite transaction) and a bare aio
 application answering every POST with a fixed body. The load generator (this process)
 sends pre-signed requests over keep-alive connections with ``--concurrency`` in flight
 for ``--seconds`` per case, alternating servers for ``--rounds`` rounds, and prints each
-server's best requests/s and the ratio.
+server's best requests/s, their ratio, the median of each round's ratio and each server's
+median CPU time per request (Linux: from /proc; on a busy machine the steadiest figure).
 Targets: GetRow >= 30% of the bare rate, PutRow >= 20%, GetRange and BatchGetRow of 100
 rows >= 25% (whole stored rows: the emulator copies their stored bytes). Then PutRow on a table with two
 global secondary indexes against PutRow on the plain table, alternating in the same run:
@@ -18,6 +19,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -109,6 +112,24 @@ def batch_get_request(info: dict) -> Request:
     return signed(info, "BatchGetRow", request)
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used (Linux /proc; 0.0 elsewhere)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def measured(server: subprocess.Popen, base: str, requests: List[Request], seconds: float,
+             concurrency: int) -> Tuple[float, float]:
+    """(requests/s, the server's CPU microseconds per request) of one load run."""
+    before = cpu_seconds(server.pid)
+    rate = asyncio.run(load(base, requests, seconds, concurrency))
+    return rate, (cpu_seconds(server.pid) - before) / (rate * seconds) * 1e6
+
+
 async def load(base: str, requests: List[Request], seconds: float, concurrency: int) -> float:
     """Requests/s sustained with ``concurrency`` in flight (cycling through ``requests``)."""
     connector = aiohttp.TCPConnector(limit=concurrency)
@@ -180,15 +201,24 @@ def main() -> None:
                 "GetRange(100 rows)": [range_request(info)],
                 "BatchGetRow(100)": [batch_get_request(info)],
             }
-            print(f"{'case':<20}{'emulator req/s':>16}{'bare req/s':>14}{'ratio':>8}  target")
+            print(f"{'case':<20}{'emulator req/s':>16}{'bare req/s':>14}{'ratio':>8}{'median':>8}"
+                  f"{'CPU us/req':>12}{'bare':>6}  target")
             for name, requests in cases.items():
                 ours = theirs = 0.0
+                ratios, cpu, bare_cpu = [], [], []
                 for _ in range(args.rounds):  # alternate, keep the best: least disturbed by noise
-                    ours = max(ours, asyncio.run(load(base, requests, args.seconds, args.concurrency)))
-                    theirs = max(theirs, asyncio.run(load(bare_base, requests, args.seconds, args.concurrency)))
+                    mine, mine_cpu = measured(emulator, base, requests, args.seconds, args.concurrency)
+                    bare_rate, bare_used = measured(bare, bare_base, requests, args.seconds, args.concurrency)
+                    ours, theirs = max(ours, mine), max(theirs, bare_rate)
+                    ratios.append(mine / bare_rate)
+                    cpu.append(mine_cpu)
+                    bare_cpu.append(bare_used)
                 target = {"GetRow": 0.30, "PutRow": 0.20, "GetRange(100 rows)": 0.25, "BatchGetRow(100)": 0.25}[name]
                 verdict = f">= {target:.0%} {'ok' if ours / theirs >= target else 'MISSED'}"
-                print(f"{name:<20}{ours:>16.0f}{theirs:>14.0f}{ours / theirs:>8.0%}  {verdict}")
+                # medians over the rounds: on a busy machine, steadier than the best rates
+                median = statistics.median(ratios)
+                print(f"{name:<20}{ours:>16.0f}{theirs:>14.0f}{ours / theirs:>8.0%}{median:>8.0%}"
+                      f"{statistics.median(cpu):>12.0f}{statistics.median(bare_cpu):>6.0f}  {verdict}")
             # PutRow with two global indexes vs the plain table (new keys: index rows are created)
             indexed = [put_request(info, k, "bench_indexed") for k in range(3000, 5000)]
             plain = [put_request(info, k) for k in range(5000, 7000)]
