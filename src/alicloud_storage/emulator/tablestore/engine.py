@@ -603,18 +603,16 @@ class Engine:
             result = self._read_one(info, pk, read)
             return WireRead(result.consumed, result.row)
         key = encode_key([v for _, v in pk])
-        return self._read_stored(info, pk, read, keep, self._storage.get_stored(info.tid, [key]).get(key))
+        return self._read_stored(info, pk, read, self._storage.get_stored(info.tid, [key], keep).get(key))
 
-    def _read_stored(
-        self, info: TableInfo, pk: PrimaryKey, read: ReadOptions, keep: int, stored: Optional[StoredRow]
-    ) -> WireRead:
-        """A read's result from the stored row (None: absent), its bytes if it has no more than
-        ``keep`` versions per column (see ``_copy_versions``)."""
+    def _read_stored(self, info: TableInfo, pk: PrimaryKey, read: ReadOptions, stored: Optional[StoredRow]) -> WireRead:
+        """A read's result from the stored row (None: absent): its bytes where they serve."""
         if stored is None:
             return WireRead(_read_units(0), None)
-        _, data, wire, size, versions = stored
-        if wire is not None and size is not None and versions is not None and versions <= keep:
+        _, data, wire, size = stored
+        if wire is not None:
             return WireRead(_read_units(size), wire)
+        assert data is not None
         result = self._read_cells(info, pk, decode_cells(data), read)
         return WireRead(result.consumed, result.row)
 
@@ -680,7 +678,7 @@ class Engine:
                         checked.append(exc)
             keep = self._copy_versions(info, read) if copy and info is not None else 0
             found = self._storage.get_stored(
-                info.tid, [item[1] for item in checked if not isinstance(item, TablestoreError)]
+                info.tid, [item[1] for item in checked if not isinstance(item, TablestoreError)], keep
             ) if keep and info is not None else {}
             table_results: List[Union[WireRead, TablestoreError]] = []
             for item in checked:
@@ -690,7 +688,7 @@ class Engine:
                 assert info is not None
                 pk, key = item
                 if keep:
-                    table_results.append(self._read_stored(info, pk, read, keep, found.get(key)))
+                    table_results.append(self._read_stored(info, pk, read, found.get(key)))
                 else:
                     result = self._read_one(info, pk, read)
                     table_results.append(WireRead(result.consumed, result.row))
@@ -766,7 +764,7 @@ class Engine:
             keep = self._copy_versions(info, read) if copy and source is None else 0
             entries: Iterator[Tuple[bytes, Optional[Cells], Optional[bytes], int]]
             if keep:
-                entries = self._copied(self._storage.scan_stored(info.tid, start_key, end_key, backward), keep)
+                entries = self._copied(self._storage.scan_stored(info.tid, start_key, end_key, backward, keep))
             else:
                 scan = self._storage.scan(info.tid, start_key, end_key, backward)
                 cells_of = source.scan(info, scan, start_key, end_key, backward) if source is not None else (
@@ -795,14 +793,13 @@ class Engine:
             return WireRange(CapacityUnits(_cu(size), 0), rows, next_start)
 
     @staticmethod
-    def _copied(
-        stored: Iterator[StoredRow], keep: int
-    ) -> Iterator[Tuple[bytes, Optional[Cells], Optional[bytes], int]]:
+    def _copied(stored: Iterator[StoredRow]) -> Iterator[Tuple[bytes, Optional[Cells], Optional[bytes], int]]:
         """(key, cells, None, 0) of stored rows, or (key, None, bytes, size) where the bytes serve."""
-        for key, data, wire, size, versions in stored:
-            if wire is not None and size is not None and versions is not None and versions <= keep:
+        for key, data, wire, size in stored:
+            if wire is not None:
                 yield key, None, wire, size
             else:
+                assert data is not None
                 yield key, decode_cells(data), None, 0
 
     # --- writes --------------------------------------------------------------------

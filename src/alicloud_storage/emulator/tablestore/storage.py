@@ -45,8 +45,12 @@ _ADDED_ROW_COLUMNS = (("wire", "BLOB"), ("wire_size", "INTEGER"), ("wire_version
 # Keys looked up by one query (SQLite allows 999 parameters in older versions).
 _KEYS_PER_QUERY = 500
 
-# (key, cells blob, wire bytes, wire data size, wire versions): the last three NULL when absent.
-StoredRow = Tuple[bytes, bytes, Optional[bytes], Optional[int], Optional[int]]
+# A row as a read that may copy its encoding gets it: (key, cells blob, None, 0) or, where the
+# encoding serves (kept, with no more versions per column than the read returns), (key, None,
+# wire bytes, wire data size): SQLite leaves out the blob the read does not need.
+StoredRow = Tuple[bytes, Optional[bytes], Optional[bytes], int]
+_SERVES = "wire_versions <= ?"  # NULL (no encoding kept) is not true
+_STORED_COLUMNS = f"pk, IIF({_SERVES}, NULL, data), IIF({_SERVES}, wire, NULL), IIF({_SERVES}, wire_size, 0)"
 
 # Index tables carry their base table's name in their meta.
 _NOT_INDEX = "json_extract(meta, '$.index_of') IS NULL"
@@ -254,15 +258,15 @@ class Storage:
         ).fetchone()
         return None if row is None else decode_cells(row[0])
 
-    def get_stored(self, tid: int, keys: Sequence[bytes]) -> Dict[bytes, StoredRow]:
-        """The rows of ``keys`` present, as stored (cells blob and encoded row, if kept), by key."""
+    def get_stored(self, tid: int, keys: Sequence[bytes], keep: int) -> Dict[bytes, StoredRow]:
+        """The rows of ``keys`` present, by key, as ``StoredRow``s for a read of up to ``keep``
+        versions per column."""
         found: Dict[bytes, StoredRow] = {}
         for start in range(0, len(keys), _KEYS_PER_QUERY):
             chunk = keys[start:start + _KEYS_PER_QUERY]
             rows = self._db.execute(
-                "SELECT pk, data, wire, wire_size, wire_versions FROM ots_rows"
-                f" WHERE tid=? AND pk IN ({','.join('?' * len(chunk))})",
-                (tid, *chunk),
+                f"SELECT {_STORED_COLUMNS} FROM ots_rows WHERE tid=? AND pk IN ({','.join('?' * len(chunk))})",
+                (keep, keep, keep, tid, *chunk),
             )
             for row in rows:
                 found[row[0]] = row
@@ -283,15 +287,18 @@ class Storage:
 
     def scan(self, tid: int, start: bytes, end: bytes, backward: bool) -> Iterator[Tuple[bytes, bytes]]:
         """(key, raw cells) from ``start`` (inclusive) towards ``end`` (exclusive), in order."""
-        return self._range("pk, data", tid, start, end, backward)
+        return self._range("pk, data", (), tid, start, end, backward)
 
-    def scan_stored(self, tid: int, start: bytes, end: bytes, backward: bool) -> Iterator[StoredRow]:
-        """As ``scan``, with each row's encoded row (if kept)."""
-        return self._range("pk, data, wire, wire_size, wire_versions", tid, start, end, backward)
+    def scan_stored(self, tid: int, start: bytes, end: bytes, backward: bool, keep: int) -> Iterator[StoredRow]:
+        """As ``scan``, as ``StoredRow``s for a read of up to ``keep`` versions per column."""
+        return self._range(_STORED_COLUMNS, (keep, keep, keep), tid, start, end, backward)
 
-    def _range(self, columns: str, tid: int, start: bytes, end: bytes, backward: bool) -> Iterator[Any]:
+    def _range(
+        self, columns: str, bound: Tuple[int, ...], tid: int, start: bytes, end: bytes, backward: bool
+    ) -> Iterator[Any]:
+        """``columns`` (their parameters ``bound``) of the rows from ``start`` towards ``end``."""
         if backward:
             where = "WHERE tid=? AND pk<=? AND pk>? ORDER BY pk DESC"
         else:
             where = "WHERE tid=? AND pk>=? AND pk<? ORDER BY pk ASC"
-        return iter(self._db.execute(f"SELECT {columns} FROM ots_rows {where}", (tid, start, end)))
+        return iter(self._db.execute(f"SELECT {columns} FROM ots_rows {where}", (*bound, tid, start, end)))
