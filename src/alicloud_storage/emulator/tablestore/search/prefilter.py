@@ -17,7 +17,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
-from alicloud_storage.emulator.tablestore import codec
+from alicloud_storage.emulator.tablestore import codec, limits
 from alicloud_storage.emulator.tablestore.search.documents import (
     DATE,
     DOUBLE,
@@ -97,6 +97,11 @@ def _successor(prefix: str) -> Optional[str]:
     return None
 
 
+def _single(index: SearchIndex, name: str) -> bool:
+    """Whether a document holds at most one value of field ``name`` (not an array, not nested)."""
+    return "." not in name and not index_field(index, name).is_array
+
+
 def _all_of(parts: List[_Condition], exact: bool) -> _Condition:
     """The conjunction of ``parts``, driven by the smallest driver among them."""
     driven = [c for c in parts if c.driver is not None]
@@ -111,15 +116,19 @@ def _all_of(parts: List[_Condition], exact: bool) -> _Condition:
 class _Walker:
     """Translates one index's (already validated) query messages into conditions."""
 
-    def __init__(self, index: SearchIndex) -> None:
+    def __init__(self, index: SearchIndex, joined: Dict[str, str]) -> None:
         self._index = index
         self._sid = int(index.sid)
+        self._joined = joined  # single-valued fields -> the alias of their value row, joined to "d"
 
     def _leaf(self, name: str, where: str, args: Tuple[Any, ...], rank: int) -> _Condition:
         """Documents with a value of field ``name`` meeting ``where`` (on column ``{v}``)."""
-        single = "." not in name and not index_field(self._index, name).is_array  # one value per document
-        sql = (f"SELECT {'' if single else 'DISTINCT '}pk FROM ots_search_values"
+        sql = (f"SELECT {'' if _single(self._index, name) else 'DISTINCT '}pk FROM ots_search_values"
                f" WHERE sid={self._sid} AND field=?{where.format(v='v')}")
+        alias = self._joined.get(name)
+        if alias is not None:  # the document's one value is at hand (NULL: none, or a NaN)
+            test = f" AND ({where[5:].format(v=alias + '.v')})" if where else ""
+            return _Condition((f"IFNULL({alias}.pk IS NOT NULL{test}, 0)", args), True, (sql, (name, *args)), rank)
         # "+v": look the document's values up by key, not by the value index
         exists = (f"EXISTS (SELECT 1 FROM ots_search_values WHERE sid={self._sid} AND pk=d.pk"
                   f" AND field=?{where.format(v='+v')})")
@@ -241,22 +250,39 @@ class _Walker:
         return _Condition(where, exact, driver, max(c.rank for c in should), rest)
 
 
-def _order(documents: SearchDocuments, index: SearchIndex, sort: Any) -> Optional[Tuple[List[str], List[str], List[Any]]]:
-    """(SELECT columns, ORDER BY terms, column arguments) for ``sort``, or None when SQL
-    cannot order as query.py does (score, geo distance, a nested filter, AVG of
-    numbers, a NaN among the values)."""
-    columns: List[str] = []
-    terms: List[str] = []
-    args: List[Any] = []
+@dataclass(frozen=True)
+class _Order:
+    """A ``Sort`` in SQL: the sort values' SELECT columns (``s0``, ... with their arguments),
+    the ORDER BY terms, and the single-valued sort fields' value rows to join (field -> alias)."""
+
+    columns: List[str]
+    args: List[Any]
+    terms: List[str]
+    joins: Dict[str, str]
+
+    def source(self, sid: int) -> str:
+        """The LEFT JOINs of the joined value rows, to follow ``FROM ... d``."""
+        return "".join(
+            f" LEFT JOIN ots_search_values {alias} ON {alias}.sid={sid} AND {alias}.pk=d.pk"
+            f" AND {alias}.field='{name}' AND {alias}.seq=0"
+            for name, alias in self.joins.items()
+        )
+
+
+def _order(documents: SearchDocuments, index: SearchIndex, sort: Any) -> Optional[_Order]:
+    """``sort`` in SQL, or None when SQL cannot order as query.py does (score, geo distance,
+    a nested filter, AVG of numbers, a NaN among the values)."""
+    order = _Order([], [], [], {})
     for sorter in sort.sorter:
         by_key = sorter.pk_sort if sorter.HasField("pk_sort") else sorter.doc_sort if sorter.HasField("doc_sort") else None
         if by_key is not None:  # doc order is PK order
-            terms.append("d.pk DESC" if by_key.order == SortOrder.SORT_ORDER_DESC else "d.pk")
+            order.terms.append("d.pk DESC" if by_key.order == SortOrder.SORT_ORDER_DESC else "d.pk")
             continue
         if not sorter.HasField("field_sort"):
             return None
         field_sort = sorter.field_sort
-        item = index_field(index, field_sort.field_name)
+        name = field_sort.field_name
+        item = index_field(index, name)
         if item.type not in SCALAR_TYPES or field_sort.HasField("nested_filter"):
             return None
         descending = field_sort.HasField("order") and field_sort.order == SortOrder.SORT_ORDER_DESC
@@ -265,18 +291,21 @@ def _order(documents: SearchDocuments, index: SearchIndex, sort: Any) -> Optiona
         if mode == SortMode.SORT_MODE_AVG and item.type in (LONG, DOUBLE, DATE):
             return None
         if item.type == DOUBLE and documents.select(
-            f"SELECT 1 FROM ots_search_values WHERE sid={int(index.sid)} AND field=? AND v IS NULL LIMIT 1",
-            (field_sort.field_name,),
+            f"SELECT 1 FROM ots_search_values WHERE sid={int(index.sid)} AND field=? AND v IS NULL LIMIT 1", (name,),
         ):
             return None
-        fold = "MAX" if mode == SortMode.SORT_MODE_MAX else "MIN"
-        alias = f"s{len(columns)}"
-        columns.append(f"(SELECT {fold}(+v) FROM ots_search_values WHERE sid={int(index.sid)}"
-                       f" AND pk=d.pk AND field=?) AS {alias}")
-        args.append(field_sort.field_name)
-        terms.append(f"{alias} {'DESC' if descending else 'ASC'} NULLS LAST")
-    terms.append("d.pk")  # the default tiebreak; without it, the stable order is PK order too
-    return columns, terms, args
+        column = f"s{len(order.columns)}"
+        if _single(index, name) and limits.TABLE_NAME.fullmatch(name):  # its one value: join its row
+            alias = order.joins.setdefault(name, f"j{len(order.joins)}")
+            order.columns.append(f"{alias}.v AS {column}")
+        else:
+            fold = "MAX" if mode == SortMode.SORT_MODE_MAX else "MIN"
+            order.columns.append(f"(SELECT {fold}(+v) FROM ots_search_values WHERE sid={int(index.sid)}"
+                                 f" AND pk=d.pk AND field=?) AS {column}")
+            order.args.append(name)
+        order.terms.append(f"{column} {'DESC' if descending else 'ASC'} NULLS LAST")
+    order.terms.append("d.pk")  # the default tiebreak; without it, the stable order is PK order too
+    return order
 
 
 @dataclass(frozen=True)
@@ -326,49 +355,54 @@ def _scored(index: SearchIndex, want: Want, candidates: List[Hit]) -> Selection:
 
 def select(documents: SearchDocuments, index: SearchIndex, want: Want) -> Selection:
     """The hits ``want`` asks for, from SQL where it can answer, else from Python."""
-    walker = _Walker(index)
-    parts = [walker.query(q) for q in want.queries] if ENABLED and not want.reference else [_UNKNOWN]
+    if not ENABLED or want.reference:
+        return _scored(index, want, want.everything())
+    order = _order(documents, index, want.sort)
+    walker = _Walker(index, order.joins if order is not None else {})
+    parts = [walker.query(q) for q in want.queries]
     if all(not c.exact and c.where == _TRUE for c in parts):  # SQL cannot narrow it down
         return _scored(index, want, want.everything())
     if want.floor is not None:
         parts.append(walker.alive(want.floor))
     try:
-        return _from_sql(documents, index, want, _all_of(parts, all(c.exact for c in parts)))
+        return _from_sql(documents, index, want, _all_of(parts, all(c.exact for c in parts)), order)
     except sqlite3.OperationalError:  # beyond SQLite's limits (expression depth, variables, compound terms)
         return _scored(index, want, want.everything())
 
 
-def _from_sql(documents: SearchDocuments, index: SearchIndex, want: Want, condition: _Condition) -> Selection:
+def _from_sql(
+    documents: SearchDocuments, index: SearchIndex, want: Want, condition: _Condition, order: Optional[_Order],
+) -> Selection:
     """The hits of the documents ``condition`` selects: ordered and paged in SQL when it is
-    exact and the sort can be, else through :func:`_scored`."""
+    exact and ``order`` is given, else through :func:`_scored`."""
     sid = int(index.sid)
-    # the candidates "d": the driver's keys (their documents joined when needed), or every document
+    joins = order.source(sid) if order is not None else ""
+    # the candidates "d" (the driver's keys, or every document) with the joined value rows;
+    # "x" their documents, when needed
     if condition.driver is not None:
-        source = f"FROM ({condition.driver[0]}) d"
+        source = f"FROM ({condition.driver[0]}) d{joins}"
         joined = f"{source} JOIN ots_search_docs x ON x.sid={sid} AND x.pk=d.pk"
         check, check_args = condition.rest
         where, args = f" WHERE {check}", [*condition.driver[1], *check_args]
     else:
-        source = joined = "FROM ots_search_docs d"
+        source = joined = f"FROM ots_search_docs d{joins}"
         check, check_args = condition.where
         where, args = f" WHERE d.sid={sid}" + ("" if check == "1" else f" AND ({check})"), list(check_args)
     doc = "x.doc" if condition.driver is not None else "d.doc"
-    order = _order(documents, index, want.sort) if condition.exact else None
-    if order is None:
+    if order is None or not condition.exact:
         return _scored(index, want, _load(documents.select(f"SELECT d.pk, {doc} {joined}{where} ORDER BY d.pk", args)))
-    columns, terms, column_args = order
-    ordered = f"{where} ORDER BY {', '.join(terms)}"
+    ordered = f"{where} ORDER BY {', '.join(order.terms)}"
     end = want.offset + want.limit
     if want.every:
-        head = ", ".join(["d.pk", doc, *columns])
-        hits = _load(documents.select(f"SELECT {head} {joined}{ordered}", [*column_args, *args]))
+        head = ", ".join(["d.pk", doc, *order.columns])
+        hits = _load(documents.select(f"SELECT {head} {joined}{ordered}", [*order.args, *args]))
         return Selection(hits[want.offset:end], end < len(hits), lambda: len(hits), hits, {})
     # the page's keys in order (one more: whether more follow), then their documents joined
-    head = ", ".join(["d.pk AS pk", *columns])
+    head = ", ".join(["d.pk AS pk", *order.columns])
     rows = documents.select(
         f"SELECT d.pk, x.doc FROM (SELECT {head} {source}{ordered} LIMIT ? OFFSET ?) d"
-        f" JOIN ots_search_docs x ON x.sid={sid} AND x.pk=d.pk ORDER BY {', '.join(terms)}",
-        [*column_args, *args, want.limit + 1, want.offset])
+        f" JOIN ots_search_docs x ON x.sid={sid} AND x.pk=d.pk ORDER BY {', '.join(order.terms)}",
+        [*order.args, *args, want.limit + 1, want.offset])
     return Selection(
         _load(rows[:want.limit]), len(rows) > want.limit,
         lambda: int(documents.select(f"SELECT count(*) {source}{where}", args)[0][0]), None, {},
