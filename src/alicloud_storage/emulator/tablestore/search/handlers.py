@@ -509,11 +509,13 @@ def _search(ctx: Context, request: Any) -> Any:
     if group_bys is not None:
         response.group_bys = group_bys(hits)
     shown = _collapsed(hits, collapse) if collapse is not None else hits
-    chosen = shown[page.offset:page.offset + page.limit] if collapse is not None else found.page
-    for key, _ in chosen:
+    collapsed = shown[page.offset:page.offset + page.limit]
+    chosen = [key for key, _ in collapsed] if collapse is not None else found.keys
+    for key in chosen:
         response.rows.append(read_row(key))
     if corpus.scoring or highlighter is not None:
-        _search_hits(ctx, (info, index), response, compiled, chosen, scores if corpus.scoring else None, highlighter)
+        _search_hits(ctx, (info, index), response, compiled, collapsed if collapse is not None else found.page(),
+                     scores if corpus.scoring else None, highlighter)
     # no token with collapse, nor on an index with nested fields that has no index sort;
     # a KNN query's page carries a token whenever it is full (fact sheet §3.9)
     paged = collapse is None and (bool(index.index_sort) or not any(f.type == NESTED for f in index.fields))
@@ -595,9 +597,9 @@ def _parallel_scan(ctx: Context, request: Any) -> Any:
     everything = _live(ctx, index, floor)
     predicate = compile_query(index, scan.query, Corpus(lambda: [doc for _, doc in everything()], scoring=False))
     page = select(_documents(ctx), index, Want(
-        [scan.query], predicate.score, pb.Sort(), offset, limit, False, floor, everything, predicate.knn)).page
+        [scan.query], predicate.score, pb.Sort(), offset, limit, False, floor, everything, predicate.knn)).keys
     response = pb.ParallelScanResponse()
-    for key, _ in page:
+    for key in page:
         response.rows.append(codec.encode_row(_row(info, key, columns, index, ctx)))
     # every non-empty page carries a token; the empty page after the last ends the scan
     response.next_token = _token(offset + len(page), b"", digest) if page else b""

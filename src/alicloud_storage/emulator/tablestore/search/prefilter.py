@@ -325,10 +325,12 @@ class Want:
 
 @dataclass
 class Selection:
-    """What a search matched: the page's hits, whether more follow, the total, every hit in
-    order (when asked for or at hand) and, on the reference path, every hit's score."""
+    """What a search matched: the page's row keys and its hits (their documents decoded on
+    the call: only inner hits read them), whether more follow, the total, every hit in order
+    (when asked for or at hand) and, on the reference path, every hit's score."""
 
-    page: List[Hit]
+    keys: List[bytes]
+    page: Callable[[], List[Hit]]
     more: bool
     count: Callable[[], int]
     hits: Optional[List[Hit]]
@@ -348,9 +350,14 @@ def _scored(index: SearchIndex, want: Want, candidates: List[Hit]) -> Selection:
         if score is not None:
             scores[key] = score
             hits.append((key, doc))
-    ordered = sorted_hits(index, hits, want.sort, scores)
-    end = want.offset + want.limit
-    return Selection(ordered[want.offset:end], end < len(ordered), lambda: len(ordered), ordered, scores)
+    return _listed(want, sorted_hits(index, hits, want.sort, scores), scores)
+
+
+def _listed(want: Want, hits: List[Hit], scores: Dict[bytes, float]) -> Selection:
+    """The selection of the page from every hit, in order."""
+    page = hits[want.offset:want.offset + want.limit]
+    return Selection([key for key, _ in page], lambda: page, want.offset + want.limit < len(hits),
+                     lambda: len(hits), hits, scores)
 
 
 def select(documents: SearchDocuments, index: SearchIndex, want: Want) -> Selection:
@@ -392,18 +399,19 @@ def _from_sql(
     if order is None or not condition.exact:
         return _scored(index, want, _load(documents.select(f"SELECT d.pk, {doc} {joined}{where} ORDER BY d.pk", args)))
     ordered = f"{where} ORDER BY {', '.join(order.terms)}"
-    end = want.offset + want.limit
     if want.every:
         head = ", ".join(["d.pk", doc, *order.columns])
-        hits = _load(documents.select(f"SELECT {head} {joined}{ordered}", [*order.args, *args]))
-        return Selection(hits[want.offset:end], end < len(hits), lambda: len(hits), hits, {})
-    # the page's keys in order (one more: whether more follow), then their documents joined
-    head = ", ".join(["d.pk AS pk", *order.columns])
-    rows = documents.select(
-        f"SELECT d.pk, x.doc FROM (SELECT {head} {source}{ordered} LIMIT ? OFFSET ?) d"
-        f" JOIN ots_search_docs x ON x.sid={sid} AND x.pk=d.pk ORDER BY {', '.join(order.terms)}",
-        [*order.args, *args, want.limit + 1, want.offset])
-    return Selection(
-        _load(rows[:want.limit]), len(rows) > want.limit,
-        lambda: int(documents.select(f"SELECT count(*) {source}{where}", args)[0][0]), None, {},
-    )
+        return _listed(want, _load(documents.select(f"SELECT {head} {joined}{ordered}", [*order.args, *args])), {})
+    # the page's keys in order (one more: whether more follow)
+    head = ", ".join(["d.pk", *order.columns])
+    rows = documents.select(f"SELECT {head} {source}{ordered} LIMIT ? OFFSET ?",
+                            [*order.args, *args, want.limit + 1, want.offset])
+    keys = [bytes(row[0]) for row in rows[:want.limit]]
+
+    def page() -> List[Hit]:
+        found = dict(documents.select(
+            f"SELECT pk, doc FROM ots_search_docs WHERE sid={sid} AND pk IN ({','.join('?' * len(keys))})", keys))
+        return [(key, json.loads(found[key])) for key in keys]
+
+    return Selection(keys, page, len(rows) > want.limit,
+                     lambda: int(documents.select(f"SELECT count(*) {source}{where}", args)[0][0]), None, {})
