@@ -473,6 +473,41 @@ def ots_filter_nested_deeper_than_allowed(t: Target) -> None:
     t.refused(t.ots("GetRow", request.SerializeToString()), 400, "OTSParameterInvalid")
 
 
+
+def _search_index(t: Target, table: str) -> None:
+    _table(t, table)
+    schema = pb.FieldSchema(field_name="n", field_type=1, index=True, enable_sort_and_agg=True)
+    request = pb.CreateSearchIndexRequest(table_name=table, index_name="deep", schema=pb.IndexSchema(field_schemas=[schema]))
+    reply = t.ots("CreateSearchIndex", request.SerializeToString())
+    assert reply.status in (200, 409), reply.body
+
+
+def _search(t: Target, table: str, query: pb.SearchQuery) -> Any:
+    request = pb.SearchRequest(table_name=table, index_name="deep", search_query=query.SerializeToString())
+    return t.ots("Search", request.SerializeToString())
+
+
+@case
+def ots_search_query_nested_deeper_than_allowed(t: Target) -> None:
+    """3,000 bool queries inside one another (each a message in the bytes of the next)."""
+    _search_index(t, "searchy")
+    node = pb.Query(type=11, query=pb.MatchAllQuery().SerializeToString())
+    for _ in range(3000):
+        node = pb.Query(type=6, query=pb.BoolQuery(must_queries=[node]).SerializeToString())
+    t.refused(_search(t, "searchy", pb.SearchQuery(query=node)), 400, "OTSParameterInvalid")
+
+
+@case
+def ots_search_group_by_nested_deeper_than_allowed(t: Target) -> None:
+    """3,000 field group-bys each the sub group-by of the next."""
+    _search_index(t, "searchy")
+    group = pb.GroupBy(name="g", type=1, body=pb.GroupByField(field_name="n").SerializeToString())
+    for level in range(3000):
+        body = pb.GroupByField(field_name="n", sub_group_bys=pb.GroupBys(group_bys=[group]))
+        group = pb.GroupBy(name="g%d" % level, type=1, body=body.SerializeToString())
+    query = pb.SearchQuery(query=pb.Query(type=11, query=b""), limit=0, group_bys=pb.GroupBys(group_bys=[group]))
+    t.refused(_search(t, "searchy", query), 400, "OTSParameterInvalid")
+
 def _pk(value: str) -> bytes:
     from alicloud_storage.tablestore.wire import plainbuffer
 

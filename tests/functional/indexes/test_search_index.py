@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from alicloud_storage.emulator.tablestore import errors as E
+from alicloud_storage.emulator.tablestore.search.query import MAX_QUERY_DEPTH
 
 N = 40
 WORDS = ["apple", "banana", "cherry"]
@@ -274,6 +275,12 @@ def test_search_errors(kit):
     expect(kit, E.SEARCH_INVALID, search, kit, m.TermQuery("nope", 1),
            detail="field [nope] does not exist in search index [idx]")
     expect(kit, E.SEARCH_INDEX_NOT_EXIST, kit.client.search, "t", "nope", m.SearchQuery(m.MatchAllQuery()), name="nope")
+    deep = m.TermQuery("l", 0)
+    for _ in range(MAX_QUERY_DEPTH - 1):  # the deepest query allowed: answered
+        deep = m.BoolQuery(must_queries=[deep])
+    assert keys(search(kit, deep)) == [0]
+    expect(kit, E.SEARCH_INVALID, search, kit, m.BoolQuery(must_queries=[deep]),
+           detail=f"the depth of queries exceeds {MAX_QUERY_DEPTH}")
 
 
 # --- property ------------------------------------------------------------------------

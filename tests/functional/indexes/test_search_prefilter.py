@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 import alicloud_storage.tablestore as m
 from alicloud_storage.emulator import Emulator
 from alicloud_storage.emulator.tablestore.search import prefilter
+from alicloud_storage.emulator.tablestore.search.query import MAX_QUERY_DEPTH
 from alicloud_storage.emulator.tablestore.service import DATABASE_FILE
 
 WORDS = ["apple", "banana", "cherry"]
@@ -370,7 +371,7 @@ def test_queries_beyond_sqlite_limits(client):
         write(client, rows, ("put", i, {"l": i, "k": f"k{i % 7}", "ka": json.dumps([f"k{i % 5}", "x"])}))
     docs = {i: indexed(values) for i, values in rows.items()}
     deep: Tuple[Any, ...] = ("range", "l", 3, None, True, False)
-    for level in range(120):
+    for level in range(MAX_QUERY_DEPTH - 1):  # the deepest query the emulator takes
         deep = ("bool", [deep], [("term", "l", level + 10)] if level % 2 else [], [], [], None)
     queries = [
         ("bool", [], [], [], [("term", "ka", f"k{i}") for i in range(700)], None),  # 700 UNIONed drivers

@@ -58,7 +58,7 @@ __all__ = [
     "Document", "Predicate", "Scorer", "Hit", "Comparator", "Corpus", "CompiledQuery", "InnerHitsPlan",
     "compile_query", "field_values", "compare_hits", "sorted_hits", "sort_uses_score", "inner_hits",
     "index_field", "geo_field", "coerce", "variant", "wildcard_pattern",
-    "MAX_QUERY_NODES", "MAX_TERMS", "MAX_WILDCARD", "MAX_TOP_K", "DEFAULT_INNER_HITS_LIMIT",
+    "MAX_QUERY_NODES", "MAX_QUERY_DEPTH", "MAX_TERMS", "MAX_WILDCARD", "MAX_TOP_K", "DEFAULT_INNER_HITS_LIMIT",
 ]
 
 Document = Dict[str, List[Any]]
@@ -69,6 +69,9 @@ Scorer = Callable[[Document], Optional[float]]
 Hit = Tuple[bytes, Document]
 
 MAX_QUERY_NODES = 1024
+# [I] queries inside queries (bool, nested, const/function score, dis-max); the service's
+# bound is not public, this one keeps the compiler far from Python's recursion limit
+MAX_QUERY_DEPTH = 100
 MAX_TERMS = 1024
 MAX_WILDCARD = 32
 MAX_TOP_K = 1000
@@ -300,6 +303,7 @@ class _Compiler:
         self._corpus = corpus
         self._page_end = page_end
         self._nodes = 0
+        self._depth = 0
         self.knn = False
         self.inner_hits: List[InnerHitsPlan] = []
 
@@ -307,6 +311,15 @@ class _Compiler:
         self._nodes += 1
         if self._nodes > MAX_QUERY_NODES:
             raise E.SEARCH_INVALID.error(detail=f"the number of query nodes exceeds {MAX_QUERY_NODES}")
+        if self._depth >= MAX_QUERY_DEPTH:
+            raise E.SEARCH_INVALID.error(detail=f"the depth of queries exceeds {MAX_QUERY_DEPTH}")  # [I]
+        self._depth += 1
+        try:
+            return self._build(message)
+        finally:
+            self._depth -= 1
+
+    def _build(self, message: Any) -> Scorer:
         kind = message.type if message.HasField("type") else None
         builders: Dict[int, Tuple[Any, Callable[[Any], Scorer]]] = {
             QueryType.MATCH_ALL_QUERY: (pb.MatchAllQuery, lambda q: lambda doc: 1.0),
