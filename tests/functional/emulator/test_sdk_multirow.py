@@ -24,6 +24,7 @@ from tablestore import (
 )
 
 from alicloud_storage.emulator.tablestore import errors as E
+from alicloud_storage.emulator.tablestore.front import INLINE_ROWS
 from emulator_helpers import create, expect
 
 pytestmark = pytest.mark.official
@@ -128,6 +129,26 @@ def test_range_order_bounds_and_limit(client):
     assert [(k[0][1], k[1][1]) for k in rows] == [("x", 0), ("x", 7)]
     assert next_key == [("a", "y"), ("b", -5)]
     assert scan(client, "t", [("a", "x"), ("b", INF_MAX)], [("a", "y"), ("b", INF_MIN)]) == ([], None)
+
+
+def test_pages_either_side_of_the_inline_bound_read_alike(client):
+    """Small GetRanges run on the event loop, larger ones (and those that may skip rows) in a
+    worker thread: every page is the rows written, in order, either way."""
+    create(client, pk=[("n", "INTEGER")])
+    written = {n: 3 * n for n in range(INLINE_ROWS + 50)}
+    batch_put(client, "t", [Row([("n", n)], [("v", v)]) for n, v in written.items()])
+    whole = [("n", INF_MIN)], [("n", INF_MAX)]
+    for limit, columns in ((INLINE_ROWS, None), (INLINE_ROWS + 1, None), (INLINE_ROWS, ["v"]), (None, None)):
+        _, next_key, rows, _ = client.get_range("t", Direction.FORWARD, *whole, columns_to_get=columns, limit=limit,
+                                                max_version=1)
+        expected = sorted(written)[:limit]
+        assert [(r.primary_key[0][1], r.attribute_columns[0][1]) for r in rows] == [(n, written[n]) for n in expected]
+        assert next_key == ([("n", len(expected))] if len(expected) < len(written) else None)
+    request = BatchGetRowRequest()
+    keys = list(range(0, 2 * INLINE_ROWS, 2))  # half of them past the last row written
+    request.add(TableInBatchGetRowItem("t", [[("n", n)] for n in keys], max_version=1))
+    found = [r.row for r in client.batch_get_row(request).get_result_by_table("t")]
+    assert [None if row is None else row.attribute_columns[0][1] for row in found] == [written.get(n) for n in keys]
 
 
 def test_range_errors(client):
