@@ -388,11 +388,12 @@ def _length_delimited(key: bytes, data: bytes) -> bytes:
 
 
 @lru_cache(maxsize=256)
-def _consumed_field(read: int, write: int) -> bytes:
-    """A row's consumed (3) field (few distinct values: kept)."""
+def _row_head(read: int, write: int) -> bytes:
+    """A good row's fields before its row's length: is_ok, consumed (3), the row's key (4)
+    (few distinct capacities: kept)."""
     message = pb.ConsumedCapacity()
     consumed(message, CapacityUnits(read, write))
-    return _length_delimited(b"\x1a", message.SerializeToString())
+    return _ROW_OK + _length_delimited(b"\x1a", message.SerializeToString()) + b"\x22"
 
 
 def batch_get_response(tables: Sequence[str], results: Sequence[Sequence[Union[WireRead, TablestoreError]]]) -> bytes:
@@ -406,8 +407,14 @@ def batch_get_response(tables: Sequence[str], results: Sequence[Sequence[Union[W
                 error = pb.Error(code=result.code, message=result.message).SerializeToString()
                 body += _length_delimited(b"\x12", _ROW_FAILED + _length_delimited(b"\x12", error))
             else:
-                units = result.consumed  # consumed (3), row (4)
-                row = _ROW_OK + _consumed_field(units.read, units.write) + _length_delimited(b"\x22", encode_row(result.row))
-                body += _length_delimited(b"\x12", row)
+                units = result.consumed
+                head = _row_head(units.read, units.write)
+                row = encode_row(result.row)
+                row_size = _varint(len(row))
+                body += b"\x12"
+                body += _varint(len(head) + len(row_size) + len(row))
+                body += head
+                body += row_size
+                body += row
         out += _length_delimited(b"\x0a", bytes(body))  # tables (1)
     return bytes(out)

@@ -664,6 +664,11 @@ class Engine:
             tables.append((info, stored_keys))
         results: List[List[Union[WireRead, TablestoreError]]] = []
         for (table, keys, read), (info, stored_keys) in zip(requests, tables):
+            keep = self._copy_versions(info, read) if copy and info is not None else 0
+            if keep and info is not None and stored_keys is not None:  # every key well-formed: one lookup
+                found = self._storage.get_stored(info.tid, stored_keys, keep)
+                results.append([self._read_stored(info, pk, read, found.get(k)) for pk, k in zip(keys, stored_keys)])
+                continue
             checked: List[Union[Tuple[PrimaryKey, bytes], TablestoreError]] = []
             if stored_keys is not None:
                 checked.extend(zip(keys, stored_keys))
@@ -676,7 +681,6 @@ class Engine:
                         checked.append((pk, encode_key([v for _, v in pk])))
                     except TablestoreError as exc:
                         checked.append(exc)
-            keep = self._copy_versions(info, read) if copy and info is not None else 0
             found = self._storage.get_stored(
                 info.tid, [item[1] for item in checked if not isinstance(item, TablestoreError)], keep
             ) if keep and info is not None else {}
