@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from alicloud_storage.emulator.tablestore import codec, indexes, validate
 from alicloud_storage.emulator.tablestore import errors as E
-from alicloud_storage.emulator.tablestore.engine import PUT, Engine, ReadOptions, RowWrite, WireRead, _plain_keys
+from alicloud_storage.emulator.tablestore.engine import PUT, Engine, ReadOptions, RowWrite, WireRead, plain_keys
 from alicloud_storage.emulator.tablestore.errors import TablestoreError
 from alicloud_storage.emulator.tablestore.keys import encode_key
 from alicloud_storage.emulator.tablestore.model import CapacityUnits, PkColumn, TableInfo
@@ -42,7 +42,7 @@ def full_checks(info: TableInfo, pk: List[Any]) -> Optional[str]:
 @given(keys=st.lists(KEYS, min_size=1, max_size=3))
 def test_keys_pass_the_one_pass_check_only_when_the_full_checks_pass(keys: List[List[Any]]) -> None:
     info = TableInfo("t", SCHEMA, tid=1)
-    stored = _plain_keys(info, keys)
+    stored = plain_keys(info, keys)
     failures = [full_checks(info, pk) for pk in keys]
     if stored is not None:
         assert failures == [None] * len(keys)
@@ -54,8 +54,8 @@ def test_keys_pass_the_one_pass_check_only_when_the_full_checks_pass(keys: List[
 def test_well_formed_keys_of_every_type_pass_the_one_pass_check() -> None:
     info = TableInfo("t", SCHEMA, tid=1)
     keys = [[("a", 1), ("b", "x" * 1024), ("c", bytearray(b"\0" * 1024))], [("a", -5), ("b", ""), ("c", b"")]]
-    assert _plain_keys(info, keys) == [encode_key([v for _, v in pk]) for pk in keys]
-    assert _plain_keys(None, keys) is None
+    assert plain_keys(info, keys) == [encode_key([v for _, v in pk]) for pk in keys]
+    assert plain_keys(None, keys) is None
 
 
 def engine_with_rows() -> Engine:

@@ -311,6 +311,9 @@ LEAK_INPUTS = [  # malformed with and without checksum verification
 ]
 
 
+KEY = REF.encode_primary_key([("k", bytearray(b"\x00\x01\x02\x03")), ("x", "a\x00b")])
+
+
 def test_error_paths_leak_neither_memory_nor_references(native: Any) -> None:
     singletons = [INF_MIN, INF_MAX, AUTO_INCREMENT, *CellOp]
     shared = [None, True, False]  # referenced everywhere: counted loosely
@@ -326,6 +329,12 @@ def test_error_paths_leak_neither_memory_nor_references(native: Any) -> None:
         assert native.encode_row([("k", 1), ("a", INF_MIN)], [("c", 1), ("d", None)], 1, False) is NotImplemented
         assert native.encode_row([("k", "\ud800")], None, 0, False) is NotImplemented
         assert native.encode_rows([PlainRow([("k", 1)], FIXED_UPDATE, False), ("bad",)]) is NotImplemented
+        # the emulator's BatchGetRow steps: keys refused at every stage, a row to re-encode
+        for data in (*LEAK_INPUTS, SOURCES[2], SOURCES[0]):
+            assert native.storage_keys([KEY, data], ("k", "x"), b"\x30\x20", 1024) is None
+        assert native.storage_keys([KEY], ("k", "x"), b"\x30\x20", 3) is None  # too long
+        assert native.batch_rows("t", [b"k1", b"k2"], [(b"k2", b"c", None, 0)], 4096) is None
+        native.batch_rows("t", [b"k1", b"k2"], [(b"k2", None, b"w", 9)], 4096)
 
     work()  # warm up caches and interned objects
     gc.collect()

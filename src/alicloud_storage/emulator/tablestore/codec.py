@@ -2,13 +2,20 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any, Dict, List, Optional, Sequence, Union
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 from google.protobuf.message import Message
 
 from alicloud_storage.emulator.tablestore import errors as E
 from alicloud_storage.emulator.tablestore import limits
-from alicloud_storage.emulator.tablestore.engine import ROWS_HEADER, ReadOptions, ResultRow, WireRead, WireRow
+from alicloud_storage.emulator.tablestore.engine import (
+    ROWS_HEADER,
+    ReadOptions,
+    ResultRow,
+    WireRead,
+    WireRow,
+    plain_keys,
+)
 from alicloud_storage.emulator.tablestore.errors import TablestoreError
 from alicloud_storage.emulator.tablestore.filters import (
     CompositeFilter,
@@ -18,6 +25,7 @@ from alicloud_storage.emulator.tablestore.filters import (
     SingleFilter,
 )
 from alicloud_storage.emulator.tablestore.model import CapacityUnits, IndexInfo, PkColumn, TableInfo, TableOptions
+from alicloud_storage.emulator.tablestore.storage import StoredRow
 from alicloud_storage.tablestore.errors import OTSDecodeError
 from alicloud_storage.tablestore.wire import pb, plainbuffer
 from alicloud_storage.tablestore.wire.enums import (
@@ -53,6 +61,10 @@ __all__ = [
     "encode_row",
     "encode_rows",
     "batch_get_response",
+    "storage_keys",
+    "storage_keys_py",
+    "batch_rows",
+    "batch_rows_py",
     "table_meta",
 ]
 
@@ -399,22 +411,89 @@ def _row_head(read: int, write: int) -> bytes:
 def batch_get_response(tables: Sequence[str], results: Sequence[Sequence[Union[WireRead, TablestoreError]]]) -> bytes:
     """The serialized BatchGetRowResponse: per table its name and per row an error or its
     consumed capacity and row (an absent row as empty bytes)."""
-    out = bytearray()
-    for table, table_results in zip(tables, results):
-        body = bytearray(_length_delimited(b"\x0a", table.encode("utf-8")))  # table_name (1)
-        for result in table_results:  # rows (2)
-            if isinstance(result, TablestoreError):
-                error = pb.Error(code=result.code, message=result.message).SerializeToString()
-                body += _length_delimited(b"\x12", _ROW_FAILED + _length_delimited(b"\x12", error))
-            else:
-                units = result.consumed
-                head = _row_head(units.read, units.write)
-                row = encode_row(result.row)
-                row_size = _varint(len(row))
-                body += b"\x12"
-                body += _varint(len(head) + len(row_size) + len(row))
-                body += head
-                body += row_size
-                body += row
-        out += _length_delimited(b"\x0a", bytes(body))  # tables (1)
-    return bytes(out)
+    return b"".join(_table_part(table, table_results) for table, table_results in zip(tables, results))
+
+
+def _table_part(table: str, results: Sequence[Union[WireRead, TablestoreError]]) -> bytes:
+    """One table of a BatchGetRowResponse: the tables (1) field with its message."""
+    body = bytearray(_length_delimited(b"\x0a", table.encode("utf-8")))  # table_name (1)
+    for result in results:  # rows (2)
+        if isinstance(result, TablestoreError):
+            error = pb.Error(code=result.code, message=result.message).SerializeToString()
+            body += _length_delimited(b"\x12", _ROW_FAILED + _length_delimited(b"\x12", error))
+        else:
+            units = result.consumed
+            head = _row_head(units.read, units.write)
+            row = encode_row(result.row)
+            row_size = _varint(len(row))
+            body += b"\x12"
+            body += _varint(len(head) + len(row_size) + len(row))
+            body += head
+            body += row_size
+            body += row
+    return _length_delimited(b"\x0a", bytes(body))  # tables (1)
+
+
+# --- BatchGetRow of stored rows: two batch steps, compiled while the extension is active ---
+# (The pure-Python functions are the reference: the extension returns the same bytes and None
+# for the same input; None sends the request down the full path, which raises the errors.)
+_KEY_TAGS = {"INTEGER": 0x10, "STRING": 0x20, "BINARY": 0x30}  # keys.py's type tags
+
+
+def storage_keys_py(buffers: Sequence[bytes], info: TableInfo) -> Optional[List[bytes]]:
+    """The storage keys of BatchGetRow's PlainBuffer keys when each holds one row whose primary
+    key is a well-formed key of the table (see ``engine.plain_keys``), else None."""
+    keys = []
+    for data in buffers:
+        if type(data) is not bytes:
+            return None
+        try:
+            decoded = plainbuffer.decode_row(data)
+        except OTSDecodeError:
+            return None
+        if decoded is None:
+            return None
+        keys.append(decoded.primary_key)
+    return plain_keys(info, keys)
+
+
+def batch_rows_py(table: str, keys: Sequence[bytes], rows: Sequence[StoredRow], cu_bytes: int) -> Optional[bytes]:
+    """A table's part of the BatchGetRowResponse for ``keys`` in order from the stored rows found
+    (each present row's stored bytes, absent ones empty); None if a row found has no stored bytes."""
+    found = {row[0]: row for row in rows}
+    results: List[Union[WireRead, TablestoreError]] = []
+    for key in keys:
+        stored = found.get(key)
+        if stored is None:
+            results.append(WireRead(CapacityUnits(1, 0), None))
+        elif stored[2] is None:
+            return None
+        else:
+            results.append(WireRead(CapacityUnits(max(1, -(-stored[3] // cu_bytes)), 0), stored[2]))
+    return _table_part(table, results)
+
+
+@lru_cache(maxsize=256)
+def _key_schema(columns: Tuple[PkColumn, ...]) -> Tuple[Tuple[str, ...], bytes]:
+    """A table's key column names and type tags, as the extension takes them."""
+    return tuple(c.name for c in columns), bytes(_KEY_TAGS[c.type] for c in columns)
+
+
+def storage_keys(buffers: Sequence[bytes], info: TableInfo) -> Optional[List[bytes]]:
+    """``storage_keys_py``, by the extension when it is active."""
+    if _NATIVE is None:
+        return storage_keys_py(buffers, info)
+    names, kinds = _key_schema(info.primary_key)
+    keys: Optional[List[bytes]] = _NATIVE.storage_keys(buffers, names, kinds, limits.PK_VALUE_MAX_BYTES)
+    return keys
+
+
+def batch_rows(table: str, keys: List[bytes], rows: List[StoredRow]) -> Optional[bytes]:
+    """``batch_rows_py`` (capacity units of ``limits.CU_BYTES``), by the extension when it is active."""
+    if _NATIVE is None:
+        return batch_rows_py(table, keys, rows, limits.CU_BYTES)
+    part: Optional[bytes] = _NATIVE.batch_rows(table, keys, rows, limits.CU_BYTES)
+    return part
+
+
+_NATIVE = plainbuffer.NATIVE

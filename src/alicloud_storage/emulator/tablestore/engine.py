@@ -64,6 +64,7 @@ __all__ = [
     "BACKWARD",
     "PrimaryKey",
     "Cell",
+    "plain_keys",
 ]
 
 _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1  # the range an INTEGER cell (and an increment's result) holds
@@ -172,7 +173,7 @@ def _read_units(size: int) -> CapacityUnits:
 _PK_VALUE_TYPES = {"INTEGER": (int,), "STRING": (str,), "BINARY": (bytes, bytearray)}
 
 
-def _plain_keys(info: Optional[TableInfo], keys: Sequence[PrimaryKey]) -> Optional[List[bytes]]:
+def plain_keys(info: Optional[TableInfo], keys: Sequence[PrimaryKey]) -> Optional[List[bytes]]:
     """The storage keys of ``keys`` when each is a well-formed key of the table (its columns'
     names and types in order, values within the length limit), else None (also for a missing
     table): then the full checks run, in their order, and raise the service's error."""
@@ -627,6 +628,20 @@ class Engine:
         size = _row_size(row) if row is not None else 0
         return ReadResult(CapacityUnits(_cu(size), 0), row)
 
+    def copy_read(self, instance: str, table: str, read: ReadOptions) -> Optional[Tuple[TableInfo, int]]:
+        """A BatchGetRow table whose read returns stored rows as they are: its info and up to how
+        many versions per column (None: it is not one); raises what the table name's and the read's
+        checks raise."""
+        validate.table_name(table)
+        self._check_read(read, batch=True)
+        info = self._storage.get_table(instance, table)
+        keep = self._copy_versions(info, read) if info is not None else 0
+        return (info, keep) if info is not None and keep else None
+
+    def stored_rows(self, info: TableInfo, keys: Sequence[bytes], keep: int) -> List[StoredRow]:
+        """The stored rows of ``keys`` present (one query), for a read that ``copy_read`` allowed."""
+        return self._storage.stored_rows(info.tid, keys, keep)
+
     def batch_get_row(
         self, instance: str, requests: Sequence[Tuple[str, Sequence[PrimaryKey], ReadOptions]]
     ) -> List[List[Union[ReadResult, TablestoreError]]]:
@@ -657,7 +672,7 @@ class Engine:
             validate.table_name(table)
             self._check_read(read, batch=True)
             info = self._storage.get_table(instance, table)
-            stored_keys = _plain_keys(info, keys)  # None: check each key in full
+            stored_keys = plain_keys(info, keys)  # None: check each key in full
             if stored_keys is None:
                 for pk in keys:
                     validate.primary_key(pk, max_columns=indexes.INDEX_PK_MAX)

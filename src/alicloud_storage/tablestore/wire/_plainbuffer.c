@@ -1006,6 +1006,321 @@ fail:
     return NULL;
 }
 
+/* ----------------------------------------------------- the emulator's BatchGetRow */
+
+/* Two batch steps of the emulator's BatchGetRow (emulator/tablestore/codec.py holds
+ * their pure-Python references, which these match byte for byte): the storage keys
+ * of the request's PlainBuffer keys, and a table's part of the response from the
+ * stored rows' PlainBuffer bytes. Anything they do not take is None: the emulator's
+ * full path then answers (and raises the service's errors, in their order). */
+
+#define KEY_TAG_INTEGER 0x10
+#define KEY_TAG_STRING 0x20
+#define KEY_TAG_BINARY 0x30
+
+/* raw[0:size] in the emulator's sortable key form: each 0x00 as 00 FF, then 00 01. */
+static int
+key_escaped(Out *out, const uint8_t *raw, Py_ssize_t size)
+{
+    if (size > (PY_SSIZE_T_MAX - 2) / 2 || out_reserve(out, size * 2 + 2) < 0) return -1;
+    uint8_t *p = out->data + out->size;
+    for (Py_ssize_t i = 0; i < size; i++) {
+        *p++ = raw[i];
+        if (raw[i] == 0) *p++ = 0xFF;
+    }
+    *p++ = 0;
+    *p++ = 1;
+    out->size = p - out->data;
+    return 0;
+}
+
+/* The storage key of one PlainBuffer key buffer: OK (a new bytes in *key), MALFORMED
+ * (not a well-formed key of the table: None for the whole call) or ERROR. */
+static int
+storage_key(PyObject *buffer, PyObject *names, const uint8_t *kinds, Py_ssize_t max_size,
+            PyObject **key)
+{
+    if (!PyBytes_CheckExact(buffer)) return MALFORMED;
+    Decoder d;
+    memset(&d, 0, sizeof d);
+    d.buf = (const uint8_t *)PyBytes_AS_STRING(buffer);
+    d.end = PyBytes_GET_SIZE(buffer);
+    d.verify = 1;
+    if (d.end <= 4 || memcmp(d.buf, "\x75\x00\x00\x00", 4) != 0) return MALFORMED;
+    Py_ssize_t pos = 4;
+    PyObject *row = NULL;
+    int status = read_row(&d, &pos, &row);
+    decoder_clear(&d);
+    if (status != OK) return status;
+    if (pos != d.end) {
+        Py_DECREF(row);
+        return MALFORMED;
+    }
+    PyObject *primary_key = PyTuple_GET_ITEM(row, 0);
+    Py_ssize_t width = PyTuple_GET_SIZE(names);
+    if (PyList_GET_SIZE(primary_key) != width) {
+        Py_DECREF(row);
+        return MALFORMED;
+    }
+    Out out = {NULL, 0, 0};
+    status = OK;
+    for (Py_ssize_t i = 0; i < width && status == OK; i++) {
+        PyObject *pair = PyList_GET_ITEM(primary_key, i);
+        PyObject *value = PyTuple_GET_ITEM(pair, 1);
+        int same = PyUnicode_Compare(PyTuple_GET_ITEM(pair, 0), PyTuple_GET_ITEM(names, i));
+        if (same == -1 && PyErr_Occurred()) {
+            status = ERROR;
+            break;
+        }
+        if (same != 0) {
+            status = MALFORMED;
+            break;
+        }
+        const char *raw = NULL;
+        Py_ssize_t size = 0;
+        if (kinds[i] == KEY_TAG_INTEGER) {
+            if (!PyLong_CheckExact(value)) {
+                status = MALFORMED;
+                break;
+            }
+            long long number = PyLong_AsLongLong(value); /* from the wire: fits */
+            if (number == -1 && PyErr_Occurred()) {
+                status = ERROR;
+                break;
+            }
+            if (out_reserve(&out, 9) < 0) {
+                status = ERROR;
+                break;
+            }
+            out.data[out.size++] = KEY_TAG_INTEGER;
+            uint64_t biased = (uint64_t)number ^ ((uint64_t)1 << 63);
+            for (int shift = 56; shift >= 0; shift -= 8) out.data[out.size++] = (uint8_t)(biased >> shift);
+            continue;
+        }
+        if (kinds[i] == KEY_TAG_STRING && PyUnicode_CheckExact(value)) {
+            raw = PyUnicode_AsUTF8AndSize(value, &size);
+            if (raw == NULL) {
+                status = ERROR;
+                break;
+            }
+        } else if (kinds[i] == KEY_TAG_BINARY && PyByteArray_CheckExact(value)) {
+            raw = PyByteArray_AS_STRING(value);
+            size = PyByteArray_GET_SIZE(value);
+        } else {
+            status = MALFORMED;
+            break;
+        }
+        if (size > max_size) {
+            status = MALFORMED;
+            break;
+        }
+        if (out_reserve(&out, 1) < 0) {
+            status = ERROR;
+            break;
+        }
+        out.data[out.size++] = kinds[i];
+        if (key_escaped(&out, (const uint8_t *)raw, size) < 0) status = ERROR;
+    }
+    Py_DECREF(row);
+    if (status == OK) {
+        *key = PyBytes_FromStringAndSize((const char *)out.data, out.size);
+        if (*key == NULL) status = ERROR;
+    }
+    PyMem_Free(out.data);
+    return status;
+}
+
+/* storage_keys(buffers, names: tuple[str], kinds: bytes, max_size: int) -> list[bytes] | None
+ *
+ * The storage keys of PlainBuffer key buffers when each holds one row whose primary
+ * key has the columns ``names`` in order, with values of the types ``kinds`` (one key
+ * tag byte per column: 0x10 INTEGER, 0x20 STRING, 0x30 BINARY) of at most ``max_size``
+ * bytes; else None. */
+static PyObject *
+pb_storage_keys(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (check_configured() < 0) return NULL;
+    if (nargs != 4 || !PyTuple_CheckExact(args[1]) || !PyBytes_CheckExact(args[2]) ||
+        PyBytes_GET_SIZE(args[2]) != PyTuple_GET_SIZE(args[1]) || !PyLong_CheckExact(args[3])) {
+        PyErr_SetString(PyExc_TypeError, "storage_keys(buffers, names: tuple, kinds: bytes, max_size: int)");
+        return NULL;
+    }
+    PyObject *names = args[1];
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(names); i++) {
+        if (!PyUnicode_CheckExact(PyTuple_GET_ITEM(names, i))) {
+            PyErr_SetString(PyExc_TypeError, "storage_keys: names must be str");
+            return NULL;
+        }
+    }
+    Py_ssize_t max_size = PyLong_AsSsize_t(args[3]);
+    if (max_size == -1 && PyErr_Occurred()) return NULL;
+    PyObject *buffers = PySequence_Fast(args[0], "storage_keys: buffers must be a sequence");
+    if (buffers == NULL) return NULL;
+    Py_ssize_t count = PySequence_Fast_GET_SIZE(buffers);
+    PyObject *keys = PyList_New(count);
+    if (keys == NULL) {
+        Py_DECREF(buffers);
+        return NULL;
+    }
+    const uint8_t *kinds = (const uint8_t *)PyBytes_AS_STRING(args[2]);
+    int status = OK;
+    for (Py_ssize_t i = 0; i < count && status == OK; i++) {
+        PyObject *key = NULL;
+        status = storage_key(PySequence_Fast_GET_ITEM(buffers, i), names, kinds, max_size, &key);
+        if (status == OK) PyList_SET_ITEM(keys, i, key);
+    }
+    Py_DECREF(buffers);
+    if (status == OK) return keys;
+    Py_DECREF(keys);
+    if (status == ERROR) return NULL;
+    Py_RETURN_NONE;
+}
+
+static Py_ssize_t
+varint_size(uint64_t value)
+{
+    Py_ssize_t size = 1;
+    while (value > 0x7F) {
+        value >>= 7;
+        size++;
+    }
+    return size;
+}
+
+static void
+put_varint(Out *out, uint64_t value) /* room already reserved */
+{
+    while (value > 0x7F) {
+        out->data[out->size++] = (uint8_t)((value & 0x7F) | 0x80);
+        value >>= 7;
+    }
+    out->data[out->size++] = (uint8_t)value;
+}
+
+/* One row of a table's part: its capacity's read units and the stored bytes (NULL: absent). */
+typedef struct {
+    uint64_t read;
+    PyObject *wire; /* borrowed */
+} BatchRow;
+
+/* Bytes of a row entry's fields after its tag and length: is_ok, consumed, row. */
+static Py_ssize_t
+row_entry_size(const BatchRow *row)
+{
+    Py_ssize_t units = 1 + varint_size(row->read) + 2;  /* read (1), write (2) = 0 */
+    Py_ssize_t consumed = 1 + varint_size((uint64_t)units) + units;
+    Py_ssize_t data = row->wire == NULL ? 0 : 4 + PyBytes_GET_SIZE(row->wire);
+    return 2 + 1 + varint_size((uint64_t)consumed) + consumed + 1 + varint_size((uint64_t)data) + data;
+}
+
+/* batch_rows(name: str, keys: list[bytes], rows: list[StoredRow], cu_bytes: int) -> bytes | None
+ *
+ * A TableInBatchGetRowResponse field (its tag, length and message) for ``keys`` in
+ * order, from ``rows``, the stored rows found, (key, cells | None, wire | None, size):
+ * a row present is its wire bytes under the PlainBuffer header with max(1, ceil(size /
+ * cu_bytes)) read units, an absent one empty with 1. None when a row found has no wire
+ * bytes (it must be re-encoded). */
+static PyObject *
+pb_batch_rows(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 4 || !PyUnicode_CheckExact(args[0]) || !PyList_CheckExact(args[1]) ||
+        !PyList_CheckExact(args[2]) || !PyLong_CheckExact(args[3])) {
+        PyErr_SetString(PyExc_TypeError, "batch_rows(name: str, keys: list, rows: list, cu_bytes: int)");
+        return NULL;
+    }
+    long long cu_bytes = PyLong_AsLongLong(args[3]);
+    if (cu_bytes == -1 && PyErr_Occurred()) return NULL;
+    if (cu_bytes <= 0) {
+        PyErr_SetString(PyExc_ValueError, "batch_rows: cu_bytes must be positive");
+        return NULL;
+    }
+    Py_ssize_t name_size;
+    const char *name = PyUnicode_AsUTF8AndSize(args[0], &name_size);
+    if (name == NULL) return NULL;
+    PyObject *keys = args[1], *rows = args[2];
+    PyObject *found = PyDict_New();
+    if (found == NULL) return NULL;
+    PyObject *result = NULL;
+    BatchRow *batch = NULL;
+    Out out = {NULL, 0, 0};
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(rows); i++) {
+        PyObject *row = PyList_GET_ITEM(rows, i);
+        if (!PyTuple_CheckExact(row) || PyTuple_GET_SIZE(row) != 4) {
+            PyErr_SetString(PyExc_TypeError, "batch_rows: rows are (key, cells, wire, size) tuples");
+            goto done;
+        }
+        if (PyDict_SetItem(found, PyTuple_GET_ITEM(row, 0), row) < 0) goto done;
+    }
+    Py_ssize_t count = PyList_GET_SIZE(keys);
+    batch = PyMem_Calloc(count ? (size_t)count : 1, sizeof(BatchRow));
+    if (batch == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    Py_ssize_t body = 1 + varint_size((uint64_t)name_size) + name_size;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        PyObject *row = PyDict_GetItemWithError(found, PyList_GET_ITEM(keys, i));
+        if (row == NULL && PyErr_Occurred()) goto done;
+        batch[i].read = 1;
+        if (row != NULL) {
+            PyObject *wire = PyTuple_GET_ITEM(row, 2), *size = PyTuple_GET_ITEM(row, 3);
+            if (wire == Py_None) {
+                result = Py_None;
+                Py_INCREF(result);
+                goto done;
+            }
+            if (!PyBytes_CheckExact(wire) || !PyLong_CheckExact(size)) {
+                PyErr_SetString(PyExc_TypeError, "batch_rows: a row's wire is bytes and its size an int");
+                goto done;
+            }
+            long long bytes = PyLong_AsLongLong(size);
+            if (bytes == -1 && PyErr_Occurred()) goto done;
+            if (bytes > cu_bytes) batch[i].read = (uint64_t)((bytes + cu_bytes - 1) / cu_bytes);
+            batch[i].wire = wire;
+        }
+        Py_ssize_t entry = row_entry_size(&batch[i]);
+        body += 1 + varint_size((uint64_t)entry) + entry;
+    }
+    if (out_reserve(&out, 1 + varint_size((uint64_t)body) + body) < 0) goto done;
+    out.data[out.size++] = 0x0A; /* tables (1) */
+    put_varint(&out, (uint64_t)body);
+    out.data[out.size++] = 0x0A; /* table_name (1) */
+    put_varint(&out, (uint64_t)name_size);
+    memcpy(out.data + out.size, name, (size_t)name_size);
+    out.size += name_size;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        const BatchRow *row = &batch[i];
+        Py_ssize_t units = 1 + varint_size(row->read) + 2;
+        Py_ssize_t consumed = 1 + varint_size((uint64_t)units) + units;
+        Py_ssize_t data = row->wire == NULL ? 0 : 4 + PyBytes_GET_SIZE(row->wire);
+        out.data[out.size++] = 0x12; /* rows (2) */
+        put_varint(&out, (uint64_t)row_entry_size(row));
+        out.data[out.size++] = 0x08; /* is_ok (1) = true */
+        out.data[out.size++] = 0x01;
+        out.data[out.size++] = 0x1A; /* consumed (3) */
+        put_varint(&out, (uint64_t)consumed);
+        out.data[out.size++] = 0x0A; /* capacity_unit (1) */
+        put_varint(&out, (uint64_t)units);
+        out.data[out.size++] = 0x08; /* read (1) */
+        put_varint(&out, row->read);
+        out.data[out.size++] = 0x10; /* write (2) = 0 */
+        out.data[out.size++] = 0x00;
+        out.data[out.size++] = 0x22; /* row (4) */
+        put_varint(&out, (uint64_t)data);
+        if (row->wire != NULL) {
+            memcpy(out.data + out.size, "\x75\x00\x00\x00", 4);
+            memcpy(out.data + out.size + 4, PyBytes_AS_STRING(row->wire), (size_t)(data - 4));
+            out.size += data;
+        }
+    }
+    result = PyBytes_FromStringAndSize((const char *)out.data, out.size);
+done:
+    Py_DECREF(found);
+    PyMem_Free(batch);
+    PyMem_Free(out.data);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"configure", (PyCFunction)(void (*)(void))pb_configure, METH_FASTCALL,
      "configure(PlainRow, INF_MIN, INF_MAX, AUTO_INCREMENT, CellOp): the objects to return."},
@@ -1015,6 +1330,10 @@ static PyMethodDef methods[] = {
      "encode_row(primary_key, cells, shape, deleted) -> bytes, or NotImplemented."},
     {"encode_rows", (PyCFunction)pb_encode_rows, METH_O,
      "encode_rows(rows) -> bytes, or NotImplemented."},
+    {"storage_keys", (PyCFunction)(void (*)(void))pb_storage_keys, METH_FASTCALL,
+     "storage_keys(buffers, names, kinds, max_size) -> the emulator's storage keys, or None."},
+    {"batch_rows", (PyCFunction)(void (*)(void))pb_batch_rows, METH_FASTCALL,
+     "batch_rows(name, keys, rows, cu_bytes) -> a BatchGetRow response's table, or None."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -26,10 +26,12 @@ unless it is missing or ``ALICLOUD_STORAGE_PURE_PYTHON=1`` is set.
 from __future__ import annotations
 
 import gc
+import importlib
 import logging
 import os
 import struct
 from enum import IntEnum
+from types import ModuleType
 from typing import (
     Any,
     Callable,
@@ -71,6 +73,7 @@ __all__ = [
     "PURE_PYTHON",
     "COMPILED",
     "ACTIVE",
+    "NATIVE",
     "PURE_PYTHON_ENV",
 ]
 
@@ -1014,6 +1017,11 @@ ACTIVE: Codec = (
     PURE_PYTHON if COMPILED is None or os.environ.get(PURE_PYTHON_ENV, "") not in ("", "0") else COMPILED
 )
 """The codec behind the module's functions: compiled unless unavailable or forced off."""
+
+NATIVE: Optional[ModuleType] = (
+    importlib.import_module("alicloud_storage.tablestore.wire._plainbuffer") if ACTIVE is COMPILED else None
+)
+"""The extension while the compiled codec is active (its batch functions serve the emulator), else None."""
 
 _log.debug(
     "PlainBuffer codec: %s%s",
