@@ -355,6 +355,12 @@ def encode_row(result: Optional[WireRow]) -> bytes:
 
 def encode_rows(results: Sequence[WireRow]) -> bytes:
     """Rows concatenated under one header, stored rows' bytes copied as they are; none -> b''."""
+    if not results:
+        return b""
+    try:
+        return ROWS_HEADER + b"".join(results)  # type: ignore[arg-type]  # all stored bytes: the usual page
+    except TypeError:  # some rows were re-encoded
+        pass
     parts = [ROWS_HEADER]
     decoded: List[ResultRow] = []
     for row in results:

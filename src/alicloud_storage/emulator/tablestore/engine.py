@@ -781,17 +781,19 @@ class Engine:
             next_start: Optional[PrimaryKey] = None
             backward = direction == BACKWARD
             keep = self._copy_versions(info, read) if copy and source is None else 0
-            entries: Iterator[Tuple[bytes, Optional[Cells], Optional[bytes], int]]
+            # (key, cells or their stored blob, the stored bytes where they serve, their size):
+            # the stored rows as SQLite hands them over (no generator on the hot path)
+            entries: Iterator[Tuple[bytes, Union[Cells, bytes, None], Optional[bytes], int]]
             if keep:
-                entries = self._copied(self._storage.scan_stored(info.tid, start_key, end_key, backward, keep))
-            else:
+                entries = self._storage.scan_stored(info.tid, start_key, end_key, backward, keep)
+            elif source is not None:
                 scan = self._storage.scan(info.tid, start_key, end_key, backward)
-                cells_of = source.scan(info, scan, start_key, end_key, backward) if source is not None else (
-                    (key, decode_cells(data)) for key, data in scan
-                )
-                entries = ((key, cells, None, 0) for key, cells in cells_of)
+                entries = ((key, cells, None, 0) for key, cells in source.scan(info, scan, start_key, end_key, backward))
+            else:
+                entries = ((key, data, None, 0) for key, data in self._storage.scan(info.tid, start_key, end_key, backward))
+            max_bytes, max_scanned = limits.RANGE_BYTES, limits.RANGE_ROWS
             for key, cells, wire, wire_size in entries:
-                if len(rows) >= max_rows or size >= limits.RANGE_BYTES or scanned >= limits.RANGE_ROWS:
+                if len(rows) >= max_rows or size >= max_bytes or scanned >= max_scanned:
                     next_start = list(zip(names, decode_key(key)))
                     break
                 scanned += 1
@@ -800,6 +802,8 @@ class Engine:
                     size += wire_size
                     continue
                 assert cells is not None
+                if isinstance(cells, bytes):
+                    cells = decode_cells(cells)
                 if info.index_of is not None:
                     visible = self._index_view(info, cells, now_ms)
                     if visible is None:
@@ -810,16 +814,6 @@ class Engine:
                     rows.append(row)
                     size += _row_size(row)
             return WireRange(CapacityUnits(_cu(size), 0), rows, next_start)
-
-    @staticmethod
-    def _copied(stored: Iterator[StoredRow]) -> Iterator[Tuple[bytes, Optional[Cells], Optional[bytes], int]]:
-        """(key, cells, None, 0) of stored rows, or (key, None, bytes, size) where the bytes serve."""
-        for key, data, wire, size in stored:
-            if wire is not None:
-                yield key, None, wire, size
-            else:
-                assert data is not None
-                yield key, decode_cells(data), None, 0
 
     # --- writes --------------------------------------------------------------------
     def write_row(

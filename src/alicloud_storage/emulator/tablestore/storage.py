@@ -264,13 +264,16 @@ class Storage:
         return {row[0]: row for row in self.stored_rows(tid, keys, keep)}
 
     def stored_rows(self, tid: int, keys: Sequence[bytes], keep: int) -> List[StoredRow]:
-        """As ``get_stored``, as a list in no particular order (one query per 500 keys)."""
+        """As ``get_stored``, as a list in no particular order (one query per 500 keys; a key
+        asked twice, twice)."""
         found: List[StoredRow] = []
         for start in range(0, len(keys), _KEYS_PER_QUERY):
             chunk = keys[start:start + _KEYS_PER_QUERY]
+            # a join with the keys as constant rows: faster than ``pk IN (...)`` (no temporary index)
             found += self._db.execute(
-                f"SELECT {_STORED_COLUMNS} FROM ots_rows WHERE tid=? AND pk IN ({','.join('?' * len(chunk))})",
-                (keep, keep, keep, tid, *chunk),
+                f"WITH k(key) AS (VALUES {','.join(['(?)'] * len(chunk))}) SELECT {_STORED_COLUMNS}"
+                " FROM k CROSS JOIN ots_rows ON tid=? AND pk=k.key",
+                (*chunk, keep, keep, keep, tid),
             ).fetchall()
         return found
 
