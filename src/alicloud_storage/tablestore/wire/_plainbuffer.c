@@ -1035,24 +1035,21 @@ key_escaped(Out *out, const uint8_t *raw, Py_ssize_t size)
 }
 
 /* The storage key of one PlainBuffer key buffer: OK (a new bytes in *key), MALFORMED
- * (not a well-formed key of the table: None for the whole call) or ERROR. */
+ * (not a well-formed key of the table: None for the whole call) or ERROR. ``d`` is
+ * shared by the call's buffers (its name slots point into earlier ones, all alive). */
 static int
-storage_key(PyObject *buffer, PyObject *names, const uint8_t *kinds, Py_ssize_t max_size,
+storage_key(Decoder *d, PyObject *buffer, PyObject *names, const uint8_t *kinds, Py_ssize_t max_size,
             PyObject **key)
 {
     if (!PyBytes_CheckExact(buffer)) return MALFORMED;
-    Decoder d;
-    memset(&d, 0, sizeof d);
-    d.buf = (const uint8_t *)PyBytes_AS_STRING(buffer);
-    d.end = PyBytes_GET_SIZE(buffer);
-    d.verify = 1;
-    if (d.end <= 4 || memcmp(d.buf, "\x75\x00\x00\x00", 4) != 0) return MALFORMED;
+    d->buf = (const uint8_t *)PyBytes_AS_STRING(buffer);
+    d->end = PyBytes_GET_SIZE(buffer);
+    if (d->end <= 4 || memcmp(d->buf, "\x75\x00\x00\x00", 4) != 0) return MALFORMED;
     Py_ssize_t pos = 4;
     PyObject *row = NULL;
-    int status = read_row(&d, &pos, &row);
-    decoder_clear(&d);
+    int status = read_row(d, &pos, &row);
     if (status != OK) return status;
-    if (pos != d.end) {
+    if (pos != d->end) {
         Py_DECREF(row);
         return MALFORMED;
     }
@@ -1163,12 +1160,16 @@ pb_storage_keys(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         return NULL;
     }
     const uint8_t *kinds = (const uint8_t *)PyBytes_AS_STRING(args[2]);
+    Decoder d;
+    memset(&d, 0, sizeof d);
+    d.verify = 1;
     int status = OK;
     for (Py_ssize_t i = 0; i < count && status == OK; i++) {
         PyObject *key = NULL;
-        status = storage_key(PySequence_Fast_GET_ITEM(buffers, i), names, kinds, max_size, &key);
+        status = storage_key(&d, PySequence_Fast_GET_ITEM(buffers, i), names, kinds, max_size, &key);
         if (status == OK) PyList_SET_ITEM(keys, i, key);
     }
+    decoder_clear(&d);
     Py_DECREF(buffers);
     if (status == OK) return keys;
     Py_DECREF(keys);
