@@ -181,6 +181,15 @@ class Target:
         return reply
 
 
+def create_table(target: Target, name: str) -> None:
+    """A table of one string key ``pk`` (already there is fine)."""
+    meta = pb.TableMeta(table_name=name, primary_key=[pb.PrimaryKeySchema(name="pk", type=pb.PrimaryKeyType.STRING)])
+    request = pb.CreateTableRequest(table_meta=meta, reserved_throughput=pb.ReservedThroughput(
+        capacity_unit=pb.CapacityUnit(read=0, write=0)), table_options=pb.TableOptions(time_to_live=-1, max_versions=1))
+    reply = target.ots("CreateTable", request.SerializeToString())
+    assert reply.status in (200, 409), reply.body
+
+
 def oss_v1_headers(target: Target, method: str, resource: str, key: Optional[Tuple[str, str]] = None
                    ) -> Dict[str, str]:
     """OSS V1 (``OSS key:signature``) headers of a body-less request."""
@@ -208,4 +217,6 @@ def hostile_count() -> int:
     return len(CASES)
 
 
-__all__: Sequence[str] = ["CASES", "Reply", "Target", "case", "send", "latin", "oss_v1_headers", "hostile_count"]
+__all__: Sequence[str] = [
+    "CASES", "Reply", "Target", "case", "send", "latin", "oss_v1_headers", "hostile_count", "create_table",
+]

@@ -14,7 +14,7 @@ import uuid
 from typing import Any, Dict, Tuple
 from urllib.parse import quote
 
-from hardening_helpers import Target, case, latin, oss_v1_headers, send
+from hardening_helpers import Target, case, create_table, latin, oss_v1_headers, send
 
 from alicloud_storage.tablestore.wire import pb
 
@@ -432,14 +432,6 @@ def policy_document_nested_too_deep(t: Target) -> None:
 
 
 # --- 2./3. Tablestore: decoded payloads bounded by their input, numbers at their edges ---------------
-def _table(t: Target, name: str) -> None:
-    meta = pb.TableMeta(table_name=name, primary_key=[pb.PrimaryKeySchema(name="pk", type=pb.PrimaryKeyType.STRING)])
-    request = pb.CreateTableRequest(table_meta=meta, reserved_throughput=pb.ReservedThroughput(
-        capacity_unit=pb.CapacityUnit(read=0, write=0)), table_options=pb.TableOptions(time_to_live=-1, max_versions=1))
-    reply = t.ots("CreateTable", request.SerializeToString())
-    assert reply.status in (200, 409), reply.body
-
-
 def _put_integer(t: Target, table: str, key: str, value: int) -> None:
     from alicloud_storage.tablestore.wire import plainbuffer
 
@@ -452,7 +444,7 @@ def _put_integer(t: Target, table: str, key: str, value: int) -> None:
 def ots_increment_past_int64(t: Target) -> None:
     from alicloud_storage.tablestore.wire import plainbuffer
 
-    _table(t, "edges")
+    create_table(t, "edges")
     for key, start, delta in (("top", 2**63 - 1, 1), ("bottom", -(2**63), -1)):
         _put_integer(t, "edges", key, start)
         row = plainbuffer.encode_update_row([("pk", key)], [("n", delta, None, plainbuffer.CellOp.INCREMENT)])
@@ -462,7 +454,7 @@ def ots_increment_past_int64(t: Target) -> None:
 
 @case
 def ots_filter_nested_deeper_than_allowed(t: Target) -> None:
-    _table(t, "edges")
+    create_table(t, "edges")
     node = pb.Filter(type=1, filter=pb.SingleColumnValueFilter(
         comparator=1, column_name="n", column_value=b"\x00", filter_if_missing=False,
         latest_version_only=True).SerializeToString()).SerializeToString()
@@ -475,7 +467,7 @@ def ots_filter_nested_deeper_than_allowed(t: Target) -> None:
 
 
 def _search_index(t: Target, table: str) -> None:
-    _table(t, table)
+    create_table(t, table)
     schema = pb.FieldSchema(field_name="n", field_type=1, index=True, enable_sort_and_agg=True)
     request = pb.CreateSearchIndexRequest(table_name=table, index_name="deep", schema=pb.IndexSchema(field_schemas=[schema]))
     reply = t.ots("CreateSearchIndex", request.SerializeToString())

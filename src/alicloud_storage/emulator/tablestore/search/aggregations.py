@@ -57,7 +57,7 @@ from alicloud_storage.tablestore.wire.filter_values import encode_filter_value
 __all__ = [
     "RowReader", "Rows", "Hits", "aggregate", "group",
     "MAX_AGGS", "MAX_GROUP_BYS", "MAX_GROUP_BY_DEPTH", "DEFAULT_GROUP_SIZE", "MAX_GROUP_SIZE", "MAX_FILTERS",
-    "MAX_RANGES", "MAX_GEO_RANGES", "MAX_BUCKETS", "MAX_TOP_ROWS", "MAX_COMPOSITE_KEYS",
+    "MAX_RANGES", "MAX_GEO_RANGES", "MAX_BUCKETS", "MAX_TOP_ROWS", "MAX_COMPOSITE_KEYS", "MAX_PERCENTILES",
 ]
 
 # row key -> the row as the request's columns_to_get returns it (a PlainBuffer row with header)
@@ -77,6 +77,8 @@ MAX_TOP_ROWS = 100  # [I] the service refuses 10000; its bound is not public
 # [I] key combinations a composite group-by may expand its rows into (rows holding long
 # arrays multiply); past it the request is refused before the work is done
 MAX_COMPOSITE_KEYS = 1_000_000
+# [I] percentiles of one aggregation (each bucket of each group-by answers every one)
+MAX_PERCENTILES = 100
 _NUMERIC = (LONG, DOUBLE, DATE)
 _GROUPABLE = (LONG, DOUBLE, DATE, BOOLEAN, KEYWORD)
 _COUNTABLE = (*_GROUPABLE, GEO_POINT)
@@ -190,6 +192,8 @@ def _percentile(ordered: List[Any], p: float) -> float:
 def _plan_percentiles(ctx: _Context, agg: Any) -> _AggPlan:
     body = codec.parse(pb.PercentilesAggregation, agg.body)
     item = _typed_field(ctx, body.field_name, _NUMERIC, _agg_refusal(agg, body.field_name))
+    if len(body.percentiles) > MAX_PERCENTILES:
+        raise E.SEARCH_INVALID.error(detail=f"the number of percentiles exceeds {MAX_PERCENTILES}")  # [I]
     percentiles = sorted(body.percentiles)
     if not percentiles or not all(0 <= p <= 100 for p in percentiles):
         raise E.SEARCH_INVALID.error(detail="percentiles must be given, each in [0, 100]")  # [I]
@@ -456,6 +460,8 @@ def _bounds(item: IndexField, body: Any, required: bool) -> Tuple[Any, Any]:
     high = coerce(item, variant(given.max)) if given.HasField("max") else None
     if required and (low is None or high is None):
         raise E.SEARCH_INVALID.error(detail="field_range (min, max) must be given")  # [I]
+    if low != low or high != high:  # a NaN bound would pass every bucket count check
+        raise E.SEARCH_INVALID.error(detail="field_range (min, max) must not be NaN")  # [I]
     if low is not None and high is not None and low > high:
         raise E.SEARCH_INVALID.error(detail=f"field_range min [{low}] must not exceed max [{high}]")  # [I]
     return low, high
@@ -481,7 +487,10 @@ class _Binning:
             key, last = min(groups), max(groups)
             while key <= last and len(groups) <= MAX_BUCKETS:
                 groups.setdefault(key, [])
-                key = self.step(key)
+                following = self.step(key)
+                if not following > key:  # an interval below the values' float precision (1.0 at 1e17)
+                    raise E.SEARCH_INVALID.error(detail="interval is too small for the values")  # [I]
+                key = following
         if len(groups) > MAX_BUCKETS:
             raise E.SEARCH_INVALID.error(detail=f"the number of histogram buckets exceeds {MAX_BUCKETS}")  # [I]
         return [(key, members) for key, members in groups.items() if len(members) >= self.min_doc_count]
@@ -700,7 +709,7 @@ _BAD_COMPOSITE_TOKEN = "invalid next_token of composite group by"  # [I]
 def _read_composite_token(text: str, width: int) -> Tuple[Any, ...]:
     try:
         keys = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # a forged token nesting past Python's recursion
         keys = None
     if not isinstance(keys, list) or len(keys) != width or not all(
             key is None or isinstance(key, (bool, int, float, str)) for key in keys):

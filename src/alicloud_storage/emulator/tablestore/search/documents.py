@@ -33,13 +33,17 @@ __all__ = [
     "DICTIONARY_ANALYZERS", "POSITIONAL_ANALYZERS", "POSITIONS",
     "IndexField", "SearchIndex", "SearchDocuments", "analyze", "analyze_positions", "phrase_positions", "to_date", "document", "sub_document",
     "nested_objects",
-    "WRITTEN", "alive", "SCALAR_TYPES",
+    "WRITTEN", "alive", "SCALAR_TYPES", "json_value", "date_regex", "MAX_FUZZY_CHARS",
 ]
 
 # FieldType numbers of the protocol.
 LONG, DOUBLE, BOOLEAN, KEYWORD, TEXT, NESTED, GEO_POINT, DATE, VECTOR = 1, 2, 3, 4, 5, 6, 7, 8, 9
 # The document key of the row's newest cell timestamp (ms); no field name can take it.
 WRITTEN = "#written"
+# [I] the fuzzy analyzer's largest n-gram (its default; the service's bound is not public):
+# every start of a text's 1024 characters yields max_chars - min_chars + 1 tokens
+MAX_FUZZY_CHARS = 7
+_INT64_MIN, _INT64_MAX = -(1 << 63), (1 << 63) - 1
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS ots_search_indexes (
@@ -262,7 +266,7 @@ _PATTERN_PARTS = {
 }
 
 
-def _date_regex(pattern: str) -> "re.Pattern[str]":
+def date_regex(pattern: str) -> "re.Pattern[str]":
     parts = []
     for piece in _JAVA_PATTERN.findall(pattern):
         if piece in _PATTERN_PARTS:
@@ -271,7 +275,7 @@ def _date_regex(pattern: str) -> "re.Pattern[str]":
             parts.append(re.escape(piece[1:-1]))
         else:
             parts.append(re.escape(piece))
-    return re.compile("".join(parts))
+    return re.compile("".join(parts))  # re.error: a part repeated (its group defined twice)
 
 
 def to_date(value: Any, formats: Sequence[str]) -> Optional[int]:
@@ -281,7 +285,7 @@ def to_date(value: Any, formats: Sequence[str]) -> Optional[int]:
     if not isinstance(value, str):
         return None
     for pattern in formats:
-        match = _date_regex(pattern).fullmatch(value)
+        match = date_regex(pattern).fullmatch(value)
         if match is None:
             continue
         parts = {k: int(v) for k, v in match.groupdict().items()}
@@ -300,33 +304,55 @@ def to_date(value: Any, formats: Sequence[str]) -> Optional[int]:
 def _scalar(item: IndexField, value: Any) -> Any:
     """One value converted to the field's type, or None when the type does not fit."""
     kind = item.type
-    if kind == LONG:
-        return value if isinstance(value, int) and not isinstance(value, bool) else None
+    if kind == LONG:  # a JSON array's element may be past int64 (the value table cannot hold it)
+        return value if isinstance(value, int) and not isinstance(value, bool) and _long(value) else None
     if kind == DOUBLE:
-        return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+        return _double(value)
     if kind == BOOLEAN:
         return value if isinstance(value, bool) else None
     if kind in (KEYWORD, TEXT):
         return value if isinstance(value, str) else None
     if kind == DATE:
-        return to_date(value, item.date_formats)
+        ms = to_date(value, item.date_formats)
+        return ms if ms is not None and _long(ms) else None
     if kind == GEO_POINT:
         point = parse_point(value) if isinstance(value, str) else None
         return list(point) if point is not None else None
-    if kind == VECTOR and isinstance(value, list) and len(value) == item.dimension and all(
-        isinstance(v, (int, float)) and not isinstance(v, bool) for v in value
-    ):
-        return [float(v) for v in value]
+    if kind == VECTOR and isinstance(value, list) and len(value) == item.dimension:
+        vector = [_double(v) for v in value]
+        return vector if None not in vector else None
     return None
+
+
+def _long(value: int) -> bool:
+    return _INT64_MIN <= value <= _INT64_MAX
+
+
+def _double(value: Any) -> Optional[float]:
+    """A JSON number as a double; None for other values and integers past a double's range."""
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return None
+    try:
+        return float(value)
+    except OverflowError:
+        return None
+
+
+def json_value(text: Any) -> Any:
+    """A column's JSON text parsed (arrays, nested objects, vectors); None when it is not
+    a string or not JSON, however it fails (nesting past Python's recursion included)."""
+    if not isinstance(text, str):
+        return None
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):
+        return None
 
 
 def nested_objects(value: Any) -> List[Dict[str, Any]]:
     """The objects of a NESTED column value (a JSON array of objects, or one object), in
     the order their sub-documents take (offsets of inner hits)."""
-    try:
-        objects = json.loads(value) if isinstance(value, str) else None
-    except ValueError:
-        return []
+    objects = json_value(value)
     if isinstance(objects, dict):
         objects = [objects]
     return [o for o in objects if isinstance(o, dict)] if isinstance(objects, list) else []
@@ -338,15 +364,9 @@ def _values(item: IndexField, value: Any) -> List[Any]:
         return [sub_document(item.sub_fields, o) for o in nested_objects(value)]
     elements: List[Any] = [value]
     if item.type == VECTOR:
-        try:
-            elements = [json.loads(value)] if isinstance(value, str) else []
-        except ValueError:
-            return []
+        elements = [json_value(value)]
     elif item.is_array:
-        try:
-            parsed = json.loads(value) if isinstance(value, str) else None
-        except ValueError:
-            return []
+        parsed = json_value(value)
         if not isinstance(parsed, list):
             return []
         elements = parsed

@@ -19,10 +19,15 @@ from alicloud_storage.tablestore.wire.enums import GeoDistanceType, SortMode
 __all__ = [
     "EARTH_RADIUS", "Point", "PointTest", "parse_point", "quantize", "arc_distance", "plane_distance",
     "bounding_box", "within_distance", "polygon", "point_of", "distance_of", "geohash", "geohash_cell",
+    "MAX_POLYGON_POINTS", "MAX_SORT_POINTS",
 ]
 
 Point = Tuple[float, float]  # (lat, lon) in degrees
 EARTH_RADIUS = 6371008.7714  # m, Lucene's GeoUtils.EARTH_MEAN_RADIUS_METERS
+# [I] the service's bounds are not public; each document is tested against every edge of
+# a polygon, and a sort compares distances to every point (100,000 points: seconds)
+MAX_POLYGON_POINTS = 1000
+MAX_SORT_POINTS = 100
 _LAT_STEP = 180.0 / (1 << 32)
 _LON_STEP = 360.0 / (1 << 32)
 
@@ -105,6 +110,8 @@ def within_distance(center_point: str, distance: float) -> PointTest:
 
 def polygon(points: Sequence[str]) -> PointTest:
     """Points inside the polygon (its last point joins the first), by ray casting."""
+    if len(points) > MAX_POLYGON_POINTS:
+        raise E.SEARCH_INVALID.error(detail=f"a polygon has at most {MAX_POLYGON_POINTS} points, got {len(points)}")
     vertices = [point_of(text, "points") for text in points]
     if len(vertices) < 3:
         raise E.SEARCH_INVALID.error(detail=f"a polygon needs at least 3 points, got {len(vertices)}")  # [I]
@@ -126,6 +133,8 @@ def distance_of(
 ) -> Callable[[Sequence[Sequence[float]]], Optional[float]]:
     """A GeoDistanceSort's value of a document's points: every (point, sort point) distance
     folded by ``mode`` (MIN, MAX, AVG); None for a document without points."""
+    if len(points) > MAX_SORT_POINTS:
+        raise E.SEARCH_INVALID.error(detail=f"geo distance sort has at most {MAX_SORT_POINTS} points, got {len(points)}")
     origins = [point_of(text, "points") for text in points]
     if not origins:
         raise E.SEARCH_INVALID.error(detail="geo distance sort needs at least one point")  # [I]

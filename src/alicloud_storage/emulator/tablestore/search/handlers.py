@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import uuid
 from dataclasses import dataclass, replace
 from typing import Any, Callable, Dict, List, Optional, Set, Tuple
 
+from alicloud_storage.emulator import jsonbody
 from alicloud_storage.emulator.tablestore import codec, limits, validate
 from alicloud_storage.emulator.tablestore import errors as E
 from alicloud_storage.emulator.tablestore.handlers import Context, Operation, table_name
@@ -24,11 +26,13 @@ from alicloud_storage.emulator.tablestore.search.documents import (
     DOUBLE,
     KEYWORD,
     LONG,
+    MAX_FUZZY_CHARS,
     NESTED,
     IndexField,
     SearchDocuments,
     SearchIndex,
     alive,
+    date_regex,
     nested_objects,
 )
 from alicloud_storage.emulator.tablestore.search.highlight import Highlighter, compile_highlight
@@ -59,7 +63,7 @@ from alicloud_storage.tablestore.wire.plainbuffer import INF_MAX, INF_MIN, Plain
 
 __all__ = [
     "OPERATIONS", "DEFAULT_LIMIT", "MAX_LIMIT", "MAX_LIMIT_FROM_INDEX", "MAX_OFFSET_PLUS_LIMIT",
-    "SCAN_DEFAULT_LIMIT", "SCAN_MAX_LIMIT", "MAX_VECTOR_DIMENSION",
+    "SCAN_DEFAULT_LIMIT", "SCAN_MAX_LIMIT", "MAX_VECTOR_DIMENSION", "MAX_INDEX_FIELDS", "MAX_DATE_FORMATS",
 ]
 
 DEFAULT_LIMIT = 10
@@ -71,6 +75,8 @@ SCAN_MAX_LIMIT = 2000
 _SPLITS = 1  # one split: one worker scans the whole index
 _ANALYZERS = ("single_word", "split", "fuzzy", "min_word", "max_word")
 MAX_VECTOR_DIMENSION = 4096  # [D] DOC-SLIM
+MAX_INDEX_FIELDS = 1000  # [D] DOC-SLIM, nested sub-fields counted
+MAX_DATE_FORMATS = 100  # [I] every row's date is tried against each format in turn
 
 
 def _documents(ctx: Context) -> SearchDocuments:
@@ -93,6 +99,11 @@ def _analyzer_parameter(analyzer: str, data: bytes) -> Dict[str, Any]:
         return {"delimiter": codec.parse(pb.SplitAnalyzerParameter, data).delimiter}
     if analyzer == "fuzzy":
         p = codec.parse(pb.FuzzyAnalyzerParameter, data)
+        low, high = p.min_chars or 1, p.max_chars or MAX_FUZZY_CHARS  # 0: the default, as analysis reads it
+        if not 1 <= low <= high <= MAX_FUZZY_CHARS:
+            raise E.SEARCH_INVALID.error(  # [I]
+                detail=f"fuzzy analyzer needs 1 <= min_chars <= max_chars <= {MAX_FUZZY_CHARS}, "
+                f"current min_chars is {p.min_chars}, max_chars is {p.max_chars}")
         return {"min_chars": p.min_chars, "max_chars": p.max_chars}
     p = codec.parse(pb.SingleWordAnalyzerParameter, data)
     return {"case_sensitive": p.case_sensitive, "delimit_word": p.delimit_word}
@@ -129,8 +140,8 @@ def _field(message: Any, nested: bool = False) -> IndexField:
         dimension, metric = _vector_options(message, nested)
     elif message.HasField("vector_options"):
         raise E.SEARCH_INVALID.error(detail=f"vector_options is only supported for VECTOR field, field [{name}]")  # [I]
-    if kind == FieldType.DATE and not message.date_formats:
-        raise E.SEARCH_INVALID.error(detail=f"date_formats of DATE field [{name}] must not be empty")
+    if kind == FieldType.DATE:
+        _check_date_formats(name, message.date_formats)
     sort_and_agg = message.enable_sort_and_agg
     if sort_and_agg and kind == FieldType.TEXT:
         raise E.SEARCH_INVALID.error(detail=f"TEXT field [{name}] can not enable sort and agg")
@@ -166,11 +177,26 @@ def _vector_options(message: Any, nested: bool) -> Tuple[int, int]:
     return options.dimension, int(metric)
 
 
+def _check_date_formats(name: str, formats: Any) -> None:
+    """A DATE field's formats: given, at most MAX_DATE_FORMATS, each readable (a part such as
+    ``yyyy`` at most once: the row's date could not say which one it is)."""
+    if not formats:
+        raise E.SEARCH_INVALID.error(detail=f"date_formats of DATE field [{name}] must not be empty")
+    if len(formats) > MAX_DATE_FORMATS:
+        raise E.SEARCH_INVALID.error(detail=f"DATE field [{name}] has more than {MAX_DATE_FORMATS} date_formats")  # [I]
+    for pattern in formats:
+        try:
+            date_regex(pattern)
+        except re.error:
+            raise E.SEARCH_INVALID.error(detail=f"invalid date format [{pattern}] of DATE field [{name}]") from None  # [I]
+
+
 def _unique(fields: Tuple[IndexField, ...]) -> None:
-    names = [f.name for f in fields]
-    for name in names:
-        if names.count(name) > 1:
-            raise E.SEARCH_INVALID.error(detail=f"duplicated field name [{name}]")
+    seen: Set[str] = set()
+    for item in fields:
+        if item.name in seen:
+            raise E.SEARCH_INVALID.error(detail=f"duplicated field name [{item.name}]")
+        seen.add(item.name)
 
 
 def _create(ctx: Context, request: Any) -> Any:
@@ -178,6 +204,9 @@ def _create(ctx: Context, request: Any) -> Any:
     if not limits.TABLE_NAME.fullmatch(name):
         raise E.SEARCH_INVALID.error(detail=f"invalid index name [{name}]")
     schema = request.schema
+    count = sum(1 + len(f.field_schemas) for f in schema.field_schemas)
+    if count > MAX_INDEX_FIELDS:
+        raise E.SEARCH_INVALID.error(detail=f"the number of index fields [{count}] exceeds {MAX_INDEX_FIELDS}")  # [I] text
     fields = tuple(_field(f) for f in schema.field_schemas)
     if not fields:
         raise E.SEARCH_INVALID.error(detail="field_schemas must not be empty")
@@ -338,8 +367,8 @@ def _token(offset: int, sort: bytes, digest: str) -> bytes:
 
 
 def _read_token(data: bytes, digest: str) -> Tuple[int, bytes]:
-    try:
-        token = json.loads(data)
+    try:  # bounded JSON: a forged token may nest deep or say Infinity
+        token = jsonbody.loads(data)
         offset, sort, owner = int(token["offset"]), bytes.fromhex(token["sort"]), token["of"]
     except (ValueError, KeyError, TypeError):
         raise E.SEARCH_INVALID.error(detail="invalid next_token") from None

@@ -13,26 +13,27 @@ fits; a mark is never cut), keeping those with marks.
 """
 from __future__ import annotations
 
-import json
-import re
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Sequence, Set, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Set, Tuple
 
 from alicloud_storage.emulator.tablestore import codec
 from alicloud_storage.emulator.tablestore import errors as E
-from alicloud_storage.emulator.tablestore.search.documents import TEXT, IndexField, SearchIndex, analyze
+from alicloud_storage.emulator.tablestore.search.documents import TEXT, IndexField, SearchIndex, analyze, json_value
 from alicloud_storage.emulator.tablestore.search.query import coerce, index_field, variant, wildcard_pattern
 from alicloud_storage.tablestore.wire import pb
 from alicloud_storage.tablestore.wire.enums import HighlightEncoder, HighlightFragmentOrder, QueryType
 
 __all__ = [
     "DEFAULT_FRAGMENT_SIZE", "DEFAULT_FRAGMENTS", "DEFAULT_PRE_TAG", "DEFAULT_POST_TAG",
-    "Highlighter", "compile_highlight",
+    "Highlighter", "compile_highlight", "MAX_TAG_LENGTH",
 ]
 
 DEFAULT_FRAGMENT_SIZE = 100
 DEFAULT_FRAGMENTS = 5  # [I] Elasticsearch's default
 DEFAULT_PRE_TAG, DEFAULT_POST_TAG = "<em>", "</em>"
+# [I] the longest pre/post tag: each mark of each returned row repeats both (the service's
+# bound is not public; 2 MB tags over 50 rows took minutes to answer)
+MAX_TAG_LENGTH = 256
 # Analyzers whose tokens overlap (several tokens may start inside one another).
 _OVERLAPPING = ("fuzzy", "max_word")
 _HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;", "/": "&#x2F;"}
@@ -47,14 +48,14 @@ class _Asked:
     tokens: Set[str] = field(default_factory=set)
     prefixes: List[str] = field(default_factory=list)
     suffixes: List[str] = field(default_factory=list)
-    patterns: List["re.Pattern[str]"] = field(default_factory=list)
+    patterns: List[Callable[[str], bool]] = field(default_factory=list)
     phrases: List[List[str]] = field(default_factory=list)
 
     def wants(self, token: str) -> bool:
         return token in self.tokens or bool(self.prefixes or self.suffixes or self.patterns) and (
             any(token.startswith(p) for p in self.prefixes)
             or any(token.endswith(p) for p in self.suffixes)
-            or any(p.fullmatch(token) is not None for p in self.patterns)
+            or any(matches(token) for matches in self.patterns)
         )
 
 
@@ -248,10 +249,7 @@ class Highlighter:
                 continue
             texts = [value]
             if parameter.item.is_array:
-                try:
-                    elements = json.loads(value)
-                except ValueError:
-                    continue
+                elements = json_value(value)
                 texts = [e for e in elements if isinstance(e, str)] if isinstance(elements, list) else []
             found = [f for text in texts for f in self._fragments(text, parameter, asked)]
             if parameter.by_score:
@@ -274,10 +272,12 @@ def _parameter(index: SearchIndex, message: Any) -> _Parameter:
         raise E.SEARCH_INVALID.error(detail=f"number_of_fragments [{fragments}] of field [{name}] must not be negative")
     if size <= 0:
         raise E.SEARCH_INVALID.error(detail=f"fragment_size [{size}] of field [{name}] must be positive")
+    pre = message.pre_tag if message.HasField("pre_tag") else DEFAULT_PRE_TAG
+    post = message.post_tag if message.HasField("post_tag") else DEFAULT_POST_TAG
+    if max(len(pre), len(post)) > MAX_TAG_LENGTH:
+        raise E.SEARCH_INVALID.error(detail=f"pre_tag and post_tag of field [{name}] must not exceed {MAX_TAG_LENGTH} characters")
     return _Parameter(
-        item, fragments, size,
-        message.pre_tag if message.HasField("pre_tag") else DEFAULT_PRE_TAG,
-        message.post_tag if message.HasField("post_tag") else DEFAULT_POST_TAG,
+        item, fragments, size, pre, post,
         message.HasField("fragments_order") and message.fragments_order == HighlightFragmentOrder.SCORE,
     )
 

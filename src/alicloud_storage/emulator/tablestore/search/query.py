@@ -16,12 +16,12 @@ from __future__ import annotations
 import functools
 import heapq
 import math
-import re
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
 
+from alicloud_storage.emulator.ram.wildcard import wildcard_match
 from alicloud_storage.emulator.tablestore import codec
 from alicloud_storage.emulator.tablestore import errors as E
 from alicloud_storage.emulator.tablestore.search import geo
@@ -201,7 +201,10 @@ def coerce(item: IndexField, value: Any) -> Any:
         if item.type == LONG:
             if isinstance(value, bool):
                 raise ValueError
-            return value if isinstance(value, (int, float)) else int(value)
+            number = value if isinstance(value, (int, float)) else int(value)
+            if isinstance(number, int) and not -(1 << 63) <= number < 1 << 63:
+                raise ValueError  # '1' * 30 on a LONG field: no long (and no SQLite integer)
+            return number
         if item.type == DOUBLE:
             if isinstance(value, bool):
                 raise ValueError
@@ -234,9 +237,11 @@ def variant(data: bytes) -> Any:
         raise E.SEARCH_BAD_QUERY.error() from None
 
 
-def wildcard_pattern(pattern: str) -> "re.Pattern[str]":
-    """The regular expression of a wildcard query value (``*`` any run, ``?`` one character)."""
-    return re.compile("".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern), re.S)
+def wildcard_pattern(pattern: str) -> Callable[[str], bool]:
+    """Whether a whole string matches a wildcard query value (``*`` any run, ``?`` one
+    character), in linear time: as a regex, ``*a*a*a...*b`` backtracked for minutes over
+    a 4 KB keyword."""
+    return functools.partial(wildcard_match, pattern)
 
 
 def _weight(q: Any) -> float:
@@ -429,8 +434,7 @@ class _Compiler:
     def _wildcard(self, q: Any) -> Scorer:
         if len(q.value) > MAX_WILDCARD:
             raise E.SEARCH_INVALID.error(detail=f"the length of wildcard query value exceeds {MAX_WILDCARD}")
-        pattern = wildcard_pattern(q.value)
-        return self._strings(q, lambda v: pattern.fullmatch(v) is not None)
+        return self._strings(q, wildcard_pattern(q.value))
 
     def _exists(self, q: Any) -> Scorer:
         index_field(self._index, q.field_name)
@@ -457,8 +461,10 @@ class _Compiler:
         needed = len(tokens)
         if not (q.HasField("operator") and q.operator == QueryOperator.AND):
             needed = 1
-            if q.HasField("new_minimum_should_match") and q.new_minimum_should_match.isdigit():
-                needed = max(1, int(q.new_minimum_should_match))
+            digits = q.new_minimum_should_match
+            if q.HasField("new_minimum_should_match") and digits.isascii() and digits.isdigit():
+                # more digits than a count of tokens takes: no document has that many
+                needed = max(1, int(digits)) if len(digits) < 10 else len(tokens) + 1
             elif q.HasField("minimum_should_match"):
                 needed = max(1, q.minimum_should_match)
 
