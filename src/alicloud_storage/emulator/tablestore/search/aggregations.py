@@ -311,6 +311,8 @@ def _bucket_order(
     plans = {plan.name: plan for plan in aggs}
     sorters = list(sorters)
     for sorter in sorters:
+        if not any(sorter.HasField(kind) for kind in ("group_key_sort", "row_count_sort", "sub_agg_sort")):
+            raise E.SEARCH_INVALID.error(detail="a group by sorter must set one of its sorts")  # [I]
         if sorter.HasField("sub_agg_sort"):
             plan = plans.get(sorter.sub_agg_sort.sub_agg_name)
             if plan is None:

@@ -285,6 +285,9 @@ def _parameter(index: SearchIndex, message: Any) -> _Parameter:
 def compile_highlight(index: SearchIndex, query: Any, highlight: Any) -> Highlighter:
     """A highlighter for the ``Highlight`` message of a search with ``query``; a field
     without ``enable_highlighting`` fails the request."""
+    names = [p.field_name for p in highlight.highlight_parameters]
+    if len(set(names)) < len(names):  # each would highlight every row again (10,000 of one field: minutes)
+        raise E.SEARCH_INVALID.error(detail="a field is highlighted at most once")  # [I]
     parameters = [(p.field_name, _parameter(index, p)) for p in highlight.highlight_parameters]
     walker = _Walker(index)
     walker.walk(query)
