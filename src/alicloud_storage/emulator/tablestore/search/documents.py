@@ -33,7 +33,7 @@ __all__ = [
     "DICTIONARY_ANALYZERS", "POSITIONAL_ANALYZERS", "POSITIONS",
     "IndexField", "SearchIndex", "SearchDocuments", "analyze", "analyze_positions", "phrase_positions", "to_date", "document", "sub_document",
     "nested_objects",
-    "WRITTEN", "alive", "SCALAR_TYPES", "json_value", "date_regex", "MAX_FUZZY_CHARS",
+    "WRITTEN", "alive", "SCALAR_TYPES", "json_value", "date_regex", "MAX_FUZZY_CHARS", "FUZZY_TEXT",
 ]
 
 # FieldType numbers of the protocol.
@@ -41,8 +41,9 @@ LONG, DOUBLE, BOOLEAN, KEYWORD, TEXT, NESTED, GEO_POINT, DATE, VECTOR = 1, 2, 3,
 # The document key of the row's newest cell timestamp (ms); no field name can take it.
 WRITTEN = "#written"
 # [I] the fuzzy analyzer's largest n-gram (its default; the service's bound is not public):
-# every start of a text's 1024 characters yields max_chars - min_chars + 1 tokens
+# every start of a text's FUZZY_TEXT characters yields max_chars - min_chars + 1 tokens
 MAX_FUZZY_CHARS = 7
+FUZZY_TEXT = 1024  # [D] the fuzzy analyzer reads a text's first 1024 characters only
 _INT64_MIN, _INT64_MAX = -(1 << 63), (1 << 63) - 1
 
 _SCHEMA = """
@@ -207,7 +208,7 @@ def analyze_positions(text: str, analyzer: str, parameter: Dict[str, Any]) -> Li
     offset among the characters that belong to tokens, so a phrase's words keep their distance
     across spaces and punctuation. Runs of letters and digits are one lowercased token [I]."""
     if analyzer == "fuzzy":
-        low, high, text = *_gram_sizes(parameter), text[:1024].lower()
+        low, high, text = *_gram_sizes(parameter), text[:FUZZY_TEXT].lower()
         return [(text[i:i + n], i) for i in range(len(text)) for n in range(low, high + 1) if i + n <= len(text)]
     if analyzer not in DICTIONARY_ANALYZERS:
         return [(token, i) for i, token in enumerate(analyze(text, analyzer, parameter))]
@@ -236,7 +237,7 @@ def phrase_positions(text: str, analyzer: str, parameter: Dict[str, Any]) -> Lis
     if analyzer != "fuzzy":
         return analyze_positions(text, analyzer, parameter)
     low, high = _gram_sizes(parameter)
-    text = text[:1024].lower()
+    text = text[:FUZZY_TEXT].lower()
     if len(text) < low:
         return []
     starts = sorted({*range(0, len(text) - high, high), max(len(text) - high, 0)})
