@@ -505,6 +505,7 @@ def _search(ctx: Context, request: Any) -> Any:
     digest = _digest(index, query.query, query.filter, query.collapse)
     page = _page(query, info, index, columns, digest)
     sort = codec.parse(pb.Sort, page.sort)
+    sorted_hits(index, [], sort)  # the sorters are checked before any work (SQL may order without them)
     floor = _ttl_floor(ctx, info, index)
     everything = _live(ctx, index, floor)
     corpus = Corpus(lambda: [doc for _, doc in everything()])
