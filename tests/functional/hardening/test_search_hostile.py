@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from hardening_helpers import Reply, Target, create_table
 
-from alicloud_storage.emulator.tablestore.search.aggregations import MAX_PERCENTILES
+from alicloud_storage.emulator.tablestore.search.aggregations import MAX_PERCENTILES, MAX_TOTAL_BUCKETS
 from alicloud_storage.emulator.tablestore.search.documents import MAX_FUZZY_CHARS
 from alicloud_storage.emulator.tablestore.search.geo import MAX_POLYGON_POINTS, MAX_SORT_POINTS
 from alicloud_storage.emulator.tablestore.search.handlers import MAX_DATE_FORMATS, MAX_INDEX_FIELDS
@@ -343,6 +343,32 @@ def test_histogram_interval_below_float_precision(world: Target) -> None:
             request = pb.DeleteRowRequest(table_name=TABLE, primary_key=plainbuffer.encode_delete_row(
                 [("pk", key)]), condition=pb.Condition(row_existence=0))
             assert world.ots("DeleteRow", request.SerializeToString()).status == 200
+
+
+def test_buckets_of_all_levels_are_bounded(world: Target) -> None:
+    """Before: 2,000 histogram buckets, each with 5 filter group-bys of 10 filters, each with
+    5 more: 5 million buckets, 15 s (every level within the service's own limits)."""
+    assert _put(world, "far", {"l": 1999}).status == 200
+
+    def filters(name: str, sub: Any = None) -> Any:
+        body = pb.GroupByFilter(filters=[MATCH_ALL] * 10, sub_group_bys=sub)
+        return pb.GroupBy(name=name, type=3, body=body.SerializeToString())
+
+    inner = pb.GroupBys(group_bys=[filters(f"c{i}") for i in range(5)])
+    middle = pb.GroupBys(group_bys=[filters(f"b{i}", inner) for i in range(5)])
+    histogram = pb.GroupByHistogram(field_name="l", interval=variant(1), min_doc_count=0, sub_group_bys=middle,
+                                    field_range=pb.FieldRange(min=variant(0), max=variant(2000)))
+    try:
+        _refused(world, _timed(lambda: _search(world, pb.SearchQuery(query=MATCH_ALL, limit=0, group_bys=_group_bys(
+            5, histogram)))), f"the number of buckets exceeds {MAX_TOTAL_BUCKETS}")
+        histogram.field_range.max = variant(20)  # 20 x (1 + 5 x 10 x (1 + 5 x 10)) buckets: answered
+        found = _ok(world, _timed(lambda: _search(world, pb.SearchQuery(query=MATCH_ALL, limit=0, group_bys=_group_bys(
+            5, histogram)))))
+        assert found.group_bys
+    finally:
+        request = pb.DeleteRowRequest(table_name=TABLE, primary_key=plainbuffer.encode_delete_row([("pk", "far")]),
+                                      condition=pb.Condition(row_existence=0))
+        assert world.ots("DeleteRow", request.SerializeToString()).status == 200
 
 
 @pytest.mark.parametrize("search, message", [

@@ -23,7 +23,7 @@ import itertools
 import json
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from alicloud_storage.emulator.tablestore import codec
@@ -58,6 +58,7 @@ __all__ = [
     "RowReader", "Rows", "Hits", "aggregate", "group",
     "MAX_AGGS", "MAX_GROUP_BYS", "MAX_GROUP_BY_DEPTH", "DEFAULT_GROUP_SIZE", "MAX_GROUP_SIZE", "MAX_FILTERS",
     "MAX_RANGES", "MAX_GEO_RANGES", "MAX_BUCKETS", "MAX_TOP_ROWS", "MAX_COMPOSITE_KEYS", "MAX_PERCENTILES",
+    "MAX_TOTAL_BUCKETS",
 ]
 
 # row key -> the row as the request's columns_to_get returns it (a PlainBuffer row with header)
@@ -79,6 +80,10 @@ MAX_TOP_ROWS = 100  # [I] the service refuses 10000; its bound is not public
 MAX_COMPOSITE_KEYS = 1_000_000
 # [I] percentiles of one aggregation (each bucket of each group-by answers every one)
 MAX_PERCENTILES = 100
+# [I] buckets of one request's group-bys, every level counted (Elasticsearch's
+# search.max_buckets): 2,000 histogram buckets each holding 5 x 10 filter buckets each
+# holding 5 x 10 more made 5 million (15 s); the limits per level allow it
+MAX_TOTAL_BUCKETS = 65535
 _NUMERIC = (LONG, DOUBLE, DATE)
 _GROUPABLE = (LONG, DOUBLE, DATE, BOOLEAN, KEYWORD)
 _COUNTABLE = (*_GROUPABLE, GEO_POINT)
@@ -96,12 +101,20 @@ class Rows:
     by_score: bool = False
 
 
+@dataclass
+class _Tally:
+    """The buckets one request's group-bys have made so far (every level counts)."""
+
+    buckets: int = 0
+
+
 @dataclass(frozen=True)
 class _Context:
-    """What planning needs beside the messages: the index and the request's rows."""
+    """What planning needs beside the messages: the index, the request's rows and its bucket tally."""
 
     index: SearchIndex
     rows: Rows
+    tally: _Tally = field(default_factory=_Tally)
 
 
 @dataclass(frozen=True)
@@ -278,8 +291,12 @@ class _Subs:
 
     aggs: List[_AggPlan]
     group_bys: Callable[[Hits, Any], None]
+    tally: _Tally
 
     def fill(self, buckets: _Buckets) -> None:
+        self.tally.buckets += len(buckets)
+        if self.tally.buckets > MAX_TOTAL_BUCKETS:
+            raise E.SEARCH_INVALID.error(detail=f"the number of buckets exceeds {MAX_TOTAL_BUCKETS}")  # [I]
         for item, members in buckets:
             item.sub_aggs_result.SetInParent()
             item.sub_group_bys_result.SetInParent()
@@ -800,7 +817,7 @@ def _plan_groups(ctx: _Context, group_bys: Any, depth: int) -> Callable[[Hits, A
             raise E.SEARCH_INVALID.error(detail=f"group by type [{group_by.type}] is not supported by the emulator")
         body_class, planner = _PLANNERS[group_by.type]
         body = codec.parse(body_class, group_by.body)
-        subs = _Subs(_plan_aggs(ctx, body.sub_aggs), _plan_groups(ctx, body.sub_group_bys, depth + 1))
+        subs = _Subs(_plan_aggs(ctx, body.sub_aggs), _plan_groups(ctx, body.sub_group_bys, depth + 1), ctx.tally)
         plans.append((group_by.name, group_by.type, planner(ctx, body, subs, group_by.name)))
 
     def run(hits: Hits, result: Any) -> None:
