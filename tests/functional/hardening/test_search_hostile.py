@@ -23,7 +23,7 @@ from hardening_helpers import Reply, Target, create_table
 from alicloud_storage.emulator.tablestore.search.aggregations import MAX_PERCENTILES, MAX_TOTAL_BUCKETS
 from alicloud_storage.emulator.tablestore.search.documents import MAX_FUZZY_CHARS
 from alicloud_storage.emulator.tablestore.search.geo import MAX_POLYGON_POINTS, MAX_SORT_POINTS
-from alicloud_storage.emulator.tablestore.search.handlers import MAX_DATE_FORMATS, MAX_INDEX_FIELDS
+from alicloud_storage.emulator.tablestore.search.handlers import MAX_DATE_FORMATS, MAX_INDEX_FIELDS, MAX_SCAN_SESSIONS
 from alicloud_storage.emulator.tablestore.search.highlight import MAX_TAG_LENGTH
 from alicloud_storage.emulator.tablestore.search.query import MAX_SORTERS
 from alicloud_storage.tablestore.wire import pb, plainbuffer
@@ -443,6 +443,24 @@ def test_parallel_scan_forged_session_and_sizes(world: Target) -> None:
              "[parallel_scan.max_parallel_id] must in (0 ,1], current max_parallel_id is 2147483647")
     _refused(world, scan(b"\xff" * 100_000), "ScanQuery'session is expired, please retry ComputeSplitsRequest and "
              "ScanQuery.", code="OTSSessionExpired")
+
+
+def test_scan_sessions_are_bounded(world: Target) -> None:
+    """Before: every ComputeSplits kept a session in memory until it was used again, so a
+    flood grew without end. Now the longest unused goes (and reads as expired)."""
+    request = pb.ComputeSplitsRequest(table_name=TABLE, search_index_splits_options=pb.SearchIndexSplitsOptions(
+        index_name=INDEX)).SerializeToString()
+    opened = [pb.ComputeSplitsResponse.FromString(world.ots("ComputeSplits", request).body).session_id
+              for _ in range(MAX_SCAN_SESSIONS + 1)]
+
+    def scan(session: bytes) -> Reply:
+        body = pb.ParallelScanRequest(table_name=TABLE, index_name=INDEX, session_id=session,
+                                      scan_query=pb.ScanQuery(query=MATCH_ALL, limit=1).SerializeToString())
+        return world.ots("ParallelScan", body.SerializeToString())
+
+    _refused(world, scan(opened[0]), "ScanQuery'session is expired, please retry ComputeSplitsRequest and "
+             "ScanQuery.", code="OTSSessionExpired")
+    assert scan(opened[1]).status == 200 and scan(opened[-1]).status == 200
 
 
 # --- fuzz -----------------------------------------------------------------------------------------

@@ -64,6 +64,7 @@ from alicloud_storage.tablestore.wire.plainbuffer import INF_MAX, INF_MIN, Plain
 __all__ = [
     "OPERATIONS", "DEFAULT_LIMIT", "MAX_LIMIT", "MAX_LIMIT_FROM_INDEX", "MAX_OFFSET_PLUS_LIMIT",
     "SCAN_DEFAULT_LIMIT", "SCAN_MAX_LIMIT", "MAX_VECTOR_DIMENSION", "MAX_INDEX_FIELDS", "MAX_DATE_FORMATS",
+    "MAX_SCAN_SESSIONS",
 ]
 
 DEFAULT_LIMIT = 10
@@ -77,6 +78,9 @@ _ANALYZERS = ("single_word", "split", "fuzzy", "min_word", "max_word")
 MAX_VECTOR_DIMENSION = 4096  # [D] DOC-SLIM
 MAX_INDEX_FIELDS = 1000  # [D] DOC-SLIM, nested sub-fields counted
 MAX_DATE_FORMATS = 100  # [I] every row's date is tried against each format in turn
+# [I] parallel-scan sessions kept (the service runs at most 10 scans at once): each
+# ComputeSplits opened one that stayed in memory until used again
+MAX_SCAN_SESSIONS = 1000
 
 
 def _documents(ctx: Context) -> SearchDocuments:
@@ -592,8 +596,14 @@ def _compute_splits(ctx: Context, request: Any) -> Any:
     if not request.HasField("search_index_splits_options"):
         raise E.SCAN_NO_SPLITS_OPTIONS.error()
     _, index = _index(ctx, table, request.search_index_splits_options.index_name)
+    sessions, now = _documents(ctx).scan_sessions, ctx.clock()
+    if len(sessions) >= MAX_SCAN_SESSIONS:  # expired ones go, then the longest unused (it reads as expired)
+        for key in [key for key, (_, alive_time, used) in sessions.items() if now - used > alive_time]:
+            del sessions[key]
+        while len(sessions) >= MAX_SCAN_SESSIONS:
+            del sessions[min(sessions, key=lambda key: sessions[key][2])]
     session = uuid.uuid4().hex.encode()
-    _documents(ctx).scan_sessions[session] = [index.sid, 60, ctx.clock()]
+    sessions[session] = [index.sid, 60, now]
     return pb.ComputeSplitsResponse(session_id=session, splits_size=_SPLITS)
 
 
