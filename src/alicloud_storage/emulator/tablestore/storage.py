@@ -269,11 +269,13 @@ class Storage:
         found: List[StoredRow] = []
         for start in range(0, len(keys), _KEYS_PER_QUERY):
             chunk = keys[start:start + _KEYS_PER_QUERY]
-            # a join with the keys as constant rows: faster than ``pk IN (...)`` (no temporary index)
+            # a join with the keys as constant rows: faster than ``pk IN (...)`` (no temporary index);
+            # the keys bound as bytearrays, which sqlite3 binds directly (bytes go through its adapter
+            # lookup first: 100 keys 36 -> 16 us)
             found += self._db.execute(
                 f"WITH k(key) AS (VALUES {','.join(['(?)'] * len(chunk))}) SELECT {_STORED_COLUMNS}"
                 " FROM k CROSS JOIN ots_rows ON tid=? AND pk=k.key",
-                (*chunk, keep, keep, keep, tid),
+                (*map(bytearray, chunk), keep, keep, keep, tid),
             ).fetchall()
         return found
 
