@@ -6,10 +6,10 @@ from __future__ import annotations
 import struct
 import sys
 from pathlib import Path
-from typing import Any, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from alicloud_storage.emulator.tablestore import codec, handlers, limits
@@ -17,7 +17,7 @@ from alicloud_storage.emulator.tablestore.engine import PUT, Engine, RowWrite, p
 from alicloud_storage.emulator.tablestore.handlers import Context
 from alicloud_storage.emulator.tablestore.keys import encode_key
 from alicloud_storage.emulator.tablestore.model import PkColumn, TableInfo, TableOptions
-from alicloud_storage.emulator.tablestore.storage import Storage
+from alicloud_storage.emulator.tablestore.storage import EncodedRow, Storage
 from alicloud_storage.emulator.tablestore.timeseries_engine import TimeseriesEngine
 from alicloud_storage.tablestore.wire import pb, plainbuffer
 from alicloud_storage.tablestore.wire.plainbuffer import AUTO_INCREMENT, INF_MAX, INF_MIN
@@ -128,42 +128,83 @@ def test_storage_keys_take_only_bytes_and_check_their_arguments(native: Any) -> 
 
 # ------------------------------------------------------------- a table's response part
 
-STORED = st.tuples(
-    st.sampled_from([b"k1", b"k2", b"k3"]),
-    st.none(),
-    st.one_of(st.binary(max_size=200), st.just(b"w" * 20_000)),
-    st.sampled_from([0, 1, 4095, 4096, 4097, 20_000, 2**31]),
-)
+WIRES = st.one_of(st.binary(max_size=200), st.just(b"w" * 20_000))
+SIZES = st.sampled_from([0, 1, 4095, 4096, 4097, 20_000, 2**31])
 
 
-@given(table=st.text(min_size=1, max_size=300), keys=st.lists(st.sampled_from([b"k1", b"k2", b"k3", b"k4"]), max_size=8),
-       rows=st.lists(STORED, max_size=3, unique_by=lambda r: r[0]))
+@given(table=st.text(min_size=1, max_size=300), count=st.integers(0, 8), data=st.data())
 def test_a_tables_part_matches_the_reference_and_parses_as_protobuf(
-    native: Any, table: str, keys: List[bytes], rows: List[Any]
+    native: Any, table: str, count: int, data: st.DataObject
 ) -> None:
-    expected = codec.batch_rows_py(table, keys, rows, limits.CU_BYTES)
-    assert native.batch_rows(table, keys, rows, limits.CU_BYTES) == expected
+    positions = data.draw(st.lists(st.integers(0, count - 1), max_size=count, unique=True)) if count else []
+    rows = [(position, data.draw(WIRES), data.draw(SIZES)) for position in positions]
+    expected = codec.batch_rows_py(table, count, rows, limits.CU_BYTES)
+    assert native.batch_rows(table, count, rows, limits.CU_BYTES) == expected
     assert expected is not None
     response = pb.BatchGetRowResponse.FromString(expected)
     found = {row[0]: row for row in rows}
     assert response.tables[0].table_name == table
-    for key, row in zip(keys, response.tables[0].rows, strict=True):
-        stored = found.get(key)
+    assert len(response.tables[0].rows) == count
+    for position, row in enumerate(response.tables[0].rows):
+        stored = found.get(position)
         assert row.is_ok and row.consumed.capacity_unit.write == 0
-        units = 1 if stored is None else max(1, (stored[3] + 4095) // 4096)
+        units = 1 if stored is None else max(1, (stored[2] + 4095) // 4096)
         assert row.consumed.capacity_unit.read == units
-        assert row.row == (b"" if stored is None else b"\x75\x00\x00\x00" + stored[2])
+        assert row.row == (b"" if stored is None else b"\x75\x00\x00\x00" + stored[1])
 
 
 def test_a_row_found_without_its_bytes_sends_the_table_down_the_full_path(native: Any) -> None:
-    rows = [(b"k1", None, b"x", 1), (b"k2", b"cells", None, 0)]
-    assert native.batch_rows("t", [b"k1", b"k2"], rows, 4096) is None
-    assert codec.batch_rows_py("t", [b"k1", b"k2"], rows, 4096) is None
-    assert native.batch_rows("t", [b"k1"], rows, 4096) == codec.batch_rows_py("t", [b"k1"], rows, 4096)
-    for bad in (("t", [b"k"], [(b"k",)], 1), ("t", [b"k"], [(b"k", None, "x", 1)], 1), ("t", (), [], 1),
-                ("t", [], [], 0)):
-        with pytest.raises((TypeError, ValueError)):
-            native.batch_rows(*bad)
+    rows = [(0, b"x", 1), (1, None, None)]
+    assert native.batch_rows("t", 2, rows, 4096) is None
+    assert codec.batch_rows_py("t", 2, rows, 4096) is None
+    assert native.batch_rows("t", 2, rows[:1], 4096) == codec.batch_rows_py("t", 2, rows[:1], 4096) is not None
+
+
+BAD_ARGUMENTS = [
+    ("t", 1, [(0,)], 1), ("t", 1, [(0, b"x", 1, 0)], 1), ("t", 1, [[0, b"x", 1]], 1),  # not a 3-tuple
+    ("t", 1, [(0, "x", 1)], 1), ("t", 1, [(0, b"x", None)], 1), ("t", 1, [(0, b"x", 1.0)], 1),  # wire, size
+    ("t", 1, [(b"k", b"x", 1)], 1), ("t", 1, [(True, b"x", 1)], 1), ("t", 1, [(0.0, b"x", 1)], 1),
+    ("t", 1, [(1, b"x", 1)], 1), ("t", 1, [(-1, b"x", 1)], 1), ("t", 0, [(0, None, None)], 1),  # out of range
+    ("t", 2, [(2**64, b"x", 1)], 1), ("t", 2, [(-(2**64), b"x", 1)], 1),
+    ("t", 1, [(0, b"x", 1), (5, None, None)], 1),  # out of range after a row that serves
+    ("t", [b"k"], [], 1), ("t", 1.0, [], 1), ("t", True, [], 1), ("t", -1, [], 1), ("t", 2**64, [], 1),  # count
+    ("t", 1, (), 1), ("t", 1, [], 0), ("t", 1, [], -1), (b"t", 1, [], 1),  # rows, cu_bytes, name
+]
+
+
+@pytest.mark.parametrize("bad", BAD_ARGUMENTS, ids=range(len(BAD_ARGUMENTS)))
+def test_malformed_rows_and_positions_raise_in_both(native: Any, bad: Tuple[Any, ...]) -> None:
+    with pytest.raises((TypeError, ValueError)) as compiled:
+        native.batch_rows(*bad)
+    with pytest.raises((TypeError, ValueError)) as reference:
+        codec.batch_rows_py(*bad)
+    assert compiled.type is reference.type
+
+
+# ---------------------------------------------------------- the keys found, by position
+
+
+@settings(max_examples=30)
+@given(picks=st.lists(st.integers(0, 39), max_size=120), keep=st.integers(1, 3))
+@example(picks=[n * 7 % 40 for n in range(1203)], keep=2)
+@example(picks=[], keep=1)
+def test_wire_rows_gives_every_place_of_a_key_found(picks: List[int], keep: int) -> None:
+    """Over several queries (more than 500 keys), with duplicates, missing rows, rows without
+    an encoding and encodings of more versions than the read returns."""
+    storage = Storage(None)
+    written: Dict[int, Optional[EncodedRow]] = {}
+    for n in range(0, 40, 2):  # odd keys are missing
+        encoded = None if n % 6 == 0 else EncodedRow(b"w%d" % n, 100 * n, n % 4)
+        storage.put_row(7, encode_key([n]), {}, encoded)
+        storage.put_row(8, encode_key([n + 1]), {}, encoded)  # another table's rows are not seen
+        written[n] = encoded
+    keys = [encode_key([n]) for n in picks]
+    expected = sorted(
+        (i, None if written[n] is None or written[n].versions > keep else written[n].wire,
+         None if written[n] is None else written[n].size)
+        for i, n in enumerate(picks) if n in written
+    )
+    assert sorted(storage.wire_rows(7, keys, keep)) == expected
 
 
 # ------------------------------------------------- the batch path against the full path

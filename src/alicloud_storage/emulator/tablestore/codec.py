@@ -1,6 +1,7 @@
 """Protobuf / PlainBuffer messages <-> the engine's plain values (both directions)."""
 from __future__ import annotations
 
+import sys
 from functools import lru_cache
 from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
@@ -25,7 +26,7 @@ from alicloud_storage.emulator.tablestore.filters import (
     SingleFilter,
 )
 from alicloud_storage.emulator.tablestore.model import CapacityUnits, IndexInfo, PkColumn, TableInfo, TableOptions
-from alicloud_storage.emulator.tablestore.storage import StoredRow
+from alicloud_storage.emulator.tablestore.storage import FoundWire
 from alicloud_storage.tablestore.errors import OTSDecodeError
 from alicloud_storage.tablestore.wire import pb, plainbuffer
 from alicloud_storage.tablestore.wire.enums import (
@@ -463,19 +464,26 @@ def storage_keys_py(buffers: Sequence[bytes], info: TableInfo) -> Optional[List[
     return plain_keys(info, keys)
 
 
-def batch_rows_py(table: str, keys: Sequence[bytes], rows: Sequence[StoredRow], cu_bytes: int) -> Optional[bytes]:
-    """A table's part of the BatchGetRowResponse for ``keys`` in order from the stored rows found
-    (each present row's stored bytes, absent ones empty); None if a row found has no stored bytes."""
-    found = {row[0]: row for row in rows}
-    results: List[Union[WireRead, TablestoreError]] = []
-    for key in keys:
-        stored = found.get(key)
-        if stored is None:
-            results.append(WireRead(CapacityUnits(1, 0), None))
-        elif stored[2] is None:
+def batch_rows_py(table: str, count: int, rows: List[FoundWire], cu_bytes: int) -> Optional[bytes]:
+    """A table's part of the BatchGetRowResponse for ``count`` keys from the keys found (each
+    found key's stored bytes at its position, the others empty); None if a key found has no
+    stored bytes that serve. Raises TypeError / ValueError on a malformed row or position."""
+    if type(table) is not str or type(count) is not int or type(rows) is not list or type(cu_bytes) is not int:
+        raise TypeError("batch_rows(name: str, count: int, rows: list, cu_bytes: int)")
+    if not 0 <= count <= sys.maxsize or cu_bytes <= 0:
+        raise ValueError("batch_rows: count out of range or cu_bytes zero or less")
+    results: List[Union[WireRead, TablestoreError]] = [WireRead(CapacityUnits(1, 0), None)] * count
+    for row in rows:
+        if type(row) is not tuple or len(row) != 3 or type(row[0]) is not int:
+            raise TypeError("batch_rows: rows are (position, wire, size) tuples")
+        position, wire, size = row
+        if not 0 <= position < count:
+            raise ValueError("batch_rows: a row's position is out of range")
+        if wire is None:
             return None
-        else:
-            results.append(WireRead(CapacityUnits(max(1, -(-stored[3] // cu_bytes)), 0), stored[2]))
+        if type(wire) is not bytes or type(size) is not int:
+            raise TypeError("batch_rows: a row's wire is bytes and its size an int")
+        results[position] = WireRead(CapacityUnits(max(1, -(-size // cu_bytes)), 0), wire)
     return _table_part(table, results)
 
 
@@ -494,11 +502,11 @@ def storage_keys(buffers: Sequence[bytes], info: TableInfo) -> Optional[List[byt
     return keys
 
 
-def batch_rows(table: str, keys: List[bytes], rows: List[StoredRow]) -> Optional[bytes]:
+def batch_rows(table: str, count: int, rows: List[FoundWire]) -> Optional[bytes]:
     """``batch_rows_py`` (capacity units of ``limits.CU_BYTES``), by the extension when it is active."""
     if _NATIVE is None:
-        return batch_rows_py(table, keys, rows, limits.CU_BYTES)
-    part: Optional[bytes] = _NATIVE.batch_rows(table, keys, rows, limits.CU_BYTES)
+        return batch_rows_py(table, count, rows, limits.CU_BYTES)
+    part: Optional[bytes] = _NATIVE.batch_rows(table, count, rows, limits.CU_BYTES)
     return part
 
 

@@ -31,7 +31,7 @@ from alicloud_storage.emulator.tablestore.model import (
     TableOptions,
 )
 from alicloud_storage.emulator.tablestore.search.documents import SearchDocuments
-from alicloud_storage.emulator.tablestore.storage import EncodedRow, Storage, StoredRow, decode_cells
+from alicloud_storage.emulator.tablestore.storage import EncodedRow, FoundWire, Storage, StoredRow, decode_cells
 from alicloud_storage.emulator.tablestore.transactions import Transaction, TransactionRows, Transactions
 from alicloud_storage.tablestore.wire.enums import Direction, ReturnType, RowExistenceExpectation
 from alicloud_storage.tablestore.wire import plainbuffer
@@ -638,9 +638,10 @@ class Engine:
         keep = self._copy_versions(info, read) if info is not None else 0
         return (info, keep) if info is not None and keep else None
 
-    def stored_rows(self, info: TableInfo, keys: Sequence[bytes], keep: int) -> List[StoredRow]:
-        """The stored rows of ``keys`` present (one query), for a read that ``copy_read`` allowed."""
-        return self._storage.stored_rows(info.tid, keys, keep)
+    def wire_rows(self, info: TableInfo, keys: Sequence[bytes], keep: int) -> List[FoundWire]:
+        """The stored bytes of ``keys`` present by position (one query), for a read that
+        ``copy_read`` allowed."""
+        return self._storage.wire_rows(info.tid, keys, keep)
 
     def batch_get_row(
         self, instance: str, requests: Sequence[Tuple[str, Sequence[PrimaryKey], ReadOptions]]

@@ -215,7 +215,7 @@ def _batch_copies(ctx: Context, request: Any) -> Optional[bytes]:
             keys = codec.storage_keys(table.primary_key, info)
             if keys is None:
                 return None
-            part = codec.batch_rows(table.table_name, keys, ctx.engine.stored_rows(info, keys, keep))
+            part = codec.batch_rows(table.table_name, len(keys), ctx.engine.wire_rows(info, keys, keep))
             if part is None:
                 return None
             parts.append(part)

@@ -14,11 +14,12 @@ import sqlite3
 import struct
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 
 from alicloud_storage.emulator.tablestore.model import Cells, TableInfo
 
-__all__ = ["Storage", "EncodedRow", "StoredRow", "encode_cells", "decode_cells"]
+__all__ = ["Storage", "EncodedRow", "StoredRow", "FoundWire", "encode_cells", "decode_cells"]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS ots_tables (
@@ -51,6 +52,20 @@ _KEYS_PER_QUERY = 500
 StoredRow = Tuple[bytes, Optional[bytes], Optional[bytes], int]
 _SERVES = "wire_versions <= ?"  # NULL (no encoding kept) is not true
 _STORED_COLUMNS = f"pk, IIF({_SERVES}, NULL, data), IIF({_SERVES}, wire, NULL), IIF({_SERVES}, wire_size, 0)"
+# A key found by ``wire_rows``: its position in the keys asked, its wire bytes where they serve
+# (else None) and their data size (None where no encoding is kept).
+FoundWire = Tuple[int, Optional[bytes], Optional[int]]
+
+
+@lru_cache(maxsize=256)
+def _wire_query(start: int, count: int) -> str:
+    """``wire_rows``'s query for ``count`` keys from position ``start``: the keys joined as constant
+    rows (faster than ``pk IN (...)``: no temporary index), their positions literals (the same
+    text for the same count: sqlite3's statement cache keeps it compiled)."""
+    rows = ",".join(f"({start + i},?)" for i in range(count))
+    return (f"WITH k(i, key) AS (VALUES {rows}) SELECT k.i, IIF({_SERVES}, wire, NULL), wire_size"
+            " FROM k CROSS JOIN ots_rows ON tid=? AND pk=k.key")
+
 
 # Index tables carry their base table's name in their meta.
 _NOT_INDEX = "json_extract(meta, '$.index_of') IS NULL"
@@ -260,23 +275,26 @@ class Storage:
 
     def get_stored(self, tid: int, keys: Sequence[bytes], keep: int) -> Dict[bytes, StoredRow]:
         """The rows of ``keys`` present, by key, as ``StoredRow``s for a read of up to ``keep``
-        versions per column."""
-        return {row[0]: row for row in self.stored_rows(tid, keys, keep)}
-
-    def stored_rows(self, tid: int, keys: Sequence[bytes], keep: int) -> List[StoredRow]:
-        """As ``get_stored``, as a list in no particular order (one query per 500 keys; a key
-        asked twice, twice)."""
-        found: List[StoredRow] = []
+        versions per column (one query per 500 keys)."""
+        found: Dict[bytes, StoredRow] = {}
         for start in range(0, len(keys), _KEYS_PER_QUERY):
-            chunk = keys[start:start + _KEYS_PER_QUERY]
-            # a join with the keys as constant rows: faster than ``pk IN (...)`` (no temporary index);
-            # the keys bound as bytearrays, which sqlite3 binds directly (bytes go through its adapter
-            # lookup first: 100 keys 36 -> 16 us)
-            found += self._db.execute(
+            chunk = keys[start:start + _KEYS_PER_QUERY]  # joined and bound as in ``wire_rows``
+            found.update((row[0], row) for row in self._db.execute(
                 f"WITH k(key) AS (VALUES {','.join(['(?)'] * len(chunk))}) SELECT {_STORED_COLUMNS}"
                 " FROM k CROSS JOIN ots_rows ON tid=? AND pk=k.key",
                 (*map(bytearray, chunk), keep, keep, keep, tid),
-            ).fetchall()
+            ))
+        return found
+
+    def wire_rows(self, tid: int, keys: Sequence[bytes], keep: int) -> List[FoundWire]:
+        """The ``FoundWire`` of each of ``keys`` present, in no particular order, for a read of up
+        to ``keep`` versions per column (one query per 500 keys; a key asked twice, once per place)."""
+        found: List[FoundWire] = []
+        for start in range(0, len(keys), _KEYS_PER_QUERY):
+            chunk = keys[start:start + _KEYS_PER_QUERY]
+            # the keys bound as bytearrays, which sqlite3 binds directly (bytes go through its
+            # adapter lookup first: 100 keys 36 -> 16 us)
+            found += self._db.execute(_wire_query(start, len(chunk)), (*map(bytearray, chunk), keep, tid)).fetchall()
         return found
 
     def put_row(self, tid: int, key: bytes, cells: Cells, encoded: Optional[EncodedRow] = None) -> None:

@@ -1214,71 +1214,66 @@ row_entry_size(const BatchRow *row)
     return 2 + 1 + varint_size((uint64_t)consumed) + consumed + 1 + varint_size((uint64_t)data) + data;
 }
 
-/* batch_rows(name: str, keys: list[bytes], rows: list[StoredRow], cu_bytes: int) -> bytes | None
+/* batch_rows(name: str, count: int, rows: list[FoundWire], cu_bytes: int) -> bytes | None
  *
- * A TableInBatchGetRowResponse field (its tag, length and message) for ``keys`` in
- * order, from ``rows``, the stored rows found, (key, cells | None, wire | None, size):
- * a row present is its wire bytes under the PlainBuffer header with max(1, ceil(size /
- * cu_bytes)) read units, an absent one empty with 1. None when a row found has no wire
- * bytes (it must be re-encoded). */
+ * A TableInBatchGetRowResponse field (its tag, length and message) for ``count`` keys
+ * from ``rows``, the keys found, (position, wire | None, size): a key found is its wire
+ * bytes under the PlainBuffer header with max(1, ceil(size / cu_bytes)) read units, a
+ * key not found empty with 1. None when a key found has no wire bytes (it must be
+ * re-encoded). TypeError / ValueError on a malformed row or a position out of range. */
 static PyObject *
 pb_batch_rows(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 4 || !PyUnicode_CheckExact(args[0]) || !PyList_CheckExact(args[1]) ||
+    if (nargs != 4 || !PyUnicode_CheckExact(args[0]) || !PyLong_CheckExact(args[1]) ||
         !PyList_CheckExact(args[2]) || !PyLong_CheckExact(args[3])) {
-        PyErr_SetString(PyExc_TypeError, "batch_rows(name: str, keys: list, rows: list, cu_bytes: int)");
+        PyErr_SetString(PyExc_TypeError, "batch_rows(name: str, count: int, rows: list, cu_bytes: int)");
         return NULL;
     }
+    int overflow;
+    long long count = PyLong_AsLongLongAndOverflow(args[1], &overflow);
     long long cu_bytes = PyLong_AsLongLong(args[3]);
     if (cu_bytes == -1 && PyErr_Occurred()) return NULL;
-    if (cu_bytes <= 0) {
-        PyErr_SetString(PyExc_ValueError, "batch_rows: cu_bytes must be positive");
+    if (overflow || count < 0 || count > PY_SSIZE_T_MAX / (Py_ssize_t)sizeof(BatchRow) || cu_bytes <= 0) {
+        PyErr_SetString(PyExc_ValueError, "batch_rows: count out of range or cu_bytes zero or less");
         return NULL;
     }
     Py_ssize_t name_size;
     const char *name = PyUnicode_AsUTF8AndSize(args[0], &name_size);
     if (name == NULL) return NULL;
-    PyObject *keys = args[1], *rows = args[2];
-    PyObject *found = PyDict_New();
-    if (found == NULL) return NULL;
+    PyObject *rows = args[2];
     PyObject *result = NULL;
-    BatchRow *batch = NULL;
     Out out = {NULL, 0, 0};
+    BatchRow *batch = PyMem_Calloc(count ? (size_t)count : 1, sizeof(BatchRow));
+    if (batch == NULL) return PyErr_NoMemory();
+    for (Py_ssize_t i = 0; i < count; i++) batch[i].read = 1;
     for (Py_ssize_t i = 0; i < PyList_GET_SIZE(rows); i++) {
         PyObject *row = PyList_GET_ITEM(rows, i);
-        if (!PyTuple_CheckExact(row) || PyTuple_GET_SIZE(row) != 4) {
-            PyErr_SetString(PyExc_TypeError, "batch_rows: rows are (key, cells, wire, size) tuples");
+        if (!PyTuple_CheckExact(row) || PyTuple_GET_SIZE(row) != 3 || !PyLong_CheckExact(PyTuple_GET_ITEM(row, 0))) {
+            PyErr_SetString(PyExc_TypeError, "batch_rows: rows are (position, wire, size) tuples");
             goto done;
         }
-        if (PyDict_SetItem(found, PyTuple_GET_ITEM(row, 0), row) < 0) goto done;
-    }
-    Py_ssize_t count = PyList_GET_SIZE(keys);
-    batch = PyMem_Calloc(count ? (size_t)count : 1, sizeof(BatchRow));
-    if (batch == NULL) {
-        PyErr_NoMemory();
-        goto done;
+        long long position = PyLong_AsLongLongAndOverflow(PyTuple_GET_ITEM(row, 0), &overflow);
+        if (overflow || position < 0 || position >= count) {
+            PyErr_SetString(PyExc_ValueError, "batch_rows: a row's position is out of range");
+            goto done;
+        }
+        PyObject *wire = PyTuple_GET_ITEM(row, 1), *size = PyTuple_GET_ITEM(row, 2);
+        if (wire == Py_None) {
+            result = Py_None;
+            Py_INCREF(result);
+            goto done;
+        }
+        if (!PyBytes_CheckExact(wire) || !PyLong_CheckExact(size)) {
+            PyErr_SetString(PyExc_TypeError, "batch_rows: a row's wire is bytes and its size an int");
+            goto done;
+        }
+        long long bytes = PyLong_AsLongLong(size);
+        if (bytes == -1 && PyErr_Occurred()) goto done;
+        batch[position].read = bytes > cu_bytes ? (uint64_t)((bytes + cu_bytes - 1) / cu_bytes) : 1;
+        batch[position].wire = wire;
     }
     Py_ssize_t body = 1 + varint_size((uint64_t)name_size) + name_size;
     for (Py_ssize_t i = 0; i < count; i++) {
-        PyObject *row = PyDict_GetItemWithError(found, PyList_GET_ITEM(keys, i));
-        if (row == NULL && PyErr_Occurred()) goto done;
-        batch[i].read = 1;
-        if (row != NULL) {
-            PyObject *wire = PyTuple_GET_ITEM(row, 2), *size = PyTuple_GET_ITEM(row, 3);
-            if (wire == Py_None) {
-                result = Py_None;
-                Py_INCREF(result);
-                goto done;
-            }
-            if (!PyBytes_CheckExact(wire) || !PyLong_CheckExact(size)) {
-                PyErr_SetString(PyExc_TypeError, "batch_rows: a row's wire is bytes and its size an int");
-                goto done;
-            }
-            long long bytes = PyLong_AsLongLong(size);
-            if (bytes == -1 && PyErr_Occurred()) goto done;
-            if (bytes > cu_bytes) batch[i].read = (uint64_t)((bytes + cu_bytes - 1) / cu_bytes);
-            batch[i].wire = wire;
-        }
         Py_ssize_t entry = row_entry_size(&batch[i]);
         body += 1 + varint_size((uint64_t)entry) + entry;
     }
@@ -1316,7 +1311,6 @@ pb_batch_rows(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     }
     result = PyBytes_FromStringAndSize((const char *)out.data, out.size);
 done:
-    Py_DECREF(found);
     PyMem_Free(batch);
     PyMem_Free(out.data);
     return result;
@@ -1334,7 +1328,7 @@ static PyMethodDef methods[] = {
     {"storage_keys", (PyCFunction)(void (*)(void))pb_storage_keys, METH_FASTCALL,
      "storage_keys(buffers, names, kinds, max_size) -> the emulator's storage keys, or None."},
     {"batch_rows", (PyCFunction)(void (*)(void))pb_batch_rows, METH_FASTCALL,
-     "batch_rows(name, keys, rows, cu_bytes) -> a BatchGetRow response's table, or None."},
+     "batch_rows(name, count, rows, cu_bytes) -> a BatchGetRow response's table, or None."},
     {NULL, NULL, 0, NULL},
 };
 
