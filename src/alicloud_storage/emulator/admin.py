@@ -24,9 +24,10 @@ by a RAM user allowed the route's action. JSON in, JSON out; a refusal answers
 """
 from __future__ import annotations
 
+import inspect
 import json
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, Optional, Sequence
+from typing import Any, Awaitable, Callable, Dict, Optional, Sequence
 
 from aiohttp import web
 
@@ -61,7 +62,7 @@ MALFORMED = ErrorSpec(400, "InvalidParameter", "{reason}")
 INTERNAL_ERROR = ErrorSpec(500, "InternalError", "The emulator failed; see its log.")
 
 _NO_CONTEXT: Dict[str, str] = {}
-_Action = Callable[[web.Request, Dict[str, Any]], Any]
+_Action = Callable[[web.Request, Dict[str, Any]], Any]  # a result or an awaitable of one
 
 
 @dataclass
@@ -153,7 +154,8 @@ class _AdminEndpoint(Endpoint[_Call]):
         if not isinstance(payload, dict):
             raise NOT_AN_OBJECT.error()
         try:
-            return self._run(call.request, payload)
+            result = self._run(call.request, payload)
+            return await result if inspect.isawaitable(result) else result  # (reset waits for its turn)
         except RamError as exc:
             raise ServiceError(exc.http_status, exc.code, exc.message) from None
         except (KeyError, TypeError, ValueError, OverflowError) as exc:
@@ -180,7 +182,7 @@ class AdminService(Service):
     prefix = ADMIN_PREFIX
 
     def __init__(
-        self, runtime: Runtime, health: Callable[[], Dict[str, Any]], reset: Callable[[], None]
+        self, runtime: Runtime, health: Callable[[], Dict[str, Any]], reset: Callable[[], Awaitable[None]]
     ) -> None:
         self._runtime = runtime
         self._health = health

@@ -11,6 +11,7 @@ fault injector after authentication and asks RAM's one decision function before 
 from __future__ import annotations
 
 import abc
+import asyncio
 import logging
 import traceback
 from dataclasses import dataclass
@@ -183,7 +184,12 @@ class Service(abc.ABC):
         """Release them (after the listener stopped)."""
 
     def reset(self) -> None:
-        """Drop every piece of state a test or a user created (on the emulator's loop)."""
+        """Drop every piece of state a test or a user created (on the emulator's loop, in its turn)."""
+
+    def turn(self) -> Optional[asyncio.Lock]:
+        """The lock its calls running in worker threads hold (None: it runs none there); ``reset``
+        is run in it, so a reset never lands in the middle of such a call."""
+        return None
 
 
 class Pipeline:

@@ -14,6 +14,7 @@ The admin API lives under ``/_emulator/`` on the Tablestore listener (see ``admi
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import ssl
 import threading
@@ -90,7 +91,7 @@ class Emulator:
             nonces=NonceCache(), data_dir=self._data_dir,
         )
         self.iam.reset(s.ram)
-        admin = AdminService(self._runtime, self.ready_info, self.reset)
+        admin = AdminService(self._runtime, self.ready_info, self.reset_async)
         self._services: List[Service] = [admin, *(factory(self._runtime) for factory in services)]
         self._endpoints: Dict[str, str] = {}
         self._runners: List[web.AppRunner] = []
@@ -192,16 +193,45 @@ class Emulator:
     def reset(self) -> None:
         """Back to the configured state: no tables or time series, RAM as configured (every
         other user, key, role, policy and attachment gone, every STS token invalid), no
-        nonces, no pending faults, request ids from the seed again."""
-        if not self._opened:
+        nonces, no pending faults, request ids from the seed again. A call running in a worker
+        thread (a heavy Tablestore call) finishes first. On the emulator's own running loop,
+        where nothing can be waited for, ``await reset_async()`` instead: this one raises
+        RuntimeError there while such a call runs."""
+        loop = self._started_loop()
+        try:
+            here: Optional[asyncio.AbstractEventLoop] = asyncio.get_running_loop()
+        except RuntimeError:
+            here = None
+        if here is loop:
+            if any(turn.locked() for turn in self._turns()):
+                raise RuntimeError("a call is running in a worker thread: await reset_async() on the loop")
+            self._reset_now()
+        elif loop.is_running():
+            asyncio.run_coroutine_threadsafe(self.reset_async(), loop).result()
+        else:
+            loop.run_until_complete(self.reset_async())
+
+    async def reset_async(self) -> None:
+        """``reset()`` on the emulator's loop: waits for the calls running in worker threads,
+        then resets in their services' turns (no call starts in between)."""
+        self._started_loop()
+        async with contextlib.AsyncExitStack() as held:
+            for turn in self._turns():
+                await held.enter_async_context(turn)
+            self._reset_now()
+
+    def _started_loop(self) -> asyncio.AbstractEventLoop:
+        if not self._opened or self._loop is None:
             raise RuntimeError("the emulator is not started")
+        return self._loop
 
-        def reset_all() -> None:
-            self._runtime.reset()
-            for service in self._services:
-                service.reset()
+    def _turns(self) -> List[asyncio.Lock]:
+        return [turn for turn in (service.turn() for service in self._services) if turn is not None]
 
-        self._in_loop(reset_all)
+    def _reset_now(self) -> None:
+        self._runtime.reset()
+        for service in self._services:
+            service.reset()
 
     def create_oss_bucket(self, name: str, acl: str = "private") -> None:
         """Create an OSS bucket of the root account directly (test setup, nothing signed)."""
@@ -266,6 +296,7 @@ class Emulator:
     async def start_async(self) -> "Emulator":
         """Open every service and start its listener in the running event loop."""
         tls = self._ssl_context()
+        self._loop = asyncio.get_running_loop()
         self._runtime.faults.arm()
         try:
             for service in self._services:
@@ -298,7 +329,6 @@ class Emulator:
         def run() -> None:
             loop = asyncio.new_event_loop()
             asyncio.set_event_loop(loop)
-            self._loop = loop
             try:
                 loop.run_until_complete(self.start_async())
             except BaseException as exc:

@@ -178,23 +178,29 @@ class TablestoreEndpoint(Endpoint[_Call]):
     def denied(self, call: _Call, action: str) -> ServiceError:
         return E.NO_PERMISSION.error()
 
-    async def dispatch(self, call: _Call, principal: Principal) -> Any:
-        """Run the operation: inline when light, in a worker thread when heavy; either way one
-        engine call at a time (the engine is single-threaded), and the loop stays free."""
-        assert call.operation is not None and call.verified is not None
-        operation, context, message = call.operation, self._context_for(call.verified.instance_name), call.message
+    def engine_turn(self) -> asyncio.Lock:
+        """The engine's one turn on the running loop: held by a call in a worker thread, waited for
+        by a light call and by ``reset``, so nothing interleaves with a worker's engine call."""
         loop = asyncio.get_running_loop()
         if self._engine_turn is None or self._engine_turn[0] is not loop:  # (a restarted emulator's new loop)
             self._engine_turn = (loop, asyncio.Lock())
-        turn = self._engine_turn[1]  # one engine call at a time, on the loop or in a worker
+        return self._engine_turn[1]
+
+    async def dispatch(self, call: _Call, principal: Principal) -> Any:
+        """Run the operation: inline when light, in a worker thread when heavy; either way one
+        engine call at a time (the engine is single-threaded), and the loop stays free. The
+        instance's context is looked up in the turn: a reset waited for may have replaced it."""
+        assert call.operation is not None and call.verified is not None
+        operation, instance, message = call.operation, call.verified.instance_name, call.message
+        turn = self.engine_turn()
         try:
             if not runs_inline(call.api, message, len(call.body)):
                 async with turn:
-                    return await asyncio.to_thread(operation.run, context, message)
+                    return await asyncio.to_thread(operation.run, self._context_for(instance), message)
             if turn.locked():  # a worker holds the engine: wait for its turn
                 async with turn:
-                    return operation.run(context, message)
-            return operation.run(context, message)
+                    return operation.run(self._context_for(instance), message)
+            return operation.run(self._context_for(instance), message)
         except OTSDecodeError as exc:
             raise E.BROKEN_ROW.error(detail=exc.message) from None
 

@@ -6,6 +6,7 @@ every instance. Engines are per instance and made on first use.
 """
 from __future__ import annotations
 
+import asyncio
 from typing import Dict, Optional, Sequence
 
 from alicloud_storage.emulator.pipeline import Route, Service
@@ -62,6 +63,10 @@ class TablestoreService(Service):
         """Drop every table and time series table of every instance."""
         self._require_storage().clear()
         self._contexts.clear()
+
+    def turn(self) -> asyncio.Lock:
+        """The engine's turn: heavy calls run in worker threads while they hold it."""
+        return self._endpoint.engine_turn()
 
     def _require_storage(self) -> Storage:
         if self._storage is None:
