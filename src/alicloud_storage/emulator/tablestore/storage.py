@@ -279,11 +279,12 @@ class Storage:
         found: Dict[bytes, StoredRow] = {}
         for start in range(0, len(keys), _KEYS_PER_QUERY):
             chunk = keys[start:start + _KEYS_PER_QUERY]  # joined and bound as in ``wire_rows``
-            found.update((row[0], row) for row in self._db.execute(
+            for row in self._db.execute(
                 f"WITH k(key) AS (VALUES {','.join(['(?)'] * len(chunk))}) SELECT {_STORED_COLUMNS}"
                 " FROM k CROSS JOIN ots_rows ON tid=? AND pk=k.key",
                 (*map(bytearray, chunk), keep, keep, keep, tid),
-            ))
+            ):
+                found[row[0]] = row
         return found
 
     def wire_rows(self, tid: int, keys: Sequence[bytes], keep: int) -> List[FoundWire]:
