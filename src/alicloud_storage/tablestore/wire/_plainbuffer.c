@@ -317,67 +317,68 @@ read_value(Decoder *d, Py_ssize_t pos, int kind, Py_ssize_t total)
     }
 }
 
-/* The primary key at *pos (after TAG_ROW_PK): a new list in *out, the row CRC so far. */
+/* What read_primary_key does with each key column it has read and checked (name: a new
+ * reference it takes; the value of type ``kind`` at buf[at:at + total - 1]): append a
+ * (name, value) pair to a list (decoding), or write the column's storage form (the
+ * emulator's BatchGetRow keys). OK, MALFORMED or ERROR. */
+typedef int (*KeySink)(void *sink, Decoder *d, int index, PyObject *name, int kind, Py_ssize_t at,
+                       Py_ssize_t total);
+
+/* KeySink of decoding: ``sink`` is the list of (name, value) pairs. */
 static int
-read_primary_key(Decoder *d, Py_ssize_t *pos, PyObject **out, uint8_t *row_crc)
+append_key_column(void *sink, Decoder *d, int index, PyObject *name, int kind, Py_ssize_t at, Py_ssize_t total)
+{
+    (void)index;
+    PyObject *value = read_value(d, at, kind, total);
+    if (value == NULL) {
+        Py_DECREF(name);
+        return PyErr_Occurred() ? ERROR : MALFORMED;
+    }
+    PyObject *pair = PyTuple_New(2);
+    if (pair == NULL) {
+        Py_DECREF(name);
+        Py_DECREF(value);
+        return ERROR;
+    }
+    PyTuple_SET_ITEM(pair, 0, name);
+    PyTuple_SET_ITEM(pair, 1, value);
+    int appended = PyList_Append((PyObject *)sink, pair);
+    Py_DECREF(pair);
+    return appended < 0 ? ERROR : OK;
+}
+
+/* The primary key at *pos (after TAG_ROW_PK), each column given to ``emit``; the row CRC so far. */
+static int
+read_primary_key(Decoder *d, Py_ssize_t *pos, KeySink emit, void *sink, uint8_t *row_crc)
 {
     const uint8_t *buf = d->buf;
     Py_ssize_t end = d->end;
     Py_ssize_t at = *pos;
-    PyObject *primary_key = PyList_New(0);
-    if (primary_key == NULL) return ERROR;
-    int status = MALFORMED;
     uint8_t row = 0;
     for (int index = 0;; index++) {
-        if (at >= end) goto fail;
+        if (at >= end) return MALFORMED;
         if (buf[at] != TAG_CELL) break;
         PyObject *name = NULL;
         uint8_t crc = 0;
         int kind;
         Py_ssize_t total;
         NameSlot *slot = index < NAME_SLOTS ? &d->pk_names[index] : NULL;
-        status = read_head(d, &at, 1, slot, &name, &crc, &kind, &total);
-        if (status != OK) goto fail;
-        PyObject *value = read_value(d, at, kind, total);
-        if (value == NULL) {
-            Py_DECREF(name);
-            status = PyErr_Occurred() ? ERROR : MALFORMED;
-            goto fail;
-        }
-        Py_ssize_t stop = at + total - 1;
+        int status = read_head(d, &at, 1, slot, &name, &crc, &kind, &total);
+        if (status != OK) return status;
+        Py_ssize_t stop = at + total - 1; /* read_head: 2 bytes remain */
         if (d->verify) crc = crc8(buf + at, total - 1, crc);
-        at = stop; /* read_head: 2 bytes remain */
-        if (buf[at] != TAG_CELL_CHECKSUM || (d->verify && buf[at + 1] != crc)) {
+        if (buf[stop] != TAG_CELL_CHECKSUM || (d->verify && buf[stop + 1] != crc)) {
             Py_DECREF(name);
-            Py_DECREF(value);
-            status = MALFORMED;
-            goto fail;
+            return MALFORMED;
         }
-        PyObject *pair = PyTuple_New(2);
-        if (pair == NULL) {
-            Py_DECREF(name);
-            Py_DECREF(value);
-            status = ERROR;
-            goto fail;
-        }
-        PyTuple_SET_ITEM(pair, 0, name);
-        PyTuple_SET_ITEM(pair, 1, value);
-        int appended = PyList_Append(primary_key, pair);
-        Py_DECREF(pair);
-        if (appended < 0) {
-            status = ERROR;
-            goto fail;
-        }
+        status = emit(sink, d, index, name, kind, at, total);
+        if (status != OK) return status;
         row = crc_table[row ^ crc];
-        at += 2;
+        at = stop + 2;
     }
     *pos = at;
-    *out = primary_key;
     *row_crc = row;
     return OK;
-fail:
-    Py_DECREF(primary_key);
-    return status;
 }
 
 /* A timestamp object for ``ts``: the previous one when equal (cells of a row share it). */
@@ -526,39 +527,51 @@ read_cells(Decoder *d, Py_ssize_t *pos, PyObject *cells, uint8_t *row_crc)
     return OK;
 }
 
+/* The rest of a row after its primary key (read_primary_key left *pos < end): its cells
+ * appended to ``cells``, the delete marker (*deleted) and the row checksum. */
+static int
+read_row_end(Decoder *d, Py_ssize_t *pos, PyObject *cells, uint8_t row_crc, int *deleted)
+{
+    const uint8_t *buf = d->buf;
+    Py_ssize_t end = d->end;
+    Py_ssize_t at = *pos;
+    if (buf[at] == TAG_ROW_DATA) {
+        at++;
+        int status = read_cells(d, &at, cells, &row_crc);
+        if (status != OK) return status;
+    }
+    *deleted = buf[at] == TAG_DELETE_ROW_MARKER;
+    if (*deleted) at++;
+    row_crc = crc_table[row_crc ^ (*deleted ? 1 : 0)];
+    if (end - at < 2 || buf[at] != TAG_ROW_CHECKSUM || (d->verify && buf[at + 1] != row_crc)) {
+        return MALFORMED;
+    }
+    *pos = at + 2;
+    return OK;
+}
+
 /* One row at *pos (at TAG_ROW_PK): a new PlainRow in *out, or with ``columns`` a new
  * (primary_key, [(name, value, timestamp)]) pair (cell ops and delete marker dropped). */
 static int
 read_row(Decoder *d, Py_ssize_t *pos, PyObject **out)
 {
-    const uint8_t *buf = d->buf;
-    Py_ssize_t end = d->end;
     Py_ssize_t at = *pos;
-    if (buf[at] != TAG_ROW_PK) return MALFORMED;
+    if (d->buf[at] != TAG_ROW_PK) return MALFORMED;
     at++;
-    PyObject *primary_key = NULL, *cells = NULL;
+    PyObject *cells = NULL;
     uint8_t row_crc = 0;
-    int status = read_primary_key(d, &at, &primary_key, &row_crc);
-    if (status != OK) return status;
+    PyObject *primary_key = PyList_New(0);
+    if (primary_key == NULL) return ERROR;
+    int status = read_primary_key(d, &at, append_key_column, primary_key, &row_crc);
+    if (status != OK) goto fail;
     cells = PyList_New(0);
     if (cells == NULL) {
         status = ERROR;
         goto fail;
     }
-    /* read_primary_key: at < end */
-    if (buf[at] == TAG_ROW_DATA) {
-        at++;
-        status = read_cells(d, &at, cells, &row_crc);
-        if (status != OK) goto fail;
-    }
-    int deleted = buf[at] == TAG_DELETE_ROW_MARKER;
-    if (deleted) at++;
-    row_crc = crc_table[row_crc ^ (deleted ? 1 : 0)];
-    if (end - at < 2 || buf[at] != TAG_ROW_CHECKSUM || (d->verify && buf[at + 1] != row_crc)) {
-        status = MALFORMED;
-        goto fail;
-    }
-    at += 2;
+    int deleted;
+    status = read_row_end(d, &at, cells, row_crc, &deleted);
+    if (status != OK) goto fail;
     PyObject *row;
     if (d->columns) {
         row = PyTuple_New(2);
@@ -1034,97 +1047,84 @@ key_escaped(Out *out, const uint8_t *raw, Py_ssize_t size)
     return 0;
 }
 
+/* The key columns a table's storage key is made of, and that key as it is written. */
+typedef struct {
+    PyObject *names; /* tuple of str */
+    const uint8_t *kinds;
+    Py_ssize_t max_size;
+    Out *out;
+    Py_ssize_t columns; /* written so far */
+} KeyForm;
+
+/* KeySink of storage keys: column ``index`` must be the table's (name, type, size); its
+ * storage form is appended to the KeyForm's buffer. */
+static int
+put_key_column(void *sink, Decoder *d, int index, PyObject *name, int kind, Py_ssize_t at, Py_ssize_t total)
+{
+    KeyForm *form = (KeyForm *)sink;
+    if (index >= PyTuple_GET_SIZE(form->names)) {
+        Py_DECREF(name);
+        return MALFORMED;
+    }
+    int same = PyUnicode_Compare(name, PyTuple_GET_ITEM(form->names, index));
+    Py_DECREF(name);
+    if (same != 0) return same == -1 && PyErr_Occurred() ? ERROR : MALFORMED;
+    const uint8_t *p = d->buf + at;
+    uint8_t tag = form->kinds[index];
+    Out *out = form->out;
+    if (tag == KEY_TAG_INTEGER) {
+        if (kind != VT_INTEGER) return MALFORMED;
+        if (out_reserve(out, 9) < 0) return ERROR;
+        out->data[out->size++] = KEY_TAG_INTEGER;
+        uint64_t biased = read_u64(p) ^ ((uint64_t)1 << 63);
+        for (int shift = 56; shift >= 0; shift -= 8) out->data[out->size++] = (uint8_t)(biased >> shift);
+        form->columns++;
+        return OK;
+    }
+    if (!(tag == KEY_TAG_STRING && kind == VT_STRING) && !(tag == KEY_TAG_BINARY && kind == VT_BLOB)) {
+        return MALFORMED;
+    }
+    Py_ssize_t size = total - 5;
+    if ((Py_ssize_t)read_u32(p) != size || size > form->max_size) return MALFORMED;
+    if (kind == VT_STRING) { /* UTF-8 as the decoder requires it */
+        PyObject *text = decode_text(p + 4, size);
+        if (text == NULL) return PyErr_Occurred() ? ERROR : MALFORMED;
+        Py_DECREF(text);
+    }
+    if (out_reserve(out, 1) < 0) return ERROR;
+    out->data[out->size++] = tag;
+    if (key_escaped(out, p + 4, size) < 0) return ERROR;
+    form->columns++;
+    return OK;
+}
+
 /* The storage key of one PlainBuffer key buffer: OK (a new bytes in *key), MALFORMED
  * (not a well-formed key of the table: None for the whole call) or ERROR. ``d`` is
- * shared by the call's buffers (its name slots point into earlier ones, all alive). */
+ * shared by the call's buffers (its name slots point into earlier ones, all alive);
+ * the key is written in ``form``'s buffer, which is emptied first. */
 static int
-storage_key(Decoder *d, PyObject *buffer, PyObject *names, const uint8_t *kinds, Py_ssize_t max_size,
-            PyObject **key)
+storage_key(Decoder *d, PyObject *buffer, KeyForm *form, PyObject **key)
 {
     if (!PyBytes_CheckExact(buffer)) return MALFORMED;
     d->buf = (const uint8_t *)PyBytes_AS_STRING(buffer);
     d->end = PyBytes_GET_SIZE(buffer);
-    if (d->end <= 4 || memcmp(d->buf, "\x75\x00\x00\x00", 4) != 0) return MALFORMED;
-    Py_ssize_t pos = 4;
-    PyObject *row = NULL;
-    int status = read_row(d, &pos, &row);
+    if (d->end <= 5 || memcmp(d->buf, "\x75\x00\x00\x00", 4) != 0 || d->buf[4] != TAG_ROW_PK) return MALFORMED;
+    Py_ssize_t pos = 5;
+    uint8_t row_crc = 0;
+    form->out->size = 0;
+    form->columns = 0;
+    int status = read_primary_key(d, &pos, put_key_column, form, &row_crc);
     if (status != OK) return status;
-    if (pos != d->end) {
-        Py_DECREF(row);
-        return MALFORMED;
-    }
-    PyObject *primary_key = PyTuple_GET_ITEM(row, 0);
-    Py_ssize_t width = PyTuple_GET_SIZE(names);
-    if (PyList_GET_SIZE(primary_key) != width) {
-        Py_DECREF(row);
-        return MALFORMED;
-    }
-    Out out = {NULL, 0, 0};
-    status = OK;
-    for (Py_ssize_t i = 0; i < width && status == OK; i++) {
-        PyObject *pair = PyList_GET_ITEM(primary_key, i);
-        PyObject *value = PyTuple_GET_ITEM(pair, 1);
-        int same = PyUnicode_Compare(PyTuple_GET_ITEM(pair, 0), PyTuple_GET_ITEM(names, i));
-        if (same == -1 && PyErr_Occurred()) {
-            status = ERROR;
-            break;
-        }
-        if (same != 0) {
-            status = MALFORMED;
-            break;
-        }
-        const char *raw = NULL;
-        Py_ssize_t size = 0;
-        if (kinds[i] == KEY_TAG_INTEGER) {
-            if (!PyLong_CheckExact(value)) {
-                status = MALFORMED;
-                break;
-            }
-            long long number = PyLong_AsLongLong(value); /* from the wire: fits */
-            if (number == -1 && PyErr_Occurred()) {
-                status = ERROR;
-                break;
-            }
-            if (out_reserve(&out, 9) < 0) {
-                status = ERROR;
-                break;
-            }
-            out.data[out.size++] = KEY_TAG_INTEGER;
-            uint64_t biased = (uint64_t)number ^ ((uint64_t)1 << 63);
-            for (int shift = 56; shift >= 0; shift -= 8) out.data[out.size++] = (uint8_t)(biased >> shift);
-            continue;
-        }
-        if (kinds[i] == KEY_TAG_STRING && PyUnicode_CheckExact(value)) {
-            raw = PyUnicode_AsUTF8AndSize(value, &size);
-            if (raw == NULL) {
-                status = ERROR;
-                break;
-            }
-        } else if (kinds[i] == KEY_TAG_BINARY && PyByteArray_CheckExact(value)) {
-            raw = PyByteArray_AS_STRING(value);
-            size = PyByteArray_GET_SIZE(value);
-        } else {
-            status = MALFORMED;
-            break;
-        }
-        if (size > max_size) {
-            status = MALFORMED;
-            break;
-        }
-        if (out_reserve(&out, 1) < 0) {
-            status = ERROR;
-            break;
-        }
-        out.data[out.size++] = kinds[i];
-        if (key_escaped(&out, (const uint8_t *)raw, size) < 0) status = ERROR;
-    }
-    Py_DECREF(row);
-    if (status == OK) {
-        *key = PyBytes_FromStringAndSize((const char *)out.data, out.size);
-        if (*key == NULL) status = ERROR;
-    }
-    PyMem_Free(out.data);
-    return status;
+    /* every column, then the rest of a row as the decoder takes it (cells, if any, are ignored) */
+    PyObject *cells = PyList_New(0);
+    if (cells == NULL) return ERROR;
+    int deleted;
+    status = read_row_end(d, &pos, cells, row_crc, &deleted);
+    Py_DECREF(cells);
+    if (status != OK) return status;
+    if (pos != d->end || form->columns != PyTuple_GET_SIZE(form->names)) return MALFORMED;
+    *key = PyBytes_FromStringAndSize((const char *)form->out->data, form->out->size);
+    return *key == NULL ? ERROR : OK;
 }
 
 /* storage_keys(buffers, names: tuple[str], kinds: bytes, max_size: int) -> list[bytes] | None
@@ -1159,17 +1159,19 @@ pb_storage_keys(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         Py_DECREF(buffers);
         return NULL;
     }
-    const uint8_t *kinds = (const uint8_t *)PyBytes_AS_STRING(args[2]);
+    Out out = {NULL, 0, 0};
+    KeyForm form = {names, (const uint8_t *)PyBytes_AS_STRING(args[2]), max_size, &out, 0};
     Decoder d;
     memset(&d, 0, sizeof d);
     d.verify = 1;
     int status = OK;
     for (Py_ssize_t i = 0; i < count && status == OK; i++) {
         PyObject *key = NULL;
-        status = storage_key(&d, PySequence_Fast_GET_ITEM(buffers, i), names, kinds, max_size, &key);
+        status = storage_key(&d, PySequence_Fast_GET_ITEM(buffers, i), &form, &key);
         if (status == OK) PyList_SET_ITEM(keys, i, key);
     }
     decoder_clear(&d);
+    PyMem_Free(out.data);
     Py_DECREF(buffers);
     if (status == OK) return keys;
     Py_DECREF(keys);
