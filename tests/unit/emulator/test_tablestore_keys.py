@@ -51,3 +51,34 @@ value = st.one_of(int64, st.floats(allow_nan=False), st.booleans(), st.text(max_
                        st.lists(st.tuples(st.integers(0, 2**62), value), min_size=1, max_size=3)))
 def test_cells_round_trip(cells):
     assert decode_cells(encode_cells(cells)) == cells
+
+
+NAMES = st.text(max_size=6)  # "" too: an index row's TTL marker
+STORED_CELLS = st.dictionaries(NAMES, st.lists(st.tuples(st.integers(0, 2**62), value), min_size=1, max_size=3),
+                               max_size=40)
+
+
+def records_only(blob: bytes) -> bytes:
+    """The blob without its column directory: how rows were stored before it."""
+    return blob[6 + 4 * int.from_bytes(blob[2:6], "little"):] if blob else blob
+
+
+@given(STORED_CELLS, st.lists(NAMES, max_size=45))
+def test_a_selective_decode_is_the_full_decode_cut_to_the_wanted_columns(cells, asked):
+    """Few names (found through the directory) or many (one walk), present or not, new rows or old."""
+    blob = encode_cells(cells)
+    for stored in (blob, records_only(blob)):
+        full = decode_cells(stored)
+        assert full == cells
+        for wanted in (set(asked), set(asked) | set(list(cells)[::2]), set(asked[:1])):
+            assert decode_cells(stored, wanted) == {name: full[name] for name in full if name in wanted}
+
+
+def test_a_wide_row_is_found_by_name_through_its_directory():
+    cells = {f"c{j}": [(j, j)] for j in range(1000)}
+    cells["é"] = [(1, "x"), (0, bytearray(b"\x00"))]
+    blob = encode_cells(cells)
+    assert blob[:2] == b"\xff\xff"
+    assert decode_cells(blob, ["c999", "c0", "é", "nope", "c1000"]) == {
+        "c999": [(999, 999)], "c0": [(0, 0)], "é": [(1, "x"), (0, bytearray(b"\x00"))]
+    }

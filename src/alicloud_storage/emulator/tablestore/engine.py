@@ -11,7 +11,7 @@ import math
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Any, Callable, Dict, Iterator, List, Optional, Protocol, Sequence, Tuple, Union, cast
+from typing import Any, Callable, Dict, FrozenSet, Iterator, List, Optional, Protocol, Sequence, Tuple, Union, cast
 
 from alicloud_storage.emulator.tablestore import errors as E
 from alicloud_storage.emulator.tablestore import indexes, limits, validate
@@ -19,6 +19,7 @@ from alicloud_storage.emulator.tablestore.errors import TablestoreError
 from alicloud_storage.emulator.tablestore.filters import (
     PaginationFilter,
     RowCondition,
+    columns,
     matches,
 )
 from alicloud_storage.emulator.tablestore.keys import decode_key, encode_key
@@ -104,6 +105,16 @@ class RowWrite:
     condition: RowCondition = RowCondition()
     return_type: int = RT_NONE
     return_columns: Tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Decoded:
+    """What a read decodes of a stored row: ``wanted`` columns (None: all) and, for a filtered read
+    of whole rows, the filter's columns ``tested`` first, so a row the filter refuses is never
+    decoded whole (None: no test first)."""
+
+    wanted: Optional[FrozenSet[str]] = None
+    tested: Optional[FrozenSet[str]] = None
 
 
 # A row to send back: primary key and (name, value, timestamp, None) cells, ready for
@@ -206,6 +217,11 @@ def _row_size(row: ResultRow) -> int:
     for name, value, _, _ in row.cells:
         size += validate.text_size(name) + validate.value_size(value)
     return size
+
+
+def _read_result(row: Optional[ResultRow]) -> ReadResult:
+    """A read of one row that returns ``row`` (None: nothing), with the capacity it consumes."""
+    return ReadResult(CapacityUnits(_cu(_row_size(row) if row is not None else 0), 0), row)
 
 
 def _encoded_row(pk: PrimaryKey, cells: Cells) -> EncodedRow:
@@ -497,6 +513,44 @@ class Engine:
         validate.columns_to_get(read.columns_to_get)
         validate.filter_tree(read.filter)
 
+    @staticmethod
+    def _decoded(info: TableInfo, read: ReadOptions) -> _Decoded:
+        """The columns ``read`` decodes of a stored row: those it returns and those its filter tests
+        (an index row's TTL marker too), all for a read without a column list."""
+        filtered = columns(read.filter)
+        needed = filtered | {indexes.MARKER} if info.index_of is not None else filtered
+        if read.columns_to_get:
+            return _Decoded(wanted=needed.union(read.columns_to_get))
+        return _Decoded(tested=needed if filtered else None)
+
+    def _refused(self, info: TableInfo, cells: Cells, read: ReadOptions, now_ms: int) -> bool:
+        """Whether ``read``'s filter refuses a row, given (at least) the cells of its columns."""
+        if info.index_of is not None:
+            visible = self._index_view(info, cells, now_ms)
+            if visible is None:
+                return True
+            cells = visible
+        return not matches(read.filter, self._select(self._visible(info, cells, now_ms), read))
+
+    def _blob_row(
+        self, info: TableInfo, pk: PrimaryKey, data: bytes, read: ReadOptions, decoded: _Decoded, now_ms: int
+    ) -> Optional[ResultRow]:
+        """The row as ``read`` returns it from its stored cells blob, decoding only what it needs."""
+        if decoded.tested is not None and self._refused(info, decode_cells(data, decoded.tested), read, now_ms):
+            return None
+        return self._cells_row(info, pk, decode_cells(data, decoded.wanted), read, now_ms)
+
+    def _cells_row(
+        self, info: TableInfo, pk: PrimaryKey, cells: Cells, read: ReadOptions, now_ms: int
+    ) -> Optional[ResultRow]:
+        """The row as ``read`` returns it from its stored cells (an index row's as reads see them)."""
+        if info.index_of is not None:
+            visible = self._index_view(info, cells, now_ms)
+            if visible is None:
+                return None
+            cells = visible
+        return self._project(info, pk, cells, read, now_ms)
+
     def _project(
         self, info: TableInfo, pk: PrimaryKey, stored: Cells, read: ReadOptions, now_ms: int
     ) -> Optional[ResultRow]:
@@ -568,7 +622,7 @@ class Engine:
             self._check_pk_schema(info, pk, write=False)
             if copy and rows is None:
                 return self._read_wire(info, pk, read)
-            result = self._read_one(info, pk, read, rows)
+            result = self._read_one(info, pk, read, self._decoded(info, read), rows)
             return WireRead(result.consumed, result.row)
 
     @contextmanager
@@ -581,8 +635,9 @@ class Engine:
             yield self._txn_rows(txn)
 
     def _copy_versions(self, info: TableInfo, read: ReadOptions) -> int:
-        """Up to how many versions per column a read returns stored rows as they are (0: never)."""
-        if info.index_of is not None or read.filter is not None or not self._plain_read(info, read):
+        """Up to how many versions per column a read returns stored rows as they are, those its
+        filter (if any) passes (0: never)."""
+        if info.index_of is not None or isinstance(read.filter, PaginationFilter) or not self._plain_read(info, read):
             return 0
         return min(info.options.max_versions, read.max_versions or info.options.max_versions)
 
@@ -592,41 +647,45 @@ class Engine:
         visible = indexes.visible_cells(cells, now_ms - ttl * 1000 if ttl != -1 else None)
         return None if visible is None else self._visible(info, visible, now_ms)
 
-    def _read_one(self, info: TableInfo, pk: PrimaryKey, read: ReadOptions, rows: Optional["RowSource"] = None) -> ReadResult:
+    def _read_one(
+        self, info: TableInfo, pk: PrimaryKey, read: ReadOptions, decoded: _Decoded, rows: Optional["RowSource"] = None
+    ) -> ReadResult:
+        """A read of one row (``decoded``: what it decodes of the stored row; ``rows``: a transaction's view)."""
         key = encode_key([v for _, v in pk])
-        stored = rows.get(info, key) if rows is not None else self._storage.get_row(info.tid, key)
-        return self._read_cells(info, pk, stored, read)
+        if rows is not None:
+            cells = rows.get(info, key)
+            return _read_result(None if cells is None else self._cells_row(info, pk, cells, read, self._now_ms()))
+        data = self._storage.get_data(info.tid, key)
+        return _read_result(None if data is None else self._blob_row(info, pk, data, read, decoded, self._now_ms()))
 
     def _read_wire(self, info: TableInfo, pk: PrimaryKey, read: ReadOptions) -> WireRead:
         """As ``_read_one``, copying the stored row's bytes where the read returns it unchanged."""
         keep = self._copy_versions(info, read)
+        decoded = self._decoded(info, read)
         if not keep:
-            result = self._read_one(info, pk, read)
+            result = self._read_one(info, pk, read, decoded)
             return WireRead(result.consumed, result.row)
         key = encode_key([v for _, v in pk])
-        return self._read_stored(info, pk, read, self._storage.get_stored(info.tid, [key], keep).get(key))
+        stored = self._storage.get_stored(info.tid, [key], keep, decoded.tested is not None).get(key)
+        return self._read_stored(info, pk, read, decoded, stored)
 
-    def _read_stored(self, info: TableInfo, pk: PrimaryKey, read: ReadOptions, stored: Optional[StoredRow]) -> WireRead:
-        """A read's result from the stored row (None: absent): its bytes where they serve."""
+    def _read_stored(
+        self, info: TableInfo, pk: PrimaryKey, read: ReadOptions, decoded: _Decoded, stored: Optional[StoredRow]
+    ) -> WireRead:
+        """A read's result from the stored row (None: absent): its bytes where they serve (and
+        the filter, if any, passes the row)."""
         if stored is None:
             return WireRead(_read_units(0), None)
         _, data, wire, size = stored
         if wire is not None:
+            if decoded.tested is not None:
+                assert data is not None
+                if self._refused(info, decode_cells(data, decoded.tested), read, self._now_ms()):
+                    return WireRead(_read_units(0), None)
             return WireRead(_read_units(size), wire)
         assert data is not None
-        result = self._read_cells(info, pk, decode_cells(data), read)
+        result = _read_result(self._blob_row(info, pk, data, read, decoded, self._now_ms()))
         return WireRead(result.consumed, result.row)
-
-    def _read_cells(self, info: TableInfo, pk: PrimaryKey, stored: Optional[Cells], read: ReadOptions) -> ReadResult:
-        """A read's result from the row's stored cells (None: absent)."""
-        now_ms = self._now_ms()
-        if stored is not None and info.index_of is not None:
-            stored = self._index_view(info, stored, now_ms)
-        row = None
-        if stored is not None:
-            row = self._project(info, pk, stored, read, now_ms)
-        size = _row_size(row) if row is not None else 0
-        return ReadResult(CapacityUnits(_cu(size), 0), row)
 
     def copy_read(self, instance: str, table: str, read: ReadOptions) -> Optional[Tuple[TableInfo, int]]:
         """A BatchGetRow table whose read returns stored rows as they are: its info and up to how
@@ -635,7 +694,7 @@ class Engine:
         validate.table_name(table)
         self._check_read(read, batch=True)
         info = self._storage.get_table(instance, table)
-        keep = self._copy_versions(info, read) if info is not None else 0
+        keep = self._copy_versions(info, read) if info is not None and read.filter is None else 0
         return (info, keep) if info is not None and keep else None
 
     def wire_rows(self, info: TableInfo, keys: Sequence[bytes], keep: int) -> List[FoundWire]:
@@ -681,9 +740,13 @@ class Engine:
         results: List[List[Union[WireRead, TablestoreError]]] = []
         for (table, keys, read), (info, stored_keys) in zip(requests, tables):
             keep = self._copy_versions(info, read) if copy and info is not None else 0
+            decoded = self._decoded(info, read) if info is not None else _Decoded()
+            tested = decoded.tested is not None
             if keep and info is not None and stored_keys is not None:  # every key well-formed: one lookup
-                found = self._storage.get_stored(info.tid, stored_keys, keep)
-                results.append([self._read_stored(info, pk, read, found.get(k)) for pk, k in zip(keys, stored_keys)])
+                found = self._storage.get_stored(info.tid, stored_keys, keep, tested)
+                results.append([
+                    self._read_stored(info, pk, read, decoded, found.get(k)) for pk, k in zip(keys, stored_keys)
+                ])
                 continue
             checked: List[Union[Tuple[PrimaryKey, bytes], TablestoreError]] = []
             if stored_keys is not None:
@@ -698,7 +761,7 @@ class Engine:
                     except TablestoreError as exc:
                         checked.append(exc)
             found = self._storage.get_stored(
-                info.tid, [item[1] for item in checked if not isinstance(item, TablestoreError)], keep
+                info.tid, [item[1] for item in checked if not isinstance(item, TablestoreError)], keep, tested
             ) if keep and info is not None else {}
             table_results: List[Union[WireRead, TablestoreError]] = []
             for item in checked:
@@ -708,9 +771,9 @@ class Engine:
                 assert info is not None
                 pk, key = item
                 if keep:
-                    table_results.append(self._read_stored(info, pk, read, found.get(key)))
+                    table_results.append(self._read_stored(info, pk, read, decoded, found.get(key)))
                 else:
-                    result = self._read_one(info, pk, read)
+                    result = self._read_one(info, pk, read, decoded)
                     table_results.append(WireRead(result.consumed, result.row))
             results.append(table_results)
         return results
@@ -782,11 +845,14 @@ class Engine:
             next_start: Optional[PrimaryKey] = None
             backward = direction == BACKWARD
             keep = self._copy_versions(info, read) if copy and source is None else 0
+            decoded = self._decoded(info, read)
             # (key, cells or their stored blob, the stored bytes where they serve, their size):
             # the stored rows as SQLite hands them over (no generator on the hot path)
             entries: Iterator[Tuple[bytes, Union[Cells, bytes, None], Optional[bytes], int]]
             if keep:
-                entries = self._storage.scan_stored(info.tid, start_key, end_key, backward, keep)
+                entries = self._storage.scan_stored(
+                    info.tid, start_key, end_key, backward, keep, decoded.tested is not None
+                )
             elif source is not None:
                 scan = self._storage.scan(info.tid, start_key, end_key, backward)
                 entries = ((key, cells, None, 0) for key, cells in source.scan(info, scan, start_key, end_key, backward))
@@ -799,18 +865,19 @@ class Engine:
                     break
                 scanned += 1
                 if wire is not None:
+                    if decoded.tested is not None:
+                        assert isinstance(cells, bytes)
+                        if self._refused(info, decode_cells(cells, decoded.tested), read, now_ms):
+                            continue
                     rows.append(wire)
                     size += wire_size
                     continue
                 assert cells is not None
+                pk = list(zip(names, decode_key(key)))
                 if isinstance(cells, bytes):
-                    cells = decode_cells(cells)
-                if info.index_of is not None:
-                    visible = self._index_view(info, cells, now_ms)
-                    if visible is None:
-                        continue
-                    cells = visible
-                row = self._project(info, list(zip(names, decode_key(key))), cells, read, now_ms)
+                    row = self._blob_row(info, pk, cells, read, decoded, now_ms)
+                else:
+                    row = self._cells_row(info, pk, cells, read, now_ms)
                 if row is not None:
                     rows.append(row)
                     size += _row_size(row)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import operator
 from dataclasses import dataclass
-from typing import Any, Callable, Optional, Tuple, Union
+from typing import Any, Callable, FrozenSet, Optional, Tuple, Union
 
 from alicloud_storage.emulator.tablestore.model import Cells
 from alicloud_storage.tablestore.wire.enums import ComparatorType, LogicalOperator
@@ -15,6 +15,7 @@ __all__ = [
     "Filter",
     "RowCondition",
     "matches",
+    "columns",
     "count_nodes",
     "EQUAL", "NOT_EQUAL", "GREATER_THAN", "GREATER_EQUAL", "LESS_THAN", "LESS_EQUAL", "EXIST", "NOT_EXIST",
     "NOT", "AND", "OR",
@@ -114,6 +115,15 @@ def matches(node: Optional[Filter], cells: Cells) -> bool:
     if node.combinator == AND:
         return all(matches(child, cells) for child in node.children)
     return any(matches(child, cells) for child in node.children)
+
+
+def columns(node: Optional[Filter]) -> FrozenSet[str]:
+    """The columns whose cells decide ``matches``: a read decodes these (and what it returns) only."""
+    if isinstance(node, SingleFilter):
+        return frozenset((node.column,))
+    if isinstance(node, CompositeFilter):
+        return frozenset().union(*(columns(child) for child in node.children))
+    return frozenset()
 
 
 def count_nodes(node: Optional[Filter]) -> int:

@@ -15,7 +15,7 @@ import struct
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import Any, Collection, Dict, Iterator, List, Optional, Sequence, Tuple
 
 from alicloud_storage.emulator.tablestore.model import Cells, TableInfo
 
@@ -48,10 +48,17 @@ _KEYS_PER_QUERY = 500
 
 # A row as a read that may copy its encoding gets it: (key, cells blob, None, 0) or, where the
 # encoding serves (kept, with no more versions per column than the read returns), (key, None,
-# wire bytes, wire data size): SQLite leaves out the blob the read does not need.
+# wire bytes, wire data size): SQLite leaves out the blob the read does not need (a filtered
+# read gets the cells blob in both cases: its filter tests it before the bytes are copied).
 StoredRow = Tuple[bytes, Optional[bytes], Optional[bytes], int]
 _SERVES = "wire_versions <= ?"  # NULL (no encoding kept) is not true
 _STORED_COLUMNS = f"pk, IIF({_SERVES}, NULL, data), IIF({_SERVES}, wire, NULL), IIF({_SERVES}, wire_size, 0)"
+_TESTED_COLUMNS = f"pk, data, IIF({_SERVES}, wire, NULL), IIF({_SERVES}, wire_size, 0)"  # the blob always
+
+
+def _stored_columns(keep: int, tested: bool) -> Tuple[str, Tuple[int, ...]]:
+    """The columns a ``StoredRow`` query selects and their parameters (see ``Storage.get_stored``)."""
+    return (_TESTED_COLUMNS, (keep, keep)) if tested else (_STORED_COLUMNS, (keep, keep, keep))
 # A key found by ``wire_rows``: its position in the keys asked, its wire bytes where they serve
 # (else None) and their data size (None where no encoding is kept).
 FoundWire = Tuple[int, Optional[bytes], Optional[int]]
@@ -76,13 +83,24 @@ _VERSION = struct.Struct("<qB")  # timestamp, value type
 _I64 = struct.Struct("<q")
 _F64 = struct.Struct("<d")
 _U32 = struct.Struct("<I")
+# A blob opens with (_INDEXED, column count), then the records' offsets (u32, from the first
+# record) in the order of the columns' names, then the records. Rows written before this
+# format start with their first record, whose name length (<= 255 bytes) is never _INDEXED.
+_DIRECTORY = struct.Struct("<HI")
+_INDEXED = 0xFFFF
+_INDEXED_MARK = _DIRECTORY.pack(_INDEXED, 0)[:2]
 
 
 def encode_cells(cells: Cells) -> bytes:
-    """The storage blob of a row's attribute cells."""
+    """The storage blob of a row's attribute cells: a directory of the columns (by name) before
+    their records, so a read of a few columns finds them without walking the others."""
     out = bytearray()
+    names: List[bytes] = []
+    starts: List[int] = []
     for name, versions in cells.items():
         raw = name.encode("utf-8")
+        names.append(raw)
+        starts.append(len(out))
         out += _HEAD.pack(len(raw), len(versions))
         out += raw
         for ts, value in versions:
@@ -104,14 +122,53 @@ def encode_cells(cells: Cells) -> bytes:
                 out += _VERSION.pack(ts, _VT_BLOB)
                 out += _U32.pack(len(value))
                 out += value
-    return bytes(out)
+    count = len(names)
+    if not count:
+        return b""
+    order = sorted(range(count), key=names.__getitem__)
+    return b"".join((_DIRECTORY.pack(_INDEXED, count), struct.pack(f"<{count}I", *[starts[i] for i in order]), out))
 
 
-def decode_cells(data: bytes) -> Cells:
-    """The inverse of ``encode_cells``."""
+def decode_cells(data: bytes, wanted: Optional[Collection[str]] = None) -> Cells:
+    """The inverse of ``encode_cells``; ``wanted``: only these columns (those present), found through
+    the directory: the other columns' values are never read."""
     cells: Cells = {}
     pos = 0
-    end = len(data)
+    if data[:2] == _INDEXED_MARK:
+        count = _DIRECTORY.unpack_from(data)[1]
+        pos = _DIRECTORY.size + 4 * count
+        if wanted is not None and len(wanted) * count.bit_length() < 2 * count:  # else one walk is cheaper
+            for name in wanted:
+                at = _find(data, pos, count, name.encode("utf-8"))
+                if at >= 0:
+                    _records(data, at, at + 1, cells)  # the one record at ``at`` (records are longer)
+            return cells
+    _records(data, pos, len(data), cells)
+    if wanted is not None:  # many of the columns wanted, or a row stored before directories
+        return {name: versions for name, versions in cells.items() if name in wanted}
+    return cells
+
+
+def _find(data: bytes, records: int, count: int, raw: bytes) -> int:
+    """Where the record of the column named ``raw`` starts (-1: absent), by binary search of the
+    directory of a blob whose records start at ``records``."""
+    low, high = 0, count
+    while low < high:
+        middle = (low + high) // 2
+        at: int = records + _U32.unpack_from(data, _DIRECTORY.size + 4 * middle)[0]
+        name_len = _HEAD.unpack_from(data, at)[0]
+        probe = data[at + 4:at + 4 + name_len]
+        if probe < raw:
+            low = middle + 1
+        elif probe > raw:
+            high = middle
+        else:
+            return at
+    return -1
+
+
+def _records(data: bytes, pos: int, end: int, cells: Cells) -> None:
+    """Decode into ``cells`` the column records from ``pos`` while they start before ``end``."""
     while pos < end:
         name_len, count = _HEAD.unpack_from(data, pos)
         pos += 4
@@ -139,7 +196,6 @@ def decode_cells(data: bytes) -> Cells:
                 value = raw.decode("utf-8") if vtype == _VT_STRING else bytearray(raw)
             versions.append((ts, value))
         cells[name] = versions
-    return cells
 
 
 @dataclass(frozen=True)
@@ -268,21 +324,28 @@ class Storage:
     # --- rows ----------------------------------------------------------------------
     def get_row(self, tid: int, key: bytes) -> Optional[Cells]:
         """The row's cells, or None when absent."""
-        row = self._db.execute(
-            "SELECT data FROM ots_rows WHERE tid=? AND pk=?", (tid, key)
-        ).fetchone()
-        return None if row is None else decode_cells(row[0])
+        data = self.get_data(tid, key)
+        return None if data is None else decode_cells(data)
 
-    def get_stored(self, tid: int, keys: Sequence[bytes], keep: int) -> Dict[bytes, StoredRow]:
+    def get_data(self, tid: int, key: bytes) -> Optional[bytes]:
+        """The row's cells blob (``decode_cells``), or None when absent."""
+        row = self._db.execute("SELECT data FROM ots_rows WHERE tid=? AND pk=?", (tid, key)).fetchone()
+        return None if row is None else bytes(row[0])
+
+    def get_stored(
+        self, tid: int, keys: Sequence[bytes], keep: int, tested: bool = False
+    ) -> Dict[bytes, StoredRow]:
         """The rows of ``keys`` present, by key, as ``StoredRow``s for a read of up to ``keep``
-        versions per column (one query per 500 keys)."""
+        versions per column (one query per 500 keys); ``tested``: with their cells blob even where
+        their bytes serve (a filter tests it first)."""
         found: Dict[bytes, StoredRow] = {}
+        columns, bound = _stored_columns(keep, tested)
         for start in range(0, len(keys), _KEYS_PER_QUERY):
             chunk = keys[start:start + _KEYS_PER_QUERY]  # joined and bound as in ``wire_rows``
             for row in self._db.execute(
-                f"WITH k(key) AS (VALUES {','.join(['(?)'] * len(chunk))}) SELECT {_STORED_COLUMNS}"
+                f"WITH k(key) AS (VALUES {','.join(['(?)'] * len(chunk))}) SELECT {columns}"
                 " FROM k CROSS JOIN ots_rows ON tid=? AND pk=k.key",
-                (*map(bytearray, chunk), keep, keep, keep, tid),
+                (*map(bytearray, chunk), *bound, tid),
             ):
                 found[row[0]] = row
         return found
@@ -315,9 +378,12 @@ class Storage:
         """(key, raw cells) from ``start`` (inclusive) towards ``end`` (exclusive), in order."""
         return self._range("pk, data", (), tid, start, end, backward)
 
-    def scan_stored(self, tid: int, start: bytes, end: bytes, backward: bool, keep: int) -> Iterator[StoredRow]:
-        """As ``scan``, as ``StoredRow``s for a read of up to ``keep`` versions per column."""
-        return self._range(_STORED_COLUMNS, (keep, keep, keep), tid, start, end, backward)
+    def scan_stored(
+        self, tid: int, start: bytes, end: bytes, backward: bool, keep: int, tested: bool = False
+    ) -> Iterator[StoredRow]:
+        """As ``scan``, as ``StoredRow``s for a read of up to ``keep`` versions per column
+        (``tested``: as in ``get_stored``)."""
+        return self._range(*_stored_columns(keep, tested), tid, start, end, backward)
 
     def _range(
         self, columns: str, bound: Tuple[int, ...], tid: int, start: bytes, end: bytes, backward: bool
