@@ -387,22 +387,24 @@ def _row(info: TableInfo, key: bytes, columns: Any, index: SearchIndex, ctx: Con
     kind = columns.return_type if columns is not None and columns.HasField("return_type") else ColumnReturnType.RETURN_NONE
     if kind == ColumnReturnType.RETURN_NONE:
         return PlainRow(pk, [])
-    cells = _newest(ctx, info, key)
     wanted: Optional[Set[str]] = None
     if kind == ColumnReturnType.RETURN_SPECIFIED:
         wanted = set(columns.column_names)
     elif kind == ColumnReturnType.RETURN_ALL_FROM_INDEX:
         wanted = {item.name for item in index.fields}
-    return PlainRow(pk, [
-        (name, cells[name][1], cells[name][0], None) for name in sorted(cells) if wanted is None or name in wanted
-    ])
+    cells = _newest(ctx, info, key, wanted)
+    return PlainRow(pk, [(name, cells[name][1], cells[name][0], None) for name in sorted(cells)])
 
 
-def _newest(ctx: Context, info: TableInfo, key: bytes) -> Dict[str, Tuple[int, Any]]:
-    """The newest (timestamp ms, value) of each attribute of a row, but for cells past the table's TTL."""
+def _newest(
+    ctx: Context, info: TableInfo, key: bytes, wanted: Optional[Set[str]] = None
+) -> Dict[str, Tuple[int, Any]]:
+    """The newest (timestamp ms, value) of each attribute of a row (``wanted``: of these only), but
+    for cells past the table's TTL."""
     ttl = info.options.time_to_live
     floor = int(ctx.clock() * 1000) - ttl * 1000 if ttl != -1 else None
-    cells = ctx.storage.get_row(info.tid, key) or {}
+    data = ctx.storage.get_data(info.tid, key)
+    cells = {} if data is None else decode_cells(data, wanted)
     return {
         name: versions[0] for name, versions in cells.items() if versions and (floor is None or versions[0][0] >= floor)
     }
