@@ -117,6 +117,8 @@ class _Decoded:
     tested: Optional[FrozenSet[str]] = None
 
 
+_EVERY_COLUMN = _Decoded()
+
 # A row to send back: primary key and (name, value, timestamp, None) cells, ready for
 # plainbuffer.encode_rows as it is.
 ResultRow = PlainRow
@@ -516,7 +518,9 @@ class Engine:
     @staticmethod
     def _decoded(info: TableInfo, read: ReadOptions) -> _Decoded:
         """The columns ``read`` decodes of a stored row: those it returns and those its filter tests
-        (an index row's TTL marker too), all for a read without a column list."""
+        (an index row's TTL marker too); every column for a read without a column list."""
+        if read.filter is None and not read.columns_to_get:
+            return _EVERY_COLUMN
         filtered = columns(read.filter)
         needed = filtered | {indexes.MARKER} if info.index_of is not None else filtered
         if read.columns_to_get:
@@ -740,7 +744,7 @@ class Engine:
         results: List[List[Union[WireRead, TablestoreError]]] = []
         for (table, keys, read), (info, stored_keys) in zip(requests, tables):
             keep = self._copy_versions(info, read) if copy and info is not None else 0
-            decoded = self._decoded(info, read) if info is not None else _Decoded()
+            decoded = self._decoded(info, read) if info is not None else _EVERY_COLUMN
             tested = decoded.tested is not None
             if keep and info is not None and stored_keys is not None:  # every key well-formed: one lookup
                 found = self._storage.get_stored(info.tid, stored_keys, keep, tested)
