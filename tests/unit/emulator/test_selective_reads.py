@@ -51,13 +51,14 @@ SINGLE = st.builds(
     pass_if_missing=st.booleans(),
     latest_version_only=st.booleans(),
 )
+PAGINATION = st.builds(PaginationFilter, st.integers(0, 2), st.integers(1, 3))
 FILTERS = st.one_of(
     st.none(),
-    st.recursive(SINGLE, lambda children: st.one_of(
+    st.recursive(st.one_of(SINGLE, PAGINATION), lambda children: st.one_of(  # a page inside a tree: always true
         st.builds(CompositeFilter, st.just(NOT), st.tuples(children)),
         st.builds(CompositeFilter, st.sampled_from([AND, OR]), st.lists(children, min_size=2, max_size=3).map(tuple)),
     ), max_leaves=4),
-    st.builds(PaginationFilter, st.integers(0, 2), st.integers(1, 3)),
+    PAGINATION,
 )
 READS = st.builds(
     ReadOptions,

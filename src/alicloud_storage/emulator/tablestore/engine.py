@@ -521,11 +521,14 @@ class Engine:
         (an index row's TTL marker too); every column for a read without a column list."""
         if read.filter is None and not read.columns_to_get:
             return _EVERY_COLUMN
-        filtered = columns(read.filter)
-        needed = filtered | {indexes.MARKER} if info.index_of is not None else filtered
+        needed = columns(read.filter)
+        if info.index_of is not None:
+            needed |= {indexes.MARKER}
         if read.columns_to_get:
             return _Decoded(wanted=needed.union(read.columns_to_get))
-        return _Decoded(tested=needed if filtered else None)
+        if isinstance(read.filter, PaginationFilter):  # a column window: every column
+            return _EVERY_COLUMN
+        return _Decoded(tested=needed)  # (no column at all for a tree of pages: NOT of one refuses every row)
 
     def _refused(self, info: TableInfo, cells: Cells, read: ReadOptions, now_ms: int) -> bool:
         """Whether ``read``'s filter refuses a row, given (at least) the cells of its columns."""
