@@ -78,6 +78,7 @@ def _wire_query(start: int, count: int) -> str:
 _NOT_INDEX = "json_extract(meta, '$.index_of') IS NULL"
 
 _VT_INTEGER, _VT_DOUBLE, _VT_BOOLEAN, _VT_STRING, _VT_BLOB = 0, 1, 2, 3, 7
+_FIXED_SIZES = (8, 8, 1)  # value bytes of _VT_INTEGER, _VT_DOUBLE, _VT_BOOLEAN (the others: u32 length + bytes)
 _HEAD = struct.Struct("<HH")  # name length, version count
 _VERSION = struct.Struct("<qB")  # timestamp, value type
 _I64 = struct.Struct("<q")
@@ -131,7 +132,8 @@ def encode_cells(cells: Cells) -> bytes:
 
 def decode_cells(data: bytes, wanted: Optional[Collection[str]] = None) -> Cells:
     """The inverse of ``encode_cells``; ``wanted``: only these columns (those present), found through
-    the directory: the other columns' values are never read."""
+    the directory (or, for many of them or a row stored before directories, in one walk that steps
+    over the others by their lengths): the other columns' values are never read."""
     cells: Cells = {}
     pos = 0
     if data[:2] == _INDEXED_MARK:
@@ -141,11 +143,9 @@ def decode_cells(data: bytes, wanted: Optional[Collection[str]] = None) -> Cells
             for name in wanted:
                 at = _find(data, pos, count, name.encode("utf-8"))
                 if at >= 0:
-                    _records(data, at, at + 1, cells)  # the one record at ``at`` (records are longer)
+                    _records(data, at, at + 1, cells, None)  # the one record at ``at`` (records are longer)
             return cells
-    _records(data, pos, len(data), cells)
-    if wanted is not None:  # many of the columns wanted, or a row stored before directories
-        return {name: versions for name, versions in cells.items() if name in wanted}
+    _records(data, pos, len(data), cells, wanted)
     return cells
 
 
@@ -167,13 +167,19 @@ def _find(data: bytes, records: int, count: int, raw: bytes) -> int:
     return -1
 
 
-def _records(data: bytes, pos: int, end: int, cells: Cells) -> None:
-    """Decode into ``cells`` the column records from ``pos`` while they start before ``end``."""
+def _records(data: bytes, pos: int, end: int, cells: Cells, wanted: Optional[Collection[str]]) -> None:
+    """Decode into ``cells`` the column records from ``pos`` while they start before ``end`` (those of
+    ``wanted`` only, unless None)."""
     while pos < end:
         name_len, count = _HEAD.unpack_from(data, pos)
         pos += 4
         name = data[pos:pos + name_len].decode("utf-8")
         pos += name_len
+        if wanted is not None and name not in wanted:
+            for _ in range(count):  # step over the versions: timestamp, type, value
+                vtype = data[pos + 8]
+                pos += 9 + (_FIXED_SIZES[vtype] if vtype < 3 else 4 + _U32.unpack_from(data, pos + 9)[0])
+            continue
         versions = []
         for _ in range(count):
             ts, vtype = _VERSION.unpack_from(data, pos)
