@@ -120,7 +120,7 @@ class BlobStore:
         raise NotImplementedError
 
     def clear(self) -> None:
-        """Drop every blob."""
+        """Drop every finished blob (one being written is its writer's to finish or discard)."""
         raise NotImplementedError
 
     def read_segments(
@@ -249,9 +249,8 @@ class FileBlobStore(BlobStore):
         return removed
 
     def clear(self) -> None:
-        for folder in (self._blobs, self._temp):
-            shutil.rmtree(folder, ignore_errors=True)
-            folder.mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(self._blobs, ignore_errors=True)
+        self._blobs.mkdir(parents=True, exist_ok=True)
 
 
 # --- memory ----------------------------------------------------------------------------

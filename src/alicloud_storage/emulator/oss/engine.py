@@ -135,11 +135,19 @@ class OssEngine:
         self.blobs = blobs
         self._clock = clock
         self._upload_ids = upload_ids
+        self.generation = 0  # one more per clear(): a write begun before it must not land after it
 
     def clear(self) -> None:
-        """Drop every bucket, object and upload."""
+        """Drop every bucket, object and upload (blobs being written are their writers' to drop)."""
+        self.generation += 1
         self.metadata.clear()
         self.blobs.clear()
+
+    def check_generation(self, since: int, bucket: str) -> None:
+        """404 NoSuchBucket for a request begun in generation ``since`` when a clear() (a reset)
+        came after it: the reset dropped its bucket, so its write must not land."""
+        if since != self.generation:
+            raise E.NO_SUCH_BUCKET.error({"BucketName": bucket})
 
     def sweep(self) -> int:
         """Remove blobs no row refers to (left by a crash); returns how many."""

@@ -43,6 +43,7 @@ from alicloud_storage.emulator.oss.engine import (
     encode_token,
 )
 from alicloud_storage.emulator.oss.metadata import ObjectRecord
+from alicloud_storage.emulator.oss.turn import SharedTurn
 from alicloud_storage.oss.signer.v1 import OSS2_SUB_RESOURCES, SUB_RESOURCES
 
 __all__ = ["Call", "Authorizer", "Handler", "HANDLERS", "ACTIONS", "route", "read_body"]
@@ -84,6 +85,18 @@ class Call:
     region: str
     request_id: str
     authorize: Authorizer
+    generation: int  # the engine's when the request began (see check_current)
+    turn: SharedTurn  # worker-thread steps run in it (a reset waits for them)
+
+    @property
+    def reset_since(self) -> bool:
+        """Whether a reset came since the request began."""
+        return self.engine.generation != self.generation
+
+    def check_current(self) -> None:
+        """404 NoSuchBucket when a reset came since the request began: what it writes after an
+        await must not land in the state after the reset."""
+        self.engine.check_generation(self.generation, self.bucket)
 
     @property
     def bucket(self) -> str:
@@ -220,7 +233,8 @@ def _md5_header(call: Call) -> Optional[bytes]:
 
 
 async def read_body(call: Call, limit: int) -> Digest:
-    """Stream the request body into a new blob, checking size, Content-MD5 and CRC-64."""
+    """Stream the request body into a new blob, checking size, Content-MD5 and CRC-64. A body
+    a reset cuts is read to its end unstored, then refused (NoSuchBucket; never a late write)."""
     request = call.request
     chunked = "chunked" in request.headers.get("Transfer-Encoding", "").lower()
     if request.content_length is None and not chunked:
@@ -229,8 +243,7 @@ async def read_body(call: Call, limit: int) -> Digest:
         raise E.ENTITY_TOO_LARGE.error()
     expected_md5 = _md5_header(call)
     writer: BlobWriter = call.engine.writer()
-    loop = asyncio.get_running_loop()
-    pending: Optional["asyncio.Future[None]"] = None
+    pending: Optional["asyncio.Task[None]"] = None
     batch: List[bytes] = []
     batched = received = 0
     try:
@@ -242,16 +255,26 @@ async def read_body(call: Call, limit: int) -> Digest:
             received += len(chunk)
             if received > limit:
                 raise E.ENTITY_TOO_LARGE.error()
+            if call.reset_since:
+                break
             batch.append(chunk)
             batched += len(chunk)
             if batched >= _BATCH:  # hash and write in a thread while the next batch arrives
                 if pending is not None:
                     await pending
-                pending = loop.run_in_executor(None, writer.write_many, batch)
+                pending = asyncio.ensure_future(call.turn.run(writer.write_many, batch))
                 batch, batched = [], 0
         if pending is not None:
             await pending
             pending = None
+        if call.reset_since:  # the rest is read, not stored, so that the client reads the answer
+            writer.discard()
+            while received <= limit:
+                chunk = await content.readany()
+                if not chunk:
+                    break
+                received += len(chunk)
+            call.check_current()
         if batch:
             writer.write_many(batch)
         digest = writer.digest()
@@ -285,6 +308,7 @@ async def _read_small(call: Call) -> bytes:
     expected = _md5_header(call)
     if expected is not None and expected != hashlib.md5(body).digest():
         raise E.BAD_DIGEST.error({"Content-MD5": call.header("Content-MD5")})
+    call.check_current()  # its caller writes next: not when a reset came while it arrived
     return body
 
 
@@ -616,11 +640,16 @@ async def _stream_out(
     call: Call, response: web.StreamResponse, obj: ObjectRecord, first: int, length: int
 ) -> None:
     """The bytes of ``obj`` from ``first``: files go out with sendfile (no copy through
-    Python), memory blobs chunk by chunk; either way memory does not grow with size."""
+    Python), memory blobs chunk by chunk; either way memory does not grow with size. A
+    reset drops the blobs: a segment not yet opened then is not sent and the connection
+    closes after the short body (the status line is out: no error can follow)."""
     blobs = call.engine.blobs
     transport = call.request.transport
     loop = asyncio.get_running_loop()
     for blob_id, offset, count in pieces(obj.segments, first, length):
+        if call.reset_since:
+            response.force_close()
+            return
         path = blobs.path(blob_id)
         if path is None or transport is None:
             for chunk in blobs.read(blob_id, offset, count):
@@ -808,16 +837,18 @@ async def _upload_part_copy(call: Call) -> web.StreamResponse:
     blobs = call.engine.blobs
     writer = call.engine.writer()
 
-    def copy() -> Digest:
-        try:
-            for chunk in blobs.read_segments(source.segments, first, length):
-                writer.write(chunk)
-            return writer.finish()
-        except BaseException:
-            writer.discard()
-            raise
+    def copy() -> None:
+        call.check_current()  # no reset runs during a step: the source read here is still there
+        for chunk in blobs.read_segments(source.segments, first, length):
+            writer.write(chunk)
 
-    digest = await asyncio.get_running_loop().run_in_executor(None, copy)
+    try:
+        await call.turn.run(copy)
+        call.check_current()  # a reset may come between the step's end and this line
+    except BaseException:
+        writer.discard()
+        raise
+    digest = writer.finish()
     part = call.engine.upload_part(call.bucket, call.key, upload_id, number, digest)
     doc = Xml("CopyPartResult").leaf("LastModified", iso_time(part.mtime))
     return call.xml(doc.leaf("ETag", f'"{part.md5}"'), extra={"ETag": f'"{part.md5}"'})

@@ -15,6 +15,7 @@ multi-delete). Every failure is the service's error XML with ``Date``,
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -29,6 +30,7 @@ from alicloud_storage.emulator.oss.documents import error_document, error_header
 from alicloud_storage.emulator.oss.engine import OssEngine
 from alicloud_storage.emulator.oss.factory import open_oss
 from alicloud_storage.emulator.oss.handlers import ACTIONS, HANDLERS, Call, route
+from alicloud_storage.emulator.oss.turn import SharedTurn
 from alicloud_storage.emulator.pipeline import (
     NO_REQUIREMENT,
     Endpoint,
@@ -83,9 +85,10 @@ class OssEndpoint(Endpoint[_Request]):
     service = "oss"
 
     def __init__(self, runtime: Runtime, engine: Callable[[], OssEngine],
-                 addressing: Addressing) -> None:
+                 turn: Callable[[], SharedTurn], addressing: Addressing) -> None:
         self._runtime = runtime
         self._engine = engine
+        self._turn = turn
         self._addressing = addressing
 
     def _request_id(self) -> str:
@@ -137,9 +140,10 @@ class OssEndpoint(Endpoint[_Request]):
     async def dispatch(self, call: _Request, principal: Principal) -> Any:
         address = call.address
         runtime = self._runtime
-        handler_call = Call(call.request, call.op, address, call.query, self._engine(),
+        engine = self._engine()
+        handler_call = Call(call.request, call.op, address, call.query, engine,
                             runtime.settings.account_id, runtime.settings.region, call.request_id,
-                            self._authorizer(call, principal))
+                            self._authorizer(call, principal), engine.generation, self._turn())
         handler_call.authorize(ACTIONS.get(call.op, "oss:" + call.op), address.bucket, address.key)
         return await HANDLERS[call.op](handler_call)
 
@@ -236,9 +240,11 @@ class OssService(Service):
     def __init__(self, runtime: Runtime, addressing: Optional[Addressing] = None) -> None:
         self._runtime = runtime
         self._engine: Optional[OssEngine] = None
+        self._turn: Optional[SharedTurn] = None
         settings = runtime.settings
-        self._endpoint = OssEndpoint(runtime, lambda: self.engine, addressing or Addressing(
-            domains=("localhost", *settings.oss_domains), cnames=dict(settings.oss_cnames)))
+        self._endpoint = OssEndpoint(
+            runtime, lambda: self.engine, self._shared_turn, addressing or Addressing(
+                domains=("localhost", *settings.oss_domains), cnames=dict(settings.oss_cnames)))
 
     @property
     def engine(self) -> OssEngine:
@@ -250,7 +256,13 @@ class OssService(Service):
     def routes(self) -> Sequence[Route]:
         return [Route("*", "/{tail:.*}", self._endpoint)]
 
+    def _shared_turn(self) -> SharedTurn:
+        if self._turn is None:
+            raise RuntimeError("the emulator is not started")
+        return self._turn
+
     async def open(self) -> None:
+        self._turn = SharedTurn()  # on the serving loop (a restarted emulator's is a new one)
         ids = self._runtime.ids
         self._engine = open_oss(self._runtime.data_dir, self._runtime.clock,
                                 lambda: ids.next().replace("-", "").upper())
@@ -261,5 +273,9 @@ class OssService(Service):
         self._engine = None
 
     def reset(self) -> None:
-        """Drop every bucket, object and multipart upload."""
+        """Drop every bucket, object and multipart upload (in the turn: no blob step runs)."""
         self.engine.clear()
+
+    def turn(self) -> Optional[asyncio.Lock]:
+        """Shared by the blob steps requests run in worker threads; a reset takes it alone."""
+        return self._turn
