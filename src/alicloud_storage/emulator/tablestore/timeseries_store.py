@@ -13,6 +13,8 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
+from alicloud_storage.emulator.tablestore.storage import batched_rows
+
 __all__ = ["TimeseriesTable", "Series", "TimeseriesStore"]
 
 _SCHEMA = """
@@ -178,7 +180,7 @@ class TimeseriesStore:
     ) -> Iterator[Tuple[int, bytes, str]]:
         """(time, fpk, fields) with begin <= (time, fpk) < end, ascending or descending."""
         order = "DESC" if backward else "ASC"
-        return iter(self._db.execute(
+        return batched_rows(self._db.execute(
             "SELECT time, fpk, data FROM ts_points WHERE sid=? AND (time, fpk) >= (?, ?) AND (time, fpk) < (?, ?) "
             f"ORDER BY time {order}, fpk {order} LIMIT ?",
             (sid, begin[0], begin[1], end[0], end[1], limit),

@@ -26,7 +26,7 @@ from typing import Any, Dict, Iterator, List, Optional, Sequence, Set, Tuple
 
 from alicloud_storage.emulator.tablestore.model import Cells
 from alicloud_storage.emulator.tablestore.search.geo import parse_point
-from alicloud_storage.emulator.tablestore.storage import Storage
+from alicloud_storage.emulator.tablestore.storage import Storage, batched_rows
 
 __all__ = [
     "LONG", "DOUBLE", "BOOLEAN", "KEYWORD", "TEXT", "NESTED", "GEO_POINT", "DATE", "VECTOR",
@@ -566,5 +566,5 @@ class SearchDocuments:
 
     def documents(self, index: SearchIndex) -> Iterator[Tuple[bytes, Dict[str, List[Any]]]]:
         """(row key, document) of every row of the index, in primary-key order."""
-        rows = self._db.execute("SELECT pk, doc FROM ots_search_docs WHERE sid=? ORDER BY pk", (index.sid,))
+        rows = batched_rows(self._db.execute("SELECT pk, doc FROM ots_search_docs WHERE sid=? ORDER BY pk", (index.sid,)))
         return ((bytes(key), json.loads(doc)) for key, doc in rows)
