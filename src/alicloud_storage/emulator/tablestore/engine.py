@@ -857,8 +857,10 @@ class Engine:
             # the stored rows as SQLite hands them over (no generator on the hot path)
             entries: Iterator[Tuple[bytes, Union[Cells, bytes, None], Optional[bytes], int]]
             if keep:
+                # no filter: every stored row answers one row, so one past the page is the last read
                 entries = self._storage.scan_stored(
-                    info.tid, start_key, end_key, backward, keep, decoded.tested is not None
+                    info.tid, start_key, end_key, backward, keep, decoded.tested is not None,
+                    limit=max_rows + 1 if decoded.tested is None else None,
                 )
             elif source is not None:
                 scan = self._storage.scan(info.tid, start_key, end_key, backward)

@@ -423,18 +423,22 @@ class Storage:
         return self._range("pk, data", (), tid, start, end, backward)
 
     def scan_stored(
-        self, tid: int, start: bytes, end: bytes, backward: bool, keep: int, tested: bool = False
+        self, tid: int, start: bytes, end: bytes, backward: bool, keep: int, tested: bool = False,
+        limit: Optional[int] = None,
     ) -> Iterator[StoredRow]:
         """As ``scan``, as ``StoredRow``s for a read of up to ``keep`` versions per column
-        (``tested``: as in ``get_stored``)."""
-        return self._range(*_stored_columns(keep, tested), tid, start, end, backward)
+        (``tested``: as in ``get_stored``), at most ``limit`` of them (None: all)."""
+        return self._range(*_stored_columns(keep, tested), tid, start, end, backward, limit)
 
     def _range(
-        self, columns: str, bound: Tuple[int, ...], tid: int, start: bytes, end: bytes, backward: bool
+        self, columns: str, bound: Tuple[int, ...], tid: int, start: bytes, end: bytes, backward: bool,
+        limit: Optional[int] = None,
     ) -> Iterator[Any]:
-        """``columns`` (their parameters ``bound``) of the rows from ``start`` towards ``end``."""
+        """``columns`` (their parameters ``bound``) of the rows from ``start`` towards ``end``, at
+        most ``limit`` (None: all; a batch of rows is read ahead otherwise)."""
         if backward:
-            where = "WHERE tid=? AND pk<=? AND pk>? ORDER BY pk DESC"
+            where = "WHERE tid=? AND pk<=? AND pk>? ORDER BY pk DESC LIMIT ?"
         else:
-            where = "WHERE tid=? AND pk>=? AND pk<? ORDER BY pk ASC"
-        return batched_rows(self._db.execute(f"SELECT {columns} FROM ots_rows {where}", (*bound, tid, start, end)))
+            where = "WHERE tid=? AND pk>=? AND pk<? ORDER BY pk ASC LIMIT ?"
+        arguments = (*bound, tid, start, end, -1 if limit is None else limit)  # (-1: no limit)
+        return batched_rows(self._db.execute(f"SELECT {columns} FROM ots_rows {where}", arguments))
