@@ -80,14 +80,19 @@ def test_a_new_database_keeps_rows_in_a_rowid_table_looked_up_by_its_key_index(t
     db.close()
 
 
-def test_an_earlier_database_is_moved_to_the_new_layout_with_every_row_intact(tmp_path: Path) -> None:
+def test_an_earlier_database_is_moved_to_the_new_layout_with_every_row_intact(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     path = tmp_path / "earlier.sqlite"
     _fill(path)
     _to_earlier_layout(path)
     before = _rows(path)
     assert "WITHOUT ROWID" in _layout(path)[0].upper() and len(before) == 320
 
-    engine = Engine(Storage(str(path)), lambda: NOW)  # opening upgrades it
+    with caplog.at_level("INFO", logger="alicloud_storage.emulator.tablestore.storage"):
+        engine = Engine(Storage(str(path)), lambda: NOW)  # opening upgrades it, and says so once
+    assert [r.getMessage() for r in caplog.records] == [
+        "moving the rows of an earlier version's database to this version's layout"]
     table, indexes = _layout(path)
     assert "WITHOUT ROWID" not in table.upper() and indexes == ["ots_rows_key"]
     assert _rows(path) == before
@@ -103,7 +108,10 @@ def test_an_earlier_database_is_moved_to_the_new_layout_with_every_row_intact(tm
     engine.write_row("i", "small", RowWrite(PUT, [("pk", 7)], [("a", -7, None, None)]), "PutRow")
     assert [cell[:2] for cell in engine.get_row("i", "small", [("pk", 7)], read).row.cells] == [("a", -7)]
 
-    Storage(str(path)).close()  # opening again changes nothing
+    caplog.clear()
+    with caplog.at_level("INFO", logger="alicloud_storage.emulator.tablestore.storage"):
+        Storage(str(path)).close()  # opening again changes nothing
+    assert not caplog.records
     after = _rows(path)
     assert len(after) == 320 and _layout(path) == (table, indexes)
 

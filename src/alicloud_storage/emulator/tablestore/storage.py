@@ -10,6 +10,7 @@ WAL file before the call returns: acknowledged writes survive a killed process.
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 import struct
 from contextlib import contextmanager
@@ -21,6 +22,8 @@ from typing import Any, Collection, Dict, Iterator, List, Optional, Sequence, Tu
 from alicloud_storage.emulator.tablestore.model import Cells, TableInfo
 
 __all__ = ["Storage", "EncodedRow", "StoredRow", "FoundWire", "encode_cells", "decode_cells", "batched_rows"]
+
+logger = logging.getLogger(__name__)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS ots_tables (
@@ -263,7 +266,8 @@ class Storage:
         with self.write():
             for name, kind in missing:
                 self._db.execute(f"ALTER TABLE ots_rows ADD COLUMN {name} {kind}")
-            if without_rowid:
+            if without_rowid:  # (once per database: it takes as long as copying every row)
+                logger.info("moving the rows of an earlier version's database to this version's layout")
                 self._db.execute("ALTER TABLE ots_rows RENAME TO ots_rows_without_rowid")
                 for statement in _ROWS_SCHEMA:
                     self._db.execute(statement)
