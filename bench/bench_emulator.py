@@ -1,6 +1,6 @@
 """Emulator throughput vs a bare aiohttp server, with one load generator, in one run.
 
-Run: ``.venv-test/bin/python bench/bench_emulator.py [--seconds 5] [--concurrency 32] [--rounds 3]``.
+Run: ``.venv-test/bin/python bench/bench_emulator.py [--seconds 5] [--concurrency 32] [--rounds 3] [--case NAME]``.
 
 Both servers run as child processes on loopback: the emulator (``alicloud-storage serve``
 with a data directory, so PutRow is a durable SQLite transaction) and a bare aiohttp
@@ -248,6 +248,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--case", action="append", choices=["GetRow", "PutRow", "GetRange", "BatchGetRow"],
+                        help="only this case of the first table (repeatable); the other tables are left out")
     args = parser.parse_args()
     if _PINNED:  # the load generator off the servers' CPU
         os.sched_setaffinity(0, os.sched_getaffinity(0) - _SERVER_CPUS)
@@ -265,6 +267,8 @@ def main() -> None:
             }
             print(f"{'case':<20}{'emulator req/s':>16}{'bare req/s':>14}{'ratio':>8}{'median':>8}"
                   f"{'CPU us/req':>12}{'bare':>6}  target")
+            if args.case:
+                cases = {name: requests for name, requests in cases.items() if name.split("(")[0] in args.case}
             for name, requests in cases.items():
                 ours = theirs = 0.0
                 ratios, cpu, bare_cpu = [], [], []
@@ -281,6 +285,8 @@ def main() -> None:
                 median = statistics.median(ratios)
                 print(f"{name:<20}{ours:>16.0f}{theirs:>14.0f}{ours / theirs:>8.0%}{median:>8.0%}"
                       f"{statistics.median(cpu):>12.0f}{statistics.median(bare_cpu):>6.0f}  {verdict}")
+            if args.case:
+                return
             # PutRow with two global indexes vs the plain table (new keys: index rows are created)
             indexed = [put_request(info, k, "bench_indexed") for k in range(3000, 5000)]
             plain = [put_request(info, k) for k in range(5000, 7000)]

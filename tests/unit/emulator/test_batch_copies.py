@@ -3,6 +3,7 @@ from stored bytes): the extension against the pure-Python reference, on valid an
 input, and the batch path against the full path, whose answers it must match byte for byte."""
 from __future__ import annotations
 
+import sqlite3
 import struct
 import sys
 from pathlib import Path
@@ -132,21 +133,31 @@ WIRES = st.one_of(st.binary(max_size=200), st.just(b"w" * 20_000))
 SIZES = st.sampled_from([0, 1, 4095, 4096, 4097, 20_000, 2**31])
 
 
+def aggregated(rows: List[Tuple[int, Optional[bytes], int]]) -> Tuple[Any, ...]:
+    """(position, wire or None, size) rows as ``Storage.wire_rows`` returns them: SQLite's row."""
+    if not rows:
+        return (None, None, None, None)
+    wires = [wire for _, wire, _ in rows if wire is not None]
+    return (",".join(str(p) for p, _, _ in rows), ",".join(str(-1 if w is None else len(w)) for _, w, _ in rows),
+            ",".join(str(size) for _, _, size in rows), b"".join(wires) if wires else None)
+
+
 @given(table=st.text(min_size=1, max_size=300), count=st.integers(0, 8), data=st.data())
 def test_a_tables_part_matches_the_reference_and_parses_as_protobuf(
     native: Any, table: str, count: int, data: st.DataObject
 ) -> None:
     positions = data.draw(st.lists(st.integers(0, count - 1), max_size=count, unique=True)) if count else []
     rows = [(position, data.draw(WIRES), data.draw(SIZES)) for position in positions]
-    expected = codec.batch_rows_py(table, count, rows, limits.CU_BYTES)
-    assert native.batch_rows(table, count, rows, limits.CU_BYTES) == expected
+    found = aggregated(rows)
+    expected = codec.batch_rows_py(table, count, found, limits.CU_BYTES)
+    assert native.batch_rows(table, count, found, limits.CU_BYTES) == expected
     assert expected is not None
     response = pb.BatchGetRowResponse.FromString(expected)
-    found = {row[0]: row for row in rows}
+    by_position = {row[0]: row for row in rows}
     assert response.tables[0].table_name == table
     assert len(response.tables[0].rows) == count
     for position, row in enumerate(response.tables[0].rows):
-        stored = found.get(position)
+        stored = by_position.get(position)
         assert row.is_ok and row.consumed.capacity_unit.write == 0
         units = 1 if stored is None else max(1, (stored[2] + 4095) // 4096)
         assert row.consumed.capacity_unit.read == units
@@ -154,21 +165,31 @@ def test_a_tables_part_matches_the_reference_and_parses_as_protobuf(
 
 
 def test_a_row_found_without_its_bytes_sends_the_table_down_the_full_path(native: Any) -> None:
-    rows = [(0, b"x", 1), (1, None, None)]
-    assert native.batch_rows("t", 2, rows, 4096) is None
-    assert codec.batch_rows_py("t", 2, rows, 4096) is None
-    assert native.batch_rows("t", 2, rows[:1], 4096) == codec.batch_rows_py("t", 2, rows[:1], 4096) is not None
+    rows = [(0, b"x", 1), (1, None, 0)]
+    assert native.batch_rows("t", 2, aggregated(rows), 4096) is None
+    assert codec.batch_rows_py("t", 2, aggregated(rows), 4096) is None
+    assert native.batch_rows("t", 2, aggregated(rows[1:]), 4096) is None  # (no bytes at all)
+    first = aggregated(rows[:1])
+    assert native.batch_rows("t", 2, first, 4096) == codec.batch_rows_py("t", 2, first, 4096) is not None
 
 
 BAD_ARGUMENTS = [
-    ("t", 1, [(0,)], 1), ("t", 1, [(0, b"x", 1, 0)], 1), ("t", 1, [[0, b"x", 1]], 1),  # not a 3-tuple
-    ("t", 1, [(0, "x", 1)], 1), ("t", 1, [(0, b"x", None)], 1), ("t", 1, [(0, b"x", 1.0)], 1),  # wire, size
-    ("t", 1, [(b"k", b"x", 1)], 1), ("t", 1, [(True, b"x", 1)], 1), ("t", 1, [(0.0, b"x", 1)], 1),
-    ("t", 1, [(1, b"x", 1)], 1), ("t", 1, [(-1, b"x", 1)], 1), ("t", 0, [(0, None, None)], 1),  # out of range
-    ("t", 2, [(2**64, b"x", 1)], 1), ("t", 2, [(-(2**64), b"x", 1)], 1),
-    ("t", 1, [(0, b"x", 1), (5, None, None)], 1),  # out of range after a row that serves
-    ("t", [b"k"], [], 1), ("t", 1.0, [], 1), ("t", True, [], 1), ("t", -1, [], 1), ("t", 2**64, [], 1),  # count
-    ("t", 1, (), 1), ("t", 1, [], 0), ("t", 1, [], -1), (b"t", 1, [], 1),  # rows, cu_bytes, name
+    ("t", 1, ("0", "1", "1"), 1), ("t", 1, ("0", "1", "1", b"x", b""), 1), ("t", 1, ["0", "1", "1", b"x"], 1),
+    ("t", 1, ("0", "1", "1", "x"), 1), ("t", 1, ("0", "1", 1, b"x"), 1), ("t", 1, (0, "1", "1", b"x"), 1),
+    ("t", 1, ("0", b"1", "1", b"x"), 1), ("t", 1, ("0", "1", "1", bytearray(b"x")), 1),  # types
+    ("t", 1, ("0", None, "1", b"x"), 1), ("t", 1, (None, None, None, b""), 1),  # None with others
+    ("t", 1, ("", "", "", b""), 1), ("t", 1, ("0,", "1,", "1,", b"x"), 1), ("t", 1, (" 0", "1", "1", b"x"), 1),
+    ("t", 1, ("+0", "1", "1", b"x"), 1), ("t", 1, ("0", "1", "1.0", b"x"), 1), ("t", 1, ("0", "1", "1e3", b"x"), 1),
+    ("t", 1, ("0", "1", "9223372036854775808", b"x"), 1), ("t", 1, ("٣", "1", "1", b"x"), 1),  # malformed
+    ("t", 1, ("\ud800", "1", "1", b"x"), 1), ("t", 1, ("0,0", "1", "1,1", b"x"), 1),  # unaligned
+    ("t", 2, ("0,1", "1,1", "1", b"xy"), 1), ("t", 1, ("0", "1,1", "1", b"x"), 1),
+    ("t", 1, ("1", "1", "1", b"x"), 1), ("t", 1, ("-1", "1", "1", b"x"), 1), ("t", 0, ("0", "-1", "1", None), 1),
+    ("t", 2, ("0,2", "-1,-1", "1,1", None), 1),  # out of range after a row that does not serve
+    ("t", 1, ("0", "2", "1", b"x"), 1), ("t", 1, ("0", "1", "1", b"xy"), 1), ("t", 1, ("0", "-2", "1", b""), 1),
+    ("t", 1, ("0", "1", "-1", b"x"), 1), ("t", 1, ("0", "1", "1", None), 1),  # lengths, sizes, bytes
+    ("t", [b"k"], (None,) * 4, 1), ("t", 1.0, (None,) * 4, 1), ("t", True, (None,) * 4, 1),
+    ("t", -1, (None,) * 4, 1), ("t", 2**64, (None,) * 4, 1),  # count
+    ("t", 1, [], 1), ("t", 1, (None,) * 4, 0), ("t", 1, (None,) * 4, -1), (b"t", 1, (None,) * 4, 1),
 ]
 
 
@@ -181,30 +202,68 @@ def test_malformed_rows_and_positions_raise_in_both(native: Any, bad: Tuple[Any,
     assert compiled.type is reference.type
 
 
+@settings(max_examples=200)
+@given(found=st.tuples(*[st.one_of(st.none(), st.text("0123456789,-", max_size=12))] * 3,
+                       st.one_of(st.none(), st.binary(max_size=12))),
+       count=st.integers(0, 4))
+def test_any_found_row_gets_the_same_answer_from_both(native: Any, found: Tuple[Any, ...], count: int) -> None:
+    """Random lists of digits, commas and minus signs: the same part, or the same kind of refusal."""
+    try:
+        expected: Any = codec.batch_rows_py("t", count, found, 4096)
+    except (TypeError, ValueError) as exc:
+        expected = type(exc)
+    try:
+        got: Any = native.batch_rows("t", count, found, 4096)
+    except (TypeError, ValueError) as exc:
+        got = type(exc)
+    assert got == expected
+
+
 # ---------------------------------------------------------- the keys found, by position
 
 
 @settings(max_examples=30)
 @given(picks=st.lists(st.integers(0, 39), max_size=120), keep=st.integers(1, 3))
-@example(picks=[n * 7 % 40 for n in range(1203)], keep=2)
+@example(picks=[n * 7 % 40 for n in range(500)], keep=2)
 @example(picks=[], keep=1)
+@example(picks=[1, 3], keep=1)
 def test_wire_rows_gives_every_place_of_a_key_found(picks: List[int], keep: int) -> None:
-    """Over several queries (more than 500 keys), with duplicates, missing rows, rows without
-    an encoding and encodings of more versions than the read returns."""
+    """With duplicates, missing rows, rows without an encoding and encodings of more versions
+    than the read returns; wires with every byte value (SQLite hands them over as text)."""
     storage = Storage(None)
     written: Dict[int, Optional[EncodedRow]] = {}
     for n in range(0, 40, 2):  # odd keys are missing
-        encoded = None if n % 6 == 0 else EncodedRow(b"w%d" % n, 100 * n, n % 4)
+        wire = bytes(range(256))[n:] + b"\x00\xff" * n  # NUL, invalid UTF-8
+        encoded = None if n % 6 == 0 else EncodedRow(wire, 100 * n, n % 4)
         storage.put_row(7, encode_key([n]), {}, encoded)
         storage.put_row(8, encode_key([n + 1]), {}, encoded)  # another table's rows are not seen
         written[n] = encoded
     keys = [encode_key([n]) for n in picks]
-    expected = sorted(
+    expected = [
         (i, None if written[n] is None or written[n].versions > keep else written[n].wire,
-         None if written[n] is None else written[n].size)
+         0 if written[n] is None else written[n].size)
         for i, n in enumerate(picks) if n in written
-    )
-    assert sorted(storage.wire_rows(7, keys, keep)) == expected
+    ]
+    found = storage.wire_rows(7, keys, keep)
+    assert found is not None
+    positions, lengths, sizes, wires = found
+    if not expected:
+        assert found == (None, None, None, None)
+        return
+    rows, offset = [], 0
+    for position, length, size in zip(*(map(int, text.split(",")) for text in (positions, lengths, sizes))):
+        wire = None if length == -1 else (wires or b"")[offset:offset + length]
+        offset += max(length, 0)
+        rows.append((position, wire, size))
+    assert offset == len(wires or b"")
+    assert sorted(rows, key=lambda row: row[0]) == expected
+
+
+def test_wire_rows_takes_at_most_500_keys() -> None:
+    storage = Storage(None)
+    assert storage.wire_rows(7, [encode_key([1])] * 500, 1) == (None, None, None, None)
+    with pytest.raises(ValueError):
+        storage.wire_rows(7, [encode_key([1])] * 501, 1)
 
 
 # ------------------------------------------------- the batch path against the full path
@@ -275,3 +334,21 @@ def test_what_the_batch_path_does_not_take_goes_down_the_full_path(
         assert handlers._batch_copies(ctx, request) is None
     ttl = context(TableOptions(time_to_live=86400))
     assert handlers._batch_copies(ttl, request_of([("t1", [2], 1)])) is None  # TTL: rows re-encoded
+
+
+def test_rows_too_big_for_one_answer_are_read_one_by_one(native: Any) -> None:
+    """Past SQLite's length limit the aggregate is refused: wire_rows says so (None) and the
+    table's BatchGetRow takes the full path, with the same answer."""
+    ctx = context()
+    for key in (1, 3):
+        cells = [("v", "v" * 3000, None, None)]
+        ctx.engine.write_row("i", "t1", RowWrite(PUT, [("pk", key), ("s", "x")], cells), "PutRow")
+    request = request_of([("t1", [1, 2, 3], 1)])
+    expected = full_path(ctx, request)
+    info = ctx.storage.get_table("i", "t1")
+    keys = [encode_key([key, "x"]) for key in (1, 2, 3)]
+    assert ctx.engine.wire_rows(info, keys, 1) is not None
+    ctx.storage._db.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, 5000)  # each row's bytes fit, not all three
+    assert ctx.engine.wire_rows(info, keys, 1) is None
+    assert handlers._batch_copies(ctx, request) is None
+    assert handlers._batch_get_row(ctx, request) == expected

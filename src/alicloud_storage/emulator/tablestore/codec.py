@@ -1,6 +1,7 @@
 """Protobuf / PlainBuffer messages <-> the engine's plain values (both directions)."""
 from __future__ import annotations
 
+import re
 import sys
 from functools import lru_cache
 from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
@@ -26,7 +27,7 @@ from alicloud_storage.emulator.tablestore.filters import (
     SingleFilter,
 )
 from alicloud_storage.emulator.tablestore.model import CapacityUnits, IndexInfo, PkColumn, TableInfo, TableOptions
-from alicloud_storage.emulator.tablestore.storage import FoundWire
+from alicloud_storage.emulator.tablestore.storage import FoundWires
 from alicloud_storage.tablestore.errors import OTSDecodeError
 from alicloud_storage.tablestore.wire import pb, plainbuffer
 from alicloud_storage.tablestore.wire.enums import (
@@ -464,27 +465,55 @@ def storage_keys_py(buffers: Sequence[bytes], info: TableInfo) -> Optional[List[
     return plain_keys(info, keys)
 
 
-def batch_rows_py(table: str, count: int, rows: List[FoundWire], cu_bytes: int) -> Optional[bytes]:
-    """A table's part of the BatchGetRowResponse for ``count`` keys from the keys found (each
-    found key's stored bytes at its position, the others empty); None if a key found has no
-    stored bytes that serve. Raises TypeError / ValueError on a malformed row or position."""
-    if type(table) is not str or type(count) is not int or type(rows) is not list or type(cu_bytes) is not int:
-        raise TypeError("batch_rows(name: str, count: int, rows: list, cu_bytes: int)")
+def batch_rows_py(table: str, count: int, found: FoundWires, cu_bytes: int) -> Optional[bytes]:
+    """A table's part of the BatchGetRowResponse for ``count`` keys from the keys found (as
+    ``Storage.wire_rows`` aggregates them: each found key's stored bytes at its position, the
+    others empty); None if a key found has no stored bytes that serve. Raises TypeError /
+    ValueError on malformed lists, a position out of range or lengths that do not add up."""
+    if (type(table) is not str or type(count) is not int or type(found) is not tuple or len(found) != 4
+            or type(cu_bytes) is not int):
+        raise TypeError("batch_rows(name: str, count: int, found: tuple, cu_bytes: int)")
     if not 0 <= count <= sys.maxsize or cu_bytes <= 0:
         raise ValueError("batch_rows: count out of range or cu_bytes zero or less")
+    *lists, wires = found
+    if any(text is not None and type(text) is not str for text in lists) or (
+            wires is not None and type(wires) is not bytes):
+        raise TypeError("batch_rows: found is (str, str, str, bytes) or Nones")
+    if len({text is None for text in lists}) != 1 or (lists[0] is None and wires is not None):
+        raise ValueError("batch_rows: the found lists are all None or none is")
+    positions, lengths, sizes = (_listed(text) for text in lists)
+    if not len(positions) == len(lengths) == len(sizes):
+        raise ValueError("batch_rows: the found lists are malformed or unaligned")
     results: List[Union[WireRead, TablestoreError]] = [WireRead(CapacityUnits(1, 0), None)] * count
-    for row in rows:
-        if type(row) is not tuple or len(row) != 3 or type(row[0]) is not int:
-            raise TypeError("batch_rows: rows are (position, wire, size) tuples")
-        position, wire, size = row
+    data = wires or b""
+    offset = 0
+    for position, length, size in zip(positions, lengths, sizes):
         if not 0 <= position < count:
             raise ValueError("batch_rows: a row's position is out of range")
-        if wire is None:
-            return None
-        if type(wire) is not bytes or type(size) is not int:
-            raise TypeError("batch_rows: a row's wire is bytes and its size an int")
-        results[position] = WireRead(CapacityUnits(max(1, -(-size // cu_bytes)), 0), wire)
-    return _table_part(table, results)
+        if not -1 <= length <= len(data) - offset or size < 0:
+            raise ValueError("batch_rows: a row's length or size is out of range")
+        if length >= 0:
+            results[position] = WireRead(CapacityUnits(max(1, -(-size // cu_bytes)), 0), data[offset:offset + length])
+            offset += length
+    if offset != len(data):
+        raise ValueError("batch_rows: the found lists or bytes do not add up")
+    return None if -1 in lengths else _table_part(table, results)
+
+
+_LISTED = re.compile(r"-?[0-9]+")
+
+
+def _listed(text: Optional[str]) -> List[int]:
+    """The integers of a comma-separated decimal list (SQLite's group_concat); [] for None."""
+    if text is None:
+        return []
+    items = text.split(",")
+    if not all(_LISTED.fullmatch(item) for item in items):
+        raise ValueError("batch_rows: the found lists are malformed or unaligned")
+    values = [int(item) for item in items]
+    if any(not -(2**63) <= value < 2**63 for value in values):
+        raise ValueError("batch_rows: the found lists are malformed or unaligned")
+    return values
 
 
 @lru_cache(maxsize=256)
@@ -502,11 +531,11 @@ def storage_keys(buffers: Sequence[bytes], info: TableInfo) -> Optional[List[byt
     return keys
 
 
-def batch_rows(table: str, count: int, rows: List[FoundWire]) -> Optional[bytes]:
+def batch_rows(table: str, count: int, found: FoundWires) -> Optional[bytes]:
     """``batch_rows_py`` (capacity units of ``limits.CU_BYTES``), by the extension when it is active."""
     if _NATIVE is None:
-        return batch_rows_py(table, count, rows, limits.CU_BYTES)
-    part: Optional[bytes] = _NATIVE.batch_rows(table, count, rows, limits.CU_BYTES)
+        return batch_rows_py(table, count, found, limits.CU_BYTES)
+    part: Optional[bytes] = _NATIVE.batch_rows(table, count, found, limits.CU_BYTES)
     return part
 
 

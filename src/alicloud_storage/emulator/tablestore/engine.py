@@ -32,7 +32,7 @@ from alicloud_storage.emulator.tablestore.model import (
     TableOptions,
 )
 from alicloud_storage.emulator.tablestore.search.documents import SearchDocuments
-from alicloud_storage.emulator.tablestore.storage import EncodedRow, FoundWire, Storage, StoredRow, decode_cells
+from alicloud_storage.emulator.tablestore.storage import EncodedRow, FoundWires, Storage, StoredRow, decode_cells
 from alicloud_storage.emulator.tablestore.transactions import Transaction, TransactionRows, Transactions
 from alicloud_storage.tablestore.wire.enums import Direction, ReturnType, RowExistenceExpectation
 from alicloud_storage.tablestore.wire import plainbuffer
@@ -704,9 +704,9 @@ class Engine:
         keep = self._copy_versions(info, read) if info is not None and read.filter is None else 0
         return (info, keep) if info is not None and keep else None
 
-    def wire_rows(self, info: TableInfo, keys: Sequence[bytes], keep: int) -> List[FoundWire]:
-        """The stored bytes of ``keys`` present by position (one query), for a read that
-        ``copy_read`` allowed."""
+    def wire_rows(self, info: TableInfo, keys: Sequence[bytes], keep: int) -> Optional[FoundWires]:
+        """The stored bytes of ``keys`` present, by position (one query; None: too many bytes
+        for one), for a read that ``copy_read`` allowed."""
         return self._storage.wire_rows(info.tid, keys, keep)
 
     def batch_get_row(

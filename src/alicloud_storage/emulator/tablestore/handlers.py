@@ -215,7 +215,8 @@ def _batch_copies(ctx: Context, request: Any) -> Optional[bytes]:
             keys = codec.storage_keys(table.primary_key, info)
             if keys is None:
                 return None
-            part = codec.batch_rows(table.table_name, len(keys), ctx.engine.wire_rows(info, keys, keep))
+            found = ctx.engine.wire_rows(info, keys, keep)
+            part = None if found is None else codec.batch_rows(table.table_name, len(keys), found)
             if part is None:
                 return None
             parts.append(part)

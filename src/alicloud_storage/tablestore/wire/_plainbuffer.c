@@ -1203,7 +1203,8 @@ put_varint(Out *out, uint64_t value) /* room already reserved */
 /* One row of a table's part: its capacity's read units and the stored bytes (NULL: absent). */
 typedef struct {
     uint64_t read;
-    PyObject *wire; /* borrowed */
+    const char *wire; /* inside the found bytes; NULL: absent */
+    Py_ssize_t wire_size;
 } BatchRow;
 
 /* Bytes of a row entry's fields after its tag and length: is_ok, consumed, row. */
@@ -1212,23 +1213,52 @@ row_entry_size(const BatchRow *row)
 {
     Py_ssize_t units = 1 + varint_size(row->read) + 2;  /* read (1), write (2) = 0 */
     Py_ssize_t consumed = 1 + varint_size((uint64_t)units) + units;
-    Py_ssize_t data = row->wire == NULL ? 0 : 4 + PyBytes_GET_SIZE(row->wire);
+    Py_ssize_t data = row->wire == NULL ? 0 : 4 + row->wire_size;
     return 2 + 1 + varint_size((uint64_t)consumed) + consumed + 1 + varint_size((uint64_t)data) + data;
 }
 
-/* batch_rows(name: str, count: int, rows: list[FoundWire], cu_bytes: int) -> bytes | None
+/* The next integer of a comma-separated decimal list (SQLite's group_concat of integers):
+ * ``-``? digits, then a comma or the end. 0 and the value on success, -1 if malformed or
+ * past the int64 range. */
+static int
+next_listed(const char **at, const char *end, long long *value)
+{
+    const char *p = *at;
+    int negative = p < end && *p == '-';
+    if (negative) p++;
+    if (p == end || *p < '0' || *p > '9') return -1;
+    unsigned long long magnitude = 0;
+    while (p < end && *p >= '0' && *p <= '9') {
+        unsigned digit = (unsigned)(*p++ - '0');
+        if (magnitude > (9223372036854775808ULL - digit) / 10) return -1;
+        magnitude = magnitude * 10 + digit;
+    }
+    if (!negative && magnitude > 9223372036854775807ULL) return -1;
+    if (p < end) {
+        if (*p != ',') return -1;
+        p++;
+        if (p == end) return -1; /* a trailing comma */
+    }
+    *value = negative ? (long long)(0 - magnitude) : (long long)magnitude;
+    *at = p;
+    return 0;
+}
+
+/* batch_rows(name: str, count: int, found: FoundWires, cu_bytes: int) -> bytes | None
  *
- * A TableInBatchGetRowResponse field (its tag, length and message) for ``count`` keys
- * from ``rows``, the keys found, (position, wire | None, size): a key found is its wire
- * bytes under the PlainBuffer header with max(1, ceil(size / cu_bytes)) read units, a
- * key not found empty with 1. None when a key found has no wire bytes (it must be
- * re-encoded). TypeError / ValueError on a malformed row or a position out of range. */
+ * A TableInBatchGetRowResponse field (its tag, length and message) for ``count`` keys from
+ * ``found``, the keys found as one SQLite row: (positions, lengths, sizes, wires), three
+ * aligned comma-separated integer lists and the serving bytes concatenated (all None: no
+ * key found; wires None: none serves). A key found is its bytes under the PlainBuffer header
+ * with max(1, ceil(size / cu_bytes)) read units, a key not found empty with 1. None when a
+ * key found has no bytes that serve (length -1: it must be re-encoded). TypeError /
+ * ValueError on malformed lists, a position out of range or lengths that do not add up. */
 static PyObject *
 pb_batch_rows(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
     if (nargs != 4 || !PyUnicode_CheckExact(args[0]) || !PyLong_CheckExact(args[1]) ||
-        !PyList_CheckExact(args[2]) || !PyLong_CheckExact(args[3])) {
-        PyErr_SetString(PyExc_TypeError, "batch_rows(name: str, count: int, rows: list, cu_bytes: int)");
+        !PyTuple_CheckExact(args[2]) || PyTuple_GET_SIZE(args[2]) != 4 || !PyLong_CheckExact(args[3])) {
+        PyErr_SetString(PyExc_TypeError, "batch_rows(name: str, count: int, found: tuple, cu_bytes: int)");
         return NULL;
     }
     int overflow;
@@ -1242,37 +1272,72 @@ pb_batch_rows(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     Py_ssize_t name_size;
     const char *name = PyUnicode_AsUTF8AndSize(args[0], &name_size);
     if (name == NULL) return NULL;
-    PyObject *rows = args[2];
+    PyObject *found = args[2], *wires = PyTuple_GET_ITEM(found, 3);
+    for (int i = 0; i < 4; i++) {
+        PyObject *item = PyTuple_GET_ITEM(found, i);
+        if (item != Py_None && !(i < 3 ? PyUnicode_CheckExact(item) : PyBytes_CheckExact(item))) {
+            PyErr_SetString(PyExc_TypeError, "batch_rows: found is (str, str, str, bytes) or Nones");
+            return NULL;
+        }
+    }
+    const char *lists[3], *ends[3];
+    for (int i = 0; i < 3; i++) { /* SQLite's lists: ASCII, never empty */
+        PyObject *text = PyTuple_GET_ITEM(found, i);
+        lists[i] = ends[i] = NULL;
+        if (text == Py_None) continue;
+        if (!PyUnicode_IS_ASCII(text) || PyUnicode_GET_LENGTH(text) == 0) {
+            PyErr_SetString(PyExc_ValueError, "batch_rows: the found lists are malformed or unaligned");
+            return NULL;
+        }
+        lists[i] = (const char *)PyUnicode_DATA(text);
+        ends[i] = lists[i] + PyUnicode_GET_LENGTH(text);
+    }
+    if ((lists[0] == NULL) != (lists[1] == NULL) || (lists[0] == NULL) != (lists[2] == NULL) ||
+        (lists[0] == NULL && wires != Py_None)) {
+        PyErr_SetString(PyExc_ValueError, "batch_rows: the found lists are all None or none is");
+        return NULL;
+    }
+    const char *wire = wires == Py_None ? NULL : PyBytes_AS_STRING(wires);
+    Py_ssize_t wire_left = wires == Py_None ? 0 : PyBytes_GET_SIZE(wires);
     PyObject *result = NULL;
     Out out = {NULL, 0, 0};
     BatchRow *batch = PyMem_Calloc(count ? (size_t)count : 1, sizeof(BatchRow));
     if (batch == NULL) return PyErr_NoMemory();
     for (Py_ssize_t i = 0; i < count; i++) batch[i].read = 1;
-    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(rows); i++) {
-        PyObject *row = PyList_GET_ITEM(rows, i);
-        if (!PyTuple_CheckExact(row) || PyTuple_GET_SIZE(row) != 3 || !PyLong_CheckExact(PyTuple_GET_ITEM(row, 0))) {
-            PyErr_SetString(PyExc_TypeError, "batch_rows: rows are (position, wire, size) tuples");
+    int serves = 1;
+    while (lists[0] != NULL && lists[0] < ends[0]) {
+        long long position, length, bytes;
+        if (next_listed(&lists[0], ends[0], &position) < 0 || next_listed(&lists[1], ends[1], &length) < 0 ||
+            next_listed(&lists[2], ends[2], &bytes) < 0) {
+            PyErr_SetString(PyExc_ValueError, "batch_rows: the found lists are malformed or unaligned");
             goto done;
         }
-        long long position = PyLong_AsLongLongAndOverflow(PyTuple_GET_ITEM(row, 0), &overflow);
-        if (overflow || position < 0 || position >= count) {
+        if (position < 0 || position >= count) {
             PyErr_SetString(PyExc_ValueError, "batch_rows: a row's position is out of range");
             goto done;
         }
-        PyObject *wire = PyTuple_GET_ITEM(row, 1), *size = PyTuple_GET_ITEM(row, 2);
-        if (wire == Py_None) {
-            result = Py_None;
-            Py_INCREF(result);
+        if (length < -1 || length > wire_left || bytes < 0) {
+            PyErr_SetString(PyExc_ValueError, "batch_rows: a row's length or size is out of range");
             goto done;
         }
-        if (!PyBytes_CheckExact(wire) || !PyLong_CheckExact(size)) {
-            PyErr_SetString(PyExc_TypeError, "batch_rows: a row's wire is bytes and its size an int");
-            goto done;
+        if (length == -1) {
+            serves = 0; /* its bytes are not stored: the full path answers (after the lists are checked) */
+            continue;
         }
-        long long bytes = PyLong_AsLongLong(size);
-        if (bytes == -1 && PyErr_Occurred()) goto done;
         batch[position].read = bytes > cu_bytes ? (uint64_t)((bytes + cu_bytes - 1) / cu_bytes) : 1;
         batch[position].wire = wire;
+        batch[position].wire_size = (Py_ssize_t)length;
+        wire += length;
+        wire_left -= length;
+    }
+    if ((lists[0] != NULL && (lists[1] != ends[1] || lists[2] != ends[2])) || wire_left != 0) {
+        PyErr_SetString(PyExc_ValueError, "batch_rows: the found lists or bytes do not add up");
+        goto done;
+    }
+    if (!serves) {
+        result = Py_None;
+        Py_INCREF(result);
+        goto done;
     }
     Py_ssize_t body = 1 + varint_size((uint64_t)name_size) + name_size;
     for (Py_ssize_t i = 0; i < count; i++) {
@@ -1290,7 +1355,7 @@ pb_batch_rows(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         const BatchRow *row = &batch[i];
         Py_ssize_t units = 1 + varint_size(row->read) + 2;
         Py_ssize_t consumed = 1 + varint_size((uint64_t)units) + units;
-        Py_ssize_t data = row->wire == NULL ? 0 : 4 + PyBytes_GET_SIZE(row->wire);
+        Py_ssize_t data = row->wire == NULL ? 0 : 4 + row->wire_size;
         out.data[out.size++] = 0x12; /* rows (2) */
         put_varint(&out, (uint64_t)row_entry_size(row));
         out.data[out.size++] = 0x08; /* is_ok (1) = true */
@@ -1307,7 +1372,7 @@ pb_batch_rows(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         put_varint(&out, (uint64_t)data);
         if (row->wire != NULL) {
             memcpy(out.data + out.size, "\x75\x00\x00\x00", 4);
-            memcpy(out.data + out.size + 4, PyBytes_AS_STRING(row->wire), (size_t)(data - 4));
+            memcpy(out.data + out.size + 4, row->wire, (size_t)row->wire_size);
             out.size += data;
         }
     }
@@ -1330,7 +1395,7 @@ static PyMethodDef methods[] = {
     {"storage_keys", (PyCFunction)(void (*)(void))pb_storage_keys, METH_FASTCALL,
      "storage_keys(buffers, names, kinds, max_size) -> the emulator's storage keys, or None."},
     {"batch_rows", (PyCFunction)(void (*)(void))pb_batch_rows, METH_FASTCALL,
-     "batch_rows(name, count, rows, cu_bytes) -> a BatchGetRow response's table, or None."},
+     "batch_rows(name, count, found, cu_bytes) -> a BatchGetRow response's table, or None."},
     {NULL, NULL, 0, NULL},
 };
 
