@@ -172,6 +172,10 @@ class Service(abc.ABC):
     listener = ""  # the listener (port) it is served on; services may share one
     prefix = ""  # a path prefix of its own on a shared listener ("" = the listener's root)
     max_body = 1 << 20  # the largest body it reads whole
+    # Whether its plain requests may be served by the lean HTTP front (``leanhttp.py``): a service
+    # with one catch-all route at the listener's root whose endpoint reads only what
+    # ``LeanRequest`` carries (method, path, headers, content length and body, remote, secure).
+    lean = False
 
     @abc.abstractmethod
     def routes(self) -> Sequence[Route]:

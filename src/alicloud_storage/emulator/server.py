@@ -21,7 +21,7 @@ import threading
 import time
 from concurrent.futures import Future
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any, Awaitable, Callable, Dict, List, Mapping, NamedTuple, Optional, Sequence, Tuple, Union
 
 from aiohttp import web
 
@@ -29,6 +29,7 @@ from alicloud_storage.emulator.admin import AdminService
 from alicloud_storage.emulator.config import default_data_dir, load_config_file, resolve_settings
 from alicloud_storage.emulator.faults import Fault, FaultInjector
 from alicloud_storage.emulator.httplog import HTTP_LOGGER
+from alicloud_storage.emulator.leanhttp import LeanServer
 from alicloud_storage.emulator.oss.service import OssService
 from alicloud_storage.emulator.pipeline import Pipeline, Service
 from alicloud_storage.emulator.ram import Iam
@@ -41,6 +42,15 @@ __all__ = ["Emulator"]
 logger = logging.getLogger(__name__)
 
 _GRACE_SECONDS = 5.0  # how long stop() lets in-flight requests (e.g. injected delays) finish
+
+
+class _LeanRoute(NamedTuple):
+    """A listener's route for the lean front: its handler, the prefixes of the listener's other
+    services (handed to aiohttp) and its service's body limit."""
+
+    handler: Callable[[Any], Awaitable[web.StreamResponse]]
+    handed_over: Tuple[str, ...]
+    max_body: int
 
 
 class Emulator:
@@ -95,6 +105,7 @@ class Emulator:
         self._services: List[Service] = [admin, *(factory(self._runtime) for factory in services)]
         self._endpoints: Dict[str, str] = {}
         self._runners: List[web.AppRunner] = []
+        self._lean_fronts: List[LeanServer] = []
         self._opened: List[Service] = []
         self._loop: Optional[asyncio.AbstractEventLoop] = None
         self._thread: Optional[threading.Thread] = None
@@ -261,8 +272,9 @@ class Emulator:
         context.load_cert_chain(*self._tls)
         return context
 
-    def _applications(self) -> Dict[str, web.Application]:
-        """One aiohttp application per listener, holding the routes of every service on it."""
+    def _applications(self) -> Dict[str, Tuple[web.Application, Optional[_LeanRoute]]]:
+        """One aiohttp application per listener, holding the routes of every service on it, and
+        the lean front's route where a service on it is ``lean``."""
         pipeline = Pipeline(self.iam, self._runtime.faults, self._runtime.clock)
         listeners: Dict[str, List[Service]] = {}
         for service in self._services:
@@ -270,25 +282,37 @@ class Emulator:
         apps = {}
         for name, services in listeners.items():
             app = web.Application(client_max_size=max(service.max_body for service in services))
+            lean: Optional[_LeanRoute] = None
             for service in services:
                 target = web.Application() if service.prefix else app
                 for route in service.routes():
-                    target.router.add_route(route.method, route.path, pipeline.handler(route.endpoint))
+                    handler = pipeline.handler(route.endpoint)
+                    target.router.add_route(route.method, route.path, handler)
+                    if service.lean:
+                        prefixes = tuple(other.prefix for other in services if other.prefix)
+                        lean = _LeanRoute(handler, prefixes, service.max_body)
                 if service.prefix:
                     app.add_subapp(service.prefix, target)
-            apps[name] = app
+            apps[name] = (app, lean)
         return apps
 
-    async def _listen(self, app: web.Application, port: int, tls: Optional[ssl.SSLContext]) -> str:
+    async def _listen(self, app: web.Application, lean: Optional[_LeanRoute], port: int,
+                      tls: Optional[ssl.SSLContext]) -> str:
         # auto_decompress=False: a Content-Encoding body is never inflated (no zip bomb); OSS keeps it as
         # sent, as the service does, and the Tablestore/STS/admin checks refuse it as the bytes it is.
         runner = web.AppRunner(app, access_log=None, logger=HTTP_LOGGER, auto_decompress=False,
                                shutdown_timeout=_GRACE_SECONDS)
         await runner.setup()
         self._runners.append(runner)
-        site = web.TCPSite(runner, self._host, port, ssl_context=tls)
-        await site.start()
-        bound = runner.addresses[0][1]
+        if lean is None:
+            site = web.TCPSite(runner, self._host, port, ssl_context=tls)
+            await site.start()
+            bound = runner.addresses[0][1]
+        else:  # the lean front listens, and hands aiohttp's server what it does not serve
+            assert runner.server is not None
+            front = LeanServer(lean.handler, lean.handed_over, runner.server, lean.max_body, tls is not None)
+            bound = await front.start(self._host, port, tls)
+            self._lean_fronts.append(front)
         host = "127.0.0.1" if self._host in ("", "0.0.0.0") else self._host
         host = f"[{host}]" if ":" in host else host
         return f"{'https' if tls else 'http'}://{host}:{bound}"
@@ -302,8 +326,8 @@ class Emulator:
             for service in self._services:
                 await service.open()
                 self._opened.append(service)
-            for name, app in self._applications().items():
-                self._endpoints[name] = await self._listen(app, self._ports.get(name, 0), tls)
+            for name, (app, lean) in self._applications().items():
+                self._endpoints[name] = await self._listen(app, lean, self._ports.get(name, 0), tls)
         except BaseException:
             await self.stop_async()
             raise
@@ -313,6 +337,9 @@ class Emulator:
     async def stop_async(self) -> None:
         """Close the listeners (in-flight requests finish), then every service."""
         self._runtime.faults.wake()
+        for front in self._lean_fronts:
+            await front.stop(_GRACE_SECONDS)
+        self._lean_fronts.clear()
         for runner in reversed(self._runners):
             await runner.cleanup()
         self._runners.clear()

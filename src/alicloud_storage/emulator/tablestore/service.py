@@ -31,6 +31,7 @@ class TablestoreService(Service):
     name = "tablestore"
     listener = "tablestore"
     max_body = REQUEST_BODY_BYTES + 1
+    lean = True  # the SDKs' requests skip aiohttp's request machinery (leanhttp.py)
 
     def __init__(self, runtime: Runtime) -> None:
         self._runtime = runtime
