@@ -20,6 +20,7 @@ import asyncio
 import email.utils
 import logging
 import re
+import socket
 import time
 import traceback
 from typing import Any, Awaitable, Callable, List, Optional, Sequence, Set, Tuple
@@ -37,7 +38,11 @@ _MAX_HEAD = 32 * 1024  # a longer head goes to aiohttp, whose limits refuse it
 _PLAIN_TARGET = re.compile(rb"/[A-Za-z0-9/_.~-]*")  # nothing to decode or normalise: path == target
 _HANDED_OVER_HEADERS = frozenset({b"expect", b"upgrade", b"transfer-encoding"})
 _PAUSE_BUFFERED = 1 << 20  # stop reading a connection with this much waiting behind a request
-_KEEPALIVE_SECONDS = 75.0  # as aiohttp: an idle kept-alive connection is closed after this
+# aiohttp's (3.14) limits: a head past them is handed over, and aiohttp refuses it as before;
+# a connection that waits for bytes this long (idle, or mid-request) is closed.
+_MAX_FIELD = 8190
+_MAX_HEADERS = 128
+_KEEPALIVE_SECONDS = 3630.0
 
 
 class _Body:
@@ -155,6 +160,7 @@ class _Connection(asyncio.Protocol):
         self._serving: Optional["asyncio.Task[None]"] = None
         self._writable: Optional["asyncio.Future[None]"] = None
         self._paused = False
+        self._closing = False
         self._idle: Optional[asyncio.TimerHandle] = None
 
     # --- asyncio.Protocol ----------------------------------------------------------------
@@ -163,6 +169,9 @@ class _Connection(asyncio.Protocol):
         self._transport = transport
         peer = transport.get_extra_info("peername")
         self._remote = peer[0] if isinstance(peer, (tuple, list)) and peer else None
+        sock = transport.get_extra_info("socket")
+        if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):  # TCP keep-alive, as aiohttp
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
         self._server.connections.add(self)
 
     def data_received(self, data: bytes) -> None:
@@ -202,7 +211,8 @@ class _Connection(asyncio.Protocol):
         head, start, length = self._pending
         buffer = self._buffer
         if len(buffer) < start + length:
-            return  # the body is on its way
+            self._wait_idle()  # the body is on its way
+            return
         self._pending = None
         body = bytes(buffer[start:start + length])
         del buffer[:start + length]
@@ -224,7 +234,7 @@ class _Connection(asyncio.Protocol):
         if end < 0 or bare >= 0:
             if bare >= 0 or len(buffer) > _MAX_HEAD:
                 self._hand_over()
-            elif not buffer:
+            else:
                 self._wait_idle()
             return None
         head = _Head()
@@ -247,11 +257,15 @@ class _Connection(asyncio.Protocol):
         """The body length of a request this front serves (None: aiohttp's to serve)."""
         if not (head.complete and head.plain):
             return None
-        if not _PLAIN_TARGET.fullmatch(head.target) or head.target.startswith(self._server.handed_over):
+        target = head.target
+        if (len(target) > _MAX_FIELD or not _PLAIN_TARGET.fullmatch(target) or target.startswith(self._server.handed_over)
+                or len(head.pairs) > _MAX_HEADERS):
             return None
         length = 0
         lengths = 0
         for name, value in head.pairs:
+            if len(name) > _MAX_FIELD or len(value) > _MAX_FIELD:
+                return None
             lowered = name.lower()
             if lowered in _HANDED_OVER_HEADERS:
                 return None
@@ -281,6 +295,7 @@ class _Connection(asyncio.Protocol):
         self._buffer.clear()
 
     def _wait_idle(self) -> None:
+        """Close the connection if no byte comes for ``_KEEPALIVE_SECONDS`` (each byte resets it)."""
         if self._transport is not None and self._idle is None:
             self._idle = asyncio.get_running_loop().call_later(_KEEPALIVE_SECONDS, self._transport.close)
 
@@ -305,7 +320,7 @@ class _Connection(asyncio.Protocol):
             elif self._writable is not None:
                 await self._writable
         self._serving = None
-        if self._transport is None or close:
+        if self._transport is None or close or self._closing:
             return
         if self._paused:
             self._transport.resume_reading()
@@ -314,6 +329,7 @@ class _Connection(asyncio.Protocol):
 
     async def finish(self, grace: float) -> None:
         """Let the request in flight finish (up to ``grace`` seconds), then close."""
+        self._closing = True  # (no request after it)
         serving = self._serving
         if serving is not None:
             await asyncio.wait([serving], timeout=grace)
@@ -351,7 +367,8 @@ class LeanServer:
         """Stop listening; requests in flight finish (up to ``grace`` seconds), then every
         connection of this front closes (handed-over ones are aiohttp's to close)."""
         if self._server is not None:
+            # (close() shuts the listening sockets at once; wait_closed() would wait, from Python
+            # 3.12, for the handed-over connections too, which aiohttp closes after this)
             self._server.close()
-            await self._server.wait_closed()
             self._server = None
         await asyncio.gather(*(connection.finish(grace) for connection in list(self.connections)))

@@ -4,6 +4,7 @@ split packets, Connection: close, idle connections, and answers equal to aiohttp
 from __future__ import annotations
 
 import socket
+import time
 from datetime import datetime, timezone
 from typing import Dict, Iterator, List, Tuple
 from urllib.parse import urlsplit
@@ -188,3 +189,26 @@ def test_a_response_header_with_a_line_break_is_never_written() -> None:
     head, body = leanhttp._response_bytes(web.Response(body=b"x", headers={"x-ots-requestid": "a"}), True)
     assert head.startswith(b"HTTP/1.1 200 OK\r\nx-ots-requestid: a\r\n") and head.endswith(b"Connection: close\r\n\r\n")
     assert body == b"x"
+
+
+def test_stopping_answers_the_request_in_flight_then_closes() -> None:
+    """A request waiting inside the pipeline (an injected delay) when the emulator stops is
+    answered (the delay is cut short), and its connection is closed."""
+    emulator = Emulator(memory=True).start()
+    try:
+        emulator.inject_fault("ListTable", None, delay=30)
+        sock = connect(emulator)
+        sock.sendall(ots_request(emulator) + ots_request(emulator))  # the second is never begun
+        front = emulator._lean_fronts[0]
+        deadline = time.monotonic() + 10
+        while not any(connection._serving for connection in front.connections):
+            assert time.monotonic() < deadline, "the request never reached the pipeline"
+            time.sleep(0.005)
+        started = time.monotonic()
+    finally:
+        emulator.stop()
+    assert time.monotonic() - started < 5
+    with sock:
+        buffered: List[bytes] = []
+        assert read_response(sock, buffered)[0] == 200
+        assert buffered == [b""] and sock.recv(100) == b""
