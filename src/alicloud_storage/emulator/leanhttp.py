@@ -161,7 +161,9 @@ class _Connection(asyncio.Protocol):
         self._writable: Optional["asyncio.Future[None]"] = None
         self._paused = False
         self._closing = False
-        self._idle: Optional[asyncio.TimerHandle] = None
+        self._idle: Optional[asyncio.TimerHandle] = None  # one timer, moved on lazily (hot path)
+        self._last_byte = 0.0  # (loop time of the last byte read or answer written)
+        self._loop_time: Callable[[], float] = time.monotonic
 
     # --- asyncio.Protocol ----------------------------------------------------------------
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -173,12 +175,14 @@ class _Connection(asyncio.Protocol):
         if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):  # TCP keep-alive, as aiohttp
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
         self._server.connections.add(self)
+        loop = asyncio.get_running_loop()
+        self._loop_time = loop.time
+        self._last_byte = loop.time()
+        self._idle = loop.call_at(self._last_byte + _KEEPALIVE_SECONDS, self._check_idle)
 
     def data_received(self, data: bytes) -> None:
         self._buffer += data
-        if self._idle is not None:
-            self._idle.cancel()
-            self._idle = None
+        self._last_byte = self._loop_time()
         if self._serving is None:
             self._next()
         elif len(self._buffer) > _PAUSE_BUFFERED and not self._paused and self._transport is not None:
@@ -211,7 +215,7 @@ class _Connection(asyncio.Protocol):
         head, start, length = self._pending
         buffer = self._buffer
         if len(buffer) < start + length:
-            self._wait_idle()  # the body is on its way
+            return  # the body is on its way
             return
         self._pending = None
         body = bytes(buffer[start:start + length])
@@ -234,8 +238,6 @@ class _Connection(asyncio.Protocol):
         if end < 0 or bare >= 0:
             if bare >= 0 or len(buffer) > _MAX_HEAD:
                 self._hand_over()
-            else:
-                self._wait_idle()
             return None
         head = _Head()
         parser = head.parser
@@ -285,6 +287,8 @@ class _Connection(asyncio.Protocol):
             return
         self._server.connections.discard(self)
         self._transport = None
+        if self._idle is not None:
+            self._idle.cancel()
         protocol = self._server.fallback()
         transport.set_protocol(protocol)
         protocol.connection_made(transport)
@@ -294,10 +298,19 @@ class _Connection(asyncio.Protocol):
             protocol.data_received(bytes(self._buffer))
         self._buffer.clear()
 
-    def _wait_idle(self) -> None:
-        """Close the connection if no byte comes for ``_KEEPALIVE_SECONDS`` (each byte resets it)."""
-        if self._transport is not None and self._idle is None:
-            self._idle = asyncio.get_running_loop().call_later(_KEEPALIVE_SECONDS, self._transport.close)
+    def _check_idle(self) -> None:
+        """Close the connection when no byte came for ``_KEEPALIVE_SECONDS`` while no request was
+        in flight; else look again when that could first be true."""
+        if self._transport is None:
+            return
+        loop = asyncio.get_running_loop()
+        due = self._last_byte + _KEEPALIVE_SECONDS
+        if self._serving is not None:
+            due = loop.time() + _KEEPALIVE_SECONDS
+        elif due <= loop.time():
+            self._transport.close()
+            return
+        self._idle = loop.call_at(due, self._check_idle)
 
     # --- serving -------------------------------------------------------------------------
     async def _serve(self, request: LeanRequest, close: bool) -> None:
@@ -315,6 +328,7 @@ class _Connection(asyncio.Protocol):
             head, body, close = _INTERNAL_ERROR, b"", True
         if self._transport is not None:
             self._transport.writelines((head, body))
+            self._last_byte = self._loop_time()
             if close:
                 self._transport.close()
             elif self._writable is not None:

@@ -83,8 +83,11 @@ def text_fault(request: web.Request) -> Optional[str]:
     """Why the request's headers cannot be trusted as text (None when they can): a value that
     is not UTF-8 (aiohttp hands such bytes over as lone surrogates), or a credential header
     sent twice. The reason never quotes what the client sent."""
+    headers = request.headers
+    if len({name.lower() for name, _ in headers.items()}) == len(headers) and "".join(headers.values()).isascii():
+        return None  # (the usual request, at a glance: every header once, all ASCII)
     seen = set()
-    for name, value in request.headers.items():
+    for name, value in headers.items():
         if not value.isascii():
             try:
                 value.encode("utf-8")

@@ -448,9 +448,10 @@ def _table_part(table: str, results: Sequence[Union[WireRead, TablestoreError]])
 _KEY_TAGS = {"INTEGER": 0x10, "STRING": 0x20, "BINARY": 0x30}  # keys.py's type tags
 
 
-def storage_keys_py(buffers: Sequence[bytes], info: TableInfo) -> Optional[List[bytes]]:
+def storage_keys_py(buffers: Sequence[bytes], info: TableInfo) -> Optional[List[bytearray]]:
     """The storage keys of BatchGetRow's PlainBuffer keys when each holds one row whose primary
-    key is a well-formed key of the table (see ``engine.plain_keys``), else None."""
+    key is a well-formed key of the table (see ``engine.plain_keys``), else None. Bytearrays:
+    sqlite3 binds them without the adapter lookup it makes for bytes."""
     keys = []
     for data in buffers:
         if type(data) is not bytes:
@@ -462,7 +463,8 @@ def storage_keys_py(buffers: Sequence[bytes], info: TableInfo) -> Optional[List[
         if decoded is None:
             return None
         keys.append(decoded.primary_key)
-    return plain_keys(info, keys)
+    plain = plain_keys(info, keys)
+    return None if plain is None else [bytearray(key) for key in plain]
 
 
 def batch_rows_py(table: str, count: int, found: FoundWires, cu_bytes: int) -> Optional[bytes]:
@@ -522,12 +524,12 @@ def _key_schema(columns: Tuple[PkColumn, ...]) -> Tuple[Tuple[str, ...], bytes]:
     return tuple(c.name for c in columns), bytes(_KEY_TAGS[c.type] for c in columns)
 
 
-def storage_keys(buffers: Sequence[bytes], info: TableInfo) -> Optional[List[bytes]]:
+def storage_keys(buffers: Sequence[bytes], info: TableInfo) -> Optional[List[bytearray]]:
     """``storage_keys_py``, by the extension when it is active."""
     if _NATIVE is None:
         return storage_keys_py(buffers, info)
     names, kinds = _key_schema(info.primary_key)
-    keys: Optional[List[bytes]] = _NATIVE.storage_keys(buffers, names, kinds, limits.PK_VALUE_MAX_BYTES)
+    keys: Optional[List[bytearray]] = _NATIVE.storage_keys(buffers, names, kinds, limits.PK_VALUE_MAX_BYTES)
     return keys
 
 

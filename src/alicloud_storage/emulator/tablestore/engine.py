@@ -704,7 +704,7 @@ class Engine:
         keep = self._copy_versions(info, read) if info is not None and read.filter is None else 0
         return (info, keep) if info is not None and keep else None
 
-    def wire_rows(self, info: TableInfo, keys: Sequence[bytes], keep: int) -> Optional[FoundWires]:
+    def wire_rows(self, info: TableInfo, keys: Sequence[bytearray], keep: int) -> Optional[FoundWires]:
         """The stored bytes of ``keys`` present, by position (one query; None: too many bytes
         for one), for a read that ``copy_read`` allowed."""
         return self._storage.wire_rows(info.tid, keys, keep)

@@ -1098,7 +1098,7 @@ put_key_column(void *sink, Decoder *d, int index, PyObject *name, int kind, Py_s
     return OK;
 }
 
-/* The storage key of one PlainBuffer key buffer: OK (a new bytes in *key), MALFORMED
+/* The storage key of one PlainBuffer key buffer: OK (a new bytearray in *key), MALFORMED
  * (not a well-formed key of the table: None for the whole call) or ERROR. ``d`` is
  * shared by the call's buffers (its name slots point into earlier ones, all alive);
  * the key is written in ``form``'s buffer, which is emptied first. */
@@ -1123,16 +1123,16 @@ storage_key(Decoder *d, PyObject *buffer, KeyForm *form, PyObject **key)
     Py_DECREF(cells);
     if (status != OK) return status;
     if (pos != d->end || form->columns != PyTuple_GET_SIZE(form->names)) return MALFORMED;
-    *key = PyBytes_FromStringAndSize((const char *)form->out->data, form->out->size);
+    *key = PyByteArray_FromStringAndSize((const char *)form->out->data, form->out->size);
     return *key == NULL ? ERROR : OK;
 }
 
-/* storage_keys(buffers, names: tuple[str], kinds: bytes, max_size: int) -> list[bytes] | None
+/* storage_keys(buffers, names: tuple[str], kinds: bytes, max_size: int) -> list[bytearray] | None
  *
  * The storage keys of PlainBuffer key buffers when each holds one row whose primary
  * key has the columns ``names`` in order, with values of the types ``kinds`` (one key
  * tag byte per column: 0x10 INTEGER, 0x20 STRING, 0x30 BINARY) of at most ``max_size``
- * bytes; else None. */
+ * bytes; else None. Bytearrays: sqlite3 binds them without the adapter lookup of bytes. */
 static PyObject *
 pb_storage_keys(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
