@@ -213,7 +213,9 @@ def test_refused_import_and_export_resume(emulator: Emulator, tmp_path: Path) ->
     stopped = run(["ots", "import", table, str(source)], env)
     assert stopped.returncode == 1, stopped.stderr
     stopped_at = json.loads(checkpoint.read_text())["rows"]
-    assert 0 < stopped_at <= 2_000 and stopped_at % 200 == 0  # only whole batches before the refused one
+    # only whole batches before the refused one: the 11th request to arrive, which with 4 batches
+    # in flight (4 threads racing to send) may be batch 11 or one of the 3 after it
+    assert 0 < stopped_at <= 2_600 and stopped_at % 200 == 0
     assert stopped.stderr.strip().splitlines()[-1] == (
         f"Error: import stopped after row {stopped_at}: OTSNoPermissionAccess: {DENIED} (HTTP 403); "
         "run the same command again to resume")

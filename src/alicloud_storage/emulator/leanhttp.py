@@ -218,7 +218,8 @@ class _Connection(asyncio.Protocol):
             return  # the body is on its way
             return
         self._pending = None
-        body = bytes(buffer[start:start + length])
+        with memoryview(buffer) as view:  # (one copy of the body, not two)
+            body = bytes(view[start:start + length])
         del buffer[:start + length]
         headers: "CIMultiDictProxy[str]" = CIMultiDictProxy(CIMultiDict(
             (name.decode("utf-8", "surrogateescape"), value.decode("utf-8", "surrogateescape"))

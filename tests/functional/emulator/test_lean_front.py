@@ -4,12 +4,15 @@ split packets, Connection: close, idle connections, and answers equal to aiohttp
 from __future__ import annotations
 
 import socket
+import ssl
 import time
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Dict, Iterator, List, Tuple
 from urllib.parse import urlsplit
 
 import pytest
+import trustme
 from aiohttp import web
 
 from alicloud_storage.credentials import Credentials
@@ -212,3 +215,24 @@ def test_stopping_answers_the_request_in_flight_then_closes() -> None:
         buffered: List[bytes] = []
         assert read_response(sock, buffered)[0] == 200
         assert buffered == [b""] and sock.recv(100) == b""
+
+
+def test_over_tls_a_connection_is_served_then_handed_over(tmp_path: Path) -> None:
+    """The front under TLS: Tablestore requests served, then an admin one handed to aiohttp
+    on the same TLS connection, then Tablestore again (by aiohttp)."""
+    ca = trustme.CA()
+    cert = ca.issue_cert("127.0.0.1")
+    cert_file, key_file = tmp_path / "cert.pem", tmp_path / "key.pem"
+    cert.cert_chain_pems[0].write_to_path(str(cert_file))
+    cert.private_key_pem.write_to_path(str(key_file))
+    context = ssl.create_default_context()
+    ca.configure_trust(context)
+    with Emulator(memory=True, tls_cert=cert_file, tls_key=key_file) as emulator:
+        with context.wrap_socket(connect(emulator), server_hostname="127.0.0.1") as sock:
+            buffered: List[bytes] = []
+            sock.sendall(ots_request(emulator))
+            first = read_response(sock, buffered)
+            sock.sendall(admin_health() + ots_request(emulator))
+            second, third = read_response(sock, buffered), read_response(sock, buffered)
+    assert (first[0], second[0], third[0]) == (200, 403, 200)
+    assert "server" not in first[1] and "aiohttp" in second[1]["server"] and "aiohttp" in third[1]["server"]

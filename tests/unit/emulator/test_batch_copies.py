@@ -206,6 +206,7 @@ def test_malformed_rows_and_positions_raise_in_both(native: Any, bad: Tuple[Any,
 @given(found=st.tuples(*[st.one_of(st.none(), st.text("0123456789,-", max_size=12))] * 3,
                        st.one_of(st.none(), st.binary(max_size=12))),
        count=st.integers(0, 4))
+@example(found=("0", "0", "0", None), count=1)  # an empty row's bytes (found, not absent)
 def test_any_found_row_gets_the_same_answer_from_both(native: Any, found: Tuple[Any, ...], count: int) -> None:
     """Random lists of digits, commas and minus signs: the same part, or the same kind of refusal."""
     try:

@@ -1203,7 +1203,8 @@ put_varint(Out *out, uint64_t value) /* room already reserved */
 /* One row of a table's part: its capacity's read units and the stored bytes (NULL: absent). */
 typedef struct {
     uint64_t read;
-    const char *wire; /* inside the found bytes; NULL: absent */
+    int found;
+    const char *wire; /* inside the found bytes (wire_size of them) */
     Py_ssize_t wire_size;
 } BatchRow;
 
@@ -1213,7 +1214,7 @@ row_entry_size(const BatchRow *row)
 {
     Py_ssize_t units = 1 + varint_size(row->read) + 2;  /* read (1), write (2) = 0 */
     Py_ssize_t consumed = 1 + varint_size((uint64_t)units) + units;
-    Py_ssize_t data = row->wire == NULL ? 0 : 4 + row->wire_size;
+    Py_ssize_t data = row->found ? 4 + row->wire_size : 0;
     return 2 + 1 + varint_size((uint64_t)consumed) + consumed + 1 + varint_size((uint64_t)data) + data;
 }
 
@@ -1325,6 +1326,7 @@ pb_batch_rows(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
             continue;
         }
         batch[position].read = bytes > cu_bytes ? (uint64_t)((bytes + cu_bytes - 1) / cu_bytes) : 1;
+        batch[position].found = 1;
         batch[position].wire = wire;
         batch[position].wire_size = (Py_ssize_t)length;
         wire += length;
@@ -1355,7 +1357,7 @@ pb_batch_rows(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         const BatchRow *row = &batch[i];
         Py_ssize_t units = 1 + varint_size(row->read) + 2;
         Py_ssize_t consumed = 1 + varint_size((uint64_t)units) + units;
-        Py_ssize_t data = row->wire == NULL ? 0 : 4 + row->wire_size;
+        Py_ssize_t data = row->found ? 4 + row->wire_size : 0;
         out.data[out.size++] = 0x12; /* rows (2) */
         put_varint(&out, (uint64_t)row_entry_size(row));
         out.data[out.size++] = 0x08; /* is_ok (1) = true */
@@ -1370,9 +1372,9 @@ pb_batch_rows(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         out.data[out.size++] = 0x00;
         out.data[out.size++] = 0x22; /* row (4) */
         put_varint(&out, (uint64_t)data);
-        if (row->wire != NULL) {
+        if (row->found) {
             memcpy(out.data + out.size, "\x75\x00\x00\x00", 4);
-            memcpy(out.data + out.size + 4, row->wire, (size_t)row->wire_size);
+            if (row->wire_size) memcpy(out.data + out.size + 4, row->wire, (size_t)row->wire_size);
             out.size += data;
         }
     }
