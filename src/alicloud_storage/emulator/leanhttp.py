@@ -35,7 +35,7 @@ logger = logging.getLogger(__name__)
 
 _HEAD_END = b"\r\n\r\n"
 _MAX_HEAD = 32 * 1024  # a longer head goes to aiohttp, whose limits refuse it
-_PLAIN_TARGET = re.compile(rb"/[A-Za-z0-9/_.~-]*")  # nothing to decode or normalise: path == target
+_PLAIN_TARGET = re.compile(rb"/[A-Za-z0-9/_-]*")  # nothing to decode or normalise (no dot segment): path == target
 _HANDED_OVER_HEADERS = frozenset({b"expect", b"upgrade", b"transfer-encoding"})
 _PAUSE_BUFFERED = 1 << 20  # stop reading a connection with this much waiting behind a request
 # aiohttp's (3.14) limits: a head past them is handed over, and aiohttp refuses it as before;

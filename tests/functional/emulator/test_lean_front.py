@@ -119,7 +119,7 @@ def test_connection_close_is_answered_then_closed(emu: Emulator) -> None:
         assert buffered == [b""] and sock.recv(100) == b""
 
 
-@pytest.mark.parametrize("variant", ["chunked", "expect", "http10", "percent", "get"])
+@pytest.mark.parametrize("variant", ["chunked", "expect", "http10", "percent", "dots", "get"])
 def test_what_the_front_does_not_serve_aiohttp_answers_as_before(emu: Emulator, variant: str) -> None:
     """The same signed request, in a shape the front hands over: the same answer as the lean one
     (status, code, body), from aiohttp."""
@@ -131,6 +131,7 @@ def test_what_the_front_does_not_serve_aiohttp_answers_as_before(emu: Emulator, 
                               extra="Expect: 100-continue\r\n"),
         "http10": lean_request.replace(b" HTTP/1.1\r\n", b" HTTP/1.0\r\n", 1),
         "percent": lean_request.replace(b"POST /DescribeTable ", b"POST /Describe%54able ", 1),
+        "dots": lean_request.replace(b"POST /DescribeTable ", b"POST /x/../DescribeTable ", 1),
         "get": lean_request.replace(b"POST ", b"GET ", 1),
     }[variant]
     with connect(emu) as sock:
